@@ -1,0 +1,103 @@
+"""The hwgen command line. Heavy modules load inside the commands that need them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_INVALID_INPUT, HwgenError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _selection(f):
+    f = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                     help="Override a design setting, e.g. linux.cma=128M (repeatable).")(f)
+    f = click.option("--dpu", metavar="NAME|PATH",
+                     help="DPU profile: a shipped name (B512 ... B4096) or a YAML file.")(f)
+    f = click.option("--board", metavar="NAME|PATH",
+                     help="Board: a shipped name (pynq_z2, zybo_z7_20) or a YAML file.")(f)
+    return f
+
+
+def _fail(exc: HwgenError) -> None:
+    for line in exc.lines():
+        click.echo(line, err=True)
+    sys.exit(exc.exit_code)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except HwgenError as exc:
+            _fail(exc)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="hwgen", message="%(prog)s %(version)s")
+def main():
+    """Zynq + Xilinx DPU designs from YAML: Vivado Tcl, PetaLinux fragments, budgets.
+
+    \b
+    Example:
+      hwgen build                       # Pynq-Z2 + DPU B512 into build/pynq_z2/
+      hwgen check --dpu B1024 --set dpu.dsp_usage=low
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@_selection
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Build folder (default: build/<board>).")
+def build(board, dpu, sets, out):
+    """Validate the design and write its build folder.
+
+    \b
+    Example:
+      hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
+    """
+    from .build import build as run_build
+    from .design import load_design
+
+    design = load_design(board, dpu, sets)
+    out = out or Path("build") / design.board.name
+    outputs = run_build(design, out)
+    click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
+
+
+@main.command(context_settings=CONTEXT)
+@_selection
+def check(board, dpu, sets):
+    """Check the design against the part's resources and the board's memory.
+
+    \b
+    Example:
+      hwgen check --dpu B4096            # exits 1: does not fit a 7Z020
+    """
+    from .design import load_design
+
+    design = load_design(board, dpu, sets)
+    click.echo(f"{design.name}: input is valid")
+
+
+@main.command(name="list", context_settings=CONTEXT)
+@click.argument("what", type=click.Choice(["boards", "dpus", "parts"]), default="boards")
+def list_(what):
+    """List what ships with hwgen: boards, dpus or parts.
+
+    \b
+    Example:
+      hwgen list dpus
+    """
+    from . import listing
+
+    for line in listing.lines(what):
+        click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,307 @@
+"""Assemble a Design from a board, a DPU profile, the part data and --set overrides.
+
+Design settings come in layers, each validated where it was written:
+built-in defaults < the DPU profile's ``options`` < the board's ``defaults`` < --set.
+The merged settings are checked once, and every problem names the layer's own
+file:line:column (or the --set argument) and key path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import loader, model, resources
+from .errors import InputError, Mark, Problem
+from .schema import Ctx, Rec, doc_locator, lookup, validate
+
+SET_ORIGIN = "--set"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    role: str      # "board" | "dpu"
+    name: str      # display name, never absolute
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Design:
+    board: model.Board
+    dpu: model.DpuProfile
+    part: model.Part
+    settings: model.Settings
+    inputs: tuple[InputFile, ...]
+    overrides: tuple[str, ...]
+    origins: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def name(self) -> str:
+        return self.settings.build.design_name or f"{self.board.name}_dpu"
+
+    def origin(self, dotted: str) -> Mark | None:
+        """Where a design setting's value came from (for checks made after validation)."""
+        return self.origins.get(dotted)
+
+
+# --------------------------------------------------------------------------- shipped data
+@lru_cache(maxsize=None)
+def _load_shipped(path: Path) -> tuple[loader.Document, bytes]:
+    # Shipped files are parsed once per process: sweeps build hundreds of designs.
+    return loader.load_file(path, resources.display_name(path))
+
+
+def _load(path: Path) -> tuple[loader.Document, bytes]:
+    try:
+        if path.resolve().parent in (resources.data_dir("boards"), resources.data_dir("dpus")):
+            return _load_shipped(path.resolve())
+    except OSError:
+        pass
+    return loader.load_file(path, str(path))
+
+
+@lru_cache(maxsize=None)
+def parts() -> dict[str, model.Part]:
+    path = resources.data_dir("parts") / "parts.yaml"
+    doc, _ = loader.load_file(path, "parts/parts.yaml")
+    schema = Rec(dict, parts=model.Field(model.Seq(model.PART_SCHEMA, 1, 500)))
+    table = validate(schema, doc.data, Ctx(doc_locator(doc)))
+    return {p.name: p for p in table["parts"]}
+
+
+_DEVICE_RE = re.compile(r"(xc7z\d{3}s?|xczu\d+)")
+
+
+def part_for(part: str) -> model.Part | None:
+    """Capacity row for a full part name: xc7z020clg400-1 → xc7z020."""
+    m = _DEVICE_RE.match(part.lower())
+    return parts().get(m.group(1)) if m else None
+
+
+def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
+    """A shipped name ('pynq_z2', 'B512') or a path to a user's YAML file."""
+    if "/" in ref or ref.endswith((".yaml", ".yml")):
+        return Path(ref)
+    table = resources.shipped(kind)
+    if ref.lower() in table:
+        return table[ref.lower()]
+    close = difflib.get_close_matches(ref.lower(), list(table), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} "
+                             f"({', '.join(table)}) or a path to a .yaml file, got {ref!r}{hint}"))
+
+
+# --------------------------------------------------------------------------- --set
+_SET_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)=(.*)", re.S)
+
+
+def _all_keys(spec: Rec, prefix: str = "") -> list[str]:
+    out = []
+    for name, f in spec.fields.items():
+        if isinstance(f.spec, Rec):
+            out += _all_keys(f.spec, prefix + name + ".")
+        else:
+            out.append(prefix + name)
+    return out
+
+
+def _scalar(text: str) -> Any:
+    """A --set value read by YAML's scalar rules (125 → int, true → bool, 512M → str)."""
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    node = yaml.ScalarNode(tag, text)
+    try:
+        return loader._CONSTRUCT.get(tag, loader._CONSTRUCT[loader._STD + "str"])(
+            yaml.constructor.SafeConstructor(), node)
+    except (ValueError, OverflowError):
+        return text
+
+
+def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...], Any, Mark]]:
+    problems, out = [], []
+    for item in items:
+        mark = Mark(f"{SET_ORIGIN} {item}" if len(item) <= 80 else f"{SET_ORIGIN} {item[:77]}...")
+        m = _SET_RE.fullmatch(item)
+        if not m:
+            problems.append(Problem(mark, "", "expected KEY=VALUE with a dotted key, "
+                                              "e.g. --set linux.cma=128M"))
+            continue
+        key, value = m.group(1), m.group(2)
+        path = tuple(key.split("."))
+        spec = lookup(model.SETTINGS_SCHEMA, path)
+        if spec is None:
+            close = difflib.get_close_matches(key, _all_keys(model.SETTINGS_SCHEMA), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(mark, key, f"unknown setting{hint}"))
+            continue
+        if isinstance(spec, Rec):
+            problems.append(Problem(mark, key, f"is a section; set one of its keys "
+                                               f"({', '.join(spec.fields)})"))
+            continue
+        out.append((path, _scalar(value), mark))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+# --------------------------------------------------------------------------- layers
+class _Layers:
+    """Deep-merges raw setting layers and remembers which layer set each path."""
+
+    def __init__(self):
+        self.data: dict = {}
+        self.origin: dict[tuple, tuple[Mark | None, str]] = {}
+
+    def add(self, raw: dict, locate):
+        def walk(src, dst, path):
+            for k, v in src.items():
+                p = path + (k,)
+                self.origin[p] = locate(p)
+                if isinstance(v, dict) and isinstance(dst.get(k), dict):
+                    walk(v, dst[k], p)
+                else:
+                    dst[k] = _copy(v)
+                    self._mark_below(v, p, locate)
+        walk(raw, self.data, ())
+
+    def _mark_below(self, v, path, locate):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                self.origin[path + (k,)] = locate(path + (k,))
+                self._mark_below(x, path + (k,), locate)
+
+    def set(self, path, value, mark: Mark):
+        d = self.data
+        for i, k in enumerate(path[:-1]):
+            if not isinstance(d.get(k), dict):
+                d[k] = {}
+            d = d[k]
+        d[path[-1]] = value
+        for i in range(1, len(path) + 1):
+            self.origin[path[:i]] = (mark, ".".join(path[:i]))
+
+    def locate(self, path):
+        p = tuple(path)
+        while p and p not in self.origin:
+            p = p[:-1]
+        mark, shown = self.origin.get(p, (None, ""))
+        if p != tuple(path):
+            shown = ".".join(filter(None, [shown] + [str(x) for x in path[len(p):]]))
+        return mark, shown
+
+
+def _copy(v):
+    if isinstance(v, dict):
+        return {k: _copy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_copy(x) for x in v]
+    return v
+
+
+_OPTION_KEYS = ("ram_usage", "dsp_usage", "depthwise_conv", "channel_augmentation", "leaky_relu",
+                "softmax", "cores", "alu_parallel")
+
+
+def _section(doc: loader.Document, key: str) -> dict:
+    raw = doc.data.get(key)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError(Problem(doc.mark((key,)), key,
+                                 f"expected a mapping, got {loader.describe(raw)}"))
+    return raw
+
+
+# --------------------------------------------------------------------------- entry point
+def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
+    file = _resolve("boards", ref, mark, path)
+    doc, raw = _load(file)
+    body = {k: v for k, v in doc.data.items() if k != "defaults"}
+    board = validate(model.BOARD_SCHEMA, body, Ctx(doc_locator(doc)))
+    _check_board(board, doc)
+    return board, doc, raw
+
+
+def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
+    file = _resolve("dpus", ref, mark, path)
+    doc, raw = _load(file)
+    body = {k: v for k, v in doc.data.items() if k != "options"}
+    profile = validate(model.DPU_SCHEMA, body, Ctx(doc_locator(doc)))
+    options = _section(doc, "options")
+    problems = [Problem(doc.mark(("options", k)), f"options.{k}",
+                        f"unknown option (options are: {', '.join(_OPTION_KEYS)})")
+                for k in options if k not in _OPTION_KEYS]
+    for name, _ in profile.connect:
+        if name not in profile.interfaces.data + (profile.interfaces.instr,):
+            problems.append(Problem(doc.mark(("connect", name)), f"connect.{name}",
+                                    "not one of the profile's data or instruction interfaces"))
+    if problems:
+        raise InputError(problems)
+    return profile, doc, raw
+
+
+def _check_board(board: model.Board, doc: loader.Document):
+    problems = []
+    for key in ("PCW_ARMPLL_CTRL_FBDIV", "PCW_IOPLL_CTRL_FBDIV", "PCW_DDRPLL_CTRL_FBDIV"):
+        value = board.ps.preset_value(key)
+        if value is None or not value.isdigit() or not 13 <= int(value) <= 66:
+            # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
+            got = "nothing" if value is None else repr(value)
+            problems.append(Problem(doc.mark(("ps", "preset", key)), f"ps.preset.{key}",
+                                    f"expected an integer PLL feedback divider from 13 to 66, got {got}"))
+    if part_for(board.part) is None:
+        problems.append(Problem(doc.mark(("part",)), "part",
+                                f"no capacity data for {board.part!r} (known devices: "
+                                f"{', '.join(parts())})"))
+    if board.ddr.base % (1 << 20):
+        problems.append(Problem(doc.mark(("ddr", "base")), "ddr.base", "expected a 1 MiB aligned address"))
+    if problems:
+        raise InputError(problems)
+
+
+def load_design(board: str | None = None, dpu: str | None = None,
+                sets: tuple[str, ...] | list[str] = ()) -> Design:
+    """Validate everything and return the Design, or raise InputError with every problem."""
+    overrides = parse_sets(sets)
+    board_model, board_doc, board_raw = load_board(board or "pynq_z2")
+    defaults = _section(board_doc, "defaults")
+
+    set_profile = [(v, m) for p, v, m in overrides if p == ("dpu", "profile")]
+    if dpu is not None:
+        dpu_ref, dpu_mark, dpu_path = dpu, None, "--dpu"
+    elif set_profile:
+        dpu_ref, dpu_mark = set_profile[-1]
+        dpu_path = "dpu.profile"
+    else:
+        dpu_ref = (defaults.get("dpu") or {}).get("profile", "B512") \
+            if isinstance(defaults.get("dpu"), dict) else "B512"
+        dpu_mark, dpu_path = board_doc.mark(("defaults", "dpu", "profile")), "defaults.dpu.profile"
+    if not isinstance(dpu_ref, str):
+        raise InputError(Problem(dpu_mark, dpu_path, f"expected a DPU profile name or path, "
+                                                     f"got {loader.describe(dpu_ref)}"))
+    profile, dpu_doc, dpu_raw = load_dpu(dpu_ref, dpu_mark, dpu_path)
+
+    layers = _Layers()
+    options = _section(dpu_doc, "options")
+    layers.add({"dpu": options},
+               lambda p: (dpu_doc.mark(("options",) + p[1:]), loader.dotted(("options",) + p[1:])))
+    layers.add(defaults, lambda p: (board_doc.mark(("defaults",) + p),
+                                    loader.dotted(("defaults",) + p)))
+    for path, value, mark in overrides:
+        layers.set(path, value, mark)
+    layers.set(("dpu", "profile"), dpu_ref, dpu_mark or Mark("--dpu"))
+    settings = validate(model.SETTINGS_SCHEMA, layers.data, Ctx(layers.locate))
+
+    origins = {".".join(p): m for p, (m, _) in layers.origin.items()}
+    inputs = (
+        InputFile("board", board_doc.source, hashlib.sha256(board_raw).hexdigest()),
+        InputFile("dpu", dpu_doc.source, hashlib.sha256(dpu_raw).hexdigest()),
+    )
+    return Design(board=board_model, dpu=profile, part=part_for(board_model.part), settings=settings,
+                  inputs=inputs, overrides=tuple(sets), origins=origins)

@@ -1,0 +1,109 @@
+"""One Jinja2 environment for every generated file, with quoting filters per language.
+
+Templates lay text out; they never decide. Every value that reaches Tcl or a device
+tree goes through a filter for that language, and the filters refuse what they
+cannot represent safely instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import __version__, resources
+
+_TCL_BARE = re.compile(r"[A-Za-z0-9_.:/+\-]+")
+_DTS_SAFE = re.compile(r"[^\"\\\x00-\x1f\x7f]*")
+
+
+class QuotingError(ValueError):
+    """A value cannot be written safely for the target language (a bug upstream)."""
+
+
+def tcl_word(value) -> str:
+    """A single Tcl word that Tcl reads back as exactly ``value``, with no substitution.
+
+    Bare when it has no special characters; otherwise braced, which suppresses every
+    substitution. A brace-quoted word cannot end early only if its braces balance and
+    it has no backslashes, so anything else is refused rather than escaped cleverly.
+    """
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    text = str(value)
+    if _TCL_BARE.fullmatch(text):
+        return text
+    if "\\" in text or "\n" in text or "\r" in text or "\x00" in text or not _balanced(text):
+        raise QuotingError(f"refusing to write {text!r} into Tcl")
+    return "{" + text + "}"
+
+
+def tcl_braced(value) -> str:
+    """Always braced (``{value}``), as write_bd_tcl writes CONFIG values."""
+    text = tcl_word(value)
+    return text if text.startswith("{") else "{" + text + "}"
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def tcl_comment(value) -> str:
+    """Text for a '#' comment line: one line, no backslash (which would continue it)."""
+    text = str(value)
+    if "\\" in text or "\n" in text or "\r" in text:
+        raise QuotingError(f"refusing to write {text!r} into a Tcl comment")
+    return text
+
+
+def dts_string(value) -> str:
+    """A device-tree string literal, quoted."""
+    text = str(value)
+    if not _DTS_SAFE.fullmatch(text):
+        raise QuotingError(f"refusing to write {text!r} into a device-tree string")
+    return '"' + text + '"'
+
+
+def dts_comment(value) -> str:
+    text = str(value)
+    if "*/" in text or "\n" in text:
+        raise QuotingError(f"refusing to write {text!r} into a device-tree comment")
+    return text
+
+
+def hex32(value: int) -> str:
+    return f"0x{value:08X}"
+
+
+def dts_cell(value: int) -> str:
+    return f"0x{value:x}"
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The one environment; compiled templates are cached inside it across renders."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.data_dir("templates"))),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(tcl=tcl_word, tcl_braced=tcl_braced, tcl_comment=tcl_comment,
+                       dts_string=dts_string, dts_comment=dts_comment, hex32=hex32,
+                       dts_cell=dts_cell)
+    env.globals["hwgen_version"] = __version__
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)

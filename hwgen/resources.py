@@ -1,0 +1,45 @@
+"""Where the shipped data lives: inside the wheel, or at the top of a source checkout.
+
+pyproject.toml maps the repository's boards/, dpus/, parts/ and templates/ into the
+wheel as hwgen/<dir>; a source checkout keeps them beside the package. Looking in
+both places is the whole job of this module.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def data_dir(name: str) -> Path:
+    """The folder holding shipped ``name`` ('boards', 'dpus', 'parts', 'templates')."""
+    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    # Reported by the CLI as an environment problem: the installation is broken.
+    raise FileNotFoundError(f"hwgen's shipped '{name}' folder is missing from {_PACKAGE}; "
+                            "reinstall hwgen")
+
+
+def shipped(kind: str) -> dict[str, Path]:
+    """Shipped YAML files of a kind ('boards' or 'dpus') by lower-case stem, sorted."""
+    return {p.stem.lower(): p for p in sorted(data_dir(kind).glob("*.yaml"))}
+
+
+def display_name(path: Path) -> str:
+    """How an input file is named in outputs: never an absolute path.
+
+    Shipped files appear as 'boards/pynq_z2.yaml'; a user's own file by its name
+    only, so two machines building the same inputs write the same bytes.
+    """
+    try:
+        resolved = path.resolve()
+        for kind in ("boards", "dpus", "parts"):
+            if resolved.parent == data_dir(kind):
+                return f"{kind}/{path.name}"
+    except FileNotFoundError:
+        pass
+    return path.name
