@@ -65,7 +65,7 @@ _MARKERS: tuple[tuple[re.Pattern, str], ...] = tuple(
 
 # "[Sat Nov 28 10:00:00 2026] Launched synth_1..." and, for IP out-of-context runs,
 # "... Launched design_1_dpu_0_synth_1, synth_1...".
-_LAUNCHED = re.compile(r"\[[^\]]*\] Launched (.*?)\.\.\.\s*$")
+_LAUNCHED = re.compile(r"\[[^\]]*\] Launched (.*)")
 # "[Sat Nov 28 10:20:00 2026] impl_1 finished" (wait_on_run)
 _RUN_FINISHED = re.compile(r"\[[^\]]*\] (\S+) finished\s*$")
 _BITSTREAM_DONE = re.compile(
@@ -112,7 +112,7 @@ class ProgressParser:
         if line[0] == "[":
             launched = _LAUNCHED.match(line)
             if launched:
-                runs = [r.strip() for r in launched.group(1).split(",")]
+                runs = [r.strip() for r in launched.group(1).rstrip(". ").split(",")]
                 # An implementation run starts with opt_design; anything else
                 # launched this way (synth_1, IP out-of-context runs) is synthesis.
                 if any(r.startswith("impl") for r in runs):

@@ -652,3 +652,26 @@ def test_per_clock_tables_do_not_override_design_summary():
     # values must still come from the Design Timing Summary block.
     t = parse_timing_summary_file(FIX / "timing_2020_1_not_met.rpt")
     assert t.wns == -0.412 and t.tns == -12.345
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "| a" + " " * 2_000_000 + "b\n",
+        "1. a" + " " * 2_000_000 + "b\n-----\n",
+        "1" + ".1" * 1_000_000 + "x\n-----\n",
+        "1. Slice Logic\n--------------\n\n|" + " x |" * 500_000 + "\n| Slice LUTs" + " " * 2_000_000 + "|\n",
+        "Clock  Waveform(ns)\n-----  ------------\na" + " " * 2_000_000 + "{" + "0" * 1_000_000 + "\n",
+        "\n" * 500_000,
+    ],
+    ids=["pipe-spaces", "title-spaces", "title-dots", "wide-table", "clock-like", "newlines"],
+)
+def test_pathological_input_is_rejected_quickly(body):
+    # Malformed input must fail in linear time: no regex backtracking blow-up.
+    head = read("util_2020_1_7series_placed.rpt")
+    head = head[: head.index("Utilization Design Information")]
+    for text, func in ((head + body, parse_utilization), (body, parse_timing_summary)):
+        start = time.perf_counter()
+        with pytest.raises(ReportError):
+            func(text, "p.rpt")
+        assert time.perf_counter() - start < 1.0
