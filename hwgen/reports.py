@@ -569,10 +569,8 @@ def _parse_hierarchy(lines: _Lines, header: _Header, source: str, section: str) 
                 resources=tuple(resources),
                 hierarchical=True,
             )
-        elif first == "-" and table is None:
-            continue
-        elif first not in ("", "+", " ") and table is not None and not line.startswith("*"):
-            break  # next section: the table ended without a (top) row
+        elif table is not None and first not in ("", "+", "*"):
+            break  # the next section: the table ended without a (top) row
     if table is None:
         raise ReportError(f"{source}: section '{section}' has no table (truncated report?)")
     raise ReportError(f"{source}: no '(top)' row in section '{section}' (truncated report?)")
@@ -727,9 +725,7 @@ def _read_design_summary(it, lines: _Lines, source: str):
                 verdict = _VERDICTS[sentence]
                 return values, verdict, None
             if after.startswith("|"):
-                return values, verdict, after
-            if sentence.startswith("---") and not sentence.strip("-"):
-                continue
+                return values, verdict, after  # the next block began: no verdict printed
         return values, verdict, None
     raise ReportError(
         f"{source}: 'Design Timing Summary' block has no values (truncated report?)"
@@ -758,7 +754,10 @@ def _read_clock_summary(it, lines: _Lines) -> tuple[ClockSummary, ...]:
             parents.pop()
         master = parents[-1][1] if parents else None
         name = match.group(2)
-        wave = tuple(float(x) for x in match.group(3).split())
+        try:
+            wave = tuple(float(x) for x in match.group(3).split())
+        except ValueError:
+            continue
         clocks.append(ClockSummary(name, float(match.group(4)), float(match.group(5)), wave, master))
         parents.append((indent, name))
     return tuple(clocks)

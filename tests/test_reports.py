@@ -675,3 +675,12 @@ def test_pathological_input_is_rejected_quickly(body):
         with pytest.raises(ReportError):
             func(text, "p.rpt")
         assert time.perf_counter() - start < 1.0
+
+
+def test_unreadable_clock_row_is_skipped_not_guessed():
+    text = read("timing_2020_1_not_met.rpt").replace("{0.000 2.500}", "{0.000 x.500}", 1)
+    t = parse_timing_summary(text)
+    assert [c.name for c in t.clocks] == [
+        "clk_fpga_0", "clk_out1_design_1_clk_wiz_0_0", "clkfbout_design_1_clk_wiz_0_0",
+    ]
+    assert t.wns == -0.412
