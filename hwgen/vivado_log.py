@@ -36,15 +36,16 @@ class StageEvent:
     text: str
 
 
-# Commands echoed by `vivado -mode batch -source x.tcl` carry a "# " prefix; the
-# big flow commands also print "Command: <cmd> ..." when they start.
-_CMD = r"(?:# |Command: )"
+# Commands echoed by `vivado -mode batch -source x.tcl` carry a "# " prefix (one more
+# "#" per nested `source`); the big flow commands also print "Command: <cmd> ..."
+# when they start, which is all a -notrace run log shows.
+_CMD = r"(?:#+ |Command: )"
 _MARKERS: tuple[tuple[re.Pattern, str], ...] = tuple(
     (re.compile(pattern), stage)
     for pattern, stage in (
         # With -notrace nothing is echoed, but create_project still ends with its
         # "create_project: Time (s): ..." line.
-        (r"(?:# )?(?:create_project|open_project|create_bd_design|open_bd_design)\b", "project"),
+        (r"(?:#+ )?(?:create_project|open_project|create_bd_design|open_bd_design)\b", "project"),
         (_CMD + r"synth_design\b", "synthesis"),
         (r"Starting synth_design\b", "synthesis"),
         (_CMD + r"opt_design\b", "optimization"),
@@ -58,7 +59,7 @@ _MARKERS: tuple[tuple[re.Pattern, str], ...] = tuple(
         (_CMD + r"write_bitstream\b", "bitstream"),
         # write_hw_platform prints no "Command:" line; before 2019.2 the hand-off
         # files were written by write_hwdef / write_sysdef.
-        (r"(?:# )?(?:write_hw_platform|write_hwdef|write_sysdef)\b", "export"),
+        (r"(?:#+ )?(?:write_hw_platform|write_hwdef|write_sysdef)\b", "export"),
         (r"INFO: \[Vivado 12-4895\] Creating Hardware Platform\b", "export"),
     )
 )

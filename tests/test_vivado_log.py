@@ -122,6 +122,7 @@ def test_feed_returns_event_only_on_change():
         ("Starting Routing Task", "routing"),
         ("Command: write_bitstream -force top.bit", "bitstream"),
         ("# write_hw_platform -fixed -force -file top.xsa", "export"),
+        ("## synth_design -top top -part xc7z020clg400-1", "synthesis"),  # nested source
         ("create_project: Time (s): cpu = 00:00:04 ; elapsed = 00:00:06 .", "project"),
         ("[Sat Nov 28 10:00:00 2026] Launched synth_1...", "synthesis"),
         ("[Sat Nov 28 10:00:00 2026] Launched impl_1...", "optimization"),
