@@ -2288,7 +2288,9 @@ proc ::rec::dump {path} {
             switches [dict get $e switches]
     }]
     set auto [lmap e $S(automation) {
-        ${J}::obj rule [${J}::str [dict get $e rule]] config [${J}::str [dict get $e config]] \
+        set c [dict get $e config]
+        set cd [expr {[catch {dict size $c}] ? "null" : [${J}::strdict $c]}]
+        ${J}::obj rule [${J}::str [dict get $e rule]] config [${J}::str $c] config_dict $cd \
             objects [${J}::strs [dict get $e objects]] emulated [${J}::strs [dict get $e emulated]] \
             design [${J}::str [dict get $e design]] switches [dict get $e switches]
     }]
