@@ -825,3 +825,40 @@ def test_recorder_json_is_valid_for_direct_driver(tmp_path):
     subprocess.run(["tclsh", str(driver)], cwd=tmp_path, check=True, timeout=30)
     data = json.loads(out.read_text())
     assert data["designs"][0]["cells"]["/ps7"]["vlnv"] == PS7
+
+
+def test_edalize_generated_project_tcl_runs(tmp_path):
+    vivado_flow = pytest.importorskip("edalize.flows.vivado")
+    (tmp_path / "bd.tcl").write_text(
+        f"create_bd_design system\ncreate_bd_cell -type ip -vlnv {PS7} ps7\n"
+        "add_files -norecurse [make_wrapper -files [get_files system.bd] -top]\n"
+    )
+    edam = {
+        "name": "hw",
+        "toplevel": "system_wrapper",
+        "files": [{"name": "bd.tcl", "file_type": "tclSource"}],
+        "flow_options": {"part": PART, "jobs": 2},
+    }
+    vivado_flow.Vivado(edam, str(tmp_path)).configure()
+    rec = run_tcl(tmp_path / "hw.tcl", check=True)
+    assert rec.project.name == "hw" and rec.project.part == PART
+    assert rec.sourced == (tmp_path / "bd.tcl",)
+    assert rec.top == "system_wrapper"
+    assert rec.files_added[0].path.name == "system_wrapper.v"
+
+
+def test_set_param_and_list_property(tmp_path):
+    rec = run(
+        tmp_path,
+        f"""
+        set_param general.maxThreads 4
+        create_project p ./p -part {PART}
+        set_property STEPS.WRITE_BITSTREAM.ARGS.BIN_FILE true [get_runs impl_1]
+        puts [get_param general.maxThreads]
+        puts [list_property [get_runs impl_1] steps.write_bitstream.*]
+        puts [llength [list_property [get_runs impl_1] STEPS.NOPE*]]
+        """,
+        check=True,
+    )
+    assert rec.stdout.splitlines() == ["4", "STEPS.WRITE_BITSTREAM.ARGS.BIN_FILE", "0"]
+    assert rec.raw["params"] == {"general.maxThreads": "4"}

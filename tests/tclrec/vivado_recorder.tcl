@@ -57,7 +57,7 @@ proc ::rec::reset {} {
         hw_platforms {} hw_validations {} bitstreams {} automation {}
         validations {} saves {} wrappers {} files_added {} generate_targets {}
         open_design {} exit_code {} error {} error_info {} error_code {}
-        script {} bd_tcl_exports {} cur_fileset sources_1
+        script {} bd_tcl_exports {} cur_fileset sources_1 params {}
     }
 }
 ::rec::reset
@@ -1763,11 +1763,19 @@ proc ::rec::set_one {kind obj name value} {
     return $out
 }
 
+# Only the properties the recorder knows (built-in + set by the script) are listed.
 ::rec::defcmd list_property {-class value -regexp flag} 0 2 {
     set ob [lindex $pos 0]
     set k [kind_of $ob]
     if {$k eq ""} { error "list_property: '$ob' is not a known object" }
-    return [lsort [dict keys [all_props $k $ob]]]
+    set pat [expr {[llength $pos] > 1 ? [lindex $pos 1] : "*"}]
+    set out {}
+    foreach u [lsort [dict keys [all_props $k $ob]]] {
+        if {[name_match [string toupper $pat] $u [dict create -nocase 1 {*}[expr {[dict exists $o -regexp] ? {-regexp 1} : {}}]]]} {
+            lappend out $u
+        }
+    }
+    return $out
 }
 
 # ---------------------------------------------------------------------------
@@ -2015,6 +2023,28 @@ proc ::rec::message {name id severity msg} {
     set id "[opt $o -ssname] [need send_gid_msg $o -id]"
     return [message send_gid_msg $id [need send_gid_msg $o -severity] [lindex $pos 0]]
 }
+# Tool parameters (set_param board.repoPaths ..., general.maxThreads ...).
+::rec::defcmd set_param {} 2 2 {
+    variable S
+    dict set S(params) [lindex $pos 0] [lindex $pos 1]
+    return ""
+}
+::rec::defcmd get_param {} 1 1 {
+    variable S
+    set n [lindex $pos 0]
+    if {![dict exists $S(params) $n]} { error "get_param: parameter '$n' was not set (recorder knows no defaults)" }
+    return [dict get $S(params) $n]
+}
+::rec::defcmd reset_param {} 1 1 {
+    variable S
+    dict unset S(params) [lindex $pos 0]
+    return ""
+}
+::rec::defcmd report_ip_status {-name value -file value -append flag -return_string flag -license_status flag} 0 0 {
+    need_project report_ip_status
+    return ""
+}
+
 ::rec::defcmd set_msg_config {-id value -string value -severity value -limit value -new_severity value -suppress flag -regexp flag -ruleid value -source value} 0 0 {
     return ""
 }
@@ -2361,7 +2391,8 @@ proc ::rec::dump {path} {
         warnings [${J}::strs $S(warnings)] \
         messages [${J}::arr [lmap m $S(messages) {${J}::strs $m}]] \
         file_ops [${J}::arr [lmap e $S(file_ops) {${J}::strs $e}]] \
-        files_read [${J}::strs $S(files_read)]]
+        files_read [${J}::strs $S(files_read)] \
+        params [${J}::strdict $S(params)]]
     set f [::rec::orig::open $path w]
     fconfigure $f -encoding utf-8 -translation lf
     puts $f $out
