@@ -25,10 +25,12 @@ exactly reachable 100 MHz and the wizard still makes the exact fabric clocks.
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
-from typing import Mapping, Optional, Sequence
+from typing import Iterator, Mapping, Optional, Sequence
 
 __all__ = [
     "ClockError",
@@ -353,6 +355,38 @@ def _best_divide(vco: float, f: float, lim: MmcmLimits, fractional: bool) -> Opt
     return min(legal, key=lambda d: (abs(vco / d - f), d != int(d), d))
 
 
+def _vco_candidates(fin: float, lim: MmcmLimits) -> Iterator[tuple[tuple, int, float, float, float]]:
+    """Every legal (D, M) with its VCO, lazily, in the search's tie-break order.
+
+    The order is the ranking of ``mmcm_config`` without its first criterion (the error):
+    highest VCO, then smallest D, then an integer M. Walking it in this order, the first
+    exact solution is the best one, so the search can stop there; the walk is a merge of
+    one descending-M run per D, so stopping early also skips building the rest.
+    """
+    m_lo = round(lim.mult_min / lim.step)
+    m_hi = round(lim.mult_max / lim.step)
+
+    def run(d: int, pfd: float):
+        for m8 in range(m_hi, m_lo - 1, -1):
+            m = m8 * lim.step
+            vco = pfd * m
+            if vco > lim.vco_max:
+                continue
+            if vco < lim.vco_min:
+                break
+            yield (-round(vco, 6), d, m != int(m)), d, m, vco, pfd
+
+    runs = []
+    for d in range(lim.divclk_min, lim.divclk_max + 1):
+        pfd = fin / d
+        if pfd < lim.pfd_min:
+            break
+        if pfd > lim.pfd_max:
+            continue
+        runs.append(run(d, pfd))
+    return heapq.merge(*runs, key=lambda c: c[0])
+
+
 def mmcm_config(fin_mhz: float, outs_mhz: Sequence[float], speed_grade: int = -1) -> MmcmConfig:
     """Search DIVCLK_DIVIDE, CLKFBOUT_MULT_F and the output divides for ``outs_mhz``.
 
@@ -372,39 +406,34 @@ def mmcm_config(fin_mhz: float, outs_mhz: Sequence[float], speed_grade: int = -1
             f"MMCM input {_fmt(fin)} MHz is outside CLKIN {_fmt(lim.clkin_min)}-"
             f"{_fmt(lim.clkin_max)} MHz (speed grade {speed_grade})"
         )
+    return _search_mmcm(fin, outs, speed_grade)
 
+
+@lru_cache(maxsize=256)
+def _search_mmcm(fin: float, outs: tuple[float, ...], speed_grade: int) -> MmcmConfig:
+    # Pure and deterministic, so cached: a build plans the same clocks for the budget and
+    # for the Tcl, and a sweep over boards x DPUs x strategies meets few distinct clocks.
+    lim = _limits(speed_grade)
     best_key: Optional[tuple] = None
     best: Optional[MmcmConfig] = None
-    m_lo = round(lim.mult_min / lim.step)
-    m_hi = round(lim.mult_max / lim.step)
-    for d in range(lim.divclk_min, lim.divclk_max + 1):
-        pfd = fin / d
-        if pfd < lim.pfd_min:
-            break
-        if pfd > lim.pfd_max:
-            continue
-        for m8 in range(m_lo, m_hi + 1):
-            m = m8 * lim.step
-            vco = pfd * m
-            if vco < lim.vco_min:
-                continue
-            if vco > lim.vco_max:
+    for order, d, m, vco, pfd in _vco_candidates(fin, lim):
+        divides = []
+        for i, f in enumerate(outs):
+            o = _best_divide(vco, f, lim, fractional=(i == 0))
+            if o is None:
                 break
-            divides = []
-            for i, f in enumerate(outs):
-                o = _best_divide(vco, f, lim, fractional=(i == 0))
-                if o is None:
-                    break
-                divides.append(o)
-            else:
-                achieved = tuple(vco / o for o in divides)
-                errors = tuple(_ppm(a, f) for a, f in zip(achieved, outs))
-                worst = max(abs(e) for e in errors)
-                key = (round(worst, 3), -round(vco, 6), d, m != int(m), divides[0] != int(divides[0]))
-                if best_key is None or key < best_key:
-                    best_key = key
-                    best = MmcmConfig(fin, d, m, tuple(divides), vco, pfd, outs, achieved,
-                                      errors, speed_grade)
+            divides.append(o)
+        else:
+            achieved = tuple(vco / o for o in divides)
+            errors = tuple(_ppm(a, f) for a, f in zip(achieved, outs))
+            worst = max(abs(e) for e in errors)
+            key = (round(worst, 3), *order, divides[0] != int(divides[0]))
+            if best_key is None or key < best_key:
+                best_key = key
+                best = MmcmConfig(fin, d, m, tuple(divides), vco, pfd, outs, achieved,
+                                  errors, speed_grade)
+                if key[0] == 0:
+                    break  # exact, and nothing after it in this order can rank higher
     if best is None:
         raise ClockError(
             f"no legal MMCM VCO ({_fmt(lim.vco_min)}-{_fmt(lim.vco_max)} MHz, PFD "
