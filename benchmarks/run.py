@@ -1,0 +1,297 @@
+"""hwgen's benchmark suite: one command, a table, and benchmarks/results.json.
+
+    python benchmarks/run.py            # the full run (a few minutes)
+    python benchmarks/run.py --quick    # fewer repetitions (about a minute), same figures
+
+Not part of the test run: pytest collects tests/ only. Every whole-process figure is a
+ratio to a floor measured in the same run (``python -c "import jinja2, yaml, click"``),
+run interleaved with it, so the goals hold on a noisy or slower machine; in-process
+figures (designs/s, MB/s) are absolute and use process CPU time on one core, which
+other processes on the machine do not inflate (wall time is recorded beside it).
+See benchmarks/README.md for what each figure measures and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))        # in-process figures measure this checkout's hwgen
+
+import bench_process as bp           # noqa: E402
+import bench_reports as br           # noqa: E402
+import bench_sweep as bs             # noqa: E402
+import machine                       # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "reports"
+
+# The goals of issue 8 (and issue 2 for the absolute --help time).
+HELP_RATIO = 1.3
+BUILD_RATIO = 2.0
+CHECK_RATIO = 1.5
+HELP_ABSOLUTE_S = 0.25      # "well under half a second": at most half of it
+SWEEP_RATE = 500.0          # designs per second, one core
+REPORT_RATE = 50.0          # MB per second
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)   # an installed hwgen has its .pyc files
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    return env
+
+
+def _core_name(out: Path) -> str | None:
+    """The VLNV (without version) of the FuseSoC core hwgen wrote into ``out``, if any."""
+    cores = sorted(out.glob("*.core"))
+    if not cores:
+        return None
+    m = re.search(r'^name:\s*"?([^"\s]+?)(?::[0-9][^"\s]*)?"?\s*$', cores[0].read_text(), re.M)
+    return m.group(1) if m else None
+
+
+def _figure(key, label, **fields) -> dict:
+    return {"key": key, "label": label, **fields}
+
+
+# --------------------------------------------------------------------------- process figures
+def process_figures(work: Path, rounds: int, warmup: int, say) -> tuple[list[dict], list[str]]:
+    env = _env()
+    hwgen = bp.console_script("hwgen.cli", "hwgen")
+    notes: list[str] = []
+    floor = bp.Command("floor", 'python -c "import jinja2, yaml, click"',
+                       [sys.executable, "-c", bp.FLOOR_CODE], work)
+    build_cwd = work / "build_cwd"
+    build_cwd.mkdir()
+    commands = [
+        bp.Command("help", "hwgen --help", hwgen + ["--help"], work),
+        bp.Command("version", "hwgen --version", hwgen + ["--version"], work),
+        bp.Command("build", "hwgen build", hwgen + ["build"], build_cwd,
+                   before=bp.fresh_dir(build_cwd / "build")),
+        bp.Command("check", "hwgen check", hwgen + ["check"], work),
+    ]
+
+    # The peer: FuseSoC setting up the core hwgen generated (needs the fusesoc generator).
+    peer_cwd = work / "peer"
+    peer_cwd.mkdir()
+    bp.run_once(bp.Command("peer-build", "hwgen build -o out", hwgen + ["build", "-o", "out"],
+                           peer_cwd), env)
+    core = _core_name(peer_cwd / "out")
+    peer = None
+    if core is None:
+        notes.append("fusesoc run --setup: skipped, this hwgen writes no FuseSoC core yet")
+    else:
+        fusesoc = bp.console_script("fusesoc.main", "fusesoc")
+        peer = bp.Command("fusesoc", f"fusesoc --cores-root out run --setup --target impl {core}",
+                          fusesoc + ["--cores-root", "out", "run", "--setup", "--target", "impl", core],
+                          peer_cwd, before=bp.fresh_dir(peer_cwd / "build"))
+        try:
+            bp.run_once(peer, env)
+            commands.append(peer)
+        except bp.BenchError as exc:
+            notes.append(f"fusesoc run --setup: skipped, it fails here ({exc})")
+            peer = None
+
+    bp.measure(floor, commands, env, rounds, warmup, say)
+    f = bp.stats(floor)
+    by_key = {c.key: bp.stats(c) for c in commands}
+
+    def row(key, label, command, goal_ratio=None, extra=None):
+        s = by_key[key]
+        fig = _figure(key, label, kind="process", command=command, median_s=s.wall,
+                      cpu_median_s=s.cpu, min_s=s.wall_min, max_s=s.wall_max, samples=s.samples,
+                      ratio=s.wall / f.wall, cpu_ratio=s.cpu / f.cpu)
+        if goal_ratio is not None:
+            fig.update(goal=f"<= {goal_ratio:g}x floor", goal_value=goal_ratio,
+                       met=s.wall / f.wall <= goal_ratio)
+        else:
+            fig.update(goal=None, met=None)
+        fig.update(extra or {})
+        return fig
+
+    figures = [_figure("floor", "floor", kind="process", command=floor.label, median_s=f.wall,
+                       cpu_median_s=f.cpu, min_s=f.wall_min, max_s=f.wall_max, samples=f.samples,
+                       ratio=1.0, cpu_ratio=1.0, goal=None, met=None)]
+    figures.append(row("help", "hwgen --help", "hwgen --help", HELP_RATIO))
+    figures.append(row("version", "hwgen --version", "hwgen --version", HELP_RATIO))
+    figures.append(row("build", "hwgen build (default design, all files)", "hwgen build", BUILD_RATIO))
+    figures.append(row("check", "hwgen check (default design)", "hwgen check", CHECK_RATIO))
+    h = by_key["help"]
+    figures.append(_figure("help_absolute", "hwgen --help, absolute wall time", kind="absolute",
+                           command="hwgen --help", median_s=h.wall, samples=h.samples,
+                           goal=f"<= {HELP_ABSOLUTE_S:g} s", goal_value=HELP_ABSOLUTE_S,
+                           met=h.wall <= HELP_ABSOLUTE_S))
+    if peer is not None:
+        figures.append(row("fusesoc", "peer: fusesoc run --setup (the generated core)", peer.label,
+                           extra={"hwgen_build_vs_peer": by_key["build"].wall / by_key["fusesoc"].wall}))
+    else:
+        figures.append(_figure("fusesoc", "peer: fusesoc run --setup (the generated core)",
+                               kind="process", skipped=notes[-1], goal=None, met=None))
+    return figures, notes
+
+
+# --------------------------------------------------------------------------- in-process figures
+def sweep_figures(repeats: int, say) -> list[dict]:
+    full = bs.run(repeats)
+    say(f"sweep: {full.rate_cpu:.0f} designs/s")
+    gated = bs.run(repeats, gated=True)
+    common = dict(kind="sweep", boards=len({p.board for p in bs.points()}),
+                  clocks_mhz=list(bs.CLOCKS_MHZ), strategies=list(bs.STRATEGIES))
+    return [
+        _figure("sweep", f"sweep: {full.points} designs rendered in-process, templates compiled once",
+                designs=full.points, rendered=full.rendered, over_budget=full.over_budget,
+                refused=full.refused, files_per_design=full.files_per_design,
+                bytes_per_design=full.bytes_per_design, median_s=statistics.median(full.cpu),
+                wall_median_s=statistics.median(full.wall), samples=len(full.cpu),
+                rate=full.rate_cpu, rate_wall=full.rate_wall, unit="designs/s",
+                yaml_parses_while_timed=full.yaml_parses,
+                template_compiles_while_timed=full.template_compiles,
+                goal=f">= {SWEEP_RATE:g} designs/s", goal_value=SWEEP_RATE,
+                met=full.rate_cpu >= SWEEP_RATE and full.yaml_parses == 0
+                and full.template_compiles == 0, **common),
+        _figure("sweep_gated", f"sweep as `hwgen build` gates it: {gated.rendered} of {gated.points} "
+                               f"pass the budget and are rendered",
+                designs=gated.points, rendered=gated.rendered, over_budget=gated.over_budget,
+                refused=gated.refused, median_s=statistics.median(gated.cpu),
+                wall_median_s=statistics.median(gated.wall), samples=len(gated.cpu),
+                rate=gated.points / statistics.median(gated.cpu), unit="designs evaluated/s",
+                goal=None, met=None, **common),
+    ]
+
+
+def report_figures(work: Path, repeats: int, say) -> list[dict]:
+    fixtures = br.run_fixtures(FIXTURES, max(repeats * 20, 50))
+    figures = [_figure("reports_fixtures", f"reports: the {fixtures.files} fixture reports, each from its file",
+                       kind="reports", files=fixtures.files, bytes=fixtures.bytes,
+                       median_s=fixtures.cpu, wall_median_s=fixtures.wall,
+                       per_report_us=fixtures.per_report_us, goal=None, met=None)]
+    big = br.run_big(FIXTURES, work / "reports", repeats, say)
+    for r in big:
+        figures.append(_figure(f"reports_{r.kind}_{r.size_mb:.1f}MB", f"reports: {r.label}, {r.size_mb:.1f} MB",
+                               kind="reports", size_mb=r.size_mb, median_s=r.cpu, wall_median_s=r.wall,
+                               samples=r.samples, rate=r.mb_per_s, rate_wall=r.mb_per_s_wall,
+                               unit="MB/s", goal=f">= {REPORT_RATE:g} MB/s", goal_value=REPORT_RATE,
+                               met=r.mb_per_s >= REPORT_RATE))
+    for kind in br.KINDS:
+        lin = br.linearity(big, kind.key)
+        figures.append(_figure(f"reports_{kind.key}_linearity",
+                               f"reports: {kind.label}, time per MB at 50 vs 12.5 MB",
+                               kind="linearity", value=lin,
+                               goal=f"<= {br.LINEAR_TOLERANCE:g} (1.0 = linear)",
+                               goal_value=br.LINEAR_TOLERANCE, met=lin <= br.LINEAR_TOLERANCE))
+    return figures
+
+
+# --------------------------------------------------------------------------- output
+def _ms(s: float) -> str:
+    return f"{s * 1000:.0f} ms" if s >= 0.1 else f"{s * 1000:.1f} ms"
+
+
+def _met(fig: dict) -> str:
+    return {True: "met", False: "**not met**", None: ""}[fig.get("met")]
+
+
+def table(figures: list[dict]) -> str:
+    rows = [("Figure", "Median", "Result", "Goal", "")]
+    for f in figures:
+        kind = f.get("kind")
+        if f.get("skipped"):
+            rows.append((f["label"], "—", f["skipped"], "", ""))
+        elif kind == "process":
+            extra = ""
+            if "hwgen_build_vs_peer" in f:
+                extra = f"; hwgen build = {f['hwgen_build_vs_peer']:.2f}× this"
+            rows.append((f["label"] if f["key"] != "floor" else f"floor: {f['command']}",
+                         _ms(f["median_s"]), f"{f['ratio']:.2f}× floor{extra}",
+                         (f["goal"] or "").replace("<=", "≤").replace("x floor", "× floor"), _met(f)))
+        elif kind == "absolute":
+            rows.append((f["label"], _ms(f["median_s"]), _ms(f["median_s"]),
+                         f["goal"].replace("<=", "≤"), _met(f)))
+        elif kind == "sweep":
+            rows.append((f["label"], f"{f['median_s']:.2f} s CPU", f"{f['rate']:.0f} {f['unit']}",
+                         (f["goal"] or "").replace(">=", "≥"), _met(f)))
+        elif kind == "reports" and "per_report_us" in f:
+            rows.append((f["label"], _ms(f["median_s"]) + " CPU",
+                         f"{f['per_report_us']:.0f} µs per report", "", ""))
+        elif kind == "reports":
+            rows.append((f["label"], _ms(f["median_s"]) + " CPU", f"{f['rate']:.0f} MB/s",
+                         f["goal"].replace(">=", "≥"), _met(f)))
+        elif kind == "linearity":
+            rows.append((f["label"], "", f"{f['value']:.2f}", f["goal"].replace("<=", "≤"), _met(f)))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = []
+    for n, r in enumerate(rows):
+        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+        if n == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions; same figures")
+    ap.add_argument("--rounds", type=int, help="timed process rounds (default 15, quick 5)")
+    ap.add_argument("--only", action="append", choices=["process", "sweep", "reports"],
+                    help="run only these groups (repeatable); results.json is then not written "
+                         "unless --output is given")
+    ap.add_argument("--output", type=Path, help="where to write the JSON (default benchmarks/results.json)")
+    args = ap.parse_args(argv)
+
+    rounds = args.rounds or (5 if args.quick else 15)
+    warmup = 1 if args.quick else 2
+    repeats = 3 if args.quick else 7
+    groups = args.only or ["process", "sweep", "reports"]
+    output = args.output or (None if args.only else HERE / "results.json")
+
+    def say(msg: str) -> None:
+        print(f"  {msg}", file=sys.stderr, flush=True)
+
+    info = machine.describe(ROOT)
+    started = time.perf_counter()
+    figures: list[dict] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="hwgen-bench-") as tmp:
+        work = Path(tmp)
+        if "process" in groups:
+            fig, notes = process_figures(work, rounds, warmup, say)
+            figures += fig
+        if "sweep" in groups:
+            figures += sweep_figures(repeats, say)
+        if "reports" in groups:
+            figures += report_figures(work, repeats, say)
+    info["load_average_at_end"] = machine.load_average()
+
+    text = table(figures)
+    cores = info["usable_cores"] or info["logical_cores"]
+    print(f"\nhwgen benchmarks on {info['cpu_model']}, {cores} cores, Python {info['python']}"
+          f" (hwgen {info['hwgen_commit'] or 'unknown revision'}; {'quick' if args.quick else 'full'} run,"
+          f" {rounds} process rounds, load average {info['load_average_at_start']} at start)\n")
+    print(text)
+    for note in notes:
+        print(f"\nnote: {note}")
+    missed = [f["label"] for f in figures if f.get("met") is False]
+    print(f"\n{'all goals met' if not missed else 'goals not met: ' + '; '.join(missed)}"
+          f" ({time.perf_counter() - started:.0f} s)")
+    if output:
+        doc = {"machine": info,
+               "settings": {"quick": args.quick, "process_rounds": rounds, "process_warmup_rounds": warmup,
+                            "in_process_repeats": repeats, "groups": groups},
+               "figures": figures, "notes": notes, "table_markdown": text}
+        output.write_text(json.dumps(doc, indent=2) + "\n")
+        print(f"wrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
