@@ -18,6 +18,7 @@ from .loader import describe, dotted
 
 MISSING = object()
 _ERR = object()  # returned by a spec after it has recorded a problem
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # what Str(printable=True) refuses
 
 
 class Ctx:
@@ -74,7 +75,7 @@ class Str(Spec):
         if len(value) > self.max_len:
             return ctx.bad(path, f"expected {self.what} of at most {self.max_len} characters, "
                                  f"got {len(value)} characters")
-        if self.printable and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        if self.printable and _CONTROL_RE.search(value):
             return ctx.bad(path, f"expected {self.what} without control characters "
                                  f"(newline, tab, NUL), got {value[:40]!r}")
         if self.pattern and not re.fullmatch(self.pattern, value):
