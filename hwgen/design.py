@@ -58,12 +58,21 @@ def _load_shipped(path: Path) -> tuple[loader.Document, bytes]:
     return loader.load_file(path, resources.display_name(path))
 
 
-def _load(path: Path) -> tuple[loader.Document, bytes]:
+def _shipped_path(path: Path) -> Path | None:
+    """The resolved path when ``path`` is a shipped board or DPU file, else None."""
     try:
-        if path.resolve().parent in (resources.data_dir("boards"), resources.data_dir("dpus")):
-            return _load_shipped(path.resolve())
+        resolved = path.resolve()
+        if resolved.parent in (resources.data_dir("boards"), resources.data_dir("dpus")):
+            return resolved
     except OSError:
         pass
+    return None
+
+
+def _load(path: Path) -> tuple[loader.Document, bytes]:
+    shipped = _shipped_path(path)
+    if shipped is not None:
+        return _load_shipped(shipped)
     return loader.load_file(path, str(path))
 
 
@@ -226,6 +235,29 @@ def _section(doc: loader.Document, key: str) -> dict:
 # --------------------------------------------------------------------------- entry point
 def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
     file = _resolve("boards", ref, mark, path)
+    shipped = _shipped_path(file)
+    return _board_shipped(shipped) if shipped is not None else _board(file)
+
+
+def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
+    file = _resolve("dpus", ref, mark, path)
+    shipped = _shipped_path(file)
+    return _dpu_shipped(shipped) if shipped is not None else _dpu(file)
+
+
+# Shipped files are validated once per process too (the models are frozen; the
+# Documents are only read), so a sweep pays for validating its settings only.
+@lru_cache(maxsize=None)
+def _board_shipped(file: Path):
+    return _board(file)
+
+
+@lru_cache(maxsize=None)
+def _dpu_shipped(file: Path):
+    return _dpu(file)
+
+
+def _board(file: Path):
     doc, raw = _load(file)
     body = {k: v for k, v in doc.data.items() if k != "defaults"}
     board = validate(model.BOARD_SCHEMA, body, Ctx(doc_locator(doc)))
@@ -233,8 +265,7 @@ def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
     return board, doc, raw
 
 
-def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
-    file = _resolve("dpus", ref, mark, path)
+def _dpu(file: Path):
     doc, raw = _load(file)
     body = {k: v for k, v in doc.data.items() if k != "options"}
     profile = validate(model.DPU_SCHEMA, body, Ctx(doc_locator(doc)))
