@@ -24,6 +24,22 @@ def data_dir(name: str) -> Path:
                             "reinstall hwgen")
 
 
+# Folders of shipped YAML data; a name listed here that an installation lacks is skipped.
+DATA_KINDS = ("boards", "dpus", "parts", "families")
+
+
+@lru_cache(maxsize=1)
+def shipped_dirs() -> frozenset[Path]:
+    """The data folders of this installation: the files in them are hwgen's own."""
+    out = set()
+    for kind in DATA_KINDS:
+        try:
+            out.add(data_dir(kind))
+        except FileNotFoundError:
+            pass
+    return frozenset(out)
+
+
 def shipped(kind: str) -> dict[str, Path]:
     """Shipped YAML files of a kind ('boards' or 'dpus') by lower-case stem, sorted."""
     return {p.stem.lower(): p for p in sorted(data_dir(kind).glob("*.yaml"))}
