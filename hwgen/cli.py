@@ -77,9 +77,16 @@ def build(board, dpu, sets, out, allow_over_budget):
                    f"of --allow-over-budget:", err=True)
         for message in verdict.messages:
             click.echo(f"WARNING:   {message}", err=True)
-        click.echo("WARNING: Vivado will fail to place a design that does not fit, and one over its "
-                   "limits leaves no headroom for routing and timing closure: expect a long run that "
-                   f"fails. {out / 'budget.json'} records the failing verdict.", err=True)
+        if any(not line.fits for line in verdict.resources):
+            why = ("it does not fit the part: Vivado will run synthesis and then fail placement, "
+                   "hours later, with the same numbers")
+        elif any(not line.ok for line in verdict.resources):
+            why = ("it fits but leaves less headroom than the limits demand: expect routing "
+                   "congestion and timing closure to fail or take far longer")
+        else:
+            why = "a memory check failed: the board will not boot Linux with the DPU as configured"
+        click.echo(f"WARNING: this build should not have been written - {why}. "
+                   f"{out / 'budget.json'} records the failing verdict.", err=True)
     click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
 
 
