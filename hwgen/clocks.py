@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Mapping, Optional, Sequence
 
 __all__ = [
@@ -123,7 +124,7 @@ class MmcmLimits:
     out0_fractional_min: float = 2.0
 
 
-MMCM_LIMITS: Mapping[int, MmcmLimits] = {
+MMCM_LIMITS: Mapping[int, MmcmLimits] = MappingProxyType({
     # -1 speed grade; both target boards are xc7z020clg400-1 (PZ2, ZYBO).
     # CLKIN 10-800 MHz, F_PFD 10-450 MHz, F_VCO 600-1200 MHz: DS187 per the brief, UNCERTAIN
     #   (not re-read here).
@@ -137,7 +138,7 @@ MMCM_LIMITS: Mapping[int, MmcmLimits] = {
     #   and it costs nothing for DPU clocks.
     -1: MmcmLimits(clkin_min=10.0, clkin_max=800.0, pfd_min=10.0, pfd_max=450.0,
                    vco_min=600.0, vco_max=1200.0, fout_max=800.0),
-}
+})
 
 
 # ------------------------------------------------------------------ helpers

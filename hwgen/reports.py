@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Iterator
 
 __all__ = [
     "ReportError",
@@ -227,9 +227,13 @@ class _Lines:
 
 # --------------------------------------------------------------------------- header block
 
-_HEADER_KEY_RE = re.compile(r"\|\s*([A-Za-z][A-Za-z ]*?)\s*:(.*)")
+# Keys are matched on text already cut at the first colon, so no pattern here can
+# scan a long line more than once.
+_HEADER_KEY_RE = re.compile(r"[A-Za-z][A-Za-z ]{0,39}")
 _VERSION_RE = re.compile(r"\bv\.?(\d{4}\.\d+(?:\.\d+)*)")
-_SECTION_TITLE_RE = re.compile(r"\d+(?:\.\d+)*\.?\s+(\S.*?)\s*$")
+# Bounded repeats: section numbers are short ("3.", "1.1", "10."), and a bound keeps
+# a long run of digits and dots from being re-scanned.
+_SECTION_NUMBER_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,3}\.?[ \t]+")
 
 # A report's header is short; a file whose first lines hold no "| Key : value" entries
 # is not a Vivado report and need not be read further.
@@ -239,18 +243,20 @@ _HEADER_SCAN_LIMIT = 60
 @dataclass(frozen=True)
 class _Header:
     fields: dict
-    kind: str | None  # "utilization" | "timing" | None when no Command/title says
 
 
 def _read_header(lines: _Lines, source: str, wanted: str) -> _Header:
+    """Read the `| Key : value` block and check it is the report kind `wanted`."""
     fields: dict[str, str] = {}
     kind = None
     for line in lines:
         if line.startswith("|"):
-            match = _HEADER_KEY_RE.match(line)
-            if match:
-                fields.setdefault(match.group(1), match.group(2).strip())
-                continue
+            colon = line.find(":", 1, 64)
+            if colon > 0:
+                key = line[1:colon].strip()
+                if _HEADER_KEY_RE.fullmatch(key):
+                    fields.setdefault(key, line[colon + 1 :].strip())
+                    continue
         elif fields and line.startswith("---"):
             break  # the rule closing the header block
         if not fields and lines.line_no >= _HEADER_SCAN_LIMIT:
@@ -277,7 +283,7 @@ def _read_header(lines: _Lines, source: str, wanted: str) -> _Header:
         raise ReportError(f"{source}: cannot read the Vivado version from 'Tool Version: {tool}'")
     if not fields["Device"]:
         raise ReportError(f"{source}: the 'Device' header is empty")
-    return _Header(fields, kind)
+    return _Header(fields)
 
 
 def _tool_version(header: _Header) -> str:
@@ -327,8 +333,10 @@ def _section_title(prev: str, line: str) -> str | None:
     """The title if `line` is the dash underline of a numbered section heading."""
     if len(line) < 3 or not prev or prev[0] not in "0123456789" or line.strip("-"):
         return None
-    match = _SECTION_TITLE_RE.match(prev)
-    return match.group(1) if match else None
+    match = _SECTION_NUMBER_RE.match(prev)
+    if match is None:
+        return None
+    return prev[match.end() :].strip() or None
 
 
 class _Table:
@@ -342,14 +350,14 @@ class _Table:
         self.width = len(cells)
         self.section = section
 
-    def index(self, names: tuple[str, ...], source: str) -> int | None:
+    def index(self, names: tuple[str, ...]) -> int | None:
         for name in names:
             if name in self.columns:
                 return self.columns[name]
         return None
 
     def require(self, names: tuple[str, ...], source: str) -> int:
-        idx = self.index(names, source)
+        idx = self.index(names)
         if idx is None:
             raise ReportError(
                 f"{source}: table in section '{self.section}' has no '{names[0]}' column"
@@ -478,8 +486,6 @@ def _flat_row(
     lines: _Lines,
     source: str,
 ) -> ResourceUse | None:
-    if line.startswith("+"):
-        return None
     # Look at the label cell before splitting the whole row: only top-level rows
     # (not indented beyond the single pad space) can be the totals hwgen wants.
     end = line.find("|", 1)
@@ -521,7 +527,7 @@ def _parse_hierarchy(lines: _Lines, header: _Header, source: str, section: str) 
                 b36 = table.require(("RAMB36",), source)
                 b18 = table.require(("RAMB18",), source)
                 dsp = table.require(_HIER_DSP, source)
-                uram = table.index(("URAM",), source)
+                uram = table.index(("URAM",))
                 continue
             cells = line.split("|")
             if len(cells) <= module or not cells[module].strip().endswith("(top)"):
@@ -563,10 +569,8 @@ def _parse_hierarchy(lines: _Lines, header: _Header, source: str, section: str) 
                 resources=tuple(resources),
                 hierarchical=True,
             )
-        elif first == "-" and table is None:
-            continue
-        elif first not in ("", "+", " ") and table is not None and not line.startswith("*"):
-            break  # next section: the table ended without a (top) row
+        elif table is not None and first not in ("", "+", "*"):
+            break  # the next section: the table ended without a (top) row
     if table is None:
         raise ReportError(f"{source}: section '{section}' has no table (truncated report?)")
     raise ReportError(f"{source}: no '(top)' row in section '{section}' (truncated report?)")
@@ -721,9 +725,7 @@ def _read_design_summary(it, lines: _Lines, source: str):
                 verdict = _VERDICTS[sentence]
                 return values, verdict, None
             if after.startswith("|"):
-                return values, verdict, after
-            if sentence.startswith("---") and not sentence.strip("-"):
-                continue
+                return values, verdict, after  # the next block began: no verdict printed
         return values, verdict, None
     raise ReportError(
         f"{source}: 'Design Timing Summary' block has no values (truncated report?)"
@@ -752,7 +754,10 @@ def _read_clock_summary(it, lines: _Lines) -> tuple[ClockSummary, ...]:
             parents.pop()
         master = parents[-1][1] if parents else None
         name = match.group(2)
-        wave = tuple(float(x) for x in match.group(3).split())
+        try:
+            wave = tuple(float(x) for x in match.group(3).split())
+        except ValueError:
+            continue
         clocks.append(ClockSummary(name, float(match.group(4)), float(match.group(5)), wave, master))
         parents.append((indent, name))
     return tuple(clocks)
