@@ -157,12 +157,14 @@ class _Layers:
     def __init__(self):
         self.data: dict = {}
         self.origin: dict[tuple, tuple[Mark | None, str]] = {}
+        self.key_origin: dict[tuple, tuple[Mark | None, str]] = {}
 
     def add(self, raw: dict, locate):
         def walk(src, dst, path):
             for k, v in src.items():
                 p = path + (k,)
                 self.origin[p] = locate(p)
+                self.key_origin[p] = locate(p, True)
                 if isinstance(v, dict) and isinstance(dst.get(k), dict):
                     walk(v, dst[k], p)
                 else:
@@ -174,6 +176,7 @@ class _Layers:
         if isinstance(v, dict):
             for k, x in v.items():
                 self.origin[path + (k,)] = locate(path + (k,))
+                self.key_origin[path + (k,)] = locate(path + (k,), True)
                 self._mark_below(x, path + (k,), locate)
 
     def set(self, path, value, mark: Mark):
@@ -184,9 +187,11 @@ class _Layers:
             d = d[k]
         d[path[-1]] = value
         for i in range(1, len(path) + 1):
-            self.origin[path[:i]] = (mark, ".".join(path[:i]))
+            self.origin[path[:i]] = self.key_origin[path[:i]] = (mark, ".".join(path[:i]))
 
-    def locate(self, path):
+    def locate(self, path, at_key=False):
+        if at_key and tuple(path) in self.key_origin:
+            return self.key_origin[tuple(path)]
         p = tuple(path)
         while p and p not in self.origin:
             p = p[:-1]
@@ -289,10 +294,8 @@ def load_design(board: str | None = None, dpu: str | None = None,
 
     layers = _Layers()
     options = _section(dpu_doc, "options")
-    layers.add({"dpu": options},
-               lambda p: (dpu_doc.mark(("options",) + p[1:]), loader.dotted(("options",) + p[1:])))
-    layers.add(defaults, lambda p: (board_doc.mark(("defaults",) + p),
-                                    loader.dotted(("defaults",) + p)))
+    layers.add({"dpu": options}, lambda p, key=False: doc_locator(dpu_doc, ("options",))(p[1:], key))
+    layers.add(defaults, doc_locator(board_doc, ("defaults",)))
     for path, value, mark in overrides:
         layers.set(path, value, mark)
     layers.set(("dpu", "profile"), dpu_ref, dpu_mark or Mark("--dpu"))

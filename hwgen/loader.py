@@ -98,8 +98,10 @@ class _Builder:
             self.fail(node, path, f"unsupported tag {node.tag!r} (only plain YAML values are allowed)")
         try:
             value = _CONSTRUCT[node.tag](self.ctor, node)
-        except (ValueError, OverflowError) as exc:
-            self.fail(node, path, f"cannot read {node.value[:40]!r}: {exc}")
+        except (ValueError, OverflowError):
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            self.fail(node, path, f"expected a number hwgen can use, got {shown!r} "
+                                  f"({len(node.value)} characters)")
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(node, path, f"expected a finite number, got {node.value[:40]!r}")
         return value

@@ -23,12 +23,12 @@ _ERR = object()  # returned by a spec after it has recorded a problem
 class Ctx:
     """Collects problems; knows the origin (mark and path prefix) of each key path."""
 
-    def __init__(self, locate: Callable[[tuple], tuple[Mark | None, str]]):
+    def __init__(self, locate: Callable[..., tuple[Mark | None, str]]):
         self.locate = locate
         self.problems: list[Problem] = []
 
-    def bad(self, path: tuple, message: str):
-        mark, shown = self.locate(path)
+    def bad(self, path: tuple, message: str, at_key: bool = False):
+        mark, shown = self.locate(path, at_key) if at_key else self.locate(path)
         self.problems.append(Problem(mark, shown, message))
         return _ERR
 
@@ -37,9 +37,14 @@ class Ctx:
             raise InputError(self.problems)
 
 
-def doc_locator(doc, prefix: tuple = ()) -> Callable[[tuple], tuple[Mark | None, str]]:
+def doc_locator(doc, prefix: tuple = ()) -> Callable[..., tuple[Mark | None, str]]:
     """Locate paths inside one loaded Document (``prefix`` is where the checked value sits)."""
-    return lambda path: (doc.mark(prefix + path), dotted(prefix + path))
+    def locate(path, at_key=False):
+        full = prefix + tuple(path)
+        if at_key and full in doc.key_marks:
+            return doc.key_marks[full], dotted(full)
+        return doc.mark(full), dotted(full)
+    return locate
 
 
 class Spec:
@@ -285,7 +290,7 @@ class Rec(Spec):
                 close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
                 hint = f" (did you mean {close[0]!r}?)" if close else \
                     f" (known keys: {', '.join(self.fields)})"
-                ctx.bad(path + (key,), f"unknown key {key!r}{hint}")
+                ctx.bad(path + (key,), f"unknown key {key!r}{hint}", at_key=True)
         out = {}
         for name, f in self.fields.items():
             if name in value:

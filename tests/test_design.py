@@ -1,0 +1,122 @@
+"""The model and the layering of design settings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import BOARDS, run_hwgen
+from hwgen.design import load_design, parse_sets, part_for
+from hwgen.errors import InputError
+from hwgen.schema import format_size, parse_size
+
+
+def test_default_design_is_pynq_z2_b512():
+    d = load_design()
+    assert (d.board.name, d.dpu.name, d.board.part) == ("pynq_z2", "B512", "xc7z020clg400-1")
+    assert d.settings.linux.cma == 256 << 20          # the board's default, not the built-in
+    assert d.settings.dpu.clock_mhz == 150.0
+    assert (d.part.lut, d.part.ff, d.part.dsp, d.part.bram36) == (53200, 106400, 220, 140)
+
+
+def test_plls_are_derived_from_the_preset():
+    pynq = load_design().board.ps.plls
+    assert (pynq.arm, pynq.io, pynq.ddr) == (50 * 26, 50 * 20, 50 * 21)
+    zybo = load_design("zybo_z7_20").board.ps.plls
+    assert (zybo.io, zybo.ddr, zybo.arm) == (1000.0, 1066.667, 1333.333)
+
+
+def test_layer_order_profile_then_board_then_set(tmp_path):
+    text = (BOARDS / "pynq_z2.yaml").read_text().replace(
+        "    profile: B512\n", "    profile: B512\n    ram_usage: high\n")
+    board = tmp_path / "b.yaml"
+    board.write_text(text)
+    assert load_design().settings.dpu.ram_usage == "low"                     # profile option
+    assert load_design(str(board)).settings.dpu.ram_usage == "high"          # board beats profile
+    d = load_design(str(board), sets=["dpu.ram_usage=low"])
+    assert d.settings.dpu.ram_usage == "low"                                 # --set beats both
+    assert str(d.origin("dpu.ram_usage")) == "--set dpu.ram_usage=low"
+    assert str(load_design(str(board)).origin("dpu.ram_usage")).startswith(f"{board}:")
+
+
+def test_dpu_selection_precedence():
+    assert load_design(sets=["dpu.profile=B1024"]).dpu.name == "B1024"
+    assert load_design(dpu="B800", sets=["dpu.profile=B1024"]).dpu.name == "B800"
+    assert load_design().dpu.name == "B512"
+    assert load_design(dpu="b1152").dpu.name == "B1152"        # names are case-insensitive
+
+
+def test_set_values_follow_yaml_scalar_rules():
+    parsed = {p: v for p, v, _ in parse_sets(["dpu.clock_mhz=125", "build.post_route_phys_opt=false",
+                                              "linux.cma=128M", "dpu.control_base=0x43C00000"])}
+    assert parsed[("dpu", "clock_mhz")] == 125
+    assert parsed[("build", "post_route_phys_opt")] is False
+    assert parsed[("linux", "cma")] == "128M"
+    assert parsed[("dpu", "control_base")] == 0x43C00000
+    d = load_design(sets=["linux.cma=128MiB", "dpu.clock_mhz=125"])
+    assert d.settings.linux.cma == 128 << 20 and d.settings.dpu.clock_mhz == 125.0
+
+
+@pytest.mark.parametrize("text,expected", [("512M", 512 << 20), ("512MiB", 512 << 20),
+                                           ("0x20000000", 0x20000000), ("1G", 1 << 30),
+                                           ("4096", 4096), ("4k", 4096), ("12 MB", 12 << 20),
+                                           ("twelve", None), ("-4M", None), ("1.5M", None)])
+def test_parse_size(text, expected):
+    assert parse_size(text) == expected
+
+
+def test_format_size_is_exact():
+    assert [format_size(n) for n in (256 << 20, 1 << 30, 3 << 10, 1000)] == ["256M", "1G", "3K", "1000"]
+
+
+def test_every_problem_in_one_error():
+    with pytest.raises(InputError) as e:
+        load_design(sets=["dpu.clock_mhz=0", "linux.cma=1K"])
+    assert len(e.value.problems) == 2
+
+
+def test_part_lookup():
+    assert part_for("xc7z020clg400-1").name == "xc7z020"
+    assert part_for("xczu3eg-sbva484-1-e").name == "xczu3"
+    assert part_for("xc7z007sclg225-1").name == "xc7z007s"
+    assert part_for("xc7a35tcpg236-1") is None
+
+
+def test_build_writes_manifest_without_absolute_paths(tmp_path):
+    r = run_hwgen("build", "-o", tmp_path / "out", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "out" / "manifest.json").read_text()
+    m = json.loads(text)
+    assert m["design"] == "pynq_z2_dpu"
+    assert [i["name"] for i in m["inputs"]] == ["boards/pynq_z2.yaml", "dpus/b512.yaml"]
+    assert all(len(i["sha256"]) == 64 for i in m["inputs"])
+    assert str(tmp_path) not in text and "/root" not in text
+
+
+def test_build_default_output_folder(tmp_path):
+    r = run_hwgen("build", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "build" / "pynq_z2" / "manifest.json").is_file()
+
+
+def test_list_boards_dpus_parts():
+    boards = run_hwgen("list", "boards").stdout.splitlines()
+    assert boards[1].split()[:2] == ["pynq_z2", "xc7z020clg400-1"]
+    assert any(l.startswith("zybo_z7_20") and "1 GiB" in l for l in boards)
+    dpus = [l.split()[0] for l in run_hwgen("list", "dpus").stdout.splitlines()[1:]]
+    assert dpus == ["B512", "B800", "B1024", "B1152", "B1600", "B2304", "B3136", "B4096"]
+    parts = run_hwgen("list", "parts").stdout
+    assert "xc7z020" in parts and "53,200" in parts and "xczu9" in parts
+
+
+@pytest.mark.parametrize("command", ["build", "check", "list"])
+def test_help_has_an_example(command):
+    r = run_hwgen(command, "--help")
+    assert r.returncode == 0 and "Example:" in r.stdout
+
+
+def test_version():
+    from hwgen import __version__
+    r = run_hwgen("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"hwgen {__version__}"
