@@ -108,7 +108,7 @@ def check(board, dpu, sets, fmt, output, utilization, timing):
     that is not a complete Vivado report, or a report of another part).
     With --utilization and no --board/--dpu, the report's own part and
     Available column are used (any Vivado report can be checked).
-    Examples:
+    Example:
       hwgen check --dpu B4096            # exits 1: does not fit a 7Z020
       hwgen check --dpu B1024 --set dpu.dsp_usage=low --format json
       hwgen check --utilization util.rpt --timing timing.rpt --format junit --output budget.xml

@@ -21,16 +21,12 @@ from hwgen.errors import InputError
 from hwgen.reports import parse_timing_summary_file, parse_utilization_file
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
-HAVE_BD = importlib.util.find_spec("hwgen.blockdesign") is not None
 HAVE_MEMORY = importlib.util.find_spec("hwgen.memory") is not None
 
 
 @pytest.fixture(autouse=True)
 def _pending_branches(monkeypatch):
-    # Until hwgen/blockdesign.py and hwgen/memory.py are merged, the design-level tests run
-    # on the hand-built graph of the same shape (tests/_budget_bd.py) and no memory checks.
-    if not HAVE_BD:
-        monkeypatch.setattr(budget, "plan", lambda design: default_bd())
+    # Until hwgen/memory.py (petalinux branch) is merged, no memory checks.
     if not HAVE_MEMORY:
         monkeypatch.setattr(budget, "_memory_checks", lambda design: ())
 
@@ -166,6 +162,28 @@ def test_an_unknown_ip_becomes_a_warning_in_the_verdict(monkeypatch):
     assert any(m.startswith("warning: estimate.coverage") and "axi_gpio" in m for m in v.messages)
 
 
+def test_the_real_block_design_costs_as_the_hand_built_one():
+    # hwgen/blockdesign.py builds the graph tests/_budget_bd.py describes: same cells, same cost.
+    real = budget.block_design_cost(load_design(), budget.plan(load_design()))
+    assert sum(c.amount for c in real.lut) == INFRA_LUT and sum(c.amount for c in real.ff) == INFRA_FF
+    assert real.notes == ()
+
+
+@pytest.mark.parametrize("sets", [(), ("build.interconnect=smartconnect",), ("dpu.cores=2",),
+                                  ("dpu.irq=3",)])
+@pytest.mark.parametrize("arch", ["B512", "B1152", "B4096"])
+def test_every_cell_hwgen_builds_has_a_cost_row(arch, sets):
+    design = load_design(dpu=arch, sets=sets)
+    assert budget.block_design_cost(design, budget.plan(design)).notes == ()
+
+
+def test_smartconnect_design_on_the_real_graph():
+    v = est(sets=("build.interconnect=smartconnect",))
+    # GP0 converter, HP0 2 slave interfaces, HP2 1x1: four SmartConnect charges of 1070 / 960
+    assert line(v, "LUT").used == 20177 + 3121 + 1 + 3 * 19 + 4 * 1070
+    assert line(v, "FF").used == 31782 + 3 * 40 + 4 * 960
+
+
 # --------------------------------------------------------------------------- estimates on the Pynq-Z2
 def test_default_pynq_z2_b512_passes():
     v = est()
@@ -291,7 +309,10 @@ def test_two_cores_double_the_dpu():
     one, two = est("B512"), est("B512", ("dpu.cores=2",))
     assert line(two, "DSP").used == 2 * 98
     assert line(two, "BRAM").used == 2 * 69.5
-    assert line(two, "LUT").used - line(one, "LUT").used == 20177 + 3121
+    # A second core: its LUT (20177 + 3121), and its three masters join the HP interconnects:
+    # HP0 grows from 2 to 4 slave interfaces (+2 x 500), HP2 from a pass-through to 2 (+2 x 500).
+    assert line(two, "LUT").used - line(one, "LUT").used == 20177 + 3121 + 2 * 500 + 2 * 500
+    assert line(two, "FF").used - line(one, "FF").used == 31782 + 2 * 598 + 2 * 598
 
 
 def test_memory_checks_are_part_of_the_verdict(monkeypatch):

@@ -16,21 +16,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from _budget_bd import default_bd
 from hwgen import budget
 from hwgen.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 ROOT = Path(__file__).resolve().parent.parent
-HAVE_BD = importlib.util.find_spec("hwgen.blockdesign") is not None
 HAVE_MEMORY = importlib.util.find_spec("hwgen.memory") is not None
 
 
 @pytest.fixture(autouse=True)
 def _pending_branches(monkeypatch):
-    # See tests/test_budget.py: stand-ins until blockdesign.py and memory.py are merged.
-    if not HAVE_BD:
-        monkeypatch.setattr(budget, "plan", lambda design: default_bd())
+    # See tests/test_budget.py: no memory checks until memory.py is merged.
     if not HAVE_MEMORY:
         monkeypatch.setattr(budget, "_memory_checks", lambda design: ())
 
@@ -311,7 +307,7 @@ def test_build_within_budget_records_the_verdict(tmp_path):
     assert (out / "budget.json").read_bytes() == first
 
 
-@pytest.mark.skipif(not (HAVE_BD and HAVE_MEMORY), reason="needs blockdesign.py and memory.py merged")
+@pytest.mark.skipif(not HAVE_MEMORY, reason="needs memory.py (petalinux branch) merged")
 def test_real_process_exit_codes(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
 
