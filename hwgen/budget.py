@@ -29,9 +29,9 @@ _FORMULA = "VAI20 gtcl via hwgen/dpu_arch.py (dpu.md §8)"
 
 # --------------------------------------------------------------------------- numbers for people
 def fmt_amount(value: float) -> str:
-    """24276 -> '24,276'; 69.5 -> '69.5' (BRAM tiles come in halves)."""
-    if value == int(value):
-        return f"{int(value):,}"
+    """24276 -> '24,276'; 69.5 -> '69.5' (BRAM tiles come in halves); 39900.000001 -> '39,900'."""
+    if abs(value - round(value)) < 1e-6:
+        return f"{round(value):,}"
     return f"{value:,.1f}"
 
 
