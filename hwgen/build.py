@@ -12,9 +12,11 @@ from pathlib import Path
 from . import __version__
 from .design import Design
 from .output import Output, manifest, write_all
+from .vitis_ai import arch_json_outputs
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
 GENERATORS: list = []
+GENERATORS.append(arch_json_outputs)   # vitis-ai/arch.json + README.md (compiler handshake)
 
 
 def render_outputs(design: Design) -> list[Output]:
