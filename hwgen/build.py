@@ -15,9 +15,11 @@ from . import __version__
 from .design import Design
 from .errors import CheckFailed
 from .output import Output, manifest, text_output, write_all
+from .vitis_ai import arch_json_outputs
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
 GENERATORS: list = []
+GENERATORS.append(arch_json_outputs)   # vitis-ai/arch.json + README.md (compiler handshake)
 
 BUDGET_FILE = "budget.json"
 
