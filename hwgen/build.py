@@ -16,6 +16,10 @@ from .output import Output, manifest, write_all
 # Generators in output order. Each is ``f(design) -> list[Output]``.
 GENERATORS: list = []
 
+from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
+
+GENERATORS.append(vivado_outputs)
+
 
 def render_outputs(design: Design) -> list[Output]:
     outputs: list[Output] = []
