@@ -23,6 +23,10 @@ GENERATORS.append(arch_json_outputs)   # vitis-ai/arch.json + README.md (compile
 
 BUDGET_FILE = "budget.json"
 
+from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
+
+GENERATORS.append(vivado_outputs)
+
 
 def budget_output(verdict) -> Output:
     from .verdict_format import to_json
