@@ -226,12 +226,13 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     else:
         room = largest_cma(ddr, others, 0, cma.alignment)
         ok = cma.size <= room
-        beside = "".join(f", beside the {r.name} region {r.span}" for r in others)
-        text = f"{format_mib(cma.size)} of CMA placed by the kernel inside {ddr_text}{beside}"
+        beside = "".join(f" beside the {r.name} region {r.span}" for r in others)
         results.append(verdict.CheckResult(
             "memory.cma_inside_ddr", ok,
-            text if ok else f"{size_at}: {text} cannot fit: at most {format_mib(room)} of DDR "
-                            f"is free in one aligned piece; {_fits_hint(plan)}"))
+            f"{format_mib(cma.size)} of CMA placed by the kernel inside {ddr_text}{beside}" if ok
+            else f"{size_at}: {format_mib(cma.size)} of CMA cannot be placed inside {ddr_text}"
+                 f"{beside}: at most {format_mib(room)} is free in one aligned piece; "
+                 f"{_fits_hint(plan)}"))
 
     # 2. no overlaps between regions at fixed addresses
     clashes = [(a, b) for i, a in enumerate(plan.fixed) for b in plan.fixed[i + 1:] if a.overlaps(b)]
