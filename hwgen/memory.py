@@ -274,7 +274,9 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     ok = free >= plan.min_free
     left = format_mib(free) if free >= 0 else f"nothing (it asks {format_mib(-free)} more than all of DDR)"
     text = (f"{format_mib(cma.size)} of CMA leaves Linux {left} of {ddr_text}"
-            + ("" if ok else f", less than linux.min_free {format_mib(plan.min_free)}"))
+            + ("" if ok else f", less than linux.min_free {format_mib(plan.min_free)}"
+                             + (f" ({design.origin('linux.min_free')})"
+                                if design.origin("linux.min_free") else "")))
     results.append(verdict.CheckResult(
         "memory.min_free", ok, text if ok else f"{size_at}: {text}; {_fits_hint(plan)}"))
     return tuple(results)

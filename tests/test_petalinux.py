@@ -229,7 +229,8 @@ def test_cli_exits_1_and_writes_nothing(tmp_path):
     (["linux.cma=448M"], "memory.min_free",
      ["leaves Linux 64 MiB", "less than linux.min_free 128 MiB", "largest CMA that fits is 384 MiB"]),
     (["linux.cma=256M", "linux.min_free=300M"], "memory.min_free",
-     ["less than linux.min_free 300 MiB", "largest CMA that fits is 212 MiB"]),     # 512 - 300 = 212
+     ["less than linux.min_free 300 MiB (--set linux.min_free=300M)",
+      "largest CMA that fits is 212 MiB"]),                                          # 512 - 300 = 212
 ])
 def test_rejections(sets, check, words):
     design = load_design(sets=sets)
