@@ -5,7 +5,6 @@ JSON is checked key by key and type by type; JUnit is parsed back with an XML pa
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -21,14 +20,7 @@ from hwgen.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 ROOT = Path(__file__).resolve().parent.parent
-HAVE_MEMORY = importlib.util.find_spec("hwgen.memory") is not None
 
-
-@pytest.fixture(autouse=True)
-def _pending_branches(monkeypatch):
-    # See tests/test_budget.py: no memory checks until memory.py is merged.
-    if not HAVE_MEMORY:
-        monkeypatch.setattr(budget, "_memory_checks", lambda design: ())
 
 
 def run(*args):
@@ -307,7 +299,6 @@ def test_build_within_budget_records_the_verdict(tmp_path):
     assert (out / "budget.json").read_bytes() == first
 
 
-@pytest.mark.skipif(not HAVE_MEMORY, reason="needs memory.py (petalinux branch) merged")
 def test_real_process_exit_codes(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
 
