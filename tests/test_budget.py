@@ -310,6 +310,20 @@ def test_set_budget_lut_changes_the_limit():
     assert not v45.ok and [l.name for l in v45.resources if not l.ok] == ["LUT"]
 
 
+def test_a_board_sets_its_own_limits(tmp_path):
+    board = (Path(__file__).parent.parent / "boards" / "pynq_z2.yaml").read_text()
+    assert "\ndefaults:\n" in board
+    mine = tmp_path / "my_pynq.yaml"
+    mine.write_text(board.replace("\ndefaults:\n", "\ndefaults:\n  budget:\n    dsp: 97\n", 1))
+    # B1152 + depthwise conv, DSP high: 212 of 220 = 96.36 %: over the default 90, within 97
+    v = budget.estimate(load_design(board=str(mine), dpu="B1152", sets=("dpu.depthwise_conv=true",)))
+    assert v.ok and line(v, "DSP").limit_percent == 97
+    # --set still wins over the board
+    v = budget.estimate(load_design(board=str(mine), dpu="B1152",
+                                    sets=("dpu.depthwise_conv=true", "budget.dsp=96")))
+    assert not v.ok and "0.8 over the 96% limit of 211.2" in message(v, "DSP")
+
+
 def test_two_cores_double_the_dpu():
     one, two = est("B512"), est("B512", ("dpu.cores=2",))
     assert line(two, "DSP").used == 2 * 98
