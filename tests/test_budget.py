@@ -14,7 +14,7 @@ import pytest
 
 from _budget_bd import SC, default_bd
 from hwgen import budget, dpu_arch, infrastructure
-from hwgen.bdgraph import Cell, IntfLink, Net
+from hwgen.bdgraph import Cell, Net
 from hwgen.design import load_design, load_dpu, parts
 from hwgen.errors import InputError
 from hwgen.reports import parse_timing_summary_file, parse_utilization_file

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hwgen import budget
 from hwgen.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
