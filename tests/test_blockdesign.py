@@ -119,3 +119,9 @@ def test_family_names_are_real_ps7_property_names():
 def test_speed_grade_falls_back_to_the_narrowest_known(part, grade):
     # Only -1 MMCM figures are recorded; -1 ranges are the narrowest, so legal everywhere.
     assert speed_grade(part) == grade
+
+
+def test_hp_width_defaults_to_64(tmp_path):
+    board = custom_board(tmp_path, "    hp2: {width: 64}\n", "    hp2: {}\n")
+    _, bd = plan(board=board)
+    assert bd.cell("ps7").prop("PCW_S_AXI_HP2_DATA_WIDTH") == "64"
