@@ -61,9 +61,11 @@ def build(board, dpu, sets, out):
       hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
     """
     from .build import build as run_build
+    from .build import preflight
     from .design import load_design
 
     design = load_design(board, dpu, sets)
+    preflight(design)
     out = out or Path("build") / design.board.name
     outputs = run_build(design, out)
     click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
