@@ -61,9 +61,11 @@ def build(board, dpu, sets, out):
       hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
     """
     from .build import build as run_build
+    from .build import preflight
     from .design import load_design
 
     design = load_design(board, dpu, sets)
+    preflight(design)
     out = out or Path("build") / design.board.name
     outputs = run_build(design, out)
     click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
@@ -82,6 +84,40 @@ def check(board, dpu, sets):
 
     design = load_design(board, dpu, sets)
     click.echo(f"{design.name}: input is valid")
+
+
+@main.command(context_settings=CONTEXT)
+@_selection
+@click.option("--decode", "decode_fp", metavar="0xFINGERPRINT",
+              help="Decode a fingerprint (e.g. from `xdputil query`) instead of the design's.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def fingerprint(board, dpu, sets, decode_fp, fmt):
+    """Print the DPU fingerprint and target the Vitis AI compiler needs, field by field.
+
+    With --decode, explain any DPUCZDX8G fingerprint and print the hwgen arguments that
+    build that DPU (or the fields no hwgen setting produces).
+
+    \b
+    Example:
+      hwgen fingerprint --set dpu.ram_usage=high
+      hwgen fingerprint --decode 0x0101000056010407
+    """
+    from .fingerprint_report import decode_report, design_report, render_report
+
+    if decode_fp is not None:
+        if board or dpu or sets:
+            raise click.UsageError("--decode explains a given fingerprint; it takes no "
+                                   "--board, --dpu or --set")
+        try:
+            report = decode_report(decode_fp)
+        except ValueError as exc:
+            from .errors import InputError, Mark, Problem
+            raise InputError(Problem(Mark(f"--decode {decode_fp}"), "", str(exc))) from None
+    else:
+        from .design import load_design
+
+        report = design_report(load_design(board, dpu, sets))
+    click.echo(render_report(report, fmt), nl=False)
 
 
 @main.command(name="list", context_settings=CONTEXT)
