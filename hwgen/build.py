@@ -14,9 +14,11 @@ from .design import Design
 from .errors import CheckFailed
 from .output import Output, manifest, write_all
 from .vitis_ai import arch_json_outputs
+from .vivado import vivado_outputs
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
 GENERATORS: list = [
+    vivado_outputs,             # vivado/block_design.tcl, strategies.tcl, build.tcl
     petalinux.petalinux_outputs,
     arch_json_outputs,          # vitis-ai/arch.json + README.md (compiler handshake)
 ]
@@ -32,10 +34,6 @@ def preflight(design: Design) -> None:
     failed = failures(memory_checks(design))
     if failed:
         raise CheckFailed("\n".join(failed))
-
-from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
-
-GENERATORS.append(vivado_outputs)
 
 
 def render_outputs(design: Design) -> list[Output]:

@@ -4,7 +4,7 @@
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
 #   board boards/pynq_z2.yaml  c6ef26395940aa88c935db02aaa57c3708e9036b405f860e94a4c55d58b059d1
-#   dpu   dpus/b512.yaml  f568476c81bfe285fffabe19a7af147e22e26b2aedc009830168990bc5703d82
+#   dpu   dpus/b512.yaml  2e2efa6b16b6285e8ec2d28ca324d593fe9a5d9a3bdb8bf81c106695b6c0aa4f
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
 # (vivado/build.tcl, or FuseSoC/Edalize as a tclSource after block_design.tcl: Edalize has
