@@ -519,3 +519,11 @@ def test_preset_values_reach_vivado_verbatim(tmp_path, elsewhere):
     # The header names a user's file by its name, never by the absolute path it was given.
     header = (out / "vivado" / "build.tcl").read_text().split("\n\n", 1)[0]
     assert "odd board.yaml" in header and str(tmp_path) not in header
+
+
+def test_hwgen_build_writes_the_three_files(cli, tmp_path):
+    code, stdout, stderr = cli("build", "-o", tmp_path / "out")
+    assert code == 0, stderr
+    for name in ("block_design.tcl", "strategies.tcl", "build.tcl"):
+        written = (tmp_path / "out" / "vivado" / name).read_text(encoding="utf-8")
+        assert written == (GOLDEN / "pynq_z2" / "vivado" / name).read_text(encoding="utf-8"), name
