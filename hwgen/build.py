@@ -16,17 +16,16 @@ from .design import Design
 from .errors import CheckFailed
 from .output import Output, manifest, text_output, write_all
 from .vitis_ai import arch_json_outputs
+from .vivado import vivado_outputs
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
-GENERATORS: list = []
-GENERATORS.append(arch_json_outputs)   # vitis-ai/arch.json + README.md (compiler handshake)
-GENERATORS.append(petalinux.petalinux_outputs)   # petalinux/system-user.dtsi, bootargs, config.fragment
+GENERATORS: list = [
+    vivado_outputs,             # vivado/block_design.tcl, strategies.tcl, build.tcl
+    petalinux.petalinux_outputs,
+    arch_json_outputs,          # vitis-ai/arch.json + README.md (compiler handshake)
+]
 
 BUDGET_FILE = "budget.json"
-
-from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
-
-GENERATORS.append(vivado_outputs)
 
 
 def budget_output(verdict) -> Output:
