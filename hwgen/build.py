@@ -50,19 +50,6 @@ class OverBudget(CheckFailed):
             "fix the design, or pass --allow-over-budget to write everything anyway"]
 
 
-def preflight(design: Design) -> None:
-    """The memory part of the budget verdict alone (kept for the PetaLinux tests).
-
-    ``build`` no longer calls it: the verdict it runs holds the same memory checks.
-    """
-    from .budget import _memory_checks
-    from .memory import failures
-
-    failed = failures(_memory_checks(design))
-    if failed:
-        raise CheckFailed("\n".join(failed))
-
-
 def render_outputs(design: Design, verdict=None) -> list[Output]:
     if verdict is None:
         from .budget import estimate
