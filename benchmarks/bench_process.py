@@ -41,6 +41,7 @@ class Command:
     cwd: Path
     expect_rc: int = 0
     before: Callable[[], None] | None = None   # untimed preparation before every run
+    env: dict | None = None                     # overrides of the suite's environment
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
 
@@ -67,6 +68,7 @@ def run_once(cmd: Command, env: dict) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one run; raises if the exit code is wrong."""
     if cmd.before:
         cmd.before()
+    env = {**env, **(cmd.env or {})}
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd.argv, cwd=cmd.cwd, env=env, stdin=subprocess.DEVNULL,
