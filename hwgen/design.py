@@ -60,9 +60,12 @@ def _load_shipped(path: Path) -> tuple[loader.Document, bytes]:
 
 def _shipped_path(path: Path) -> Path | None:
     """The resolved path when ``path`` is a shipped board or DPU file, else None."""
+    shipped_dirs = (resources.data_dir("boards"), resources.data_dir("dpus"))
+    if path.parent in shipped_dirs:
+        return path  # from resources.shipped(): already resolved
     try:
         resolved = path.resolve()
-        if resolved.parent in (resources.data_dir("boards"), resources.data_dir("dpus")):
+        if resolved.parent in shipped_dirs:
             return resolved
     except OSError:
         pass

@@ -42,7 +42,13 @@ def shipped_dirs() -> frozenset[Path]:
 
 def shipped(kind: str) -> dict[str, Path]:
     """Shipped YAML files of a kind ('boards' or 'dpus') by lower-case stem, sorted."""
-    return {p.stem.lower(): p for p in sorted(data_dir(kind).glob("*.yaml"))}
+    return dict(_shipped_files(kind))
+
+
+@lru_cache(maxsize=None)
+def _shipped_files(kind: str) -> tuple[tuple[str, Path], ...]:
+    # The installation does not change while hwgen runs; a sweep resolves names often.
+    return tuple((p.stem.lower(), p) for p in sorted(data_dir(kind).glob("*.yaml")))
 
 
 def display_name(path: Path) -> str:
