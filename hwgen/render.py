@@ -116,15 +116,67 @@ def cache_dir() -> Path | None:
     return Path(base) / "hwgen"
 
 
-def _bytecode_cache():
+# What Jinja2 bakes into a compiled template besides its source: the lexer settings and
+# whether each filter and test is handed the environment or context (that decides the
+# call the compiler writes). jinja2.Environment attribute names.
+_COMPILE_SETTINGS = ("block_start_string", "block_end_string", "variable_start_string",
+                     "variable_end_string", "comment_start_string", "comment_end_string",
+                     "line_statement_prefix", "line_comment_prefix", "trim_blocks",
+                     "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "autoescape",
+                     "optimized", "finalize", "extensions")
+
+
+def compile_signature(env) -> str:
+    """A digest of everything except the source that a compiled template depends on.
+
+    Besides the settings, that is each filter's and test's code: Jinja2's optimizer
+    runs a filter on constant arguments at compile time and keeps only the result, so
+    the source file of every filter not from Jinja2 itself is hashed in (one file,
+    hwgen/render.py, for hwgen's own).
+    """
+    import hashlib
+
+    import jinja2
+
+    def passes(table):
+        return sorted((name, str(getattr(f, "jinja_pass_arg", None)), _code_digest(f))
+                      for name, f in table.items())
+
+    def shown(value):
+        return sorted(value) if isinstance(value, dict) else \
+            str(getattr(value, "jinja_pass_arg", None)) if callable(value) else repr(value)
+
+    parts = (jinja2.__version__, passes(env.filters), passes(env.tests),
+             [(name, shown(getattr(env, name, None))) for name in _COMPILE_SETTINGS])
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _code_digest(func) -> str:
+    """sha256 of the source file defining ``func``; "" for Jinja2's own (its version counts)."""
+    import hashlib
+    import sys
+
+    module = getattr(func, "__module__", None) or ""
+    if module.split(".")[0] == "jinja2":
+        return ""
+    path = getattr(sys.modules.get(module), "__file__", None)
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else "?"
+    except OSError:
+        return "?"
+
+
+def _bytecode_cache(signature: str = ""):
     """Jinja2's bytecode cache over ``cache_dir()``, or None.
 
     Compiling hwgen's templates takes longer than everything else a build does; loading
     them compiled takes ~1/30 of that. Jinja2 stores each template's code keyed by its
     name and path and checks the source's checksum on load, so an edited template is
-    recompiled, never served stale. The cache only saves time: a folder that cannot be
-    created, is not the user's own, or is writable by others is not used, and a file
-    that cannot be read or written is skipped.
+    recompiled, never served stale; ``signature`` (``compile_signature``) joins the key,
+    so code compiled under other filters or settings (another hwgen version) is not used
+    either. The cache only saves time: a folder that cannot be created, is not the
+    user's own, or is writable by others is not used, and a file that cannot be read or
+    written is skipped.
     """
     import jinja2
 
@@ -140,6 +192,9 @@ def _bytecode_cache():
         return None
 
     class Cache(jinja2.FileSystemBytecodeCache):
+        def get_cache_key(self, name, filename=None):
+            return super().get_cache_key(f"{signature}|{name}", filename)
+
         def load_bytecode(self, bucket):
             try:
                 super().load_bytecode(bucket)
@@ -169,13 +224,13 @@ def environment():
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(tcl=tcl_word, tcl_braced=tcl_braced, tcl_comment=tcl_comment,
                        dts_string=dts_string, dts_comment=dts_comment, hex32=hex32,
                        dts_cell=dts_cell)
     env.filters["kconfig_string"] = kconfig_string
     env.globals["hwgen_version"] = __version__
+    env.bytecode_cache = _bytecode_cache(compile_signature(env))   # once every filter is in
     return env
 
 

@@ -95,3 +95,68 @@ def test_corrupt_cache_file_is_recompiled(tmp_path, monkeypatch):
     env = _env(templates, render._bytecode_cache())
     assert _compiles(env, "a.j2") == 1
     assert env.get_template("a.j2").render(x=2) == "v=2"
+
+
+def _env_with(templates, **filters):
+    env = _env(templates, None)
+    env.filters.update(filters)
+    env.bytecode_cache = render._bytecode_cache(render.compile_signature(env))
+    return env
+
+
+def test_code_compiled_under_other_filters_is_not_reused(tmp_path, monkeypatch):
+    # Jinja2 writes into compiled code whether a filter is handed the environment; code
+    # compiled before a filter changed that must not be loaded after (the key differs).
+    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    templates = tmp_path / "t"
+    templates.mkdir()
+    (templates / "a.j2").write_text("{{ v | f }}")
+
+    def plain(s):
+        return s + "1"
+
+    first = _env_with(templates, f=plain)
+    assert first.get_template("a.j2").render(v="x") == "x1"
+    second = _env_with(templates, f=jinja2.pass_environment(lambda env, s: s + "2"))
+    assert render.compile_signature(first) != render.compile_signature(second)
+    assert _compiles(second, "a.j2") == 1
+    assert second.get_template("a.j2").render(v="x") == "x2"
+    again = _env_with(templates, f=plain)
+    assert _compiles(again, "a.j2") == 0                # the first's signature: reused
+    assert again.get_template("a.j2").render(v="y") == "y1"
+
+
+def test_filter_code_change_is_not_served_from_the_cache(tmp_path, monkeypatch):
+    # Jinja2 folds a filter applied to a constant into the compiled code, so a filter
+    # whose code changed (a new hwgen version) must invalidate what was compiled with it.
+    import importlib
+    import sys
+
+    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    templates = tmp_path / "t"
+    templates.mkdir()
+    (templates / "a.j2").write_text("{{ 'x' | f }}")
+    module = tmp_path / "_hwgen_filters_under_test.py"
+    module.write_text("def f(s):\n    return s + 'old'\n")
+    mod = importlib.import_module("_hwgen_filters_under_test")
+    try:
+        assert _env_with(templates, f=mod.f).get_template("a.j2").render() == "xold"
+        module.write_text("def f(s):\n    return s + 'new!'\n")
+        importlib.invalidate_caches()
+        mod = importlib.reload(mod)
+        env = _env_with(templates, f=mod.f)
+        assert _compiles(env, "a.j2") == 1
+        assert env.get_template("a.j2").render() == "xnew!"
+    finally:
+        sys.modules.pop("_hwgen_filters_under_test", None)
+
+
+def test_signature_is_stable_between_processes():
+    import subprocess
+    import sys
+
+    code = "from hwgen import render; print(render.compile_signature(render.environment()))"
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout for _ in range(2)}
+    assert runs == {render.compile_signature(render.environment()) + "\n"}
