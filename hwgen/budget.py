@@ -158,8 +158,22 @@ def _estimate_lines(part: model.Part, limits: model.BudgetLimits, costs: Costs) 
     return tuple(lines)
 
 
-def _evaluate(design, bd: BlockDesign) -> tuple[tuple[ResourceLine, ...], Costs]:
-    costs = dpu_cost(design.dpu, design.settings) + block_design_cost(design, bd)
+def _evaluate(design, bd: BlockDesign, bd_costs: dict | None = None
+              ) -> tuple[tuple[ResourceLine, ...], Costs]:
+    """The estimate lines of ``design`` on block design ``bd``.
+
+    ``bd_costs`` remembers block_design_cost across calls on one ``bd``: it depends only
+    on the block design and the DPU's control interface, so the alternatives of a design
+    (its settings, architecture or part changed) share it.
+    """
+    if bd_costs is None:
+        bd_cost = block_design_cost(design, bd)
+    else:
+        key = (design.dpu.cell, design.dpu.interfaces.control)
+        if key not in bd_costs:
+            bd_costs[key] = block_design_cost(design, bd)
+        bd_cost = bd_costs[key]
+    costs = dpu_cost(design.dpu, design.settings) + bd_cost
     return _estimate_lines(design.part, design.settings.budget, costs), costs
 
 
@@ -245,7 +259,9 @@ def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
         if part.family == design.part.family and part.name != design.part.name \
                 and all(part.capacity(r) >= design.part.capacity(r) for r in ("LUT", "FF", "BRAM", "DSP")):
             variants.append((f"a board with part {part.name}", "part", replace(design, part=part)))
-    return tuple(Alternative(label, kind, _evaluate(variant, bd)[0]) for label, kind, variant in variants)
+    bd_costs: dict = {}
+    return tuple(Alternative(label, kind, _evaluate(variant, bd, bd_costs)[0])
+                 for label, kind, variant in variants)
 
 
 def _rebase(report_lines: tuple[ResourceLine, ...], estimate_lines: tuple[ResourceLine, ...],
