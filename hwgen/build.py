@@ -16,18 +16,16 @@ from .design import Design
 from .errors import CheckFailed
 from .output import Output, manifest, text_output, write_all
 from .vitis_ai import arch_json_outputs
+from .vivado import vivado_outputs
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
 GENERATORS: list = [
+    vivado_outputs,             # vivado/block_design.tcl, strategies.tcl, build.tcl
     petalinux.petalinux_outputs,
     arch_json_outputs,          # vitis-ai/arch.json + README.md (compiler handshake)
 ]
 
 BUDGET_FILE = "budget.json"
-
-from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
-
-GENERATORS.append(vivado_outputs)
 
 
 def budget_output(verdict) -> Output:
@@ -50,19 +48,6 @@ class OverBudget(CheckFailed):
         return to_text(self.verdict).rstrip("\n").splitlines() + [
             f"nothing built: only {self.out_dir / BUDGET_FILE} was written (the failing verdict); "
             "fix the design, or pass --allow-over-budget to write everything anyway"]
-
-
-def preflight(design: Design) -> None:
-    """The memory part of the budget verdict alone (kept for the PetaLinux tests).
-
-    ``build`` no longer calls it: the verdict it runs holds the same memory checks.
-    """
-    from .budget import _memory_checks
-    from .memory import failures
-
-    failed = failures(_memory_checks(design))
-    if failed:
-        raise CheckFailed("\n".join(failed))
 
 
 def render_outputs(design: Design, verdict=None) -> list[Output]:

@@ -31,12 +31,12 @@ current_bd_design system
 # ---------------------------------------------------------------------------------- cells
 
 # ps7: The PS with the zybo_z7_20 preset written property by property from the board YAML (no
-# board files needed), then hwgen's plan: FCLK_CLK0 100.000 MHz from the IO PLL, S_AXI_HP0 and
-# S_AXI_HP2 at 64 bit for the DPU masters, M_AXI_GP0 for its registers, IRQ_F2P for its
-# interrupt. The HP ports are 64 bit because the DPU's data masters are 64 bit on this family
-# (ARCH_HP_BW 2, dpu.md §3): a 64-bit port takes them without a width converter and moves twice
-# the data per clock of a 32-bit one, which the PS would upsize to its 64-bit bus anyway (UG585
-# ch. 5). The width comes from the board's ps.ports.hpN.width.
+# board files needed), then hwgen's plan: FCLK_CLK0 100.000 MHz from the IO PLL; S_AXI_HP0
+# 64-bit, S_AXI_HP2 64-bit for the DPU masters; M_AXI_GP0 for its registers; IRQ_F2P for its
+# interrupt. HP widths come from the board's ps.ports.hpN.width. 64 bit because the DPU's data
+# masters are 64 bit on this family (dpu.md §3): the port takes them without a width converter
+# and moves twice the data per clock of a 32-bit port, which the PS upsizes to its 64-bit DDR
+# path anyway (UG585 ch. 5).
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
 # Board preset: boards/zybo_z7_20.yaml ps.preset, in file order.
 set_property -dict [list \
