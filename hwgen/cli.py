@@ -215,7 +215,9 @@ def explore(board, dpus, sets, clocks, model, fmt, fits_only, best_only):
         return
     used = tuple(sorted({r.config.clock_mhz for r in rows if r.config.clock_mhz is not None}))
     shown = [r for r in rows if r.fits] if fits_only else rows
-    name = Path(model).name if "/" in model else model
+    from .perf import load_model
+
+    name = load_model(model).name
     if fmt == "json":
         click.echo(explore_format.to_json(shown, used, name), nl=False)
     elif fmt == "csv":

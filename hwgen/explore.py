@@ -173,7 +173,10 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
     from .design import load_design, parse_sets
 
     base = load_design(board, dpus[0] if dpus else None, sets)   # every input error, once, up front
-    fixed = {".".join(path) for path, _, _ in parse_sets(sets)} & set(SWEPT)
+    given = {".".join(path): value for path, value, _ in parse_sets(sets)}
+    fixed = set(given) & set(SWEPT)
+    if not dpus and isinstance(given.get("dpu.profile"), str):
+        dpus = (given["dpu.profile"],)        # --set dpu.profile=... fixes the profile
     if clocks is not None and "dpu.clock_mhz" in fixed:
         raise InputError(Problem(base.origin("dpu.clock_mhz"), "dpu.clock_mhz",
                                  "fixes the clock for every configuration; leave out --clocks, or "

@@ -97,20 +97,21 @@ def load_model(ref: str) -> Model:
     """A shipped model by name ('mobilenet_v2') or a path to a model YAML file."""
     table = resources.shipped("models")
     if "/" in ref or ref.endswith((".yaml", ".yml")):
-        path = Path(ref)
-        shown = str(path)
-    elif ref.lower() in table:
-        path = table[ref.lower()]
-        shown = resources.display_name(path)
-    else:
-        close = difflib.get_close_matches(ref.lower(), list(table), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise InputError(Problem(None, "--model", f"expected one of the shipped models "
-                                 f"({', '.join(table)}) or a path to a .yaml file, got {ref!r}{hint}"))
-    return _load_model_file(path, shown)
+        return _load_model_file(Path(ref), ref)
+    if ref.lower() in table:
+        return _shipped_model(table[ref.lower()])
+    close = difflib.get_close_matches(ref.lower(), list(table), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise InputError(Problem(None, "--model", f"expected one of the shipped models "
+                             f"({', '.join(table)}) or a path to a .yaml file, got {ref!r}{hint}"))
 
 
 @lru_cache(maxsize=None)
+def _shipped_model(path: Path) -> Model:
+    # Shipped files are parsed once per process (explore estimates hundreds of designs).
+    return _load_model_file(path, resources.display_name(path))
+
+
 def _load_model_file(path: Path, shown: str) -> Model:
     doc, _ = loader.load_file(path, shown)
     model = validate(MODEL_SCHEMA, doc.data, Ctx(doc_locator(doc)))

@@ -237,3 +237,25 @@ def test_output_is_deterministic():
     b = explore.sweep("pynq_z2", dpus=("B512", "B800"), clocks=(100.0, 150.0))
     assert explore_format.to_csv(a) == explore_format.to_csv(b)
     assert explore_format.to_text(a, (100.0, 150.0), "m") == explore_format.to_text(b, (100.0, 150.0), "m")
+
+
+def test_set_dpu_profile_fixes_the_profile():
+    rows = explore.sweep("pynq_z2", sets=("dpu.profile=B800",), clocks=(150.0,))
+    assert len(rows) == 2 * 2 * 2 and {r.arch for r in rows} == {"B800"}
+
+
+def test_ranking_by_another_model(tmp_path, cli):
+    # A network that needs nothing: configurations without depthwise conv (cheaper) now rank
+    # first among equals, and the model's own name heads the GOPS column.
+    from conftest import ROOT
+
+    text = (ROOT / "models" / "mobilenet_v2.yaml").read_text()
+    start, end = text.index("needs:"), text.index("sources:")
+    mine = tmp_path / "plain.yaml"
+    mine.write_text(text[:start].replace("name: mobilenet_v2", "name: plain") + text[end:])
+    rows = explore.sweep("pynq_z2", dpus=("B1152",), clocks=(150.0,), model=str(mine))
+    best = explore.best(rows)
+    assert best.perf.model.name == "plain" and best.perf.applies
+    assert best.config.depthwise_conv is False        # same GOPS, less BRAM and DSP
+    code, out, _ = cli("explore", "--dpu", "B1152", "--clocks", "150", "--model", mine)
+    assert code == 0 and "GOPS and FPS: plain by the roofline" in out
