@@ -11,10 +11,13 @@ from pathlib import Path
 
 from . import __version__
 from .design import Design
+from .fusesoc_core import core_outputs
 from .output import Output, manifest, write_all
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
-GENERATORS: list = []
+GENERATORS: list = [
+    core_outputs,
+]
 
 
 def render_outputs(design: Design) -> list[Output]:
