@@ -120,4 +120,13 @@ def environment():
 
 
 def render(template: str, **context) -> str:
-    return environment().get_template(template).render(**context)
+    import jinja2
+
+    from .errors import OutputError
+
+    try:
+        compiled = environment().get_template(template)
+    except jinja2.TemplateNotFound:
+        raise OutputError(f"template {template!r} is missing from hwgen's installation "
+                          f"({resources.data_dir('templates')}); reinstall hwgen") from None
+    return compiled.render(**context)
