@@ -11,13 +11,18 @@ from pathlib import Path
 
 from . import __version__
 from .design import Design
-from .fusesoc_core import core_outputs
 from .output import Output, manifest, write_all
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
-GENERATORS: list = [
-    core_outputs,
-]
+GENERATORS: list = []
+
+from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
+
+GENERATORS.append(vivado_outputs)
+
+from .fusesoc_core import core_outputs  # noqa: E402  (<design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl)
+
+GENERATORS.append(core_outputs)
 
 
 def render_outputs(design: Design) -> list[Output]:

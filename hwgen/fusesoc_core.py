@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import __version__
 from .design import Design
 from .output import Output, text_output
 from .render import render
+from .vivado import BLOCK_DESIGN, STRATEGIES, TIMING_REPORT, UTILIZATION_REPORT, header_view, xsa_name
 
 # FuseSoC VLNV: vendor "hwgen" marks a generated core (never confused with a core the
 # user wrote by hand), library "design", name = the design name, and a fixed version.
@@ -36,12 +36,9 @@ CORE_VERSION = "0.1.0"
 TARGET = "impl"
 EXPORT_SCRIPT = "vivado/export_xsa.tcl"
 IP_REPO_SCRIPT = "vivado/ip_repo.tcl"
-BLOCK_DESIGN = "vivado/block_design.tcl"
-STRATEGIES = "vivado/strategies.tcl"
-# Fixed report names, the same as vivado/build.tcl writes (relative to its output
-# folder), so the post-build check reads one place whichever way the design was built.
-UTILIZATION_REPORT = "reports/utilization.rpt"
-TIMING_REPORT = "reports/timing_summary.rpt"
+# The export script writes the reports under vivado/build.tcl's names (UTILIZATION_REPORT,
+# TIMING_REPORT, relative to its output folder), so the post-build check reads one place
+# whichever way the design was built.
 
 
 @dataclass(frozen=True)
@@ -91,15 +88,14 @@ def core_spec(design: Design, xdc: tuple[str, ...] = ()) -> CoreSpec:
         board_part=design.board.board_part,
         jobs=build.jobs,
         export_script=EXPORT_SCRIPT,
-        xsa=f"{design.name}.xsa",
+        xsa=xsa_name(design),
     )
 
 
 def _context(design: Design, spec: CoreSpec) -> dict:
-    return dict(spec=spec, inputs=design.inputs, ip_repo=design.settings.dpu.ip_repo,
-                dpu_vlnv=design.dpu.vlnv,
-                target=TARGET, utilization_report=UTILIZATION_REPORT,
-                timing_report=TIMING_REPORT, hwgen_version=__version__)
+    return dict(spec=spec, hdr=header_view(design), ip_repo=design.settings.dpu.ip_repo,
+                dpu_vlnv=design.dpu.vlnv, target=TARGET, utilization_report=UTILIZATION_REPORT,
+                timing_report=TIMING_REPORT)
 
 
 def core_outputs(design: Design) -> list[Output]:
