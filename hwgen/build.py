@@ -11,13 +11,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import __version__
+from . import __version__, petalinux
 from .design import Design
 from .errors import CheckFailed
 from .output import Output, manifest, text_output, write_all
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
-GENERATORS: list = []
+GENERATORS: list = [
+    petalinux.petalinux_outputs,
+]
+
+
+def preflight(design: Design) -> None:
+    """Refuse (exit 1) a design whose memory map cannot boot, before anything is written.
+
+    The budget verdict will fold these checks in; until then this is the whole gate.
+    """
+    from .memory import failures, memory_checks
+
+    failed = failures(memory_checks(design))
+    if failed:
+        raise CheckFailed("\n".join(failed))
+
 
 from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
 

@@ -66,9 +66,11 @@ def build(board, dpu, sets, out, allow_over_budget):
     """
     from .budget import estimate
     from .build import build as run_build
+    from .build import preflight
     from .design import load_design
 
     design = load_design(board, dpu, sets)
+    preflight(design)
     out = out or Path("build") / design.board.name
     verdict = estimate(design)
     outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)

@@ -15,6 +15,7 @@ from . import __version__, resources
 
 _TCL_BARE = re.compile(r"[A-Za-z0-9_.:/+\-]+")
 _DTS_SAFE = re.compile(r"[^\"\\\x00-\x1f\x7f]*")
+_KCONFIG_SAFE = re.compile(r"[^\"\\$`\x00-\x1f\x7f]*")
 
 
 class QuotingError(ValueError):
@@ -90,6 +91,19 @@ def yaml_comment(value) -> str:
     return text
 
 
+def kconfig_string(value) -> str:
+    """A Kconfig string value, quoted, for ``CONFIG_X="..."`` lines.
+
+    Kconfig would accept backslash escapes, but PetaLinux's own scripts also read the
+    file; anything that needs escaping (quotes, backslashes, $, backticks, control
+    characters) is refused rather than escaped.
+    """
+    text = str(value)
+    if not _KCONFIG_SAFE.fullmatch(text):
+        raise QuotingError(f"refusing to write {text!r} into a Kconfig string")
+    return '"' + text + '"'
+
+
 def hex32(value: int) -> str:
     return f"0x{value:08X}"
 
@@ -115,6 +129,7 @@ def environment():
     env.filters.update(tcl=tcl_word, tcl_braced=tcl_braced, tcl_comment=tcl_comment,
                        dts_string=dts_string, dts_comment=dts_comment, hex32=hex32,
                        dts_cell=dts_cell, yaml_str=yaml_str, yaml_comment=yaml_comment)
+    env.filters["kconfig_string"] = kconfig_string
     env.globals["hwgen_version"] = __version__
     return env
 
