@@ -21,6 +21,10 @@ GENERATORS: list = [
     petalinux.petalinux_outputs,
 ]
 
+from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
+
+GENERATORS.append(vivado_outputs)
+
 
 def preflight(design: Design) -> None:
     """Refuse (exit 1) a design whose memory map cannot boot, before anything is written.
