@@ -25,6 +25,10 @@ from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
 
 GENERATORS.append(vivado_outputs)
 
+from .fusesoc_core import core_outputs  # noqa: E402  (<design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl)
+
+GENERATORS.append(core_outputs)
+
 
 def preflight(design: Design) -> None:
     """Refuse (exit 1) a design whose memory map cannot boot, before anything is written.
@@ -37,14 +41,6 @@ def preflight(design: Design) -> None:
     if failed:
         raise CheckFailed("\n".join(failed))
 
-
-from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
-
-GENERATORS.append(vivado_outputs)
-
-from .fusesoc_core import core_outputs  # noqa: E402  (<design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl)
-
-GENERATORS.append(core_outputs)
 
 BUDGET_FILE = "budget.json"
 
