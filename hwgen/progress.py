@@ -10,6 +10,7 @@ the "open_project" of the export step) never makes it jump back.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -73,21 +74,34 @@ class _File:
 
 
 class RunLogs:
-    """The build's own log plus the run logs, read in that order on every poll."""
+    """The build's own log plus the run logs, in the order things happened.
+
+    A run's log is complete once the build log says ``[date] impl_1 finished``
+    (wait_on_run), so it is read up to its end right there, before the build log goes
+    on; otherwise the run logs are read after the build log on every poll.
+    """
 
     MAIN = "main"
+    _FINISHED = re.compile(r"\[[^\]]*\] (\S+) finished\s*$")
 
     def __init__(self, main: Path, run_logs: list[Path], since: float):
-        self.files = [(self.MAIN, _File(main, None))]
-        self.files += [(p.parent.name, _File(p, since)) for p in run_logs]
+        self.main = _File(main, None)
+        self.runs = {p.parent.name: _File(p, since) for p in run_logs}
 
-    def read(self) -> list[tuple[str, str]]:
-        out = []
-        for name, f in self.files:
-            lines, restarted = f.read()
-            if restarted:
-                out.append((name, None))
-            out.extend((name, line) for line in lines)
+    def _run(self, name: str) -> list[tuple[str, str | None]]:
+        lines, restarted = self.runs[name].read()
+        return ([(name, None)] if restarted else []) + [(name, l) for l in lines]
+
+    def read(self) -> list[tuple[str, str | None]]:
+        out: list[tuple[str, str | None]] = []
+        lines, _ = self.main.read()
+        for line in lines:
+            out.append((self.MAIN, line))
+            finished = self._FINISHED.match(line)
+            if finished and finished.group(1) in self.runs:
+                out += self._run(finished.group(1))
+        for name in self.runs:
+            out += self._run(name)
         return out
 
 
