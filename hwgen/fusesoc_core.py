@@ -98,12 +98,16 @@ def _context(design: Design, spec: CoreSpec) -> dict:
                 timing_report=TIMING_REPORT)
 
 
+def core_text(design: Design, spec: CoreSpec) -> str:
+    return render("fusesoc/core.j2", **_context(design, spec))
+
+
 def core_outputs(design: Design) -> list[Output]:
     """``<design>.core`` plus the two Tcl files only the Edalize flow sources."""
     spec = core_spec(design)
     ctx = _context(design, spec)
     return [
-        text_output(spec.core_file, "fusesoc.core", render("fusesoc/core.j2", **ctx)),
+        text_output(spec.core_file, "fusesoc.core", core_text(design, spec)),
         text_output(IP_REPO_SCRIPT, "vivado.ip_repo", render("fusesoc/ip_repo.tcl.j2", **ctx)),
         text_output(EXPORT_SCRIPT, "vivado.export_xsa", render("fusesoc/export_xsa.tcl.j2", **ctx)),
     ]

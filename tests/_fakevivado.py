@@ -362,8 +362,16 @@ def main(argv: list[str]) -> int:
         base = projects.get(str((cwd / opened[-1]).resolve()), []) if opened else []
         history = base + [[sources, tclargs]]
         target = rec.project.dir / f"{rec.project.name}.xpr"
-        target.write_text(json.dumps({"fake_vivado": True, "name": rec.project.name, "top": rec.top,
-                                      "history": history}, indent=1))
+        # What a test wants to know about the project, beside what replays it.
+        target.write_text(json.dumps({
+            "fake_vivado": True, "name": rec.project.name, "part": rec.project.part,
+            "board_part": rec.project.board_part, "top": rec.top, "history": history,
+            "sourced": [str(p) for p in rec.sourced],
+            "ip_repo_paths": [str(p) for p in rec.ip_repo_paths],
+            "runs": {k: dict(v) for k, v in rec.runs.items()},
+            "wrappers": [w.design for w in rec.wrappers],
+            "cells": sorted(rec.cells),
+        }, indent=1))
     print(f"INFO: [Common 17-206] Exiting Vivado at {STAMP}...")
     sys.stdout.flush()
     if failed:
