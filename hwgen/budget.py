@@ -29,9 +29,9 @@ _FORMULA = "VAI20 gtcl via hwgen/dpu_arch.py (dpu.md §8)"
 
 # --------------------------------------------------------------------------- numbers for people
 def fmt_amount(value: float) -> str:
-    """24276 -> '24,276'; 69.5 -> '69.5' (BRAM tiles come in halves)."""
-    if value == int(value):
-        return f"{int(value):,}"
+    """24276 -> '24,276'; 69.5 -> '69.5' (BRAM tiles come in halves); 39900.000001 -> '39,900'."""
+    if abs(value - round(value)) < 1e-6:
+        return f"{round(value):,}"
     return f"{value:,.1f}"
 
 
@@ -312,6 +312,13 @@ def _memory_checks(design) -> tuple[CheckResult, ...]:
     return tuple(memory_checks(design))
 
 
+def _design_checks(design) -> tuple[CheckResult, ...]:
+    """Other named checks of the design: does a Vitis AI target match the DPU (a warning)."""
+    from .vitis_ai import fingerprint_checks
+
+    return tuple(fingerprint_checks(design))
+
+
 def _check_messages(checks: tuple[CheckResult, ...]) -> list[str]:
     return [f"{c.name}: {c.message}" for c in checks if not c.ok and c.severity == "error"]
 
@@ -327,7 +334,8 @@ def estimate(design, block_design: BlockDesign | None = None) -> Verdict:
     bd = block_design if block_design is not None else plan(design)
     lines, costs = _evaluate(design, bd)
     memory = _memory_checks(design)
-    checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes)
+    checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes) \
+        + _design_checks(design)
     messages = []
     failing = [l for l in lines if not l.ok]
     if failing:

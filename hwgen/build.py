@@ -14,33 +14,18 @@ from pathlib import Path
 from . import __version__, petalinux
 from .design import Design
 from .errors import CheckFailed
+from .fusesoc_core import core_outputs
 from .output import Output, manifest, text_output, write_all
+from .vitis_ai import arch_json_outputs
+from .vivado import vivado_outputs
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
 GENERATORS: list = [
+    vivado_outputs,             # vivado/block_design.tcl, strategies.tcl, build.tcl
     petalinux.petalinux_outputs,
+    arch_json_outputs,          # vitis-ai/arch.json + README.md (compiler handshake)
+    core_outputs,               # <design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl
 ]
-
-from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
-
-GENERATORS.append(vivado_outputs)
-
-from .fusesoc_core import core_outputs  # noqa: E402  (<design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl)
-
-GENERATORS.append(core_outputs)
-
-
-def preflight(design: Design) -> None:
-    """Refuse (exit 1) a design whose memory map cannot boot, before anything is written.
-
-    The budget verdict will fold these checks in; until then this is the whole gate.
-    """
-    from .memory import failures, memory_checks
-
-    failed = failures(memory_checks(design))
-    if failed:
-        raise CheckFailed("\n".join(failed))
-
 
 BUDGET_FILE = "budget.json"
 

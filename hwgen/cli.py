@@ -66,11 +66,9 @@ def build(board, dpu, sets, out, allow_over_budget):
     """
     from .budget import estimate
     from .build import build as run_build
-    from .build import preflight
     from .design import load_design
 
     design = load_design(board, dpu, sets)
-    preflight(design)
     out = out or Path("build") / design.board.name
     verdict = estimate(design)
     outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
@@ -110,7 +108,7 @@ def check(board, dpu, sets, fmt, output, utilization, timing):
     that is not a complete Vivado report, or a report of another part).
     With --utilization and no --board/--dpu, the report's own part and
     Available column are used (any Vivado report can be checked).
-    Examples:
+    Example:
       hwgen check --dpu B4096            # exits 1: does not fit a 7Z020
       hwgen check --dpu B1024 --set dpu.dsp_usage=low --format json
       hwgen check --utilization util.rpt --timing timing.rpt --format junit --output budget.xml
@@ -152,6 +150,40 @@ def run(board, dpu, sets, out, jobs, setup_only):
     from .run_cmd import run as run_design
 
     run_design(board, dpu, sets, out, jobs, setup_only, click.echo)
+
+
+@main.command(context_settings=CONTEXT)
+@_selection
+@click.option("--decode", "decode_fp", metavar="0xFINGERPRINT",
+              help="Decode a fingerprint (e.g. from `xdputil query`) instead of the design's.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def fingerprint(board, dpu, sets, decode_fp, fmt):
+    """Print the DPU fingerprint and target the Vitis AI compiler needs, field by field.
+
+    With --decode, explain any DPUCZDX8G fingerprint and print the hwgen arguments that
+    build that DPU (or the fields no hwgen setting produces).
+
+    \b
+    Example:
+      hwgen fingerprint --set dpu.ram_usage=high
+      hwgen fingerprint --decode 0x0101000056010407
+    """
+    from .fingerprint_report import decode_report, design_report, render_report
+
+    if decode_fp is not None:
+        if board or dpu or sets:
+            raise click.UsageError("--decode explains a given fingerprint; it takes no "
+                                   "--board, --dpu or --set")
+        try:
+            report = decode_report(decode_fp)
+        except ValueError as exc:
+            from .errors import InputError, Mark, Problem
+            raise InputError(Problem(Mark(f"--decode {decode_fp}"), "", str(exc))) from None
+    else:
+        from .design import load_design
+
+        report = design_report(load_design(board, dpu, sets))
+    click.echo(render_report(report, fmt), nl=False)
 
 
 @main.command(name="list", context_settings=CONTEXT)

@@ -230,7 +230,7 @@ def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
     body = {k: v for k, v in doc.data.items() if k != "defaults"}
     board = validate(model.BOARD_SCHEMA, body, Ctx(doc_locator(doc)))
     _check_board(board, doc)
-    return board, doc, raw
+    return board, doc, raw, resources.display_name(file)
 
 
 def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
@@ -248,7 +248,7 @@ def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
                                     "not one of the profile's data or instruction interfaces"))
     if problems:
         raise InputError(problems)
-    return profile, doc, raw
+    return profile, doc, raw, resources.display_name(file)
 
 
 def _check_board(board: model.Board, doc: loader.Document):
@@ -274,7 +274,7 @@ def load_design(board: str | None = None, dpu: str | None = None,
                 sets: tuple[str, ...] | list[str] = ()) -> Design:
     """Validate everything and return the Design, or raise InputError with every problem."""
     overrides = parse_sets(sets)
-    board_model, board_doc, board_raw = load_board(board or "pynq_z2")
+    board_model, board_doc, board_raw, board_name = load_board(board or "pynq_z2")
     defaults = _section(board_doc, "defaults")
 
     set_profile = [(v, m) for p, v, m in overrides if p == ("dpu", "profile")]
@@ -290,7 +290,7 @@ def load_design(board: str | None = None, dpu: str | None = None,
     if not isinstance(dpu_ref, str):
         raise InputError(Problem(dpu_mark, dpu_path, f"expected a DPU profile name or path, "
                                                      f"got {loader.describe(dpu_ref)}"))
-    profile, dpu_doc, dpu_raw = load_dpu(dpu_ref, dpu_mark, dpu_path)
+    profile, dpu_doc, dpu_raw, dpu_name = load_dpu(dpu_ref, dpu_mark, dpu_path)
 
     layers = _Layers()
     options = _section(dpu_doc, "options")
@@ -303,8 +303,8 @@ def load_design(board: str | None = None, dpu: str | None = None,
 
     origins = {".".join(p): m for p, (m, _) in layers.origin.items()}
     inputs = (
-        InputFile("board", board_doc.source, hashlib.sha256(board_raw).hexdigest()),
-        InputFile("dpu", dpu_doc.source, hashlib.sha256(dpu_raw).hexdigest()),
+        InputFile("board", board_name, hashlib.sha256(board_raw).hexdigest()),
+        InputFile("dpu", dpu_name, hashlib.sha256(dpu_raw).hexdigest()),
     )
     return Design(board=board_model, dpu=profile, part=part_for(board_model.part), settings=settings,
                   inputs=inputs, overrides=tuple(sets), origins=origins)

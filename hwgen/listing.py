@@ -16,7 +16,7 @@ def lines(what: str) -> list[str]:
     if what == "boards":
         rows = [("BOARD", "PART", "DDR", "DEFAULT DPU", "DESCRIPTION")]
         for name in resources.shipped("boards"):
-            board, doc, _ = design_mod.load_board(name)
+            board, doc, *_ = design_mod.load_board(name)
             dflt = (doc.data.get("defaults") or {}).get("dpu") or {}
             rows.append((board.name, board.part, f"{format_mib(board.ddr.size)} {board.ddr.memory_type}",
                          str(dflt.get("profile", "B512")), board.description))

@@ -226,12 +226,13 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     else:
         room = largest_cma(ddr, others, 0, cma.alignment)
         ok = cma.size <= room
-        beside = "".join(f", beside the {r.name} region {r.span}" for r in others)
-        text = f"{format_mib(cma.size)} of CMA placed by the kernel inside {ddr_text}{beside}"
+        beside = "".join(f" beside the {r.name} region {r.span}" for r in others)
         results.append(verdict.CheckResult(
             "memory.cma_inside_ddr", ok,
-            text if ok else f"{size_at}: {text} cannot fit: at most {format_mib(room)} of DDR "
-                            f"is free in one aligned piece; {_fits_hint(plan)}"))
+            f"{format_mib(cma.size)} of CMA placed by the kernel inside {ddr_text}{beside}" if ok
+            else f"{size_at}: {format_mib(cma.size)} of CMA cannot be placed inside {ddr_text}"
+                 f"{beside}: at most {format_mib(room)} is free in one aligned piece; "
+                 f"{_fits_hint(plan)}"))
 
     # 2. no overlaps between regions at fixed addresses
     clashes = [(a, b) for i, a in enumerate(plan.fixed) for b in plan.fixed[i + 1:] if a.overlaps(b)]
@@ -273,7 +274,9 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     ok = free >= plan.min_free
     left = format_mib(free) if free >= 0 else f"nothing (it asks {format_mib(-free)} more than all of DDR)"
     text = (f"{format_mib(cma.size)} of CMA leaves Linux {left} of {ddr_text}"
-            + ("" if ok else f", less than linux.min_free {format_mib(plan.min_free)}"))
+            + ("" if ok else f", less than linux.min_free {format_mib(plan.min_free)}"
+                             + (f" ({design.origin('linux.min_free')})"
+                                if design.origin("linux.min_free") else "")))
     results.append(verdict.CheckResult(
         "memory.min_free", ok, text if ok else f"{size_at}: {text}; {_fits_hint(plan)}"))
     return tuple(results)

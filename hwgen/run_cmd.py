@@ -49,12 +49,11 @@ def _read_reports(out: Path, since: float, design):
 def run(board, dpu, sets, out: Path | None, jobs: int | None, setup_only: bool, echo) -> None:
     from . import edalize_bridge
     from .budget import estimate
-    from .build import build, preflight
+    from .build import build
     from .fusesoc_core import core_spec
     from .verdict_format import table_lines, to_text
 
     design = _design(board, dpu, sets, jobs)
-    preflight(design)
     out = out or Path("build") / design.board.name
 
     # 1-2. budget, then the build folder (build() refuses an over-budget design itself).

@@ -38,3 +38,16 @@ def test_rebuild_in_place_changes_nothing(tmp_path):
     first = _tree(tmp_path)
     assert run_hwgen("build", "-o", tmp_path).returncode == 0
     assert _tree(tmp_path) == first
+
+
+def test_user_files_given_by_absolute_path_do_not_leak(tmp_path):
+    mine = tmp_path / "private" / "dir"
+    mine.mkdir(parents=True)
+    (mine / "my_board.yaml").write_text((ROOT / "boards" / "pynq_z2.yaml").read_text())
+    (mine / "my_dpu.yaml").write_text((ROOT / "dpus" / "b512.yaml").read_text())
+    r = run_hwgen("build", "--board", mine / "my_board.yaml", "--dpu", mine / "my_dpu.yaml",
+                  "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    for name, data in _tree(tmp_path / "out").items():
+        assert str(mine).encode() not in data, f"{name} leaks {mine}"
+    assert b'"my_board.yaml"' in (tmp_path / "out" / "manifest.json").read_bytes()

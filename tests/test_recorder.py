@@ -366,6 +366,7 @@ def test_status_without_write_bitstream_step_is_not_complete(tmp_path):
     "code, message",
     [
         ("launch_runs impl_1 -to_step place", "invalid -to_step"),
+        ("launch_runs impl_1 -to_step write_bitstream -next_step", "exclusive"),
         ("launch_runs impl_1 -jobs 0", "-jobs"),
         ("launch_runs impl_9", "run 'impl_9' not found"),
         ("open_run impl_1", "has not been launched"),
@@ -698,8 +699,12 @@ def test_export_style_hierarchy(tmp_path):
         create_bd_intf_pin -mode Slave -vlnv xilinx.com:interface:aximm_rtl:1.0 S_AXI
         set dpu [create_bd_cell -type ip -vlnv {DPU} dpu_eu_0]
         connect_bd_net [get_bd_pins aclk] [get_bd_pins dpu_eu_0/aclk]
+        connect_bd_net [get_bd_pins aclk] [get_bd_pins dpu_eu_0/s_axi_aclk]
         connect_bd_intf_net [get_bd_intf_pins S_AXI] [get_bd_intf_pins dpu_eu_0/S_AXI]
         current_bd_instance $oldCurInst
+        connect_bd_net [get_bd_pins ps7/FCLK_CLK0] [get_bd_pins ps7/M_AXI_GP0_ACLK]
+        # ps7/FCLK_CLK0 and dpu_hier/aclk are both on nets already: joined through
+        # the hierarchy pin, that is legal.
         connect_bd_net [get_bd_pins ps7/FCLK_CLK0] [get_bd_pins dpu_hier/aclk]
         connect_bd_intf_net [get_bd_intf_pins ps7/M_AXI_GP0] [get_bd_intf_pins dpu_hier/S_AXI]
         puts $dpu
@@ -711,9 +716,13 @@ def test_export_style_hierarchy(tmp_path):
     assert rec.cell("dpu_hier").type == "hier"
     assert rec.cell("dpu_hier/dpu_eu_0").vlnv == DPU
     assert rec.same_net("dpu_hier/aclk", "dpu_hier/dpu_eu_0/aclk")
-    assert rec.same_net("ps7/FCLK_CLK0", "dpu_hier/aclk")
+    assert rec.same_net("ps7/FCLK_CLK0", "ps7/M_AXI_GP0_ACLK", "dpu_hier/aclk", "dpu_hier/dpu_eu_0/s_axi_aclk")
+    assert len(rec.nets) == 1 and rec.warnings == ()
     assert rec.connected("dpu_hier/S_AXI", "dpu_hier/dpu_eu_0/S_AXI")
     assert rec.connected("ps7/M_AXI_GP0", "dpu_hier/S_AXI")
+    assert not rec.connected("ps7/M_AXI_GP0", "dpu_hier/dpu_eu_0/S_AXI")
+    assert rec.intf_reachable("ps7/M_AXI_GP0", "dpu_hier/dpu_eu_0/S_AXI")
+    assert not rec.intf_reachable("ps7/M_AXI_GP0", "ps7/S_AXI_HP0")
     assert rec.stdout.splitlines() == ["/dpu_hier/dpu_eu_0", "/dpu_hier /dpu_hier/dpu_eu_0 /ps7"]
     # A pin that was never created on a hierarchy is not found (empty + warning,
     # like Vivado), so the connection is left with one pin and fails.
@@ -825,3 +834,86 @@ def test_recorder_json_is_valid_for_direct_driver(tmp_path):
     subprocess.run(["tclsh", str(driver)], cwd=tmp_path, check=True, timeout=30)
     data = json.loads(out.read_text())
     assert data["designs"][0]["cells"]["/ps7"]["vlnv"] == PS7
+
+
+def test_edalize_generated_project_tcl_runs(tmp_path):
+    vivado_flow = pytest.importorskip("edalize.flows.vivado")
+    (tmp_path / "bd.tcl").write_text(
+        f"create_bd_design system\ncreate_bd_cell -type ip -vlnv {PS7} ps7\n"
+        "add_files -norecurse [make_wrapper -files [get_files system.bd] -top]\n"
+    )
+    edam = {
+        "name": "hw",
+        "toplevel": "system_wrapper",
+        "files": [{"name": "bd.tcl", "file_type": "tclSource"}],
+        "flow_options": {"part": PART, "jobs": 2},
+    }
+    vivado_flow.Vivado(edam, str(tmp_path)).configure()
+    rec = run_tcl(tmp_path / "hw.tcl", check=True)
+    assert rec.project.name == "hw" and rec.project.part == PART
+    assert rec.sourced == (tmp_path / "bd.tcl",)
+    assert rec.top == "system_wrapper"
+    assert rec.files_added[0].path.name == "system_wrapper.v"
+
+
+def test_set_param_and_list_property(tmp_path):
+    rec = run(
+        tmp_path,
+        f"""
+        set_param general.maxThreads 4
+        create_project p ./p -part {PART}
+        set_property STEPS.WRITE_BITSTREAM.ARGS.BIN_FILE true [get_runs impl_1]
+        puts [get_param general.maxThreads]
+        puts [list_property [get_runs impl_1] steps.write_bitstream.*]
+        puts [llength [list_property [get_runs impl_1] STEPS.NOPE*]]
+        """,
+        check=True,
+    )
+    assert rec.stdout.splitlines() == ["4", "STEPS.WRITE_BITSTREAM.ARGS.BIN_FILE", "0"]
+    assert rec.raw["params"] == {"general.maxThreads": "4"}
+
+
+def test_file_copy_into_allowed_dir_reads_source_freely(tmp_path):
+    src = tmp_path / "outside.txt"
+    src.write_text("data")
+    build = tmp_path / "build"
+    build.mkdir()
+    ok = run(build, f"file copy -force {src} [file dirname [info script]]/copy.txt\n", check=True)
+    assert (build / "copy.txt").read_text() == "data"
+    assert ok.file_ops == (("copy", str(build / "copy.txt")),)
+    bad = run(build, f"file copy [info script] {tmp_path / 'leak.tcl'}\n")
+    assert [v.command for v in bad.violations] == ["file"] and not (tmp_path / "leak.tcl").exists()
+
+
+def test_joining_two_plain_nets_merges_with_warning(tmp_path):
+    rec = run(
+        tmp_path,
+        PROLOGUE
+        + """
+        create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst
+        connect_bd_net -net a [get_bd_pins ps7/FCLK_CLK0] [get_bd_pins rst/slowest_sync_clk]
+        connect_bd_net -net b [get_bd_pins ps7/FCLK_CLK1] [get_bd_pins rst/dcm_locked]
+        connect_bd_net [get_bd_pins rst/slowest_sync_clk] [get_bd_pins rst/dcm_locked]
+        """,
+        check=True,
+    )
+    assert rec.named_nets == {"a": {"ps7/FCLK_CLK0", "rst/slowest_sync_clk", "ps7/FCLK_CLK1", "rst/dcm_locked"}}
+    assert rec.warnings == ("connect_bd_net: merged nets /a, /b",)
+
+
+def test_address_space_named_like_a_connected_master_pin(tmp_path):
+    # Vivado names a master's address space after its interface pin; once the pin is
+    # connected, the name must still be accepted where an address space is expected.
+    rec = run(
+        tmp_path,
+        ADDR_PROLOGUE
+        + """
+        create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 axi_hp0
+        connect_bd_intf_net [get_bd_intf_pins dpu/DPU0_M_AXI_DATA0] [get_bd_intf_pins axi_hp0/S00_AXI]
+        assign_bd_address -offset 0 -range 512M -target_address_space [get_bd_addr_spaces dpu/DPU0_M_AXI_DATA0] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM]
+        """,
+        catalog=[DPU],
+        check=True,
+    )
+    hp = rec.address("ps7/S_AXI_HP0/HP0_DDR_LOWOCM", space="dpu/DPU0_M_AXI_DATA0")
+    assert (hp.offset, hp.range) == (0, 512 << 20)

@@ -447,6 +447,24 @@ class Recording:
         net = self.net_of(pins[0])
         return net is not None and all(_bd(p) in net for p in pins[1:])
 
+    def intf_reachable(self, a: str, b: str) -> bool:
+        """Is ``b`` reachable from ``a`` over interface nets, passing through
+        hierarchy pins (not through IP cells, whose internals are unknown)?"""
+        start, goal = _bd(a), _bd(b)
+        adj: dict[str, set[str]] = {}
+        for n in self.intf_nets:
+            adj.setdefault(n.a, set()).add(n.b)
+            adj.setdefault(n.b, set()).add(n.a)
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in adj.get(todo.pop(), ()):
+                if nxt == goal:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
     def address(self, segment: str, space: str | None = None) -> Address:
         """The assignment of slave ``segment`` (optionally in ``space``)."""
         seg = _bd(segment)

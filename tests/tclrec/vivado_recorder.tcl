@@ -57,7 +57,7 @@ proc ::rec::reset {} {
         hw_platforms {} hw_validations {} bitstreams {} automation {}
         validations {} saves {} wrappers {} files_added {} generate_targets {}
         open_design {} exit_code {} error {} error_info {} error_code {}
-        script {} bd_tcl_exports {} cur_fileset sources_1
+        script {} bd_tcl_exports {} cur_fileset sources_1 params {}
     }
 }
 ::rec::reset
@@ -306,6 +306,13 @@ proc ::rec::kind_of {obj} {
     return ""
 }
 
+# In Vivado a master's address space shares its name with the master's interface pin
+# (dpu/DPU0_M_AXI_DATA0, vivado.md §2). Strings cannot carry the object type, so where a
+# command asks for an address space, a name that is a known space counts as one.
+proc ::rec::is_space {obj} {
+    expr {[kind_of $obj] eq "bd_addr_space" || [dhas spaces $obj]}
+}
+
 proc ::rec::pkey {kind obj} {
     variable S
     if {[string match bd_* $kind] && $kind ne "bd_design"} {
@@ -503,6 +510,8 @@ proc ::rec::new_project {name dir part how o} {
     set S(filesets) [dict create sources_1 {type DesignSrcs} constrs_1 {type Constrs} \
         sim_1 {type SimulationSrcs} utils_1 {type Utils}]
     set S(cur_fileset) sources_1
+    set S(cur_design) {}
+    set S(open_design) {}
 }
 
 ::rec::defcmd create_project {-part value -force flag -in_memory flag -ip flag -rtl_kernel flag} 0 2 {
@@ -530,6 +539,7 @@ proc ::rec::new_project {name dir part how o} {
     lappend S(project_log) [list close_project [dict get $S(project) name] "" ""]
     set S(project) {}
     set S(open_design) {}
+    set S(cur_design) {}
     return ""
 }
 
@@ -1183,7 +1193,11 @@ proc ::rec::get_pins_common {name field kind o pos} {
     if {![llength $pats]} { set pats * }
     foreach pat $pats {
         if {[dict exists $o -hierarchical]} {
-            foreach p [dkeys $field] { if {[name_match $pat [leaf_of $p] $o]} { lappend out $p } }
+            foreach p [dkeys $field] {
+                if {[name_match $pat [leaf_of $p] $o] || [name_match $pat [string range $p 1 end] $o]} {
+                    lappend out $p
+                }
+            }
             continue
         }
         set ap [bd_abs $pat]
@@ -1425,10 +1439,23 @@ proc ::rec::auto_net_name {obj} {
         if {[dhas nets $given]} { lappend existing $given }
     }
     set existing [lsort -unique $existing]
+    # Nets are recorded as connectivity: a net inside a hierarchy and the net outside
+    # joined through the hierarchy pin become one set.  Joining two nets without a
+    # hierarchy pin is merged too, with a warning (Vivado's exact rule is not known).
     if {[llength $existing] > 1} {
-        error "connect_bd_net: objects already belong to different nets: [join $existing {, }]"
-    }
-    if {[llength $existing] == 1} {
+        set via_hier 0
+        foreach ob $objs {
+            if {[dhas pins $ob] && [cell_type [parent_of $ob]] eq "hier"} { set via_hier 1 }
+        }
+        if {!$via_hier} {
+            warn "connect_bd_net: merged nets [join $existing {, }]"
+        }
+        set n [lindex $existing 0]
+        foreach other [lrange $existing 1 end] {
+            dset nets $n [concat [dget nets $n] [dget nets $other]]
+            dict unset ::rec::S(designs) [D] nets $other
+        }
+    } elseif {[llength $existing] == 1} {
         set n [lindex $existing 0]
     } elseif {$given ne ""} {
         set n $given
@@ -1533,7 +1560,7 @@ proc ::rec::record_addr {name space seg offset range with_name how} {
     set space ""
     if {[dict exists $o -target_address_space]} {
         set space [lindex [dict get $o -target_address_space] 0]
-        if {[llength [dict get $o -target_address_space]] != 1 || [kind_of $space] ne "bd_addr_space"} {
+        if {[llength [dict get $o -target_address_space]] != 1 || ![is_space $space]} {
             error "assign_bd_address: -target_address_space '[dict get $o -target_address_space]' is not one address space (get_bd_addr_spaces)"
         }
     }
@@ -1563,7 +1590,7 @@ proc ::rec::record_addr {name space seg offset range with_name how} {
     set offset [to_int [need create_bd_addr_seg $o -offset] offset]
     if {[llength $pos] != 3} { error "create_bd_addr_seg: expected <space> <slave_segment> <name>" }
     lassign $pos space seg name
-    if {[kind_of $space] ne "bd_addr_space"} { error "create_bd_addr_seg: '$space' is not an address space" }
+    if {![is_space $space]} { error "create_bd_addr_seg: '$space' is not an address space" }
     if {[kind_of $seg] ne "bd_addr_seg"} { error "create_bd_addr_seg: '$seg' is not an address segment" }
     return [record_addr create_bd_addr_seg $space $seg $offset $range $name create_bd_addr_seg]
 }
@@ -1576,7 +1603,9 @@ proc ::rec::exclusion {name o pos excluded} {
             dset addrs $seg excluded $excluded
             lappend out $seg
         } elseif {[kind_of $seg] eq "bd_addr_seg" && [dict exists $o -target_address_space]} {
-            set key [record_addr $name [dict get $o -target_address_space] $seg "" "" "" $name]
+            set space [dict get $o -target_address_space]
+            if {![is_space $space]} { error "$name: '$space' is not an address space" }
+            set key [record_addr $name $space $seg "" "" "" $name]
             dset addrs $key excluded $excluded
             lappend out $key
         } else {
@@ -1763,11 +1792,19 @@ proc ::rec::set_one {kind obj name value} {
     return $out
 }
 
+# Only the properties the recorder knows (built-in + set by the script) are listed.
 ::rec::defcmd list_property {-class value -regexp flag} 0 2 {
     set ob [lindex $pos 0]
     set k [kind_of $ob]
     if {$k eq ""} { error "list_property: '$ob' is not a known object" }
-    return [lsort [dict keys [all_props $k $ob]]]
+    set pat [expr {[llength $pos] > 1 ? [lindex $pos 1] : "*"}]
+    set out {}
+    foreach u [lsort [dict keys [all_props $k $ob]]] {
+        if {[name_match [string toupper $pat] $u [dict create -nocase 1 {*}[expr {[dict exists $o -regexp] ? {-regexp 1} : {}}]]]} {
+            lappend out $u
+        }
+    }
+    return $out
 }
 
 # ---------------------------------------------------------------------------
@@ -2015,6 +2052,28 @@ proc ::rec::message {name id severity msg} {
     set id "[opt $o -ssname] [need send_gid_msg $o -id]"
     return [message send_gid_msg $id [need send_gid_msg $o -severity] [lindex $pos 0]]
 }
+# Tool parameters (set_param board.repoPaths ..., general.maxThreads ...).
+::rec::defcmd set_param {} 2 2 {
+    variable S
+    dict set S(params) [lindex $pos 0] [lindex $pos 1]
+    return ""
+}
+::rec::defcmd get_param {} 1 1 {
+    variable S
+    set n [lindex $pos 0]
+    if {![dict exists $S(params) $n]} { error "get_param: parameter '$n' was not set (recorder knows no defaults)" }
+    return [dict get $S(params) $n]
+}
+::rec::defcmd reset_param {} 1 1 {
+    variable S
+    dict unset S(params) [lindex $pos 0]
+    return ""
+}
+::rec::defcmd report_ip_status {-name value -file value -append flag -return_string flag -license_status flag} 0 0 {
+    need_project report_ip_status
+    return ""
+}
+
 ::rec::defcmd set_msg_config {-id value -string value -severity value -limit value -new_severity value -suppress flag -regexp flag -ruleid value -source value} 0 0 {
     return ""
 }
@@ -2112,8 +2171,12 @@ proc ::file {sub args} {
     set paths {}
     switch -- $full {
         mkdir { set paths $args }
-        delete - copy - rename {
+        delete - rename {
             set paths [lsearch -all -inline -not -regexp $args {^-(force|-)$}]
+        }
+        copy {
+            # Reading the sources is harmless; only the target is written.
+            set paths [lrange [lsearch -all -inline -not -regexp $args {^-(force|-)$}] end end]
         }
         link { if {[llength $args] >= 2} { set paths [list [lindex $args end-1]] } }
         atime - mtime { if {[llength $args] == 2} { set paths [lrange $args 0 0] } }
@@ -2361,7 +2424,8 @@ proc ::rec::dump {path} {
         warnings [${J}::strs $S(warnings)] \
         messages [${J}::arr [lmap m $S(messages) {${J}::strs $m}]] \
         file_ops [${J}::arr [lmap e $S(file_ops) {${J}::strs $e}]] \
-        files_read [${J}::strs $S(files_read)]]
+        files_read [${J}::strs $S(files_read)] \
+        params [${J}::strdict $S(params)]]
     set f [::rec::orig::open $path w]
     fconfigure $f -encoding utf-8 -translation lf
     puts $f $out
