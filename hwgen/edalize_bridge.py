@@ -154,6 +154,9 @@ def build(project: Project, echo, poll_s: float = 0.5, heartbeat_s: float = 300.
             except RuntimeError as exc:   # Edalize reports make's failure this way
                 result["ok"] = False
                 result["message"] = str(exc)
+            except Exception as exc:      # anything else must still end the wait below
+                result["ok"] = False
+                result["message"] = f"{type(exc).__name__}: {exc}"
 
         logs = RunLogs(project.log_path, [project.work_root / f"{project.name}.runs" / r / "runme.log"
                                           for r in RUN_LOGS], since=time.time())

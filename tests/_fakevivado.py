@@ -65,16 +65,6 @@ def _tcl_list(items) -> str:
 # because the run's files must exist while the session still runs (run.tcl globs for the
 # bitstream right after wait_on_run).
 PRELUDE = r"""
-# Same workaround as tests/_vivado.py (remove once tests/tclrec handles it): a DPU
-# master's address space has the name of its interface pin.
-rename ::rec::kind_of ::rec::_kind_of_unshimmed
-proc ::rec::kind_of {obj} {
-    if {[string match *assign_bd_address* [lindex [info level -1] 0]] && [::rec::dhas spaces $obj]} {
-        return bd_addr_space
-    }
-    return [::rec::_kind_of_unshimmed $obj]
-}
-
 namespace eval ::fake {
     variable projects %(projects)s
     variable replaying 0

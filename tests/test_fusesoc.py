@@ -268,15 +268,18 @@ def test_run_without_vivado_exits_3(tmp_path):
     assert not (out / "edalize" / "hwgen_run.log").exists()     # nothing was started
 
 
+@needs_tools
 def test_missing_tools(tmp_path):
     from hwgen.edalize_bridge import missing_tools
 
-    make_dir = str(Path(shutil.which("make")).parent) if shutil.which("make") else ""
-    assert missing_tools({"PATH": make_dir}) == ["vivado is not on PATH"] if make_dir else True
-    # A launcher (container, remote host) brings its own Vivado.
-    assert missing_tools({"PATH": make_dir, "EDALIZE_LAUNCHER": "docker-vivado"}) == \
-        ([] if make_dir else missing_tools({"PATH": make_dir, "EDALIZE_LAUNCHER": "x"}))
-    assert any("make" in m for m in missing_tools({"PATH": str(tmp_path)}))
+    make_dir = str(Path(shutil.which("make")).parent)
+    assert missing_tools({"PATH": make_dir}) == ["vivado is not on PATH"]
+    # A launcher (a container, a remote host) brings its own Vivado; make is still local.
+    assert missing_tools({"PATH": make_dir, "EDALIZE_LAUNCHER": "docker-vivado"}) == []
+    assert missing_tools({"PATH": str(tmp_path), "EDALIZE_LAUNCHER": "x"}) == [
+        "make is not on PATH (Edalize runs Vivado through a Makefile)"]
+    _fakevivado.install(tmp_path / "bin")
+    assert missing_tools({"PATH": f"{tmp_path / 'bin'}{os.pathsep}{make_dir}"}) == []
 
 
 # ----------------------------------------------------------------------------- progress
