@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ToolMissing
+from .errors import OutputError, ToolMissing
 from .fusesoc_core import CoreSpec
 
 WORK_DIR = "edalize"
@@ -107,8 +107,12 @@ def _flow(project: Project):
 def setup(spec: CoreSpec, out_dir: Path) -> Project:
     """Write Edalize's Makefile and project Tcl into ``<out_dir>/edalize``."""
     project = Project(spec, out_dir, out_dir / WORK_DIR)
-    project.work_root.mkdir(parents=True, exist_ok=True)
-    _flow(project).configure()
+    try:
+        project.work_root.mkdir(parents=True, exist_ok=True)
+        _flow(project).configure()
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or project.work_root}: cannot write the Edalize project: "
+                          f"{exc.strerror or exc}") from None
     return project
 
 
