@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__, petalinux
 from .design import Design
 from .errors import CheckFailed
+from .fusesoc_core import core_outputs
 from .output import Output, manifest, text_output, write_all
 from .vitis_ai import arch_json_outputs
 from .vivado import vivado_outputs
@@ -23,6 +24,7 @@ GENERATORS: list = [
     vivado_outputs,             # vivado/block_design.tcl, strategies.tcl, build.tcl
     petalinux.petalinux_outputs,
     arch_json_outputs,          # vitis-ai/arch.json + README.md (compiler handshake)
+    core_outputs,               # <design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl
 ]
 
 BUDGET_FILE = "budget.json"
