@@ -18,6 +18,7 @@ Clock domains (one ``proc_sys_reset`` each):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .addressmap import dpu_control_window
 from .bdgraph import AddressSegment, BlockDesign, Cell, IntfLink, Net, Port
@@ -228,10 +229,13 @@ def ps_properties(design, family: Family, clocks, ports: dict[str, str | None]
 
 
 # ----------------------------------------------------------------------------- the plan
+@lru_cache(maxsize=16)
 def plan_block_design(design, clocks) -> BlockDesign:
     """The whole block design for ``design`` with the clock plan ``clocks``.
 
     ``clocks`` is a :class:`hwgen.clocks.ClockPlan` (``clockflow.design_clocks(design)``).
+    Pure, so cached: the budget estimate and the Tcl generator both plan the design
+    (equal designs, inputs included, give equal plans; errors are not cached).
     """
     family = load_family(design.board.ps.family)
     ps = family.ps

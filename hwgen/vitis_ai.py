@@ -349,6 +349,7 @@ class DpuFingerprint:
         return tuple(r.name for r in self.rows if r.certainty == ESTABLISHED)
 
 
+@lru_cache(maxsize=64)   # pure; the estimate, arch.json and its README each ask for it
 def _plan(fp: int, config: Config) -> DpuFingerprint:
     decoded = decode(fp)
     return DpuFingerprint(fp, config, decoded, explain(decoded), UNMAPPED_SETTINGS[decoded.isa_version])
