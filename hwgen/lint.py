@@ -59,7 +59,7 @@ def _dpu_mhz(design, bd) -> float:
 def hp_width(design, bd) -> list[CheckResult]:
     """A data master on a port narrower than the DPU's data path (64 bit on Zynq-7000)."""
     from .family import load_family
-    from .perf import port_bandwidth
+    from .bandwidth import port_bandwidth
 
     family = load_family(design.board.ps.family)
     out = []
@@ -81,7 +81,7 @@ def hp_width(design, bd) -> list[CheckResult]:
 
 def hp_shared(design, bd) -> list[CheckResult]:
     """Two or more data masters on one HP port split its bandwidth."""
-    from .perf import port_bandwidth
+    from .bandwidth import port_bandwidth
 
     ports = port_bandwidth(design, _dpu_mhz(design, bd))
     used = {p.port for p in ports}

@@ -25,6 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import dpu_arch, loader, resources
+# The port bandwidths live in their own module so that the performance warnings of every
+# `hwgen check` (hwgen/lint.py) do not import the model file's schema; re-exported here.
+from .bandwidth import PortBandwidth, data_masters, port_bandwidth  # noqa: F401
 from .errors import InputError, Problem
 from .schema import Ctx, Field, Int, MapOf, Num, Rec, Seq, Str, doc_locator, validate
 
@@ -135,52 +138,6 @@ def ddr_efficiencies() -> dict[str, DdrEfficiency]:
                                             Rec(DdrEfficiency, value=Field(Num(0.01, 1.0)),
                                                 source=Field(_TEXT)))))
     return dict(validate(schema, doc.data, Ctx(doc_locator(doc)))["families"])
-
-
-# --------------------------------------------------------------------------- bandwidth
-@dataclass(frozen=True)
-class PortBandwidth:
-    """One PS port the DPU's data masters use, and what it carries per second."""
-
-    port: str                    # "hp0"
-    masters: tuple[str, ...]     # data masters of every core on it
-    master_bits: int
-    port_bits: int
-    mhz: float
-
-    @property
-    def bits(self) -> int:
-        return min(self.master_bits, self.port_bits)
-
-    @property
-    def gbs(self) -> float:
-        return self.bits / 8 * self.mhz * 1e6 / 1e9
-
-
-def data_masters(design) -> tuple[tuple[str, str, int], ...]:
-    """(master, PS port, width) of every core's data masters (not the instruction fetch)."""
-    from .blockdesign import dpu_cores
-
-    n_data = len(design.dpu.interfaces.data)
-    out = []
-    for core in dpu_cores(design):
-        # dpu_cores lists a core's data masters first, in profile order, then its
-        # instruction master (hwgen/blockdesign.py).
-        out += core.masters[:n_data]
-    return tuple(out)
-
-
-def port_bandwidth(design, dpu_mhz: float) -> tuple[PortBandwidth, ...]:
-    """The ports the data masters reach, each at min(master, port) width x the DPU clock."""
-    ports: dict[str, list[tuple[str, int]]] = {}
-    for name, port, width in data_masters(design):
-        ports.setdefault(port, []).append((name, width))
-    out = []
-    for port in sorted(ports):
-        board_port = getattr(design.board.ps.ports, port)
-        out.append(PortBandwidth(port, tuple(n for n, _ in ports[port]),
-                                 max(w for _, w in ports[port]), board_port.width, dpu_mhz))
-    return tuple(out)
 
 
 def ddr_peak_gbs(board) -> float:
