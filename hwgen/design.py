@@ -8,7 +8,6 @@ file:line:column (or the --set argument) and key path.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -104,6 +103,7 @@ def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
     table = resources.shipped(kind)
     if ref.lower() in table:
         return table[ref.lower()]
+    import difflib  # error messages only
     close = difflib.get_close_matches(ref.lower(), list(table), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise InputError(Problem(mark, path, f"expected one of the shipped {kind} "
@@ -148,6 +148,7 @@ def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...]
         path = tuple(key.split("."))
         spec = lookup(model.SETTINGS_SCHEMA, path)
         if spec is None:
+            import difflib  # error messages only
             close = difflib.get_close_matches(key, _all_keys(model.SETTINGS_SCHEMA), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(Problem(mark, key, f"unknown setting{hint}"))

@@ -8,7 +8,6 @@ maps a key path to the place the value came from.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -99,6 +98,7 @@ class Choice(Spec):
             if value == v and type(value) is type(v):
                 return v
         if isinstance(value, str):
+            import difflib  # error messages only
             close = difflib.get_close_matches(value, [str(v) for v in self.values], n=1)
             if close:
                 return ctx.bad(path, f"expected {self.expected}, got {value!r} (did you mean {close[0]!r}?)")
@@ -288,6 +288,7 @@ class Rec(Spec):
         for key in value:
             if key not in self.fields:
                 ok = False
+                import difflib  # error messages only
                 close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
                 hint = f" (did you mean {close[0]!r}?)" if close else \
                     f" (known keys: {', '.join(self.fields)})"

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import math
-import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
 from .budget import fmt_amount, fmt_percent
 from .verdict import ResourceLine, Verdict
+
+if TYPE_CHECKING:   # JUnit only: imported where it is written, not by every check
+    import xml.etree.ElementTree as ET
 
 FORMATS = ("text", "json", "junit")
 
@@ -119,6 +122,8 @@ def to_text(v: Verdict) -> str:
 # --------------------------------------------------------------------------- JUnit XML
 def _case(suite: ET.Element, classname: str, name: str, failure: str | None, details: str,
           out: str = "", kind: str = "failure") -> None:
+    import xml.etree.ElementTree as ET
+
     case = ET.SubElement(suite, "testcase", {"classname": classname, "name": name, "time": "0"})
     if failure is not None:
         f = ET.SubElement(case, "failure", {"type": kind, "message": failure})
@@ -129,6 +134,8 @@ def _case(suite: ET.Element, classname: str, name: str, failure: str | None, det
 
 def to_junit(v: Verdict) -> str:
     """One testcase per resource and per check; failures carry the numbers."""
+    import xml.etree.ElementTree as ET
+
     label = v.design or v.part
     root = ET.Element("testsuites", {"name": "hwgen check"})
     suite = ET.SubElement(root, "testsuite", {"name": f"hwgen.budget.{label}"})
