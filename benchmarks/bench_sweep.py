@@ -1,13 +1,13 @@
 """In-process design sweep: every shipped board x DPU x fabric clock x strategy.
 
-What one sweep point does is what ``hwgen build`` does before writing files:
-``load_design`` (validation, settings layers), the budget verdict (``budget.estimate``,
-when that module exists) and ``render_outputs`` (every generated file, manifest
-included, in memory). The timed figure renders *every* point, including the ones the
-budget refuses (as ``hwgen build --allow-over-budget`` would): it is the most work a
-sweep can ask for, so the rate holds for any sweep. A second, informational pass
-renders only the points whose verdict passes (what plain ``hwgen build`` would write)
-and reports both counts.
+One sweep point does in memory what ``hwgen build`` does before writing files:
+``load_design`` (validation, settings layers), the budget verdict
+(``budget.estimate``, alternatives included when the design is over budget) and then
+what ``hwgen build`` would write: every file (``render_outputs``) when the verdict
+passes, only ``budget.json`` (``build.budget_output``) when it refuses. That is the
+judged figure ("as hwgen build"). A second pass renders every file of every point,
+refused ones included, as ``hwgen build --allow-over-budget`` would: the most work a
+sweep can ask for, reported beside it. Both report how many points pass.
 
 Templates are compiled and shipped YAML is parsed during one untimed warm-up sweep;
 the timed sweeps count YAML parses and template compilations, which must both be 0.
@@ -39,12 +39,12 @@ class Point:
 
 @dataclass(frozen=True)
 class SweepResult:
-    points: int
-    rendered: int            # points whose outputs were rendered
+    points: int              # designs in the sweep; each counts in the rate
+    rendered: int            # points whose every file was rendered
     over_budget: int         # of the points, how many the budget verdict refuses
     refused: dict            # exception class name -> count (load_design or a generator refused)
-    files_per_design: float
-    bytes_per_design: float
+    files: int               # files produced by one sweep
+    bytes: int
     wall: list               # seconds per timed sweep
     cpu: list                # process CPU seconds per timed sweep
     yaml_parses: int         # during the timed sweeps; 0 = shipped data parsed once
@@ -52,11 +52,11 @@ class SweepResult:
 
     @property
     def rate_cpu(self) -> float:
-        return self.rendered / statistics.median(self.cpu)
+        return self.points / statistics.median(self.cpu)
 
     @property
     def rate_wall(self) -> float:
-        return self.rendered / statistics.median(self.wall)
+        return self.points / statistics.median(self.wall)
 
 
 def points() -> list[Point]:
@@ -98,7 +98,7 @@ class _Counters:
 
 
 def _pipeline():
-    """(load_design, estimate or None, render(design, verdict) -> outputs)."""
+    """(load_design, estimate or None, render(design, verdict), refused(verdict))."""
     from hwgen import build
     from hwgen.design import load_design
 
@@ -111,13 +111,18 @@ def _pipeline():
     def render(design, verdict):
         return build.render_outputs(design, verdict) if takes_verdict else build.render_outputs(design)
 
-    return load_design, estimate, render
+    def refused(verdict):
+        # What `hwgen build` writes for a design over budget: the failing verdict alone.
+        budget_output = getattr(build, "budget_output", None)
+        return [budget_output(verdict)] if budget_output else []
+
+    return load_design, estimate, render, refused
 
 
-def _sweep_once(pts, gated: bool):
+def _sweep_once(pts, everything: bool):
     from hwgen.errors import HwgenError
 
-    load_design, estimate, render = _pipeline()
+    load_design, estimate, render, refused_output = _pipeline()
     rendered = over = files = size = 0
     refused: dict[str, int] = {}
     for p in pts:
@@ -126,29 +131,30 @@ def _sweep_once(pts, gated: bool):
             verdict = estimate(design) if estimate else None
             ok = verdict is None or verdict.ok
             over += not ok
-            if gated and not ok:
-                continue
-            outputs = render(design, verdict)
-        except HwgenError as exc:
+            if ok or everything:
+                outputs = render(design, verdict)
+                rendered += 1
+            else:
+                outputs = refused_output(verdict)
+        except HwgenError as exc:   # load_design or a generator refused the point
             refused[type(exc).__name__] = refused.get(type(exc).__name__, 0) + 1
             continue
-        rendered += 1
         files += len(outputs)
         size += sum(len(o.data) for o in outputs)
     return rendered, over, refused, files, size
 
 
-def run(repeats: int, gated: bool = False) -> SweepResult:
+def run(repeats: int, everything: bool = False) -> SweepResult:
+    """Time ``repeats`` sweeps; ``everything`` renders refused points too (--allow-over-budget)."""
     pts = points()
-    _sweep_once(pts, gated)   # warm-up: parse shipped YAML, compile templates
+    _sweep_once(pts, everything)   # warm-up: parse shipped YAML, compile templates
     walls, cpus = [], []
     with _Counters() as counters:
         for _ in range(repeats):
             w0, c0 = time.perf_counter(), time.process_time()
-            rendered, over, refused, files, size = _sweep_once(pts, gated)
+            rendered, over, refused, files, size = _sweep_once(pts, everything)
             cpus.append(time.process_time() - c0)
             walls.append(time.perf_counter() - w0)
     return SweepResult(points=len(pts), rendered=rendered, over_budget=over, refused=refused,
-                       files_per_design=files / max(rendered, 1),
-                       bytes_per_design=size / max(rendered, 1), wall=walls, cpu=cpus,
+                       files=files, bytes=size, wall=walls, cpu=cpus,
                        yaml_parses=counters.yaml, template_compiles=counters.compiles)
