@@ -1,0 +1,93 @@
+"""Where the time of `hwgen check` and `hwgen build` goes, beyond the floor.
+
+Each sample is a fresh interpreter (the suite's environment, so the same template cache)
+that imports the floor's three libraries, then times, in order: importing every hwgen
+module the command uses (and, inside that, the time Python spends creating frozen
+dataclasses, counted by wrapping ``dataclasses._process_class`` in that process only),
+``load_design``, ``budget.estimate``, and the command's own output (the verdict text;
+or rendering every file and writing them). The module list is what the real command
+imports, taken from a run of it. Informational: these are the parts of the ratios.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+_LIST_MODULES = r"""
+import sys
+sys.argv = ["hwgen"] + sys.argv[1:]
+from hwgen.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("\n".join(m for m in sys.modules if m.startswith("hwgen")), file=sys.stderr)
+"""
+
+_SAMPLE = r"""
+import sys, time, json, tempfile, pathlib
+import jinja2, yaml, click
+import dataclasses
+made = [0, 0.0]
+_original = dataclasses._process_class
+def _counted(*args, **kwargs):
+    t = time.perf_counter()
+    try:
+        return _original(*args, **kwargs)
+    finally:
+        made[0] += 1
+        made[1] += time.perf_counter() - t
+dataclasses._process_class = _counted
+command, modules = sys.argv[1], sys.argv[2].split(",")
+t0 = time.perf_counter()
+import importlib
+for m in modules:
+    importlib.import_module(m)
+t1 = time.perf_counter()
+classes, class_s = made
+from hwgen.design import load_design
+from hwgen import budget
+design = load_design()
+t2 = time.perf_counter()
+verdict = budget.estimate(design)
+t3 = time.perf_counter()
+if command == "check":
+    from hwgen.verdict_format import render_verdict
+    render_verdict(verdict, "text")
+    t4 = t5 = time.perf_counter()
+else:
+    from hwgen.build import render_outputs
+    from hwgen.output import write_all
+    outputs = render_outputs(design, verdict)
+    t4 = time.perf_counter()
+    write_all(pathlib.Path(tempfile.mkdtemp()) / "out", outputs)
+    t5 = time.perf_counter()
+print(json.dumps({"imports_s": t1 - t0, "dataclasses": classes, "dataclasses_s": class_s,
+                  "load_design_s": t2 - t1, "estimate_s": t3 - t2, "output_s": t4 - t3,
+                  "write_s": t5 - t4, "work_s": t5 - t1}))
+"""
+
+
+def modules_of(command: str, env: dict, cwd: Path) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", _LIST_MODULES, command], env=env, cwd=cwd,
+                         capture_output=True, text=True, check=True)
+    return [m for m in out.stderr.split() if m.startswith("hwgen")]
+
+
+def measure(command: str, env: dict, cwd: Path, samples: int) -> dict:
+    """Median of each phase over ``samples`` fresh processes, in seconds."""
+    modules = modules_of(command, env, cwd)
+    runs = []
+    for _ in range(samples + 1):                      # the first is a warm-up
+        out = subprocess.run([sys.executable, "-c", _SAMPLE, command, ",".join(modules)],
+                             env=env, cwd=cwd, capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout))
+    runs = runs[1:]
+    result = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    result["modules"] = len(modules)
+    result["samples"] = samples
+    return result
