@@ -29,6 +29,12 @@ from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
 
 GENERATORS.append(vivado_outputs)
 
+from .review import review_outputs  # noqa: E402  (report/*)
+
+# Generators that read what the others made: ``f(design, verdict, outputs) -> list[Output]``.
+# They run after budget.json and before the manifest (report/index.html links every file).
+REPORTERS: list = [review_outputs]
+
 
 def budget_output(verdict) -> Output:
     from .verdict_format import to_json
@@ -74,6 +80,8 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
     for generate in GENERATORS:
         outputs.extend(generate(design))
     outputs.append(budget_output(verdict))
+    for report in REPORTERS:
+        outputs.extend(report(design, verdict, tuple(outputs)))
     outputs.append(manifest(design, outputs, __version__))
     return outputs
 
