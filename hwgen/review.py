@@ -29,9 +29,9 @@ from . import diagram
 from .budget import fmt_amount, fmt_percent
 from .output import Output, text_output
 from .render import render
-from .schema import format_mib, format_size
-from .summary import Summary, design_summary, to_json
-from .verdict import ResourceLine, Verdict
+from .schema import format_mib
+from .summary import Summary, design_summary, setting_text, to_json
+from .verdict import Verdict
 from .verdict_format import status
 
 OUT_DIR = "report"
@@ -202,29 +202,13 @@ class Facts:
     messages: tuple[str, ...]
 
 
-def _setting_text(key: str, value) -> str:
-    from .model import SETTINGS_SCHEMA
-    from .schema import Size, lookup
-
-    if value is None:
-        return "(not set)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    spec = lookup(SETTINGS_SCHEMA, tuple(key.split(".")))
-    if isinstance(spec, Size) and isinstance(value, int):
-        return hex32(value) if "address" in spec.what else format_size(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def facts(design, s: Summary, verdict: Verdict) -> Facts:
     from .family import load_family
 
     ps_irq = load_family(design.board.ps.family).ps.interrupt.pin
     trigger = {4: "level high", 1: "rising edge"}
     mem = s.memory
-    dpu_opts = tuple(Row((k, _setting_text(k, v))) for k, v in s.settings if k.startswith("dpu."))
+    dpu_opts = tuple(Row((k, setting_text(k, v))) for k, v in s.settings if k.startswith("dpu."))
     checks = tuple(Row(("ok" if c.ok else ("FAIL" if c.severity == "error" else "warning"), c.name,
                         c.message)) for c in verdict.memory + verdict.checks)
     return Facts(

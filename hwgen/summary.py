@@ -172,6 +172,14 @@ def flat_settings(settings) -> tuple[tuple[str, object], ...]:
     return tuple(out)
 
 
+def _profile_name(design) -> str:
+    """dpu.profile as written, unless it is a path: then the file's display name (never absolute)."""
+    ref = design.settings.dpu.profile
+    if "/" in ref or ref.endswith((".yaml", ".yml")):
+        return next((i.name for i in design.inputs if i.role == "dpu"), design.dpu.name)
+    return ref
+
+
 def clock_lines(design, clocks, bd) -> tuple[ClockLine, ...]:
     """The three clocks a DPU design has, requested (by which setting) against achieved."""
     from .blockdesign import CLK_WIZ, DPU_PORT, DSP_PORT
@@ -274,7 +282,8 @@ def design_summary(design, clocks=None, bd=None) -> Summary:
                          board.ddr.size, board.ddr.memory_type),
         dpu=DpuFacts(design.dpu.name, design.dpu.arch, design.dpu.vlnv, dpu_cell.name,
                      design.settings.dpu.cores, dpu_cell.props, fp.hex, fp.name, fp.registered),
-        settings=flat_settings(design.settings),
+        settings=tuple((k, _profile_name(design) if k == "dpu.profile" else v)
+                       for k, v in flat_settings(design.settings)),
         clocks=clock_lines(design, clocks, bd),
         clock_notes=tuple(clocks.notes),
         # clk_wiz output order is the clock plan's: clk_out1 the 2x clock, clk_out2 the 1x
@@ -290,6 +299,23 @@ def design_summary(design, clocks=None, bd=None) -> Summary:
         strategies=Strategies(b.synth_strategy, b.impl_strategy, b.post_route_phys_opt, b.jobs,
                               b.interconnect),
     )
+
+
+def setting_text(key: str, value) -> str:
+    """A setting's value as people write it: 150, 256M, 0x4F000000, true, (not set)."""
+    from .model import SETTINGS_SCHEMA
+    from .schema import Size, format_size, lookup
+
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    spec = lookup(SETTINGS_SCHEMA, tuple(key.split(".")))
+    if isinstance(spec, Size) and isinstance(value, int):
+        return f"0x{value:08X}" if "address" in spec.what else format_size(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 # ----------------------------------------------------------------------------- JSON
