@@ -206,8 +206,9 @@ def build_diagram(bd: BlockDesign, caption: str = "",
         (m_node, m_port), (s_node, s_port) = master, slave
         back = col[m_node] > col[s_node]
         tail, head = (slave, master) if back else (master, slave)
-        edges.append(Edge(f"{kind}{len(edges)}", tail[0], tail[1], head[0], head[1], kind, label,
-                          colour, back, width, style))
+        # The id names the connection master to slave (SVG edge titles lose the ports).
+        edges.append(Edge(f"{kind}:{m_node}/{m_port}->{s_node}/{s_port}", tail[0], tail[1], head[0],
+                          head[1], kind, label, colour, back, width, style))
 
     # ---- interface links: AXI (with width) and the board pins
     for link in bd.links:
