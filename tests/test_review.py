@@ -417,3 +417,17 @@ def test_report_files_are_in_the_manifest_and_build_stays_fast(tmp_path):
     assert paths[-1] == "manifest.json"
     # dot is a subprocess; everything else is in-process string work
     assert took < 5, f"render_outputs took {took:.2f} s"
+
+
+def test_readme_diagram_is_the_default_designs():
+    """docs/block_design_pynq_z2.svg has the default design's nodes and connections (not stale)."""
+    svg = ET.fromstring((ROOT / "docs" / "block_design_pynq_z2.svg").read_bytes())
+    groups = list(svg.iter(f"{{{SVG_NS}}}g"))
+    nodes = {g.find(f"{{{SVG_NS}}}title").text for g in groups if g.get("class") == "node"}
+    edges = {g.get("id") for g in groups if g.get("class") == "edge"}
+    design = load_design()
+    d = diagram.build_diagram(_bd(design))
+    assert nodes == {n.name for n in d.nodes}
+    assert edges == {e.id for e in d.edges}
+    assert "README" in (ROOT / "README.md").read_text() and \
+        "docs/block_design_pynq_z2.svg" in (ROOT / "README.md").read_text()
