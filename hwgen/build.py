@@ -14,22 +14,21 @@ from pathlib import Path
 from . import __version__, petalinux
 from .design import Design
 from .errors import CheckFailed
+from .fusesoc_core import core_outputs
 from .output import Output, manifest, text_output, write_all
+from .review import review_outputs
 from .vitis_ai import arch_json_outputs
+from .vivado import vivado_outputs
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
 GENERATORS: list = [
+    vivado_outputs,             # vivado/block_design.tcl, strategies.tcl, build.tcl
     petalinux.petalinux_outputs,
     arch_json_outputs,          # vitis-ai/arch.json + README.md (compiler handshake)
+    core_outputs,               # <design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl
 ]
 
 BUDGET_FILE = "budget.json"
-
-from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
-
-GENERATORS.append(vivado_outputs)
-
-from .review import review_outputs  # noqa: E402  (report/*)
 
 # Generators that read what the others made: ``f(design, verdict, outputs) -> list[Output]``.
 # They run after budget.json and before the manifest (report/index.html links every file).
@@ -56,19 +55,6 @@ class OverBudget(CheckFailed):
         return to_text(self.verdict).rstrip("\n").splitlines() + [
             f"nothing built: only {self.out_dir / BUDGET_FILE} was written (the failing verdict); "
             "fix the design, or pass --allow-over-budget to write everything anyway"]
-
-
-def preflight(design: Design) -> None:
-    """The memory part of the budget verdict alone (kept for the PetaLinux tests).
-
-    ``build`` no longer calls it: the verdict it runs holds the same memory checks.
-    """
-    from .budget import _memory_checks
-    from .memory import failures
-
-    failed = failures(_memory_checks(design))
-    if failed:
-        raise CheckFailed("\n".join(failed))
 
 
 def render_outputs(design: Design, verdict=None) -> list[Output]:

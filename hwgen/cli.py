@@ -127,6 +127,33 @@ def check(board, dpu, sets, fmt, output, utilization, timing):
 
 @main.command(context_settings=CONTEXT)
 @_selection
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Build folder (default: build/<board>); the Edalize project goes to OUT/edalize.")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
+              help="Parallel Vivado jobs (default: build.jobs).")
+@click.option("--setup-only", is_flag=True,
+              help="Stop after setting up the Edalize project; do not start Vivado.")
+def run(board, dpu, sets, out, jobs, setup_only):
+    """Budget check, build folder, Edalize project, Vivado run, post-build check.
+
+    \b
+    Vivado runs through Edalize (OUT/edalize: Makefile, project Tcl); the
+    log goes to OUT/edalize/hwgen_run.log and the stages are shown as they
+    start. Reports and the XSA land in OUT, as vivado/build.tcl writes them.
+    Exit status: 0 built and within budget, 1 a check or the build failed,
+    2 invalid input, 3 vivado (or make) is not on PATH: the project is set
+    up and the command to build it elsewhere is printed.
+    Example:
+      hwgen run --board pynq_z2 --jobs 8
+      hwgen run --setup-only -o build/pynq && make -C build/pynq/edalize
+    """
+    from .run_cmd import run as run_design
+
+    run_design(board, dpu, sets, out, jobs, setup_only, click.echo)
+
+
+@main.command(context_settings=CONTEXT)
+@_selection
 @click.option("--decode", "decode_fp", metavar="0xFINGERPRINT",
               help="Decode a fingerprint (e.g. from `xdputil query`) instead of the design's.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

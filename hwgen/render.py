@@ -7,6 +7,7 @@ cannot represent safely instead of guessing.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 
@@ -74,6 +75,19 @@ def dts_comment(value) -> str:
     text = str(value)
     if "*/" in text or "\n" in text:
         raise QuotingError(f"refusing to write {text!r} into a device-tree comment")
+    return text
+
+
+def yaml_str(value) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+def yaml_comment(value) -> str:
+    """Text for a YAML '#' comment: one line."""
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        raise QuotingError(f"refusing to write {text!r} into a YAML comment")
     return text
 
 
@@ -145,7 +159,7 @@ def environment():
     )
     env.filters.update(tcl=tcl_word, tcl_braced=tcl_braced, tcl_comment=tcl_comment,
                        dts_string=dts_string, dts_comment=dts_comment, hex32=hex32,
-                       dts_cell=dts_cell)
+                       dts_cell=dts_cell, yaml_str=yaml_str, yaml_comment=yaml_comment)
     env.filters["kconfig_string"] = kconfig_string
     env.filters["dot_id"] = dot_id      # report/block_design.dot (HTML labels use |e)
     env.filters.update(md=md_text, md_code=md_code)     # report/summary.md, hwgen diff

@@ -152,7 +152,7 @@ def to_junit(v: Verdict) -> str:
         fails = not c.ok and c.severity == "error"
         group = "memory" if c in v.memory else "checks"
         _case(suite, f"hwgen.budget.{group}", c.name, c.message if fails else None, c.message,
-              "" if fails else c.message)
+              "" if fails else c.message, kind=f"{group}_check")
     if v.timing is not None:
         t = v.timing
         numbers = ", ".join(f"{k} {'NA' if x is None else f'{x:.3f} ns'}"
