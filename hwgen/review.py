@@ -103,53 +103,72 @@ def budget_bars(verdict: Verdict) -> tuple[BudgetBar, ...]:
 
 @dataclass(frozen=True)
 class MapBox:
+    """One region drawn to scale, with its label placed below the bar (px, as text)."""
+
     x: str
+    y: str
     width: str
+    height: str
     label: str
     detail: str
     css: str
+    label_x: str
+    label_y: str
+    anchor: str        # "start" | "end": labels in the right half end at their box
 
 
 @dataclass(frozen=True)
 class DdrMap:
     """The DDR drawn to scale: fixed regions on the address bar, a dynamic CMA pool below it."""
 
-    width: int
-    boxes: tuple[MapBox, ...]        # on the address bar
-    floating: MapBox | None          # a dynamic CMA pool: size to scale, address the kernel's
+    width: int                       # the bar
+    height: int
+    view_width: int                  # the drawing, with room for the end labels
+    boxes: tuple[MapBox, ...]
     start: str
     end: str
+    title: str
     caption: str
 
 
-BAR = 720   # px, the DDR bar's width in the page
+BAR = 720          # px, the DDR bar's width in the page
+BAR_TOP, BAR_H, LINE = 16, 30, 15
 
 
 def ddr_map(s: Summary) -> DdrMap:
+    """Kernel region and CMA pool on the DDR bar; a kernel-placed pool as a bar of its size below."""
     m = s.memory
     scale = BAR / m.ddr_size
-
-    def box(base: int, size: int, label: str, detail: str, css: str) -> MapBox:
-        return MapBox(f"{(base - m.ddr_base) * scale:.1f}", f"{max(size * scale, 1.0):.1f}",
-                      label, detail, css)
-
-    boxes = [box(m.kernel_base, m.kernel_size, "kernel",
-                 f"{span(m.kernel_base, m.kernel_size)} ({format_mib(m.kernel_size)}): kernel "
-                 f"image, page tables, early allocations", "kernel")]
-    floating = None
+    regions = [(m.kernel_base, m.kernel_size, f"kernel {format_mib(m.kernel_size)}",
+                f"{span(m.kernel_base, m.kernel_size)}: kernel image, page tables, early allocations",
+                "kernel")]
     cma_text = f"CMA {format_mib(m.cma_size)} ({m.cma_argument})"
     if m.cma_base is not None:
-        boxes.append(box(m.cma_base, m.cma_size, cma_text,
-                         f"{span(m.cma_base, m.cma_size)}: fixed by linux.cma_base", "cma"))
-        caption = f"{cma_text} at {span(m.cma_base, m.cma_size)}"
-    else:
-        floating = MapBox("0", f"{m.cma_size * scale:.1f}", cma_text,
-                          "placed by the kernel in free DDR (no linux.cma_base)", "cma")
+        regions.append((m.cma_base, m.cma_size, f"{cma_text} at {span(m.cma_base, m.cma_size)}",
+                        "fixed by linux.cma_base", "cma"))
+    boxes = []
+    y = BAR_TOP + BAR_H + LINE
+    for base, size, label, detail, css in regions:
+        x, w = (base - m.ddr_base) * scale, max(size * scale, 1.0)
+        right = x + w / 2 > BAR / 2
+        boxes.append(MapBox(f"{x:.1f}", str(BAR_TOP), f"{w:.1f}", str(BAR_H), label, detail, css,
+                            f"{x + w if right else x:.1f}", str(y), "end" if right else "start"))
+        y += LINE
+    if m.cma_base is None:
+        # No fixed base: the kernel picks the place at boot, so only the size is drawn to scale.
+        y += 4
+        w = m.cma_size * scale
+        boxes.append(MapBox("0", str(y), f"{w:.1f}", "18", f"{cma_text}, size to scale; the kernel "
+                            f"places it in free DDR (no linux.cma_base)", "dynamic pool", "cma",
+                            "0", str(y + 18 + LINE - 2), "start"))
+        y += 18 + LINE
         caption = f"{cma_text}, placed by the kernel (no fixed base)"
+    else:
+        caption = f"{cma_text} at {span(m.cma_base, m.cma_size)}"
     caption += (f"; Linux keeps {format_mib(m.linux_free)} (at least {format_mib(m.min_free)} "
                 f"required); the largest CMA that fits is {format_mib(m.largest_cma)}")
-    return DdrMap(BAR, tuple(boxes), floating, hex32(m.ddr_base),
-                  hex32(m.ddr_base + m.ddr_size - 1), caption)
+    return DdrMap(BAR, y + 4, BAR + 20, tuple(boxes), hex32(m.ddr_base), hex32(m.ddr_base + m.ddr_size - 1),
+                  f"DDR {format_mib(m.ddr_size)} ({s.board.ddr_type})", caption)
 
 
 @dataclass(frozen=True)
