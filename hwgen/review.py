@@ -213,6 +213,7 @@ class Facts:
     clock_notes: tuple[str, ...]
     ports: tuple[Row, ...]            # port, direction, width, clock, peers
     addresses: tuple[Row, ...]        # space, segment, base, range, span
+    registers: tuple[str, ...]        # the DPU register windows: "0x4F000000-0x4FFFFFFF (16 MiB)"
     interrupts: tuple[Row, ...]       # pin, IRQ_F2P, GIC SPI, trigger
     memory: tuple[Row, ...]           # what, value
     strategies: tuple[Row, ...]
@@ -253,6 +254,8 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
                          ", ".join(p.peers) or "-")) for p in s.ps_ports),
         addresses=tuple(Row((a.space, a.segment, hex32(a.base), format_mib(a.range), span(a.base, a.range)))
                         for a in s.address_map),
+        registers=tuple(f"{span(a.base, a.range)} ({format_mib(a.range)})" for a in s.address_map
+                        if a.segment.startswith(f"{s.dpu.cell}/")),
         interrupts=tuple(Row((f"{s.dpu.cell}/{i.pin}", f"{ps_irq}[{i.irq_f2p}]", str(i.gic_spi),
                               trigger.get(i.flags, str(i.flags)))) for i in s.interrupts),
         memory=(
