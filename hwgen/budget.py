@@ -329,13 +329,20 @@ def _warnings(checks: tuple[CheckResult, ...]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- before the build
+def _lint(design, bd: BlockDesign) -> tuple[CheckResult, ...]:
+    """Performance warnings (hwgen/lint.py); they never fail the verdict."""
+    from .lint import lint_checks
+
+    return lint_checks(design, bd)
+
+
 def estimate(design, block_design: BlockDesign | None = None) -> Verdict:
     """The verdict before the build. ``block_design`` defaults to the one hwgen would build."""
     bd = block_design if block_design is not None else plan(design)
     lines, costs = _evaluate(design, bd)
     memory = _memory_checks(design)
     checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes) \
-        + _design_checks(design)
+        + _design_checks(design) + _lint(design, bd)
     messages = []
     failing = [l for l in lines if not l.ok]
     if failing:
