@@ -204,28 +204,6 @@ def clock_lines(design, clocks, bd) -> tuple[ClockLine, ...]:
     )
 
 
-def _reaches(bd, master: str, slave: str) -> bool:
-    """An AXI path from ``master`` to ``slave`` through interconnect cells only.
-
-    (``BlockDesign.reaches`` also passes through the PS, so on a Zynq every DPU master
-    would "reach" every PS port by way of M_AXI_GP0.)
-    """
-    through = {c.name for c in bd.cells_with_role("interconnect")}
-    frontier, seen = [master], set()
-    while frontier:
-        pin = frontier.pop()
-        for link in bd.links:
-            if link.master != pin or link.slave in seen:
-                continue
-            if link.slave == slave:
-                return True
-            seen.add(link.slave)
-            cell = link.slave.split("/", 1)[0]
-            if cell in through:
-                frontier += [l.master for l in bd.links if l.master.startswith(cell + "/")]
-    return False
-
-
 def ps_ports(design, bd) -> tuple[PsPort, ...]:
     """The PS's AXI ports the design uses, with width, clock and the DPU interfaces behind them."""
     from .family import load_family
@@ -246,9 +224,9 @@ def ps_ports(design, bd) -> tuple[PsPort, ...]:
                 continue
             net = bd.net_of(f"{ps}/{clock_pins[name]}")
             if direction == "slave":
-                peers = tuple(m for m in dpu_masters if _reaches(bd, m, pin))
+                peers = tuple(m for m in dpu_masters if bd.reaches(m, pin))
             else:
-                peers = tuple(s for s in dpu_slaves if _reaches(bd, pin, s))
+                peers = tuple(s for s in dpu_slaves if bd.reaches(pin, s))
             out.append(PsPort(name, direction, link.width, net.name if net else "",
                               net.freq_mhz if net else None, peers))
     return tuple(sorted(out, key=lambda p: p.port))
