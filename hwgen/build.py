@@ -16,6 +16,7 @@ from .design import Design
 from .errors import CheckFailed
 from .fusesoc_core import core_outputs
 from .output import Output, manifest, text_output, write_all
+from .review import review_outputs
 from .vitis_ai import arch_json_outputs
 from .vivado import vivado_outputs
 
@@ -28,6 +29,10 @@ GENERATORS: list = [
 ]
 
 BUDGET_FILE = "budget.json"
+
+# Generators that read what the others made: ``f(design, verdict, outputs) -> list[Output]``.
+# They run after budget.json and before the manifest (report/index.html links every file).
+REPORTERS: list = [review_outputs]
 
 
 def budget_output(verdict) -> Output:
@@ -61,6 +66,8 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
     for generate in GENERATORS:
         outputs.extend(generate(design))
     outputs.append(budget_output(verdict))
+    for report in REPORTERS:
+        outputs.extend(report(design, verdict, tuple(outputs)))
     outputs.append(manifest(design, outputs, __version__))
     return outputs
 

@@ -8,7 +8,7 @@ import json
 import math
 
 from .explore import RANKING, ExploreRow
-from .perf_format import table
+from .texttable import table
 
 FORMATS = ("text", "json", "csv")
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 import json
 
 from .perf import PerfEstimate
-
-
-def table(rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
-    """Rows aligned in columns (the first row is the header); trailing blanks dropped."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for r in rows:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
-        out.append("  ".join(cells).rstrip())
-    return out
+from .texttable import table
 
 
 def to_dict(e: PerfEstimate) -> dict:

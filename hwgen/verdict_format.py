@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .budget import fmt_amount, fmt_percent
 from .verdict import ResourceLine, Verdict
+from .texttable import table
 
 if TYPE_CHECKING:   # JUnit only: imported where it is written, not by every check
     import xml.etree.ElementTree as ET
@@ -62,15 +63,6 @@ def to_json(v: Verdict) -> str:
 
 
 # --------------------------------------------------------------------------- text
-def _table(rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for r in rows:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
-        out.append("  ".join(cells).rstrip())
-    return out
-
-
 def _vs_estimate(line: ResourceLine) -> str:
     if line.estimate is None:
         return "-"
@@ -98,7 +90,7 @@ def table_lines(v: Verdict) -> list[str]:
         row += [fmt_amount(l.available), fmt_percent(l.percent), f"{l.limit_percent:g}%", status(l)]
         rows.append(row)
     right = set(range(1, len(head) - 1))
-    return _table(rows, right)
+    return table(rows, right)
 
 
 def contribution_lines(v: Verdict) -> list[str]:
@@ -107,7 +99,7 @@ def contribution_lines(v: Verdict) -> list[str]:
     for l in v.resources:
         for i, c in enumerate(l.contributions):
             rows.append([l.name if i == 0 else "", fmt_amount(c.amount), f"{c.what}  [{c.source}]"])
-    return _table(rows, {1}) if rows else []
+    return table(rows, {1}) if rows else []
 
 
 def to_text(v: Verdict) -> str:

@@ -33,6 +33,9 @@ def test_default_graph_paths_and_roles():
     assert bd.reaches("dpu/DPU0_M_AXI_DATA0", "ps7/S_AXI_HP0")
     assert bd.reaches("dpu/DPU0_M_AXI_DATA1", "ps7/S_AXI_HP2")
     assert bd.reaches("ps7/M_AXI_GP0", "dpu/S_AXI")
+    # the PS is an endpoint, not a switch: no DPU master reaches the DPU's own registers
+    assert not bd.reaches("dpu/DPU0_M_AXI_DATA0", "dpu/S_AXI")
+    assert not bd.reaches("dpu/DPU0_M_AXI_DATA0", "ps7/S_AXI_HP2")
     assert [c.name for c in bd.cells_with_role("reset")] == ["rst_ps", "rst_dpu", "rst_dsp"]
     assert {n.name: n.freq_mhz for n in bd.nets if n.kind == "clock"} == \
         {"clk_ps": 150.0, "clk_dpu": 150.0, "clk_dsp": 300.0}
