@@ -8,12 +8,11 @@ cannot represent safely instead of guessing.
 from __future__ import annotations
 
 import json
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__, resources
+from . import __version__, cache, resources
 
 _TCL_BARE = re.compile(r"[A-Za-z0-9_.:/+\-]+")
 _DTS_SAFE = re.compile(r"[^\"\\\x00-\x1f\x7f]*")
@@ -160,20 +159,9 @@ def dts_cell(value: int) -> str:
     return f"0x{value:x}"
 
 
-CACHE_ENV = "HWGEN_CACHE_DIR"
-
-
-def cache_dir() -> Path | None:
-    """Where compiled templates are kept between runs, or None to keep nothing.
-
-    ``$HWGEN_CACHE_DIR`` when set (an empty value turns the cache off), otherwise
-    ``$XDG_CACHE_HOME/hwgen`` or ``~/.cache/hwgen``.
-    """
-    env = os.environ.get(CACHE_ENV)
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "hwgen"
+# Where compiled templates are kept between runs (hwgen/cache.py); names kept here too.
+CACHE_ENV = cache.CACHE_ENV
+cache_dir = cache.cache_dir
 
 
 # What Jinja2 bakes into a compiled template besides its source: the lexer settings and
@@ -234,21 +222,13 @@ def _bytecode_cache(signature: str = ""):
     name and path and checks the source's checksum on load, so an edited template is
     recompiled, never served stale; ``signature`` (``compile_signature``) joins the key,
     so code compiled under other filters or settings (another hwgen version) is not used
-    either. The cache only saves time: a folder that cannot be created, is not the
-    user's own, or is writable by others is not used, and a file that cannot be read or
-    written is skipped.
+    either. Folder rules in hwgen/cache.py; a file that cannot be read or written is
+    skipped.
     """
     import jinja2
 
-    folder = cache_dir()
+    folder = cache.usable_dir()
     if folder is None:
-        return None
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = folder.stat()
-        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-            return None
-    except OSError:
         return None
 
     class Cache(jinja2.FileSystemBytecodeCache):
