@@ -15,7 +15,7 @@ reversed (``dir=back``), so Graphviz never has to route a cycle around the diagr
 ``render_svg(dot_text)`` runs ``dot -Tsvg`` and returns the SVG with everything that
 varies between runs or points outside the file (the generator comment, the DOCTYPE's DTD
 address, the unused xlink namespace) removed; None when ``dot`` is not installed, with
-the reason in ``MISSING_DOT``.
+the reason in ``MISSING_DOT``. ``cached_svg`` is the same, remembered between runs.
 
 Decisions only; the DOT's text shape is ``templates/report/block_design.dot.j2``.
 """
@@ -325,6 +325,51 @@ def clean_svg(svg: str) -> str:
     svg = _DOCTYPE.sub("", svg)
     if "xlink:" not in svg.replace(_XLINK, ""):
         svg = svg.replace(_XLINK, "")
+    return svg
+
+
+_SVG_MEMO: dict[str, bytes] = {}
+
+
+def cached_svg(dot_text: str) -> bytes | None:
+    """``render_svg(dot_text)``, remembered in this process and in hwgen's cache folder.
+
+    ``dot`` costs 25-35 ms per build, about a third of the benchmark floor (benchmarks/),
+    and its output is a function of the DOT text, the Graphviz installation and this
+    module's cleaning; those are the key: the DOT, the ``dot`` executable's resolved path,
+    size and modification time (a Graphviz upgrade replaces it) and this file's sha256.
+    What the key does not see is a change of installed fonts without a Graphviz change:
+    until the cache folder is emptied (hwgen/cache.py), such a machine keeps drawing the
+    text boxes it drew before. None when ``dot`` is not installed.
+    """
+    import hashlib
+
+    from . import cache
+
+    program = dot_program()
+    if program is None:
+        return None
+    try:
+        real = os.path.realpath(program)
+        st = os.stat(real)
+        with open(__file__, "rb") as f:
+            own = f.read()
+    except OSError:
+        return render_svg(dot_text)
+    key = hashlib.sha256(repr((real, st.st_size, st.st_mtime_ns)).encode() + b"\0" + own
+                         + b"\0" + dot_text.encode("utf-8")).hexdigest()
+    svg = _SVG_MEMO.get(key)
+    if svg is None:
+        name = f"svg-{key[:32]}.svg"
+        svg = cache.read(name)
+        if svg is None or not svg.startswith(b"<"):
+            svg = render_svg(dot_text)
+            if svg is None:
+                return None
+            cache.write(name, svg)
+        if len(_SVG_MEMO) >= 256:
+            _SVG_MEMO.clear()
+        _SVG_MEMO[key] = svg
     return svg
 
 

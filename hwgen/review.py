@@ -323,7 +323,7 @@ def review_outputs(design, verdict: Verdict, outputs=()) -> list[Output]:
     bd = plan_block_design(design, clocks)
     s = design_summary(design, clocks, bd)
     dot_text = diagram.diagram_dot(bd, diagram_caption(s), interrupt_notes(design, s))
-    svg = diagram.render_svg(dot_text)
+    svg = diagram.cached_svg(dot_text)
 
     own = [(DESIGN_JSON, "report.design"), (DOT, "report.diagram_source"),
            (HTML, "report.html"), (MARKDOWN, "report.summary")]
