@@ -5,24 +5,41 @@ One sweep point does in memory what ``hwgen build`` does before writing files:
 (``budget.estimate``, alternatives included when the design is over budget) and then
 what ``hwgen build`` would write: every file (``render_outputs``) when the verdict
 passes, only ``budget.json`` (``build.budget_output``) when it refuses. That is the
-judged figure ("as hwgen build"). A second pass renders every file of every point,
-refused ones included, as ``hwgen build --allow-over-budget`` would: the most work a
-sweep can ask for, reported beside it. Both report how many points pass.
+judged figure ("as hwgen build"). Two variants are reported beside it: the same sweep with
+Graphviz hidden (``dot`` not found, so no SVG: what hwgen's own code costs), and every
+file of every point rendered, refused ones included, as ``hwgen build
+--allow-over-budget`` would: the most work a sweep can ask for.
 
-Templates are compiled and shipped YAML is parsed during one untimed warm-up sweep;
-the timed sweeps count YAML parses and template compilations, which must both be 0.
+The rates use CPU time on one core: the sweep process's own plus that of the ``dot``
+processes it waits for (``RUSAGE_CHILDREN``), so Graphviz's work counts.
+
+Each timed sweep runs once, in a fresh interpreter, so nothing a previous sweep of the
+same designs left in a cache makes it faster. Before the clock starts, that process
+builds two designs that are not in the sweep (one within budget, one over), which
+imports hwgen and compiles every template: "templates compiled once". hwgen's cache
+folder is off (``HWGEN_CACHE_DIR=""``), so Graphviz draws every diagram the sweep has
+not drawn yet. While timed, the process records every YAML file hwgen parses (none may
+be parsed twice) and every template compilation (there must be none). The variants
+take turns, so a change in the machine's load hits all of them.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
+import resource
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 CLOCKS_MHZ = (100, 125, 150, 200)
 # Three Vivado 2023.2 implementation strategies (UG904, "Implementation strategies").
 STRATEGIES = ("Performance_Explore", "Vivado Implementation Defaults", "Performance_ExtraTimingOpt")
+# Warm-up designs: not in the sweep (another clock), one within budget and one over it.
+WARMUP = (("pynq_z2", "B512", ("dpu.clock_mhz=120",)), ("pynq_z2", "B4096", ("dpu.clock_mhz=120",)))
 
 
 @dataclass(frozen=True)
@@ -47,8 +64,9 @@ class SweepResult:
     bytes: int
     wall: list               # seconds per timed sweep
     cpu: list                # process CPU seconds per timed sweep
-    yaml_parses: int         # during the timed sweeps; 0 = shipped data parsed once
-    template_compiles: int   # during the timed sweeps; 0 = compiled templates are reused
+    yaml_files: int          # distinct YAML files parsed while timed (shipped data met late)
+    yaml_parsed_twice: list  # files parsed more than once while timed: must be empty
+    template_compiles: int   # while timed: must be 0
 
     @property
     def rate_cpu(self) -> float:
@@ -68,29 +86,38 @@ def points() -> list[Point]:
             for s in STRATEGIES]
 
 
-class _Counters:
-    """Counts YAML parses (any PyYAML Reader) and Jinja2 compilations while active."""
+# --------------------------------------------------------------------------- the child process
+class _Watch:
+    """While active: YAML files hwgen parses (by path) and Jinja2 compilations."""
 
     def __init__(self):
         import jinja2
-        import yaml.reader
 
-        self.yaml = self.compiles = 0
-        self._targets = [(yaml.reader.Reader, "__init__"), (jinja2.Environment, "compile")]
+        from hwgen import loader
+
+        self.parsed: list[str] = []
+        self.compiles = 0
+        self._targets = [(loader, "load_file", self._parse), (jinja2.Environment, "compile", self._compile)]
         self._saved = []
 
+    def _parse(self, original):
+        def load_file(path, *args, **kwargs):
+            self.parsed.append(str(Path(path).resolve()))
+            return original(path, *args, **kwargs)
+        return load_file
+
+    def _compile(self, original):
+        def compile(*args, **kwargs):
+            self.compiles += 1
+            return original(*args, **kwargs)
+        return compile
+
     def __enter__(self):
-        for owner, name in self._targets:
+        for owner, name, wrap in self._targets:
             original = getattr(owner, name)
             self._saved.append((owner, name, original))
-            setattr(owner, name, self._wrap(original, "yaml" if name == "__init__" else "compiles"))
+            setattr(owner, name, wrap(original))
         return self
-
-    def _wrap(self, original, counter):
-        def counted(*args, **kwargs):
-            setattr(self, counter, getattr(self, counter) + 1)
-            return original(*args, **kwargs)
-        return counted
 
     def __exit__(self, *exc):
         for owner, name, original in self._saved:
@@ -119,7 +146,7 @@ def _pipeline():
     return load_design, estimate, render, refused
 
 
-def _sweep_once(pts, everything: bool):
+def _sweep(pts, everything: bool) -> dict:
     from hwgen.errors import HwgenError
 
     load_design, estimate, render, refused_output = _pipeline()
@@ -141,20 +168,68 @@ def _sweep_once(pts, everything: bool):
             continue
         files += len(outputs)
         size += sum(len(o.data) for o in outputs)
-    return rendered, over, refused, files, size
+    return {"rendered": rendered, "over_budget": over, "refused": refused, "files": files, "bytes": size}
 
 
-def run(repeats: int, everything: bool = False) -> SweepResult:
-    """Time ``repeats`` sweeps; ``everything`` renders refused points too (--allow-over-budget)."""
+VARIANTS = ("build", "build-no-dot", "everything")
+
+
+def child(variant: str) -> dict:
+    """One timed sweep of ``variant`` in this (fresh) process, after the warm-up designs."""
+    if variant == "build-no-dot":
+        from hwgen import diagram
+
+        diagram.dot_program = lambda: None      # as on a machine without Graphviz
+    load_design, estimate, render, _ = _pipeline()
+    for board, dpu, sets in WARMUP:
+        design = load_design(board, dpu, sets)
+        render(design, estimate(design) if estimate else None)
     pts = points()
-    _sweep_once(pts, everything)   # warm-up: parse shipped YAML, compile templates
-    walls, cpus = [], []
-    with _Counters() as counters:
-        for _ in range(repeats):
-            w0, c0 = time.perf_counter(), time.process_time()
-            rendered, over, refused, files, size = _sweep_once(pts, everything)
-            cpus.append(time.process_time() - c0)
-            walls.append(time.perf_counter() - w0)
-    return SweepResult(points=len(pts), rendered=rendered, over_budget=over, refused=refused,
-                       files=files, bytes=size, wall=walls, cpu=cpus,
-                       yaml_parses=counters.yaml, template_compiles=counters.compiles)
+
+    def children_cpu() -> float:
+        u = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return u.ru_utime + u.ru_stime
+
+    with _Watch() as watch:
+        w0, c0, k0 = time.perf_counter(), time.process_time(), children_cpu()
+        result = _sweep(pts, variant == "everything")
+        cpu = time.process_time() - c0 + children_cpu() - k0
+        wall = time.perf_counter() - w0
+    twice = sorted({p for p in watch.parsed if watch.parsed.count(p) > 1})
+    return {**result, "points": len(pts), "cpu": cpu, "wall": wall, "yaml_files": len(set(watch.parsed)),
+            "yaml_parsed_twice": twice, "template_compiles": watch.compiles}
+
+
+# --------------------------------------------------------------------------- the parent
+def run(repeats: int, env: dict, progress=lambda s: None) -> dict[str, SweepResult]:
+    """``repeats`` sweeps of each variant, taking turns, each in a fresh interpreter."""
+    env = {**env, "HWGEN_CACHE_DIR": ""}
+    samples: dict[str, list[dict]] = {v: [] for v in VARIANTS}
+    for r in range(repeats):
+        for i in range(len(VARIANTS)):
+            variant = VARIANTS[(r + i) % len(VARIANTS)]
+            out = subprocess.run([sys.executable, __file__, "--child", variant],
+                                 env=env, capture_output=True, text=True)
+            if out.returncode != 0:
+                raise RuntimeError(f"sweep process failed: {out.stderr.strip()[-2000:]}")
+            samples[variant].append(json.loads(out.stdout))
+        progress(f"sweep round {r + 1}/{repeats}")
+    results = {}
+    for variant, runs in samples.items():
+        last = runs[-1]
+        results[variant] = SweepResult(
+            points=last["points"], rendered=last["rendered"], over_budget=last["over_budget"],
+            refused=last["refused"], files=last["files"], bytes=last["bytes"],
+            wall=[s["wall"] for s in runs], cpu=[s["cpu"] for s in runs],
+            yaml_files=max(s["yaml_files"] for s in runs),
+            yaml_parsed_twice=sorted({p for s in runs for p in s["yaml_parsed_twice"]}),
+            template_compiles=max(s["template_compiles"] for s in runs))
+    return results
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child" and sys.argv[2] in VARIANTS:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        print(json.dumps(child(sys.argv[2])))
+    else:
+        sys.exit(f"usage: {sys.argv[0]} --child {{{','.join(VARIANTS)}}} (run by benchmarks/run.py)")
