@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_INVALID_INPUT, HwgenError
+from .errors import EXIT_CHECK_FAILED, EXIT_INVALID_INPUT, EXIT_OK, HwgenError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -53,37 +53,76 @@ def main():
 @_selection
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Build folder (default: build/<board>).")
-def build(board, dpu, sets, out):
-    """Validate the design and write its build folder.
+@click.option("--allow-over-budget", is_flag=True,
+              help="Write every file even when the budget check fails (it exits 1 and writes "
+                   "only budget.json otherwise).")
+def build(board, dpu, sets, out, allow_over_budget):
+    """Check the budget, then write the design's build folder.
 
     \b
+    Over budget it exits 1 and writes only OUT/budget.json, the failing verdict.
     Example:
       hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
     """
+    from .budget import estimate
     from .build import build as run_build
-    from .build import preflight
     from .design import load_design
 
     design = load_design(board, dpu, sets)
-    preflight(design)
     out = out or Path("build") / design.board.name
-    outputs = run_build(design, out)
+    verdict = estimate(design)
+    outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
+    if not verdict.ok:
+        click.echo(f"WARNING: {design.name} FAILS its budget check and was written anyway because "
+                   f"of --allow-over-budget:", err=True)
+        for message in verdict.messages:
+            click.echo(f"WARNING:   {message}", err=True)
+        if any(not line.fits for line in verdict.resources):
+            why = ("it does not fit the part: Vivado will run synthesis and then fail placement, "
+                   "hours later, with the same numbers")
+        elif any(not line.ok for line in verdict.resources):
+            why = ("it fits but leaves less headroom than the limits demand: expect routing "
+                   "congestion and timing closure to fail or take far longer")
+        else:
+            why = "a memory check failed: the board will not boot Linux with the DPU as configured"
+        click.echo(f"WARNING: this build should not have been written - {why}. "
+                   f"{out / 'budget.json'} records the failing verdict.", err=True)
     click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
 
 
 @main.command(context_settings=CONTEXT)
 @_selection
-def check(board, dpu, sets):
-    """Check the design against the part's resources and the board's memory.
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
+              show_default=True, help="Verdict format: a table, JSON, or JUnit XML for CI.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the verdict to FILE; the text table still goes to stdout.")
+@click.option("--utilization", type=click.Path(dir_okay=False, path_type=Path), metavar="RPT",
+              help="Vivado report_utilization text report: check what the run actually used.")
+@click.option("--timing", type=click.Path(dir_okay=False, path_type=Path), metavar="RPT",
+              help="Vivado report_timing_summary of the same run: negative WNS/WHS or NA fail.")
+def check(board, dpu, sets, fmt, output, utilization, timing):
+    """Check the design against the part's resources, the budget limits and the board's memory.
 
     \b
+    Exit status: 0 pass, 1 a check failed, 2 invalid input (or a report
+    that is not a complete Vivado report, or a report of another part).
+    With --utilization and no --board/--dpu, the report's own part and
+    Available column are used (any Vivado report can be checked).
     Example:
       hwgen check --dpu B4096            # exits 1: does not fit a 7Z020
+      hwgen check --dpu B1024 --set dpu.dsp_usage=low --format json
+      hwgen check --utilization util.rpt --timing timing.rpt --format junit --output budget.xml
     """
-    from .design import load_design
+    from .check_cmd import verdict_for, write_file
+    from .verdict_format import render_verdict
 
-    design = load_design(board, dpu, sets)
-    click.echo(f"{design.name}: input is valid")
+    verdict = verdict_for(board, dpu, sets, utilization, timing)
+    if output is not None:
+        write_file(output, render_verdict(verdict, fmt))
+        click.echo(render_verdict(verdict, "text"), nl=False)
+    else:
+        click.echo(render_verdict(verdict, fmt), nl=False)
+    sys.exit(EXIT_OK if verdict.ok else EXIT_CHECK_FAILED)
 
 
 @main.command(context_settings=CONTEXT)

@@ -169,11 +169,28 @@ class CostFigure:
 
 
 @dataclass(frozen=True)
+class AddonCost:
+    """Published extra cost of one DPU option, per core (PG338 add-on tables)."""
+
+    lut: int
+    source: str
+    bram36: float | None = None   # published for cross-checking the IP formula only
+    dsp: int | None = None        # idem
+
+
+@dataclass(frozen=True)
+class DpuAddons:
+    channel_augmentation: AddonCost | None = None
+    depthwise_conv: AddonCost | None = None
+
+
+@dataclass(frozen=True)
 class DpuCost:
     lut: CostFigure
     ff: CostFigure
     uram: int
     source: str
+    addons: DpuAddons = DpuAddons()
 
 
 @dataclass(frozen=True)
@@ -227,6 +244,11 @@ INTF = Str(r"[A-Za-z][A-Za-z0-9_]*", max_len=64, what="an interface or pin name"
 _COST = Rec(CostFigure, dsp_high=Field(Int(0, 10_000_000)), dsp_low=Field(Int(0, 10_000_000)),
             source=Field(SOURCE))
 
+_ADDON = Rec(AddonCost, lut=Field(Int(0, 10_000_000)), source=Field(SOURCE),
+              bram36=Field(Num(0, 10_000), default=None), dsp=Field(Int(0, 100_000), default=None))
+_ADDONS = Rec(DpuAddons, channel_augmentation=Field(_ADDON, default=None),
+              depthwise_conv=Field(_ADDON, default=None))
+
 DPU_SCHEMA = Rec(
     DpuProfile,
     name=Field(NAME),
@@ -255,7 +277,7 @@ DPU_SCHEMA = Rec(
     connect=Field(MapOf(INTF, Choice(PS_PORTS))),
     dsp_clock_ratio=Field(Choice((2,)), default=2),
     cost=Field(Rec(DpuCost, lut=Field(_COST), ff=Field(_COST), uram=Field(Int(0, 1000), default=0),
-                   source=Field(SOURCE))),
+                   source=Field(SOURCE), addons=sub(_ADDONS))),
     devicetree=Field(Rec(
         DpuDeviceTree,
         node=Field(Str(r"[a-z][a-z0-9\-]{0,30}", max_len=31, what="a device-tree node name")),

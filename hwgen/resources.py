@@ -1,6 +1,6 @@
 """Where the shipped data lives: inside the wheel, or at the top of a source checkout.
 
-pyproject.toml maps the repository's boards/, dpus/, parts/ and templates/ into the
+pyproject.toml maps the repository's boards/, dpus/, parts/, families/ and templates/ into the
 wheel as hwgen/<dir>; a source checkout keeps them beside the package. Looking in
 both places is the whole job of this module.
 """
@@ -15,7 +15,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=None)
 def data_dir(name: str) -> Path:
-    """The folder holding shipped ``name`` ('boards', 'dpus', 'parts', 'templates')."""
+    """The folder holding shipped ``name`` ('boards', 'dpus', 'parts', 'families', 'templates')."""
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
@@ -37,7 +37,7 @@ def display_name(path: Path) -> str:
     """
     try:
         resolved = path.resolve()
-        for kind in ("boards", "dpus", "parts"):
+        for kind in ("boards", "dpus", "parts", "families"):
             if resolved.parent == data_dir(kind):
                 return f"{kind}/{path.name}"
     except FileNotFoundError:

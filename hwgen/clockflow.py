@@ -1,0 +1,59 @@
+"""The clock plan of a Design: settings → ``clocks.plan_clocks`` → plan or a located error.
+
+The solver (``hwgen/clocks.py``) knows PLLs, divisors and MMCMs; this module knows where
+its inputs come from (the board's PLLs, ``dpu.clock_mhz``, ``dpu.dsp_clock_mhz``,
+``dpu.fclk_tolerance_ppm``, the part's speed grade) and turns "no solution" into the
+one-line input error a user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import clocks as solver
+from .errors import InputError, Problem
+
+_SPEED_RE = re.compile(r"-(\d)[a-z]*$")
+
+
+def speed_grade(part: str) -> int:
+    """xc7z020clg400-1 → -1. Grades the solver has no MMCM figures for plan as -1.
+
+    -1 has the narrowest MMCM ranges, so a -1 solution is legal on faster grades too.
+    """
+    m = _SPEED_RE.search(part.lower())
+    grade = -int(m.group(1)) if m else -1
+    return grade if grade in solver.MMCM_LIMITS else -1
+
+
+def design_clocks(design) -> solver.ClockPlan:
+    """FCLK_CLK0 and the DPU clocking wizard for ``design``.
+
+    ``dpu.fclk_tolerance_ppm`` is how far FCLK_CLK0 and the wizard's outputs may sit from
+    the requested clocks (0 = exactly, up to floating-point noise). A request no PS PLL
+    meets and the wizard cannot make is an InputError at the place ``dpu.clock_mhz`` was
+    set, naming the nearest achievable values.
+    """
+    s = design.settings.dpu
+    tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM)
+    try:
+        return solver.plan_clocks(
+            design.board.ps.plls.as_dict(), s.clock_mhz, s.dsp_clock_mhz,
+            exact_ppm=tolerance, tolerance_ppm=tolerance,
+            speed_grade=speed_grade(design.board.part))
+    except solver.ClockError as exc:
+        origin = "dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None and _dsp_only(design, tolerance) \
+            else "dpu.clock_mhz"
+        raise InputError(Problem(design.origin(origin), origin, str(exc))) from None
+
+
+def _dsp_only(design, tolerance: float) -> bool:
+    """Is the DSP clock the culprit (the fabric clock alone, at 2x, would plan)?"""
+    s = design.settings.dpu
+    try:
+        solver.plan_clocks(design.board.ps.plls.as_dict(), s.clock_mhz, None,
+                           exact_ppm=tolerance, tolerance_ppm=tolerance,
+                           speed_grade=speed_grade(design.board.part))
+        return True
+    except solver.ClockError:
+        return False
