@@ -88,6 +88,12 @@ def part_for(part: str) -> model.Part | None:
 def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
     """A shipped name ('pynq_z2', 'B512') or a path to a user's YAML file."""
     if "/" in ref or ref.endswith((".yaml", ".yml")):
+        name = Path(ref).name
+        if not name.isprintable() or "\\" in name or "*/" in name:
+            # The file's name is recorded in every generated header (Tcl, DTS and Kconfig
+            # comments), where a backslash or a line break would end or continue the comment.
+            raise InputError(Problem(mark, path, f"expected a YAML file name without "
+                                     f"backslashes or control characters, got {name!r}"))
         return Path(ref)
     table = resources.shipped(kind)
     if ref.lower() in table:
@@ -127,6 +133,13 @@ def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...]
     problems, out = [], []
     for item in items:
         mark = Mark(f"{SET_ORIGIN} {item}" if len(item) <= 80 else f"{SET_ORIGIN} {item[:77]}...")
+        if not item.isprintable():
+            # A value such as "256M\n" would parse (sizes ignore blanks), and the argument
+            # is recorded verbatim in every generated file's header.
+            problems.append(Problem(mark, "", f"expected KEY=VALUE without control characters "
+                                              f"(newline, tab, NUL, invisible or "
+                                              f"bidirectional controls), got {item[:60]!r}"))
+            continue
         m = _SET_RE.fullmatch(item)
         if not m:
             problems.append(Problem(mark, "", "expected KEY=VALUE with a dotted key, "
