@@ -20,7 +20,7 @@ import yaml
 
 from . import loader, model, resources
 from .errors import InputError, Mark, Problem
-from .schema import Ctx, Rec, doc_locator, lookup, validate
+from .schema import Ctx, Rec, Str, doc_locator, lookup, validate
 
 SET_ORIGIN = "--set"
 
@@ -157,7 +157,9 @@ def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...]
             problems.append(Problem(mark, key, f"is a section; set one of its keys "
                                                f"({', '.join(spec.fields)})"))
             continue
-        out.append((path, _scalar(value), mark))
+        # A text setting takes the argument as typed: YAML's scalar rules would make
+        # design_name=on a boolean and bd_name=null nothing, with no way to quote them.
+        out.append((path, value if isinstance(spec, Str) else _scalar(value), mark))
     if problems:
         raise InputError(problems)
     return out
