@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import OutputError
+from .errors import OutputError, one_line
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def write_all(out_dir: Path, outputs: list[Output]) -> list[Path]:
     renamed = 0
     try:
         if out_dir.exists() and not out_dir.is_dir():
-            raise OutputError(f"{out_dir}: is a file, expected a build folder (choose another -o)")
+            raise OutputError(f"{one_line(str(out_dir))}: is a file, expected a build folder "
+                              "(choose another -o)")
         out_dir.mkdir(parents=True, exist_ok=True)
         root = out_dir.resolve()
         for o, rel in zip(outputs, rels):
@@ -90,7 +91,7 @@ def write_all(out_dir: Path, outputs: list[Output]) -> list[Path]:
                 os.replace(tmp, target)
                 renamed += 1
     except OSError as exc:
-        where = exc.filename or out_dir
+        where = one_line(str(exc.filename or out_dir))
         raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from None
     finally:
         for tmp, _ in staged[renamed:]:
@@ -112,8 +113,8 @@ def _check_inside(root: Path, out_dir: Path, folder: Path, shown: str) -> None:
         existing = existing.parent
     resolved = existing.resolve()
     if resolved != root and root not in resolved.parents:
-        raise OutputError(f"refusing to write {shown!r}: {existing} leads to {resolved}, outside "
-                          f"the build folder {out_dir} (a symbolic link?)")
+        raise OutputError(one_line(f"refusing to write {shown!r}: {existing} leads to {resolved}, "
+                                   f"outside the build folder {out_dir} (a symbolic link?)"))
 
 
 def _stage(target: Path, data: bytes) -> str:
