@@ -197,9 +197,13 @@ class _Layers:
     def set(self, path, value, mark: Mark):
         d = self.data
         for i, k in enumerate(path[:-1]):
-            if not isinstance(d.get(k), dict):
-                d[k] = {}
-            d = d[k]
+            if k in d and not isinstance(d[k], dict):
+                # A lower layer wrote a scalar where this section goes (defaults: {dpu: 5});
+                # replacing it would silently drop the mistake.
+                where, shown = self.locate(path[:i + 1])
+                raise InputError(Problem(where, shown, f"expected a mapping, got "
+                                                       f"{loader.describe(d[k])}"))
+            d = d.setdefault(k, {})
         d[path[-1]] = value
         for i in range(1, len(path) + 1):
             self.origin[path[:i]] = self.key_origin[path[:i]] = (mark, ".".join(path[:i]))
