@@ -204,17 +204,19 @@ def test_valid_designs_always_render(drawn):
 
 
 # --------------------------------------------------------------------------- invalid designs
-def _leaves(spec, path=()):
-    """(dotted path, spec) of every scalar field of a Rec, recursively."""
+def _leaves(spec, path=(), sections=False):
+    """(dotted path, spec) of every scalar field of a Rec, recursively (and each nested
+    record itself with ``sections``)."""
     for name, f in spec.fields.items():
         if isinstance(f.spec, Rec):
-            yield from _leaves(f.spec, path + (name,))
+            if sections:
+                yield ".".join(path + (name,)), f.spec
+            yield from _leaves(f.spec, path + (name,), sections)
         else:
             yield ".".join(path + (name,)), f.spec
 
 
 NUMERIC = [(k, s) for k, s in _leaves(S) if isinstance(s, (Int, Num, Size))]
-SETTINGS = list(_leaves(S))
 
 
 def _out_of_range(spec, draw) -> str:
@@ -260,6 +262,7 @@ WRONG = {
     Size: [True, [1], {"a": 1}, 1.5, "lots"],
     Seq: ["one", 1, {"a": 1}],
     MapOf: ["one", 1, [1]],
+    Rec: ["one", 5, [1], True],
 }
 
 
@@ -270,15 +273,16 @@ def _wrong_values(spec):
     raise AssertionError(f"no wrong values for {spec!r}")
 
 
-BOARD_LEAVES = [(k, s) for k, s in _leaves(model.BOARD_SCHEMA)]
-DPU_LEAVES = [(k, s) for k, s in _leaves(model.DPU_SCHEMA)]
+BOARD_LEAVES = list(_leaves(model.BOARD_SCHEMA, sections=True))
+DPU_LEAVES = list(_leaves(model.DPU_SCHEMA, sections=True))
+SETTINGS_AND_SECTIONS = list(_leaves(S, sections=True))
 
 
 @FEW
 @given(st.data())
 def test_wrong_types_are_refused(data):
     where = data.draw(st.sampled_from(["board", "dpu", "defaults"]))
-    leaves = {"board": BOARD_LEAVES, "dpu": DPU_LEAVES, "defaults": SETTINGS}[where]
+    leaves = {"board": BOARD_LEAVES, "dpu": DPU_LEAVES, "defaults": SETTINGS_AND_SECTIONS}[where]
     key, spec = data.draw(st.sampled_from(leaves))
     value = data.draw(st.sampled_from(_wrong_values(spec)))
     with tempfile.TemporaryDirectory() as tmp:
