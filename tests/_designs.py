@@ -361,6 +361,6 @@ def _tcl_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-__all__ = ["ANY", "BOARDS", "DPUS", "KEY", "ROOT", "Result", "StringField", "base_for", "copy",
-           "dump", "invoke", "load_yaml", "mutate", "spec_accepts", "string_fields", "unquoted_occurrences",
-           "verify_build"]
+__all__ = ["ANY", "BOARDS", "DPUS", "KEY", "ROOT", "Result", "StringField", "base_for", "dump",
+           "invoke", "load_yaml", "mutate", "run_vivado_tcl", "spec_accepts", "string_fields",
+           "string_leaves", "unquoted_occurrences", "verify_build"]

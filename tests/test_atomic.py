@@ -151,7 +151,7 @@ def test_a_real_short_write_fails_in_one_line_and_keeps_the_previous_build(tmp_p
         preexec_fn=_limit_file_size)
     assert r.returncode != 0
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and "File too large" in lines[0] and "Traceback" not in r.stderr, r.stderr
+    assert len(lines) == 1 and "File too large" in lines[0], r.stderr
     assert _tree(out) == old
     assert _leftovers(out) == []
 
@@ -218,7 +218,8 @@ def test_board_names_that_are_paths_are_refused(tmp_path, cli, monkeypatch, fiel
 def test_a_build_writes_nothing_outside_its_folder(tmp_path):
     (tmp_path / "sibling").mkdir()
     before = {p for p in tmp_path.rglob("*")}
-    r = run_hwgen("build", "-o", tmp_path / "out", "--set", "dpu.ip_repo=../shared/ip", cwd=tmp_path)
+    r = run_hwgen("build", "-o", tmp_path / "out", "--set", "dpu.ip_repo=../shared/ip",
+                  cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     created = {p for p in tmp_path.rglob("*")} - before
     assert created and all((tmp_path / "out") in p.parents or p == tmp_path / "out"
@@ -359,5 +360,5 @@ def test_file_modes_do_not_depend_on_the_umask(tmp_path):
         write_all(b, [Output("x/y.txt", "t", b"1")])
     finally:
         os.umask(old)
-    assert (a / "x" / "y.txt").stat().st_mode & 0o777 == (b / "x" / "y.txt").stat().st_mode & 0o777 \
-        == 0o644
+    modes = {(d / "x" / "y.txt").stat().st_mode & 0o777 for d in (a, b)}
+    assert modes == {0o644}

@@ -15,7 +15,6 @@ for the whole file to take well under a minute.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from hypothesis import strategies as st
 from hwgen import model, render
 from hwgen.design import load_design
 from hwgen.petalinux import _OWNED_WORDS
-from hwgen.schema import Bool, Choice, Int, MapOf, Num, Rec, Seq, Size, Str
+from hwgen.schema import Bool, Choice, Ctx, Int, MapOf, Num, Rec, Seq, Size, Str, lookup, parse_size
 
 FEW = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -126,8 +125,9 @@ def valid_designs(draw) -> Drawn:
         "dpu.cores": cores,
         "dpu.alu_parallel": draw(st.sampled_from([1, 2, 4, 8])),
         "dpu.ip_repo": draw(text("dpu.ip_repo")),
-        "dpu.control_base": hex(0x4000_0000 + draw(st.integers(0, (0x4000_0000 // control_range) - 1))
-                                * control_range),
+        # 16 MiB-aligned windows inside M_AXI_GP0 0x40000000-0x7FFFFFFF (README, addressmap)
+        "dpu.control_base": hex(0x4000_0000 + control_range *
+                                draw(st.integers(0, 0x4000_0000 // control_range - 1))),
         "dpu.irq": draw(st.integers(0, 16 - cores)),
         "dpu.fclk_tolerance_ppm": draw(st.integers(0, 100_000)),
         "linux.cma": f"{cma // MIB}M",
@@ -166,8 +166,6 @@ def valid_designs(draw) -> Drawn:
 
 
 def _bytes(size) -> int:
-    from hwgen.schema import parse_size
-
     return size if isinstance(size, int) else parse_size(size)
 
 
@@ -190,11 +188,12 @@ def test_valid_designs_always_render(drawn):
         assert r.exit_code == 0, f"{args}\n{r.stderr}"
         assert r.exception is None or isinstance(r.exception, SystemExit)
         design = load_design(board, drawn.dpu, sets)
-        for key, value in drawn.settings.items():
+        for key, value in drawn.settings.items():   # each drawn value reached the design
             section, name = key.split(".")
             got = getattr(getattr(design.settings, section), name)
-            if isinstance(value, str) and not key.startswith(("linux.cma", "linux.min", "dpu.control")):
-                assert got == value, key
+            ctx = Ctx(lambda path, at_key=False: (None, key))
+            assert got == lookup(S, (section, name)).check(value, ctx, ()), key
+            assert not ctx.problems
         verify_build(out, design, work)
         again = tmp / "again"
         assert invoke("build", *args, "-o", again, "--allow-over-budget").exit_code == 0
@@ -340,6 +339,8 @@ def test_unknown_keys_are_refused(data):
 
 
 _MUTATIONS = ("delete", "insert", "duplicate_line", "swap_lines", "indent", "dedent", "replace")
+_INSERTS = (":", "- ", "{", "}", "[", "]", "&a ", "*a", "!!python/none ", "\t", "\"", "'", "\n  ",
+            "? ", "---\n", "%YAML 1.1\n", "\x00", "\ufeff", "é", "<<: *a\n")
 
 
 @st.composite
@@ -355,9 +356,7 @@ def mutated_yaml(draw) -> tuple[str, str]:
         if how == "delete":
             text = text[:pos] + text[pos + draw(st.integers(1, 40)):]
         elif how == "insert":
-            text = text[:pos] + draw(st.sampled_from(
-                [":", "- ", "{", "}", "[", "]", "&a ", "*a", "!!python/none ", "\t", "\"", "'",
-                 "\n  ", "? ", "---\n", "%YAML 1.1\n", "\x00", "\ufeff", "é", "<<: *a\n"])) + text[pos:]
+            text = text[:pos] + draw(st.sampled_from(_INSERTS)) + text[pos:]
         elif how == "duplicate_line":
             lines.insert(i, lines[i])
             text = "\n".join(lines)
