@@ -87,11 +87,14 @@ class BlockDesign:
         return None
 
     def reaches(self, master: str, slave: str) -> bool:
-        """Does an interface path lead from ``master`` to ``slave`` through interconnects?
+        """Does an AXI path lead from ``master`` to ``slave`` through interconnect cells?
 
-        An interconnect cell passes traffic from any of its slave interfaces to any of
-        its master interfaces, so a path hops cell to cell by name.
+        An interconnect passes traffic from any of its slave interfaces to any of its
+        master interfaces, so a path hops from cell to cell by name; any other cell
+        (the PS, the DPU) ends the path, or every DPU master would "reach" every PS port
+        by way of M_AXI_GP0.
         """
+        through = {c.name for c in self.cells_with_role("interconnect")}
         frontier, seen = [master], set()
         while frontier:
             pin = frontier.pop()
@@ -102,5 +105,6 @@ class BlockDesign:
                     return True
                 seen.add(link.slave)
                 cell = link.slave.split("/", 1)[0]
-                frontier += [l.master for l in self.links if l.master.startswith(cell + "/")]
+                if cell in through:
+                    frontier += [l.master for l in self.links if l.master.startswith(cell + "/")]
         return False

@@ -260,10 +260,11 @@ def plan_block_design(design, clocks) -> BlockDesign:
             problems.append(Problem(Mark(_input(design, "board")), f"ps.ports.{port}",
                                     f"expected the port the DPU profile {profile.name} uses; "
                                     f"the board does not list it"))
-    control_port = "gp0"
-    if board_ports.gp0 is None or ps.master(control_port) is None:
-        problems.append(Problem(Mark(_input(design, "board")), "ps.ports.gp0",
-                                "expected M_AXI_GP0: the DPU's registers are reached through it"))
+    control_port = ps.control_port
+    if getattr(board_ports, control_port) is None or ps.master(control_port) is None:
+        problems.append(Problem(Mark(_input(design, "board")), f"ps.ports.{control_port}",
+                                f"expected the port the DPU's registers are reached through "
+                                f"({ps.master(control_port).intf if ps.master(control_port) else control_port})"))
     if problems:
         raise InputError(problems)
     irq_base = design.settings.dpu.irq
@@ -275,7 +276,7 @@ def plan_block_design(design, clocks) -> BlockDesign:
     window = dpu_control_window(design)
 
     widths = {p: str(getattr(board_ports, p).width) for p in hp_used}
-    widths[control_port] = str(board_ports.gp0.width)
+    widths[control_port] = str(getattr(board_ports, control_port).width)
 
     # ---- clock domains
     fc = ps.fabric_clock
@@ -306,19 +307,8 @@ def plan_block_design(design, clocks) -> BlockDesign:
     links: list[IntfLink] = []
 
     preset, plan = ps_properties(design, family, clocks, widths)
-    hp_names = " and ".join(ps.slave(p).intf for p in hp_used)
-    width_text = "/".join(sorted(set(widths[p] for p in hp_used)))
-    cells.append(Cell(
-        P, design.board.ps.vlnv, preset + plan, "ps",
-        why=(f"The PS with the {design.board.name} preset written property by property from "
-             f"the board YAML (no board files needed), then hwgen's plan: {fc.pin} "
-             f"{_mhz(clocks.fclk0.achieved_mhz)} MHz from the {clocks.fclk0.source}, {hp_names} at "
-             f"{width_text} bit for the DPU masters, M_AXI_GP0 for its registers, "
-             f"{ps.interrupt.pin} for its interrupt. The HP ports are 64 bit because the DPU's "
-             f"data masters are 64 bit on this family (ARCH_HP_BW 2, dpu.md §3): a 64-bit port "
-             f"takes them without a width converter and moves twice the data per clock of a "
-             f"32-bit one, which the PS would upsize to its 64-bit bus anyway (UG585 ch. 5). "
-             f"The width comes from the board's ps.ports.hpN.width.")))
+    cells.append(Cell(P, design.board.ps.vlnv, preset + plan, "ps",
+                      why=_ps_why(design, family, clocks, hp_used, widths)))
 
     ips = family.ips
     cells.append(Cell(
@@ -431,6 +421,27 @@ def plan_block_design(design, clocks) -> BlockDesign:
 
     return BlockDesign(design.settings.build.bd_name, tuple(cells), ports, tuple(links),
                        nets.freeze(), tuple(addresses))
+
+
+def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str, str]) -> str:
+    ps = family.ps
+    dpu_width = family.dpu.hp_data_width
+    hp = ", ".join(f"{ps.slave(p).intf} {widths[p]}-bit" for p in hp_used)
+    text = (f"The PS with the {design.board.name} preset written property by property from the "
+            f"board YAML (no board files needed), then hwgen's plan: {ps.fabric_clock.pin} "
+            f"{_mhz(clocks.fclk0.achieved_mhz)} MHz from the {clocks.fclk0.source}; {hp} for the "
+            f"DPU masters; {ps.master(ps.control_port).intf} for its registers; "
+            f"{ps.interrupt.pin} for its interrupt. HP widths come from the board's "
+            f"ps.ports.hpN.width. ")
+    if all(int(widths[p]) == dpu_width for p in hp_used):
+        text += (f"{dpu_width} bit because the DPU's data masters are {dpu_width} bit on this "
+                 f"family (dpu.md §3): the port takes them without a width "
+                 f"converter and moves twice the data per clock of a 32-bit port, which the PS "
+                 f"upsizes to its 64-bit DDR path anyway (UG585 ch. 5).")
+    else:
+        text += (f"A port narrower than the DPU's {dpu_width}-bit data masters makes its "
+                 f"interconnect convert widths and halves that port's bandwidth per clock.")
+    return text
 
 
 # ----------------------------------------------------------------------------- infrastructure

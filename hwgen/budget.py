@@ -307,14 +307,16 @@ def failure_message(line: ResourceLine, alts: tuple[Alternative, ...] | None) ->
 
 # --------------------------------------------------------------------------- memory
 def _memory_checks(design) -> tuple[CheckResult, ...]:
-    try:
-        from .memory import memory_checks
-    except ModuleNotFoundError:
-        # Merge-order bridge: hwgen/memory.py comes with the PetaLinux fragments. Until it
-        # is in, say so in the verdict rather than pass the memory silently.
-        return (CheckResult("memory.unavailable", False, "hwgen/memory.py is not installed: "
-                            "CMA and DDR checks were not run", "warning"),)
+    from .memory import memory_checks
+
     return tuple(memory_checks(design))
+
+
+def _design_checks(design) -> tuple[CheckResult, ...]:
+    """Other named checks of the design: does a Vitis AI target match the DPU (a warning)."""
+    from .vitis_ai import fingerprint_checks
+
+    return tuple(fingerprint_checks(design))
 
 
 def _check_messages(checks: tuple[CheckResult, ...]) -> list[str]:
@@ -327,12 +329,20 @@ def _warnings(checks: tuple[CheckResult, ...]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- before the build
+def _lint(design, bd: BlockDesign) -> tuple[CheckResult, ...]:
+    """Performance warnings (hwgen/lint.py); they never fail the verdict."""
+    from .lint import lint_checks
+
+    return lint_checks(design, bd)
+
+
 def estimate(design, block_design: BlockDesign | None = None) -> Verdict:
     """The verdict before the build. ``block_design`` defaults to the one hwgen would build."""
     bd = block_design if block_design is not None else plan(design)
     lines, costs = _evaluate(design, bd)
     memory = _memory_checks(design)
-    checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes)
+    checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes) \
+        + _design_checks(design) + _lint(design, bd)
     messages = []
     failing = [l for l in lines if not l.ok]
     if failing:

@@ -14,19 +14,25 @@ from pathlib import Path
 from . import __version__, petalinux
 from .design import Design
 from .errors import CheckFailed
+from .fusesoc_core import core_outputs
 from .output import Output, manifest, text_output, write_all
+from .review import review_outputs
 from .vitis_ai import arch_json_outputs
+from .vivado import vivado_outputs
 
 # Generators in output order. Each is ``f(design) -> list[Output]``.
-GENERATORS: list = []
-GENERATORS.append(arch_json_outputs)   # vitis-ai/arch.json + README.md (compiler handshake)
-GENERATORS.append(petalinux.petalinux_outputs)   # petalinux/system-user.dtsi, bootargs, config.fragment
+GENERATORS: list = [
+    vivado_outputs,             # vivado/block_design.tcl, strategies.tcl, build.tcl
+    petalinux.petalinux_outputs,
+    arch_json_outputs,          # vitis-ai/arch.json + README.md (compiler handshake)
+    core_outputs,               # <design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl
+]
 
 BUDGET_FILE = "budget.json"
 
-from .vivado import vivado_outputs  # noqa: E402  (vivado/*.tcl)
-
-GENERATORS.append(vivado_outputs)
+# Generators that read what the others made: ``f(design, verdict, outputs) -> list[Output]``.
+# They run after budget.json and before the manifest (report/index.html links every file).
+REPORTERS: list = [review_outputs]
 
 
 def budget_output(verdict) -> Output:
@@ -51,19 +57,6 @@ class OverBudget(CheckFailed):
             "fix the design, or pass --allow-over-budget to write everything anyway"]
 
 
-def preflight(design: Design) -> None:
-    """The memory part of the budget verdict alone (kept for the PetaLinux tests).
-
-    ``build`` no longer calls it: the verdict it runs holds the same memory checks.
-    """
-    from .budget import _memory_checks
-    from .memory import failures
-
-    failed = failures(_memory_checks(design))
-    if failed:
-        raise CheckFailed("\n".join(failed))
-
-
 def render_outputs(design: Design, verdict=None) -> list[Output]:
     if verdict is None:
         from .budget import estimate
@@ -73,6 +66,8 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
     for generate in GENERATORS:
         outputs.extend(generate(design))
     outputs.append(budget_output(verdict))
+    for report in REPORTERS:
+        outputs.extend(report(design, verdict, tuple(outputs)))
     outputs.append(manifest(design, outputs, __version__))
     return outputs
 

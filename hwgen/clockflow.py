@@ -9,6 +9,7 @@ one-line input error a user can act on.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import clocks as solver
 from .errors import InputError, Problem
@@ -36,24 +37,28 @@ def design_clocks(design) -> solver.ClockPlan:
     """
     s = design.settings.dpu
     tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM)
+    plls = tuple(design.board.ps.plls.as_dict().items())
+    grade = speed_grade(design.board.part)
     try:
-        return solver.plan_clocks(
-            design.board.ps.plls.as_dict(), s.clock_mhz, s.dsp_clock_mhz,
-            exact_ppm=tolerance, tolerance_ppm=tolerance,
-            speed_grade=speed_grade(design.board.part))
+        return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade)
     except solver.ClockError as exc:
-        origin = "dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None and _dsp_only(design, tolerance) \
-            else "dpu.clock_mhz"
+        dsp_only = s.dsp_clock_mhz is not None and _plans(plls, s.clock_mhz, None, tolerance, grade)
+        origin = "dpu.dsp_clock_mhz" if dsp_only else "dpu.clock_mhz"
         raise InputError(Problem(design.origin(origin), origin, str(exc))) from None
 
 
-def _dsp_only(design, tolerance: float) -> bool:
-    """Is the DSP clock the culprit (the fabric clock alone, at 2x, would plan)?"""
-    s = design.settings.dpu
+@lru_cache(maxsize=256)
+def _plan(plls: tuple, fabric: float, dsp: float | None, tolerance: float, grade: int):
+    # The MMCM search is the slowest step of a build (~15 ms); sweeps over settings that
+    # leave the clocks alone reuse the plan.
+    return solver.plan_clocks(dict(plls), fabric, dsp, exact_ppm=tolerance,
+                              tolerance_ppm=tolerance, speed_grade=grade)
+
+
+def _plans(plls: tuple, fabric: float, dsp: float | None, tolerance: float, grade: int) -> bool:
+    """Would this request plan? (Tells whether the DSP clock alone is the culprit.)"""
     try:
-        solver.plan_clocks(design.board.ps.plls.as_dict(), s.clock_mhz, None,
-                           exact_ppm=tolerance, tolerance_ppm=tolerance,
-                           speed_grade=speed_grade(design.board.part))
+        _plan(plls, fabric, dsp, tolerance, grade)
         return True
     except solver.ClockError:
         return False

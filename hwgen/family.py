@@ -78,6 +78,7 @@ class FamilyPs:
     external: tuple[ExternalPort, ...]
     slave_ports: tuple[tuple[str, SlavePort], ...]
     master_ports: tuple[tuple[str, MasterPort], ...]
+    control_port: str
     disabled: tuple[str, ...]
     fabric_clock: FabricClock
     interrupt: Interrupt
@@ -130,6 +131,7 @@ FAMILY_SCHEMA = Rec(
                                                ddr_segment=Field(_NAME)))),
         master_ports=Field(MapOf(_PORT_KEY, Rec(MasterPort, intf=Field(_NAME), clock=Field(_NAME),
                                                 use=Field(_NAME)))),
+        control_port=Field(_PORT_KEY),
         disabled=Field(Seq(_NAME, 0, 64, unique=True)),
         fabric_clock=Field(Rec(
             FabricClock, pin=Field(_NAME), reset_pin=Field(_NAME), enable=Field(_NAME),

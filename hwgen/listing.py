@@ -5,11 +5,7 @@ from __future__ import annotations
 from . import design as design_mod, resources
 from .model import ARCHES
 from .schema import format_mib
-
-
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+from .texttable import table
 
 
 def lines(what: str) -> list[str]:
@@ -20,16 +16,16 @@ def lines(what: str) -> list[str]:
             dflt = (doc.data.get("defaults") or {}).get("dpu") or {}
             rows.append((board.name, board.part, f"{format_mib(board.ddr.size)} {board.ddr.memory_type}",
                          str(dflt.get("profile", "B512")), board.description))
-        return _table(rows)
+        return table(rows)
     if what == "dpus":
         rows = [("DPU", "VLNV", "DATA PORTS", "DESCRIPTION")]
         profiles = [design_mod.load_dpu(name)[0] for name in resources.shipped("dpus")]
         for p in sorted(profiles, key=lambda p: (ARCHES.index(p.arch), p.name)):
             rows.append((p.name, p.vlnv, ", ".join(f"{i}->{port}" for i, port in p.connect
                                                     if i in p.interfaces.data), p.description))
-        return _table(rows)
+        return table(rows)
     rows = [("PART", "FAMILY", "LUT", "FF", "BRAM36", "DSP", "URAM", "SOURCE")]
     for p in design_mod.parts().values():
         rows.append((p.name, p.family, f"{p.lut:,}", f"{p.ff:,}", f"{p.bram36:g}", f"{p.dsp:,}",
                      f"{p.uram}", p.source))
-    return _table(rows)
+    return table(rows)

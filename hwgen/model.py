@@ -126,7 +126,7 @@ class Board:
     sources: tuple[str, ...]
 
 
-_HP = Rec(HpPort, width=Field(Choice((32, 64))))
+_HP = Rec(HpPort, width=Field(Choice((32, 64)), default=64))
 _GP = Rec(GpPort, width=Field(Choice((32,)), default=32))
 
 BOARD_SCHEMA = Rec(

@@ -7,6 +7,7 @@ cannot represent safely instead of guessing.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 
@@ -88,6 +89,19 @@ def dts_comment(value) -> str:
     return text
 
 
+def yaml_str(value) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+def yaml_comment(value) -> str:
+    """Text for a YAML '#' comment: one line."""
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        raise QuotingError(f"refusing to write {text!r} into a YAML comment")
+    return text
+
+
 def kconfig_string(value) -> str:
     """A Kconfig string value, quoted, for ``CONFIG_X="..."`` lines.
 
@@ -99,6 +113,37 @@ def kconfig_string(value) -> str:
     if not _KCONFIG_SAFE.fullmatch(text):
         raise QuotingError(f"refusing to write {text!r} into a Kconfig string")
     return '"' + text + '"'
+
+
+def dot_id(value) -> str:
+    """A Graphviz DOT identifier, always double-quoted.
+
+    DOT un-escapes only \\" inside quotes and leaves every other backslash for the
+    label escapes (\\N, \\l ...), so a backslash is refused rather than escaped.
+    """
+    text = str(value)
+    if "\\" in text or "\n" in text or "\r" in text or "\x00" in text:
+        raise QuotingError(f"refusing to write {text!r} as a DOT identifier")
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+# Characters Markdown may read as markup; "_" only where it could open or close emphasis
+# (GitHub/GitLab leave intraword underscores alone, so clock_mhz stays readable).
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def md_text(value) -> str:
+    """Markdown text on one line (a table cell, a list item): specials backslash-escaped."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def md_code(value) -> str:
+    """A Markdown code span; a pipe is escaped so it cannot end a table cell."""
+    text = str(value)
+    if "`" in text or "\n" in text or "\r" in text:
+        raise QuotingError(f"refusing to write {text!r} as a Markdown code span")
+    return "`" + text.replace("|", "\\|") + "`"
 
 
 def hex32(value: int) -> str:
@@ -125,8 +170,10 @@ def environment():
     )
     env.filters.update(tcl=tcl_word, tcl_braced=tcl_braced, tcl_comment=tcl_comment,
                        dts_string=dts_string, dts_comment=dts_comment, hex32=hex32,
-                       dts_cell=dts_cell)
+                       dts_cell=dts_cell, yaml_str=yaml_str, yaml_comment=yaml_comment)
     env.filters["kconfig_string"] = kconfig_string
+    env.filters["dot_id"] = dot_id      # report/block_design.dot (HTML labels use |e)
+    env.filters.update(md=md_text, md_code=md_code)     # report/summary.md, hwgen diff
     env.globals["hwgen_version"] = __version__
     return env
 

@@ -1,8 +1,8 @@
 """Where the shipped data lives: inside the wheel, or at the top of a source checkout.
 
-pyproject.toml maps the repository's boards/, dpus/, parts/, families/ and templates/ into the
-wheel as hwgen/<dir>; a source checkout keeps them beside the package. Looking in
-both places is the whole job of this module.
+pyproject.toml maps the repository's boards/, dpus/, parts/, families/, models/ and
+templates/ into the wheel as hwgen/<dir>; a source checkout keeps them beside the
+package. Looking in both places is the whole job of this module.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=None)
 def data_dir(name: str) -> Path:
-    """The folder holding shipped ``name`` ('boards', 'dpus', 'parts', 'families', 'templates')."""
+    """The folder holding shipped ``name`` ('boards', 'dpus', 'parts', 'families', 'models',
+    'templates')."""
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
@@ -27,7 +28,7 @@ def data_dir(name: str) -> Path:
 
 
 def shipped(kind: str) -> dict[str, Path]:
-    """Shipped YAML files of a kind ('boards' or 'dpus') by lower-case stem, sorted."""
+    """Shipped YAML files of a kind ('boards', 'dpus' or 'models') by lower-case stem, sorted."""
     return {p.stem.lower(): p for p in sorted(data_dir(kind).glob("*.yaml"))}
 
 
@@ -39,7 +40,7 @@ def display_name(path: Path) -> str:
     """
     try:
         resolved = path.resolve()
-        for kind in ("boards", "dpus", "parts", "families"):
+        for kind in ("boards", "dpus", "parts", "families", "models"):
             if resolved.parent == data_dir(kind):
                 return f"{kind}/{path.name}"
     except (FileNotFoundError, HwgenError):

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 
 from .budget import fmt_amount, fmt_percent
 from .verdict import ResourceLine, Verdict
+from .texttable import table
 
 FORMATS = ("text", "json", "junit")
 
@@ -59,15 +60,6 @@ def to_json(v: Verdict) -> str:
 
 
 # --------------------------------------------------------------------------- text
-def _table(rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for r in rows:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
-        out.append("  ".join(cells).rstrip())
-    return out
-
-
 def _vs_estimate(line: ResourceLine) -> str:
     if line.estimate is None:
         return "-"
@@ -95,7 +87,7 @@ def table_lines(v: Verdict) -> list[str]:
         row += [fmt_amount(l.available), fmt_percent(l.percent), f"{l.limit_percent:g}%", status(l)]
         rows.append(row)
     right = set(range(1, len(head) - 1))
-    return _table(rows, right)
+    return table(rows, right)
 
 
 def contribution_lines(v: Verdict) -> list[str]:
@@ -104,7 +96,7 @@ def contribution_lines(v: Verdict) -> list[str]:
     for l in v.resources:
         for i, c in enumerate(l.contributions):
             rows.append([l.name if i == 0 else "", fmt_amount(c.amount), f"{c.what}  [{c.source}]"])
-    return _table(rows, {1}) if rows else []
+    return table(rows, {1}) if rows else []
 
 
 def to_text(v: Verdict) -> str:
@@ -152,7 +144,7 @@ def to_junit(v: Verdict) -> str:
         fails = not c.ok and c.severity == "error"
         group = "memory" if c in v.memory else "checks"
         _case(suite, f"hwgen.budget.{group}", c.name, c.message if fails else None, c.message,
-              "" if fails else c.message)
+              "" if fails else c.message, kind=f"{group}_check")
     if v.timing is not None:
         t = v.timing
         numbers = ", ".join(f"{k} {'NA' if x is None else f'{x:.3f} ns'}"

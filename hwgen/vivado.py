@@ -8,12 +8,13 @@ under templates/tcl/ lay them out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from .bdgraph import BlockDesign
 from .blockdesign import plan_block_design
 from .clockflow import design_clocks
-from .family import load_family
 from .output import Output, text_output
 from .render import render
 
@@ -42,10 +43,29 @@ class HeaderView:
     overrides: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class InputView:
+    role: str
+    name: str
+    sha256: str
+
+
+_UNPRINTABLE = re.compile(r"[^\x20-\x7e]|\\")
+
+
+def _shown(text: str) -> str:
+    """Display text for a comment line: printable ASCII, no backslash (it would continue it)."""
+    return _UNPRINTABLE.sub("?", text)
+
+
 def header_view(design) -> HeaderView:
-    overrides = tuple(o[len("--set "):] if o.startswith("--set ") else o for o in design.overrides)
+    """Design identity and inputs for the header. A user's input file given by an absolute
+    path is named by its file name only: the Tcl never carries the generating machine's paths."""
+    inputs = tuple(InputView(i.role, _shown(PurePath(i.name).name if PurePath(i.name).is_absolute()
+                                            else i.name), i.sha256) for i in design.inputs)
+    overrides = tuple(_shown(o) for o in design.overrides)
     return HeaderView(design.name, design.board.name, design.dpu.name, design.board.part,
-                      design.inputs, overrides)
+                      inputs, overrides)
 
 
 @dataclass(frozen=True)
@@ -194,7 +214,6 @@ def build_tcl(design, bd: BlockDesign) -> str:
 
 def vivado_outputs(design) -> list[Output]:
     """The three Vivado Tcl files of ``design`` (a generator for hwgen.build.GENERATORS)."""
-    load_family(design.board.ps.family)
     clocks = design_clocks(design)
     bd = plan_block_design(design, clocks)
     return [

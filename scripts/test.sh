@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install everything the tests need on a fresh Debian machine, then run them.
-# System tools: dtc/fdtget (device-tree-compiler) and tclsh (tcl) via apt-get when
-# missing; Python packages into ./.venv. Extra arguments go to pytest.
+# System tools via apt-get when missing: dtc/fdtget (device-tree-compiler) and tclsh
+# (tcl) for the generated files, dot (graphviz) and rsvg-convert (librsvg2-bin) for the
+# block-design diagram; Python packages into ./.venv. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v dtc >/dev/null 2>&1 && command -v fdtget >/dev/null 2>&1 || missing+=(device-tree-compiler)
 command -v tclsh >/dev/null 2>&1 || missing+=(tcl)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
 python3 -c "import ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""

@@ -33,33 +33,6 @@ def write_build(out: Path, board=None, dpu=None, sets=()):
     return design
 
 
-# WORKAROUND (remove once tests/tclrec handles it): in Vivado a DPU master's address
-# space has the same name as its interface pin (dpu/DPU0_M_AXI_DATA0, vivado.md §2). The
-# recorder keeps objects as plain strings and, once the pin has been connected, classifies
-# that string as the pin, so `assign_bd_address -target_address_space [get_bd_addr_spaces
-# dpu/DPU0_M_AXI_DATA0]` is refused. This shim answers "address space" for such a string
-# inside assign_bd_address only, then sources the script under test unchanged.
-_SPACE_SHIM = """\
-rename ::rec::kind_of ::rec::_kind_of_unshimmed
-proc ::rec::kind_of {obj} {
-    if {[string match *assign_bd_address* [lindex [info level -1] 0]] && [::rec::dhas spaces $obj]} {
-        return bd_addr_space
-    }
-    return [::rec::_kind_of_unshimmed $obj]
-}
-set ::argv0 {%s}
-source {%s}
-"""
-
-
-def run_shimmed(script: Path, shim_dir: Path, **kwargs) -> Recording:
-    """run_tcl(script) through _SPACE_SHIM; ``info script`` inside it is still ``script``."""
-    script = script.resolve()
-    shim = shim_dir / f"shim_{script.stem}.tcl"
-    shim.write_text(_SPACE_SHIM % (script, script), encoding="utf-8")
-    return run_tcl(shim, **kwargs)
-
-
 def run_build(out: Path, design, *, cwd: Path, dpu_in_repo: bool = True, repo: Path | None = None,
               argv=(), check: bool = True) -> Recording:
     """Run ``out/vivado/build.tcl`` as ``vivado -mode batch -source`` would, from ``cwd``.
@@ -69,8 +42,8 @@ def run_build(out: Path, design, *, cwd: Path, dpu_in_repo: bool = True, repo: P
     """
     repo = repo if repo is not None else out / design.settings.dpu.ip_repo
     repo_ips = {repo: [design.dpu.vlnv]} if dpu_in_repo else {}
-    return run_shimmed(out / "vivado" / "build.tcl", cwd, allowed_dirs=[out], repo_ips=repo_ips,
-                       cwd=cwd, argv=argv, check=check)
+    return run_tcl(out / "vivado" / "build.tcl", allowed_dirs=[out], repo_ips=repo_ips,
+                   cwd=cwd, argv=argv, check=check)
 
 
 def run_block_design(out: Path, design, *, cwd: Path, driver_dir: Path) -> Recording:
@@ -85,8 +58,8 @@ def run_block_design(out: Path, design, *, cwd: Path, driver_dir: Path) -> Recor
         f"create_project -force edalize_like {{{driver_dir / 'project'}}}\n"
         f"set_property part {{{design.board.part}}} [current_project]\n"
         f"source {{{bd}}}\n", encoding="utf-8")
-    return run_shimmed(driver, driver_dir, allowed_dirs=[driver_dir, out],
-                       catalog=[*DEFAULT_CATALOG, design.dpu.vlnv], cwd=cwd, check=True)
+    return run_tcl(driver, allowed_dirs=[driver_dir, out],
+                   catalog=[*DEFAULT_CATALOG, design.dpu.vlnv], cwd=cwd, check=True)
 
 
 # ----------------------------------------------------------------------------- graph questions

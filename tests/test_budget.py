@@ -7,7 +7,6 @@ Every expected number is worked out here from the documented formulas and tables
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import math
 from pathlib import Path
 
@@ -15,20 +14,13 @@ import pytest
 
 from _budget_bd import SC, default_bd
 from hwgen import budget, dpu_arch, infrastructure
-from hwgen.bdgraph import Cell, IntfLink, Net
+from hwgen.bdgraph import Cell, Net
 from hwgen.design import load_design, load_dpu, parts
 from hwgen.errors import InputError
 from hwgen.reports import parse_timing_summary_file, parse_utilization_file
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
-HAVE_MEMORY = importlib.util.find_spec("hwgen.memory") is not None
 
-
-@pytest.fixture(autouse=True)
-def _pending_branches(monkeypatch):
-    # Until hwgen/memory.py (petalinux branch) is merged, no memory checks.
-    if not HAVE_MEMORY:
-        monkeypatch.setattr(budget, "_memory_checks", lambda design: ())
 
 
 # Infrastructure of the default design, from parts/infrastructure.yaml row by row:
@@ -158,7 +150,7 @@ def test_an_unknown_ip_becomes_a_warning_in_the_verdict(monkeypatch):
     bd = dataclasses.replace(bd, cells=bd.cells + (Cell("gpio", "xilinx.com:ip:axi_gpio:2.0", (), "gpio"),))
     v = budget.estimate(load_design(), block_design=bd)
     assert v.ok                                       # a warning does not fail the verdict
-    assert [c.name for c in v.checks] == ["estimate.coverage"]
+    assert [c.name for c in v.checks if not c.ok] == ["estimate.coverage"]
     assert any(m.startswith("warning: estimate.coverage") and "axi_gpio" in m for m in v.messages)
 
 
@@ -318,6 +310,20 @@ def test_set_budget_lut_changes_the_limit():
     assert not v45.ok and [l.name for l in v45.resources if not l.ok] == ["LUT"]
 
 
+def test_a_board_sets_its_own_limits(tmp_path):
+    board = (Path(__file__).parent.parent / "boards" / "pynq_z2.yaml").read_text()
+    assert "\ndefaults:\n" in board
+    mine = tmp_path / "my_pynq.yaml"
+    mine.write_text(board.replace("\ndefaults:\n", "\ndefaults:\n  budget:\n    dsp: 97\n", 1))
+    # B1152 + depthwise conv, DSP high: 212 of 220 = 96.36 %: over the default 90, within 97
+    v = budget.estimate(load_design(board=str(mine), dpu="B1152", sets=("dpu.depthwise_conv=true",)))
+    assert v.ok and line(v, "DSP").limit_percent == 97
+    # --set still wins over the board
+    v = budget.estimate(load_design(board=str(mine), dpu="B1152",
+                                    sets=("dpu.depthwise_conv=true", "budget.dsp=96")))
+    assert not v.ok and "0.8 over the 96% limit of 211.2" in message(v, "DSP")
+
+
 def test_two_cores_double_the_dpu():
     one, two = est("B512"), est("B512", ("dpu.cores=2",))
     assert line(two, "DSP").used == 2 * 98
@@ -338,7 +344,14 @@ def test_memory_checks_are_part_of_the_verdict(monkeypatch):
     assert v.messages == ("memory.cma_inside_ddr: CMA 512 MiB at 0x1E000000 ends past DDR",)
 
 
-@pytest.mark.skipif(not HAVE_MEMORY, reason="hwgen/memory.py (petalinux branch) not merged yet")
+def test_vitis_ai_target_check_is_a_warning_in_the_verdict():
+    ok = est()
+    assert [(c.name, c.ok, c.severity) for c in ok.checks] == [("vitis_ai.fingerprint", True, "warning")]
+    v = est(sets=("dpu.ram_usage=high",))          # no registered Vitis AI target has RAM high
+    assert v.ok
+    assert any(m.startswith("warning: vitis_ai.fingerprint:") for m in v.messages)
+
+
 def test_real_memory_checks_refuse_512m_cma_on_the_pynq_z2():
     v = est(sets=("linux.cma=512M",))
     assert not v.ok and any(not c.ok for c in v.memory)

@@ -5,7 +5,6 @@ JSON is checked key by key and type by type; JUnit is parsed back with an XML pa
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -16,19 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hwgen import budget
 from hwgen.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 ROOT = Path(__file__).resolve().parent.parent
-HAVE_MEMORY = importlib.util.find_spec("hwgen.memory") is not None
 
-
-@pytest.fixture(autouse=True)
-def _pending_branches(monkeypatch):
-    # See tests/test_budget.py: no memory checks until memory.py is merged.
-    if not HAVE_MEMORY:
-        monkeypatch.setattr(budget, "_memory_checks", lambda design: ())
 
 
 def run(*args):
@@ -291,6 +282,35 @@ def test_build_allow_over_budget_writes_everything_loudly(tmp_path):
     assert "does not fit" in r.output
 
 
+def test_build_refused_by_a_memory_check_writes_only_budget_json(tmp_path):
+    # Memory checks are part of the verdict: the Pynq-Z2 has 512 MiB of DDR, so 512 MiB of
+    # CMA fails memory.cma_inside_ddr and memory.min_free (largest fitting: 512 - 128 = 384 MiB).
+    out = tmp_path / "cma"
+    r = CliRunner().invoke(main, ["build", "--set", "linux.cma=512M", "-o", str(out)])
+    assert r.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["budget.json"]
+    doc = json.loads((out / "budget.json").read_text())
+    check_json_shape(doc)
+    failed = [m["name"] for m in doc["memory"] if not m["ok"]]
+    assert failed == ["memory.cma_inside_ddr", "memory.min_free"]
+    assert all(r["ok"] for r in doc["resources"])
+    assert "the largest CMA that fits is 384 MiB" in r.output
+
+
+def test_memory_checks_in_json_and_junit():
+    doc = json.loads(run("check", "--format", "json").output)
+    assert [m["name"] for m in doc["memory"]] == ["memory.cma_inside_ddr", "memory.no_overlap",
+                                                  "memory.cma_aligned", "memory.min_free"]
+    assert all(m["ok"] and m["severity"] == "error" for m in doc["memory"])
+    r = run("check", "--set", "linux.cma=512M", "--format", "junit")
+    assert r.exit_code == 1
+    _, cases = parse_junit(r.output)
+    failure = cases["memory.cma_inside_ddr"].find("failure")
+    assert failure.get("type") == "memory_check" and "0x00000000-0x1FFFFFFF" in failure.get("message")
+    assert cases["memory.no_overlap"].find("failure") is None
+    assert cases["vitis_ai.fingerprint"].find("failure") is None       # a warning never fails
+
+
 def test_build_within_budget_records_the_verdict(tmp_path):
     out = tmp_path / "default"
     r = CliRunner().invoke(main, ["build", "-o", str(out)])
@@ -307,7 +327,6 @@ def test_build_within_budget_records_the_verdict(tmp_path):
     assert (out / "budget.json").read_bytes() == first
 
 
-@pytest.mark.skipif(not HAVE_MEMORY, reason="needs memory.py (petalinux branch) merged")
 def test_real_process_exit_codes(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
 

@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from _dts import GENERATED_PL, compile_dtsi, fdtget, properties, subnodes
 from conftest import ROOT, run_hwgen
-from hwgen.build import preflight, render_outputs
+from hwgen.build import render_outputs
+from hwgen.budget import estimate
 from hwgen.design import load_design
-from hwgen.errors import CheckFailed, InputError
+from hwgen.errors import InputError
 from hwgen.memory import largest_cma, memory_checks, plan_memory, Region
 from hwgen.petalinux import dpu_interrupts, kernel_command_line, petalinux_outputs
 
@@ -186,7 +187,7 @@ def test_defaults_pass_every_check(board):
     assert {c.name for c in checks} == {"memory.cma_inside_ddr", "memory.no_overlap",
                                         "memory.cma_aligned", "memory.min_free"}
     assert all(c.ok for c in checks), [c.message for c in checks if not c.ok]
-    preflight(design)
+    assert all(c.ok for c in estimate(design).memory)
 
 
 def test_pynq_512m_rejected_with_the_numbers():
@@ -213,7 +214,7 @@ def test_cli_exits_1_and_writes_nothing(tmp_path):
     assert "DDR 0x00000000-0x1FFFFFFF" in r.stderr and "512 MiB" in r.stderr
     assert "largest CMA that fits is 384 MiB" in r.stderr
     assert "Traceback" not in r.stderr
-    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["budget.json"]
 
 
 @pytest.mark.parametrize("sets,check,words", [
@@ -239,8 +240,8 @@ def test_rejections(sets, check, words):
     text = "\n".join(bad[check])
     for w in words:
         assert w in text, text
-    with pytest.raises(CheckFailed):
-        preflight(design)
+    verdict = estimate(design)
+    assert not verdict.ok and check in {c.name for c in verdict.memory if not c.ok}
 
 
 def test_alignment_above_the_kernel_minimum_is_kept(tmp_path):

@@ -899,3 +899,21 @@ def test_joining_two_plain_nets_merges_with_warning(tmp_path):
     )
     assert rec.named_nets == {"a": {"ps7/FCLK_CLK0", "rst/slowest_sync_clk", "ps7/FCLK_CLK1", "rst/dcm_locked"}}
     assert rec.warnings == ("connect_bd_net: merged nets /a, /b",)
+
+
+def test_address_space_named_like_a_connected_master_pin(tmp_path):
+    # Vivado names a master's address space after its interface pin; once the pin is
+    # connected, the name must still be accepted where an address space is expected.
+    rec = run(
+        tmp_path,
+        ADDR_PROLOGUE
+        + """
+        create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 axi_hp0
+        connect_bd_intf_net [get_bd_intf_pins dpu/DPU0_M_AXI_DATA0] [get_bd_intf_pins axi_hp0/S00_AXI]
+        assign_bd_address -offset 0 -range 512M -target_address_space [get_bd_addr_spaces dpu/DPU0_M_AXI_DATA0] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM]
+        """,
+        catalog=[DPU],
+        check=True,
+    )
+    hp = rec.address("ps7/S_AXI_HP0/HP0_DDR_LOWOCM", space="dpu/DPU0_M_AXI_DATA0")
+    assert (hp.offset, hp.range) == (0, 512 << 20)

@@ -306,6 +306,13 @@ proc ::rec::kind_of {obj} {
     return ""
 }
 
+# In Vivado a master's address space shares its name with the master's interface pin
+# (dpu/DPU0_M_AXI_DATA0, vivado.md §2). Strings cannot carry the object type, so where a
+# command asks for an address space, a name that is a known space counts as one.
+proc ::rec::is_space {obj} {
+    expr {[kind_of $obj] eq "bd_addr_space" || [dhas spaces $obj]}
+}
+
 proc ::rec::pkey {kind obj} {
     variable S
     if {[string match bd_* $kind] && $kind ne "bd_design"} {
@@ -1553,7 +1560,7 @@ proc ::rec::record_addr {name space seg offset range with_name how} {
     set space ""
     if {[dict exists $o -target_address_space]} {
         set space [lindex [dict get $o -target_address_space] 0]
-        if {[llength [dict get $o -target_address_space]] != 1 || [kind_of $space] ne "bd_addr_space"} {
+        if {[llength [dict get $o -target_address_space]] != 1 || ![is_space $space]} {
             error "assign_bd_address: -target_address_space '[dict get $o -target_address_space]' is not one address space (get_bd_addr_spaces)"
         }
     }
@@ -1583,7 +1590,7 @@ proc ::rec::record_addr {name space seg offset range with_name how} {
     set offset [to_int [need create_bd_addr_seg $o -offset] offset]
     if {[llength $pos] != 3} { error "create_bd_addr_seg: expected <space> <slave_segment> <name>" }
     lassign $pos space seg name
-    if {[kind_of $space] ne "bd_addr_space"} { error "create_bd_addr_seg: '$space' is not an address space" }
+    if {![is_space $space]} { error "create_bd_addr_seg: '$space' is not an address space" }
     if {[kind_of $seg] ne "bd_addr_seg"} { error "create_bd_addr_seg: '$seg' is not an address segment" }
     return [record_addr create_bd_addr_seg $space $seg $offset $range $name create_bd_addr_seg]
 }
@@ -1597,7 +1604,7 @@ proc ::rec::exclusion {name o pos excluded} {
             lappend out $seg
         } elseif {[kind_of $seg] eq "bd_addr_seg" && [dict exists $o -target_address_space]} {
             set space [dict get $o -target_address_space]
-            if {[kind_of $space] ne "bd_addr_space"} { error "$name: '$space' is not an address space" }
+            if {![is_space $space]} { error "$name: '$space' is not an address space" }
             set key [record_addr $name $space $seg "" "" "" $name]
             dset addrs $key excluded $excluded
             lappend out $key

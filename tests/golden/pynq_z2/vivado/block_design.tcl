@@ -4,7 +4,7 @@
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
 #   board boards/pynq_z2.yaml  c6ef26395940aa88c935db02aaa57c3708e9036b405f860e94a4c55d58b059d1
-#   dpu   dpus/b512.yaml  f568476c81bfe285fffabe19a7af147e22e26b2aedc009830168990bc5703d82
+#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
 #
 # Creates the block design system in the project that is already open (vivado/build.tcl,
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
@@ -30,12 +30,12 @@ current_bd_design system
 # ---------------------------------------------------------------------------------- cells
 
 # ps7: The PS with the pynq_z2 preset written property by property from the board YAML (no board
-# files needed), then hwgen's plan: FCLK_CLK0 150.000 MHz from the DDR PLL, S_AXI_HP0 and
-# S_AXI_HP2 at 64 bit for the DPU masters, M_AXI_GP0 for its registers, IRQ_F2P for its
-# interrupt. The HP ports are 64 bit because the DPU's data masters are 64 bit on this family
-# (ARCH_HP_BW 2, dpu.md §3): a 64-bit port takes them without a width converter and moves twice
-# the data per clock of a 32-bit one, which the PS would upsize to its 64-bit bus anyway (UG585
-# ch. 5). The width comes from the board's ps.ports.hpN.width.
+# files needed), then hwgen's plan: FCLK_CLK0 150.000 MHz from the DDR PLL; S_AXI_HP0 64-bit,
+# S_AXI_HP2 64-bit for the DPU masters; M_AXI_GP0 for its registers; IRQ_F2P for its interrupt.
+# HP widths come from the board's ps.ports.hpN.width. 64 bit because the DPU's data masters are
+# 64 bit on this family (dpu.md §3): the port takes them without a width converter and moves
+# twice the data per clock of a 32-bit port, which the PS upsizes to its 64-bit DDR path anyway
+# (UG585 ch. 5).
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
 # Board preset: boards/pynq_z2.yaml ps.preset, in file order.
 set_property -dict [list \

@@ -4,7 +4,7 @@
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
 #   board boards/pynq_z2.yaml  c6ef26395940aa88c935db02aaa57c3708e9036b405f860e94a4c55d58b059d1
-#   dpu   dpus/b512.yaml  f568476c81bfe285fffabe19a7af147e22e26b2aedc009830168990bc5703d82
+#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
 #
 # From the YAML to a bitstream and an XSA, from any working directory:
 #

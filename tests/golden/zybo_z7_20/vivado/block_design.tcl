@@ -3,8 +3,8 @@
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  c4d29f5cc5028e5ad8a87f9396cc3c1dcf869758f3e110658a42fb0ebfde4088
-#   dpu   dpus/b512.yaml  f568476c81bfe285fffabe19a7af147e22e26b2aedc009830168990bc5703d82
+#   board boards/zybo_z7_20.yaml  7c703b245def931f31516d4e268e329849c99eb9665fb8ec6d876652b3403d85
+#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
 #
 # Creates the block design system in the project that is already open (vivado/build.tcl,
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
@@ -31,12 +31,12 @@ current_bd_design system
 # ---------------------------------------------------------------------------------- cells
 
 # ps7: The PS with the zybo_z7_20 preset written property by property from the board YAML (no
-# board files needed), then hwgen's plan: FCLK_CLK0 100.000 MHz from the IO PLL, S_AXI_HP0 and
-# S_AXI_HP2 at 64 bit for the DPU masters, M_AXI_GP0 for its registers, IRQ_F2P for its
-# interrupt. The HP ports are 64 bit because the DPU's data masters are 64 bit on this family
-# (ARCH_HP_BW 2, dpu.md §3): a 64-bit port takes them without a width converter and moves twice
-# the data per clock of a 32-bit one, which the PS would upsize to its 64-bit bus anyway (UG585
-# ch. 5). The width comes from the board's ps.ports.hpN.width.
+# board files needed), then hwgen's plan: FCLK_CLK0 100.000 MHz from the IO PLL; S_AXI_HP0
+# 64-bit, S_AXI_HP2 64-bit for the DPU masters; M_AXI_GP0 for its registers; IRQ_F2P for its
+# interrupt. HP widths come from the board's ps.ports.hpN.width. 64 bit because the DPU's data
+# masters are 64 bit on this family (dpu.md §3): the port takes them without a width converter
+# and moves twice the data per clock of a 32-bit port, which the PS upsizes to its 64-bit DDR
+# path anyway (UG585 ch. 5).
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
 # Board preset: boards/zybo_z7_20.yaml ps.preset, in file order.
 set_property -dict [list \

@@ -3,8 +3,8 @@
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  c4d29f5cc5028e5ad8a87f9396cc3c1dcf869758f3e110658a42fb0ebfde4088
-#   dpu   dpus/b512.yaml  f568476c81bfe285fffabe19a7af147e22e26b2aedc009830168990bc5703d82
+#   board boards/zybo_z7_20.yaml  7c703b245def931f31516d4e268e329849c99eb9665fb8ec6d876652b3403d85
+#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
 # (vivado/build.tcl, or FuseSoC/Edalize as a tclSource after block_design.tcl: Edalize has
