@@ -71,6 +71,10 @@ def write_all(out_dir: Path, outputs: list[Output]) -> list[Path]:
     build takes effect before anything changed or after everything did. Only a failing
     rename itself (or a crash) can leave some files new and the others, with the
     manifest, old; no file is ever half-written.
+
+    A full build (one with a manifest) also removes what the previous build's manifest
+    lists and this one no longer writes (``<design>.core`` of another design name),
+    but only files whose content still matches that manifest: hwgen's own, unedited.
     """
     rels = [safe_relative(o.path) for o in outputs]
     staged: list[tuple[str, Path]] = []
@@ -86,10 +90,13 @@ def write_all(out_dir: Path, outputs: list[Output]) -> list[Path]:
             _check_inside(root, out_dir, target.parent, o.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             staged.append((_stage(target, o.data), target))
+        stale = _stale(out_dir, root, outputs)
         with _signals_held():
             for tmp, target in staged:
                 os.replace(tmp, target)
                 renamed += 1
+            for path in stale:
+                path.unlink()
     except OSError as exc:
         where = one_line(str(exc.filename or out_dir))
         raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from None
@@ -100,6 +107,36 @@ def write_all(out_dir: Path, outputs: list[Output]) -> list[Path]:
             except OSError:
                 pass
     return [target for _, target in staged]
+
+
+def _stale(out_dir: Path, root: Path, outputs: list[Output]) -> list[Path]:
+    """Files the previous manifest records, unchanged since, that ``outputs`` do not hold."""
+    if not any(o.role == "manifest" for o in outputs):
+        return []
+    try:
+        previous = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        entries = list(previous["outputs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    keep = {o.path for o in outputs}
+    stale = []
+    for entry in entries:
+        path, digest = (entry.get("path"), entry.get("sha256")) if isinstance(entry, dict) \
+            else (None, None)
+        if not isinstance(path, str) or path in keep:
+            continue
+        try:
+            target = out_dir / safe_relative(path)
+            _check_inside(root, out_dir, target.parent, path)
+        except OutputError:
+            continue
+        try:
+            if target.is_file() and not target.is_symlink() and \
+                    hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+                stale.append(target)
+        except OSError:
+            continue   # unreadable: not provably ours, so kept
+    return stale
 
 
 def _check_inside(root: Path, out_dir: Path, folder: Path, shown: str) -> None:

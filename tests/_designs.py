@@ -21,11 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import yaml
 from _dts import compile_dtsi, fdtget
-from _vivado import run_shimmed
 from click.testing import CliRunner
-from tclrec import DEFAULT_CATALOG
+from tclrec import DEFAULT_CATALOG, run_tcl
 
 from hwgen import loader, model
 from hwgen.design import _OPTION_KEYS
@@ -203,30 +203,50 @@ def stock_vlnvs(design) -> list[str]:
     return [design.board.ps.vlnv, *DEFAULT_CATALOG]
 
 
-def run_vivado_tcl(out: Path, design, workdir: Path):
-    """Run vivado/build.tcl (which sources the other Tcl files) under the recorder.
-
-    tclsh runs in ``workdir``, which is, like ``out``, an allowed folder: a delete or a
+def _recorder_options(out: Path, design, workdir: Path) -> dict:
+    """tclsh runs in ``workdir``, which is, like ``out``, an allowed folder: a delete or a
     write that slipped through quoting would be performed there (and seen by the canary
-    files), while exec, sockets and writes elsewhere are blocked and recorded.
-    """
+    files), while exec, sockets and writes elsewhere are blocked and recorded."""
     repo = out / design.settings.dpu.ip_repo
     board_parts = {design.board.board_part: design.board.part} if design.board.board_part else {}
-    return run_shimmed(out / "vivado" / "build.tcl", workdir, allowed_dirs=[out, workdir],
-                       repo_ips={repo: [design.dpu.vlnv]}, catalog=stock_vlnvs(design),
-                       parts=[design.board.part], board_parts=board_parts, cwd=workdir,
-                       check=True)
+    return dict(allowed_dirs=[out, workdir], repo_ips={repo: [design.dpu.vlnv]},
+                catalog=stock_vlnvs(design), parts=[design.board.part], board_parts=board_parts,
+                cwd=workdir, check=True)
+
+
+def run_vivado_tcl(out: Path, design, workdir: Path):
+    """vivado/build.tcl (which sources block_design.tcl and strategies.tcl) in the recorder."""
+    return run_tcl(out / "vivado" / "build.tcl", **_recorder_options(out, design, workdir))
+
+
+def run_edalize_flow(out: Path, design, workdir: Path):
+    """The FuseSoC/Edalize flow in the recorder: a project script sources ip_repo.tcl,
+    block_design.tcl and strategies.tcl, runs implementation, then export_xsa.tcl runs
+    as the post-build hook (writing into the working directory, as in the work root)."""
+    vivado = (out / "vivado").resolve()
+    driver = workdir / "edalize_like.tcl"
+    driver.write_text(
+        f"create_project -force edalize_like {{{workdir / 'project'}}}\n"
+        f"set_property part {{{design.board.part}}} [current_project]\n"
+        + "".join(f"source {{{vivado / name}}}\n"
+                  for name in ("ip_repo.tcl", "block_design.tcl", "strategies.tcl"))
+        + "launch_runs impl_1 -to_step write_bitstream -jobs 2\nwait_on_run impl_1\n"
+        f"source {{{vivado / 'export_xsa.tcl'}}}\n", encoding="utf-8")
+    return run_tcl(driver, **_recorder_options(out, design, workdir))
 
 
 def verify_build(out: Path, design, workdir: Path) -> None:
     """Every check a written build must pass; raises AssertionError (or TclScriptError)."""
     from hwgen.petalinux import dpu_node, kernel_command_line
 
-    tcl = sorted(p for p in out.rglob("*.tcl"))
+    tcl = {p.resolve() for p in out.rglob("*.tcl")}
     assert tcl, f"no Tcl written under {out}"
     rec = run_vivado_tcl(out, design, workdir)
-    ran = {out.joinpath("vivado", "build.tcl").resolve(), *(p.resolve() for p in rec.sourced)}
-    assert {p.resolve() for p in tcl} <= ran, f"Tcl files not run: {set(tcl) - ran}"
+    flow = run_edalize_flow(out, design, workdir)
+    ran = {out.joinpath("vivado", "build.tcl").resolve(),
+           *(p.resolve() for p in rec.sourced + flow.sourced)}
+    assert tcl <= ran, f"Tcl files not run: {sorted(tcl - ran)}"
+    assert flow.hw_platforms, "export_xsa.tcl wrote no XSA"
     # What Vivado would have been told, read back from the recording: the strings are
     # the settings' own values, not something Tcl substituted.
     s = design.settings
@@ -263,8 +283,10 @@ def unquoted_occurrences(name: str, text: str, value: str) -> list[str]:
     Tcl, a comment line (not ending in a backslash), a braced word, or a bare word that
     needs no quoting and is not a ``$`` variable; DTS, a comment, a "string" or a plain
     token (node names, labels); Kconfig, a comment line or a "string"; JSON, the value's
-    JSON-escaped form; the kernel command line, words of its safe character set;
-    Markdown and text, any printable text (documentation, not read by a tool).
+    JSON-escaped form; the FuseSoC core (YAML), a comment line, a double-quoted scalar or
+    a plain token; DOT, a "string" or a plain token, or the HTML-escaped form (HTML-like
+    labels); HTML and SVG, the HTML-escaped form; the kernel command line, words of its
+    safe character set; Markdown and text, any printable text (documentation for people).
     """
     if value not in text:
         return []
@@ -283,6 +305,14 @@ def unquoted_occurrences(name: str, text: str, value: str) -> list[str]:
             spans = _occurrence_spans(line, json.dumps(value, ensure_ascii=False)[1:-1])
         elif kind == "bootargs":
             spans = [(0, len(line))] if _CMDLINE.fullmatch(line) else []
+        elif kind == "core":
+            spans = [(0, len(line))] if line.lstrip().startswith("#") else \
+                _escaped_string_spans(line) + _token_spans(line)
+        elif kind == "dot":
+            spans = _escaped_string_spans(line) + _token_spans(line) + \
+                _occurrence_spans(line, str(markupsafe.escape(value)))
+        elif kind in ("html", "svg"):
+            spans = _occurrence_spans(line, str(markupsafe.escape(value)))
         else:
             spans = [(0, len(line))] if line.isprintable() else []
         for i in _occurrences(line, value):
@@ -302,6 +332,15 @@ def _occurrences(line: str, value: str) -> list[int]:
 
 def _occurrence_spans(line: str, form: str) -> list[tuple[int, int]]:
     return [(i, i + len(form)) for i in _occurrences(line, form)]
+
+
+def _escaped_string_spans(line: str) -> list[tuple[int, int]]:
+    """Double-quoted strings with backslash escapes (YAML double-quoted scalars, DOT IDs)."""
+    return [(m.start() + 1, m.end() - 1) for m in re.finditer(r'"(?:[^"\\]|\\.)*"', line)]
+
+
+def _token_spans(line: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[A-Za-z0-9_.:/+\-]+", line)]
 
 
 def _string_spans(line: str) -> list[tuple[int, int]]:
@@ -362,5 +401,5 @@ def _tcl_spans(line: str) -> list[tuple[int, int]]:
 
 
 __all__ = ["ANY", "BOARDS", "DPUS", "KEY", "ROOT", "Result", "StringField", "base_for", "dump",
-           "invoke", "load_yaml", "mutate", "run_vivado_tcl", "spec_accepts", "string_fields",
+           "invoke", "load_yaml", "mutate", "run_edalize_flow", "run_vivado_tcl", "spec_accepts", "string_fields",
            "string_leaves", "unquoted_occurrences", "verify_build"]

@@ -8,6 +8,7 @@ checks each file afterwards byte for byte.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import resource
@@ -362,3 +363,41 @@ def test_file_modes_do_not_depend_on_the_umask(tmp_path):
         os.umask(old)
     modes = {(d / "x" / "y.txt").stat().st_mode & 0o777 for d in (a, b)}
     assert modes == {0o644}
+
+
+# --------------------------------------------------------------------------- stale outputs
+def test_a_file_the_previous_build_wrote_and_this_one_does_not_is_removed(tmp_path):
+    out = tmp_path / "out"
+    assert run_hwgen("build", "-o", out, "--set", "build.design_name=first").returncode == 0
+    assert (out / "first.core").is_file()
+    assert run_hwgen("build", "-o", out, "--set", "build.design_name=second").returncode == 0
+    assert (out / "second.core").is_file()
+    assert not (out / "first.core").exists(), "FuseSoC would find the old design's core too"
+
+
+def test_an_edited_or_foreign_file_is_never_removed(tmp_path):
+    out = tmp_path / "out"
+    assert run_hwgen("build", "-o", out, "--set", "build.design_name=first").returncode == 0
+    with open(out / "first.core", "a") as f:
+        f.write("# my edit\n")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not hwgen's")
+    manifest = json.loads((out / "manifest.json").read_text())
+    digest = hashlib.sha256(victim.read_bytes()).hexdigest()
+    manifest["outputs"] += [{"path": "../victim.txt", "role": "x", "sha256": digest},
+                            {"path": "/etc/hostname", "role": "x", "sha256": digest}]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert run_hwgen("build", "-o", out, "--set", "build.design_name=second").returncode == 0
+    assert (out / "first.core").read_text().endswith("# my edit\n")
+    assert victim.read_text() == "not hwgen's"
+
+
+def test_a_build_refused_by_the_budget_removes_nothing(tmp_path):
+    out = tmp_path / "out"
+    assert run_hwgen("build", "-o", out).returncode == 0
+    before = _tree(out)
+    r = run_hwgen("build", "-o", out, "--dpu", "B4096")
+    assert r.returncode == 1
+    after = _tree(out)
+    assert set(after) == set(before) and after["budget.json"] != before["budget.json"]
+    assert all(after[k] == before[k] for k in before if k != "budget.json")
