@@ -74,9 +74,13 @@ class Str(Spec):
         if len(value) > self.max_len:
             return ctx.bad(path, f"expected {self.what} of at most {self.max_len} characters, "
                                  f"got {len(value)} characters")
-        if self.printable and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        if self.printable and not value.isprintable():
+            # Unicode's "Other" and "Separator" classes, except the space: control
+            # characters, line separators and invisible format characters such as the
+            # bidirectional overrides that make a reviewer read text in another order.
             return ctx.bad(path, f"expected {self.what} without control characters "
-                                 f"(newline, tab, NUL), got {value[:40]!r}")
+                                 f"(newline, tab, NUL, invisible or bidirectional "
+                                 f"controls), got {value[:40]!r}")
         if self.pattern and not re.fullmatch(self.pattern, value):
             return self.expect(value, ctx, path)
         return value
