@@ -51,7 +51,7 @@ def main():
 
 @main.command(context_settings=CONTEXT)
 @_selection
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
               help="Build folder (default: build/<board>).")
 @click.option("--allow-over-budget", is_flag=True,
               help="Write every file even when the budget check fails (it exits 1 and writes "

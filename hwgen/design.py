@@ -19,7 +19,7 @@ import yaml
 
 from . import loader, model, resources
 from .errors import InputError, Mark, Problem
-from .schema import Ctx, Rec, doc_locator, lookup, validate
+from .schema import Ctx, Rec, Str, doc_locator, lookup, validate
 
 SET_ORIGIN = "--set"
 
@@ -99,6 +99,12 @@ def part_for(part: str) -> model.Part | None:
 def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
     """A shipped name ('pynq_z2', 'B512') or a path to a user's YAML file."""
     if "/" in ref or ref.endswith((".yaml", ".yml")):
+        name = Path(ref).name
+        if not name.isprintable() or "\\" in name or "*/" in name:
+            # The file's name is recorded in every generated header (Tcl, DTS and Kconfig
+            # comments), where a backslash or a line break would end or continue the comment.
+            raise InputError(Problem(mark, path, f"expected a YAML file name without "
+                                     f"backslashes or control characters, got {name!r}"))
         return Path(ref)
     table = resources.shipped(kind)
     if ref.lower() in table:
@@ -139,6 +145,13 @@ def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...]
     problems, out = [], []
     for item in items:
         mark = Mark(f"{SET_ORIGIN} {item}" if len(item) <= 80 else f"{SET_ORIGIN} {item[:77]}...")
+        if not item.isprintable():
+            # A value such as "256M\n" would parse (sizes ignore blanks), and the argument
+            # is recorded verbatim in every generated file's header.
+            problems.append(Problem(mark, "", f"expected KEY=VALUE without control characters "
+                                              f"(newline, tab, NUL, invisible or "
+                                              f"bidirectional controls), got {item[:60]!r}"))
+            continue
         m = _SET_RE.fullmatch(item)
         if not m:
             problems.append(Problem(mark, "", "expected KEY=VALUE with a dotted key, "
@@ -157,7 +170,9 @@ def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...]
             problems.append(Problem(mark, key, f"is a section; set one of its keys "
                                                f"({', '.join(spec.fields)})"))
             continue
-        out.append((path, _scalar(value), mark))
+        # A text setting takes the argument as typed: YAML's scalar rules would make
+        # design_name=on a boolean and bd_name=null nothing, with no way to quote them.
+        out.append((path, value if isinstance(spec, Str) else _scalar(value), mark))
     if problems:
         raise InputError(problems)
     return out
@@ -195,9 +210,13 @@ class _Layers:
     def set(self, path, value, mark: Mark):
         d = self.data
         for i, k in enumerate(path[:-1]):
-            if not isinstance(d.get(k), dict):
-                d[k] = {}
-            d = d[k]
+            if k in d and not isinstance(d[k], dict):
+                # A lower layer wrote a scalar where this section goes (defaults: {dpu: 5});
+                # replacing it would silently drop the mistake.
+                where, shown = self.locate(path[:i + 1])
+                raise InputError(Problem(where, shown, f"expected a mapping, got "
+                                                       f"{loader.describe(d[k])}"))
+            d = d.setdefault(k, {})
         d[path[-1]] = value
         for i in range(1, len(path) + 1):
             self.origin[path[:i]] = self.key_origin[path[:i]] = (mark, ".".join(path[:i]))
@@ -245,6 +264,10 @@ def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
 
 def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
     file = _resolve("dpus", ref, mark, path)
+    if mark is not None and not file.exists():
+        # Named by a setting (--set dpu.profile, a board's defaults): say which one.
+        raise InputError(Problem(mark, path, f"expected a shipped DPU name or a .yaml file, "
+                                             f"got {ref!r}: no such file"))
     shipped = _shipped_path(file)
     return _dpu_shipped(shipped) if shipped is not None else _dpu(file)
 

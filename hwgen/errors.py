@@ -40,7 +40,19 @@ class Problem:
         if self.path:
             parts.append(self.path)
         parts.append(self.message)
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
+
+
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character escaped, so a message stays one line.
+
+    Key paths, file names and --set arguments come from the user verbatim; a newline,
+    a carriage return or a bidirectional override in them must not split the message
+    or reorder what the terminal shows.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class HwgenError(Exception):

@@ -50,6 +50,11 @@ def _mark(source: str, m) -> Mark:
     return Mark(source, m.line + 1, m.column + 1)
 
 
+def _offset_mark(source: str, text: str, offset: int) -> Mark:
+    line = text.count("\n", 0, offset)
+    return Mark(source, line + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
 class _SafeLoader(yaml.SafeLoader):
     """Composes nodes only; construction is done by ``_Builder`` below."""
 
@@ -172,7 +177,12 @@ def load_text(text: str, source: str, *, shipped: bool = False) -> Document:
 
 def _compose(loader_class, text: str, source: str):
     """The one document's root node; InputError for no document, several, or bad YAML."""
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)   # the reader refuses control characters right here
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(Problem(_offset_mark(source, text, exc.position), "",
+                                 f"malformed YAML: character U+{code:04X} ({exc.reason})")) from None
     try:
         try:
             if not loader.check_node():

@@ -383,7 +383,11 @@ class Settings:
 
 
 MIB = 1 << 20
-PROFILE_REF = Str(r"[A-Za-z0-9_./\-]+", max_len=255, what="a DPU profile name or path")
+# Any printable path, spaces included, as --board accepts. A --set of it is copied into
+# the headers' Tcl and DTS comments: no backslash (continues a Tcl comment) and no *
+# (*/ ends a DTS comment).
+PROFILE_REF = Str(r"[^\\*]+", max_len=255,
+                  what="a DPU profile name or path (without backslashes or *)")
 # Kernel command-line words: no quotes, no shell or Tcl metacharacters, no newline.
 BOOTARG_WORDS = Str(r"[A-Za-z0-9_.,:=/@+\-]+( [A-Za-z0-9_.,:=/@+\-]+)*|", max_len=400,
                     what="kernel arguments (words of letters, digits and _ . , : = / @ + -)")

@@ -13,14 +13,25 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__, cache, resources
+from .errors import EXIT_INVALID_INPUT, HwgenError, one_line
 
 _TCL_BARE = re.compile(r"[A-Za-z0-9_.:/+\-]+")
 _DTS_SAFE = re.compile(r"[^\"\\\x00-\x1f\x7f]*")
 _KCONFIG_SAFE = re.compile(r"[^\"\\$`\x00-\x1f\x7f]*")
 
 
-class QuotingError(ValueError):
-    """A value cannot be written safely for the target language (a bug upstream)."""
+class QuotingError(HwgenError, ValueError):
+    """A value cannot be written safely for the target language (a bug upstream).
+
+    The input checks should have refused the value already; if one slips through, the
+    build stops here before any file is written, with one line instead of a traceback.
+    """
+
+    exit_code = EXIT_INVALID_INPUT
+
+    def lines(self) -> list[str]:
+        return [one_line(f"{self}; nothing was written (hwgen's input checks should have "
+                         "refused this value: please report it)")]
 
 
 def tcl_word(value) -> str:
@@ -305,8 +316,11 @@ def render(template: str, **context) -> str:
     from .errors import OutputError
 
     try:
-        compiled = environment().get_template(template)
-    except jinja2.TemplateNotFound:
-        raise OutputError(f"template {template!r} is missing from hwgen's installation "
+        return environment().get_template(template).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        # Also raised while rendering, by an {% import %} of a missing macro file.
+        raise OutputError(f"template {exc.name or template!r} is missing from hwgen's installation "
                           f"({resources.data_dir('templates')}); reinstall hwgen") from None
-    return compiled.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise OutputError(f"template {exc.filename or template}:{exc.lineno} in hwgen's "
+                          f"installation is broken ({exc.message}); reinstall hwgen") from None

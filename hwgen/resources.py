@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import HwgenError, OutputError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -20,9 +22,9 @@ def data_dir(name: str) -> Path:
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
-    # Reported by the CLI as an environment problem: the installation is broken.
-    raise FileNotFoundError(f"hwgen's shipped '{name}' folder is missing from {_PACKAGE}; "
-                            "reinstall hwgen")
+    # An environment problem, not the user's input: one line from the CLI, no traceback.
+    raise OutputError(f"hwgen's shipped '{name}' folder is missing from {_PACKAGE}; "
+                      "reinstall hwgen")
 
 
 # Folders of shipped YAML data; a name listed here that an installation lacks is skipped.
@@ -63,6 +65,6 @@ def display_name(path: Path) -> str:
         for kind in ("boards", "dpus", "parts", "families", "models"):
             if resolved.parent == data_dir(kind):
                 return f"{kind}/{path.name}"
-    except FileNotFoundError:
+    except (FileNotFoundError, HwgenError):
         pass
     return path.name

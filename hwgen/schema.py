@@ -17,7 +17,6 @@ from .loader import describe, dotted
 
 MISSING = object()
 _ERR = object()  # returned by a spec after it has recorded a problem
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # what Str(printable=True) refuses
 
 
 class Ctx:
@@ -74,9 +73,13 @@ class Str(Spec):
         if len(value) > self.max_len:
             return ctx.bad(path, f"expected {self.what} of at most {self.max_len} characters, "
                                  f"got {len(value)} characters")
-        if self.printable and _CONTROL_RE.search(value):
+        if self.printable and not value.isprintable():
+            # Unicode's "Other" and "Separator" classes, except the space: control
+            # characters, line separators and invisible format characters such as the
+            # bidirectional overrides that make a reviewer read text in another order.
             return ctx.bad(path, f"expected {self.what} without control characters "
-                                 f"(newline, tab, NUL), got {value[:40]!r}")
+                                 f"(newline, tab, NUL, invisible or bidirectional "
+                                 f"controls), got {value[:40]!r}")
         if self.pattern and not re.fullmatch(self.pattern, value):
             return self.expect(value, ctx, path)
         return value

@@ -42,6 +42,8 @@ CASES = {
     "non_string_key": ("1: x\n", "keys must be plain strings"),
     "complex_key": ("? [a, b]\n: x\n", "keys must be plain strings"),
     "nul_byte": ("name: a\x00b\n", "NUL"),
+    "control_character": ("name: a\x1bb\n", "malformed YAML: character U+001B"),
+    "c1_control": ("name: ok\ndescription: a\x85\x9bb\n", "malformed YAML: character U+009B"),
     "top_level_list": ("- a\n- b\n", "expected a YAML mapping at the top"),
     "top_level_scalar": ("just text\n", "expected a YAML mapping at the top"),
 }
