@@ -63,15 +63,15 @@ def _interrupt_main_thread():
 
 def test_interrupt_while_staging_leaves_the_previous_build(old_and_new, monkeypatch):
     out, old, _, new = old_and_new
-    real_fsync, calls = os.fsync, []
+    real_chmod, calls = os.chmod, []
 
-    def fsync(fd):
-        calls.append(fd)
-        real_fsync(fd)
+    def chmod(path, mode):            # once per staged file, after it was written in full
+        calls.append(path)
+        real_chmod(path, mode)
         if len(calls) == 4:           # Ctrl-C after four files were written in full
             _interrupt_main_thread()
 
-    monkeypatch.setattr(output.os, "fsync", fsync)
+    monkeypatch.setattr(output.os, "chmod", chmod)
     with pytest.raises(KeyboardInterrupt):
         write_all(out, new)
     assert _tree(out) == old
@@ -119,15 +119,27 @@ def test_a_failing_rename_leaves_each_file_old_or_new_and_the_manifest_old(old_a
 
 def test_disk_full_while_writing_a_file_leaves_the_previous_build(old_and_new, monkeypatch):
     out, old, _, new = old_and_new
-    real_fsync, calls = os.fsync, []
+    real_fdopen, calls = os.fdopen, []
 
-    def fsync(fd):                    # the data is in the temporary file; flushing fails
-        calls.append(fd)
-        if len(calls) == 5:
+    class Full:                       # a temporary file on a disk that has just filled up
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def write(self, data):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real_fsync(fd)
 
-    monkeypatch.setattr(output.os, "fsync", fsync)
+    def fdopen(fd, *args, **kwargs):  # the fifth file's write fails
+        calls.append(fd)
+        f = real_fdopen(fd, *args, **kwargs)
+        return Full(f) if len(calls) == 5 else f
+
+    monkeypatch.setattr(output.os, "fdopen", fdopen)
     with pytest.raises(OutputError) as e:
         write_all(out, new)
     assert "No space left on device" in str(e.value)
