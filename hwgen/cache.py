@@ -1,9 +1,10 @@
 """hwgen's cache folder: results that are slow to make and always the same for the same key.
 
 Compiled templates (hwgen/render.py) and block diagrams drawn by Graphviz
-(hwgen/diagram.py) are kept here between runs. ``$HWGEN_CACHE_DIR`` names the folder
-(an empty value turns caching off); otherwise ``$XDG_CACHE_HOME/hwgen`` or
-``~/.cache/hwgen``. Everything here only saves time: a folder that cannot be created,
+(hwgen/diagram.py) can be kept between runs in the folder ``$HWGEN_CACHE_DIR`` names.
+Caching is off unless that variable is set: by default hwgen writes nothing outside the
+build folder (README "Safety"), so a read-only or shared home directory never matters.
+Everything here only saves time: a folder that cannot be created,
 is not the user's own, or is writable by others is not used, and a file that cannot be
 read or written is treated as absent. Nothing in a build folder depends on whether a
 result came from here.
@@ -19,12 +20,9 @@ CACHE_ENV = "HWGEN_CACHE_DIR"
 
 
 def cache_dir() -> Path | None:
-    """The configured folder, or None when caching is off (it may not exist yet)."""
+    """The folder ``$HWGEN_CACHE_DIR`` names (it may not exist yet), or None: caching off."""
     env = os.environ.get(CACHE_ENV)
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "hwgen"
+    return Path(env) if env else None
 
 
 def usable_dir() -> Path | None:

@@ -49,10 +49,15 @@ def test_empty_setting_turns_the_cache_off(monkeypatch):
     assert render._bytecode_cache() is None
 
 
-def test_default_folder_follows_xdg(monkeypatch, tmp_path):
+def test_caching_is_off_unless_asked_for(monkeypatch, tmp_path):
+    # hwgen writes nothing outside the build folder by default (README "Safety").
     monkeypatch.delenv(render.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert render.cache_dir() == tmp_path / "hwgen"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert render.cache_dir() is None
+    assert render._bytecode_cache() is None
+    render.render  # noqa: B018  (importable without touching any folder)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_folder_that_cannot_be_made_means_no_cache(tmp_path, monkeypatch):
