@@ -20,7 +20,8 @@ _GIC_FIRST = {0: 61, 8: 84}
 def gic_id(irq_f2p: int) -> int:
     if not 0 <= irq_f2p <= 15:
         raise ValueError(f"IRQ_F2P line {irq_f2p} does not exist (0..15)")
-    return (61 + irq_f2p) if irq_f2p < 8 else (84 + irq_f2p - 8)
+    first = 8 if irq_f2p >= 8 else 0
+    return _GIC_FIRST[first] + irq_f2p - first
 
 
 def gic_spi(irq_f2p: int) -> int:
