@@ -27,6 +27,12 @@ def speed_grade(part: str) -> int:
     return grade if grade in solver.MMCM_LIMITS else -1
 
 
+def dsp_request_mhz(dpu_settings) -> float:
+    """The dpu_2x_clk frequency asked for: dpu.dsp_clock_mhz, else 2 x dpu.clock_mhz (DPU6)."""
+    s = dpu_settings
+    return s.dsp_clock_mhz if s.dsp_clock_mhz is not None else 2 * s.clock_mhz
+
+
 def design_clocks(design) -> solver.ClockPlan:
     """FCLK_CLK0 and the DPU clocking wizard for ``design``.
 

@@ -130,11 +130,13 @@ def dsp_clock_ratio(design, bd) -> list[CheckResult]:
 
 def clock_approximate(design, bd) -> list[CheckResult]:
     """The clock plan made a DPU clock only approximately (dpu.fclk_tolerance_ppm > 0)."""
+    from .clockflow import dsp_request_mhz
+
     s = design.settings.dpu
     cell, pins = design.dpu.cell, design.dpu.pins
     dsp_key = "dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None else "dpu.clock_mhz"
     wanted = ((pins.axi_clock, s.clock_mhz, "dpu.clock_mhz"),
-              (pins.dsp_clock, s.dsp_clock_mhz if s.dsp_clock_mhz is not None else 2 * s.clock_mhz, dsp_key))
+              (pins.dsp_clock, dsp_request_mhz(s), dsp_key))
     off = []
     for pin, requested, key in wanted:
         achieved = _clock(bd, f"{cell}/{pin}")

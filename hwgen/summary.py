@@ -183,6 +183,7 @@ def _profile_name(design) -> str:
 def clock_lines(design, clocks, bd) -> tuple[ClockLine, ...]:
     """The three clocks a DPU design has, requested (by which setting) against achieved."""
     from .blockdesign import CLK_WIZ, DPU_PORT, DSP_PORT
+    from .clockflow import dsp_request_mhz
     from .family import load_family
 
     s = design.settings.dpu
@@ -195,7 +196,7 @@ def clock_lines(design, clocks, bd) -> tuple[ClockLine, ...]:
         ClockLine("m_axi_dpu_aclk", net_of.get(f"{CLK_WIZ}/{DPU_PORT}", ""), s.clock_mhz,
                   clocks.dpu_mhz, f"clocking wizard {DPU_PORT}", "dpu.clock_mhz"),
         ClockLine("dpu_2x_clk", net_of.get(f"{CLK_WIZ}/{DSP_PORT}", ""),
-                  s.dsp_clock_mhz if s.dsp_clock_mhz is not None else 2 * s.clock_mhz,
+                  dsp_request_mhz(s),
                   clocks.dsp_mhz, f"clocking wizard {DSP_PORT}", dsp_setting),
         ClockLine(fc.pin, net_of.get(f"{ps}/{fc.pin}", ""),
                   s.clock_mhz if clocks.fclk_is_dpu_clock else None, f.achieved_mhz,

@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from .bdgraph import BlockDesign
 from .blockdesign import plan_block_design
-from .clockflow import design_clocks
+from .clockflow import design_clocks, dsp_request_mhz
 from .output import Output, text_output
 from .render import render
 
@@ -126,7 +126,7 @@ def _req(mhz: float) -> str:
 def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
     """Requested versus achieved, for the comment block at the top of block_design.tcl."""
     s = design.settings.dpu
-    dsp_req = s.dsp_clock_mhz if s.dsp_clock_mhz is not None else 2 * s.clock_mhz
+    dsp_req = dsp_request_mhz(s)
     f, w = clocks.fclk0, clocks.wizard
     fclk_req = s.clock_mhz if clocks.fclk_is_dpu_clock else f.achieved_mhz
     return (
