@@ -27,10 +27,6 @@ def _fmt(x: float) -> str:
     return s or "0"
 
 
-def _input(design, role: str) -> str:
-    return next((i.name for i in design.inputs if i.role == role), role)
-
-
 def _origin(design, key: str) -> str:
     mark = design.origin(key)
     return f"{mark}: {key}" if mark else key
@@ -58,8 +54,9 @@ def _dpu_mhz(design, bd) -> float:
 
 def hp_width(design, bd) -> list[CheckResult]:
     """A data master on a port narrower than the DPU's data path (64 bit on Zynq-7000)."""
-    from .family import load_family
     from .bandwidth import port_bandwidth
+    from .blockdesign import input_name
+    from .family import load_family
 
     family = load_family(design.board.ps.family)
     out = []
@@ -69,7 +66,7 @@ def hp_width(design, bd) -> list[CheckResult]:
             continue
         lost = 1 - p.port_bits / want
         out.append(_warn("lint.hp_width", (
-            f"{_input(design, 'board')}: ps.ports.{p.port}.width: {', '.join(p.masters)} "
+            f"{input_name(design, 'board')}: ps.ports.{p.port}.width: {', '.join(p.masters)} "
             f"({p.master_bits} bit) reach {family.ps.slave(p.port).intf} configured {p.port_bits} bit: "
             f"at {_fmt(p.mhz)} MHz the port moves {p.port_bits // 8} B x {_fmt(p.mhz)} MHz = "
             f"{_fmt(p.port_bits / 8 * p.mhz / 1000)} GB/s instead of "
@@ -82,6 +79,7 @@ def hp_width(design, bd) -> list[CheckResult]:
 def hp_shared(design, bd) -> list[CheckResult]:
     """Two or more data masters on one HP port split its bandwidth."""
     from .bandwidth import port_bandwidth
+    from .blockdesign import input_name
 
     ports = port_bandwidth(design, _dpu_mhz(design, bd))
     used = {p.port for p in ports}
@@ -99,7 +97,7 @@ def hp_shared(design, bd) -> list[CheckResult]:
                     f"expect less than {cores}x the frames per second of one core")
         else:
             hint = f" (the board has {', '.join(free)} free)" if free else ""
-            text = (f"{_input(design, 'dpu')}: connect: {split}. Give each data master its own HP "
+            text = (f"{input_name(design, 'dpu')}: connect: {split}. Give each data master its own HP "
                     f"port{hint}, on different DDR controller ports as the reference design does "
                     f"with HP0 and HP2 (devices.md)")
         out.append(_warn("lint.hp_shared", text))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from .bdgraph import BlockDesign
-from .blockdesign import plan_block_design
+from .blockdesign import input_name, plan_block_design
 from .clockflow import design_clocks, dsp_request_mhz
 from .output import Output, text_output
 from .render import render
@@ -157,7 +157,7 @@ def cell_views(design, bd: BlockDesign) -> tuple[CellView, ...]:
         if cell.role == "ps":
             preset = tuple(p for p in cell.props if p[0] in preset_names)
             plan = tuple(p for p in cell.props if p[0] not in preset_names)
-            board_file = next((i.name for i in design.inputs if i.role == "board"), "the board YAML")
+            board_file = input_name(design, "board")
             groups = (PropGroup(f"Board preset: {board_file} ps.preset, in file order.", preset),
                       PropGroup("hwgen's plan: FCLK0 and its reset, the PS ports the DPU uses (and "
                                 "every other port off), the fabric interrupt.", plan))
