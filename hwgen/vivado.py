@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from .bdgraph import BlockDesign
 from .blockdesign import input_name, plan_block_design
@@ -59,10 +58,9 @@ def _shown(text: str) -> str:
 
 
 def header_view(design) -> HeaderView:
-    """Design identity and inputs for the header. A user's input file given by an absolute
-    path is named by its file name only: the Tcl never carries the generating machine's paths."""
-    inputs = tuple(InputView(i.role, _shown(PurePath(i.name).name if PurePath(i.name).is_absolute()
-                                            else i.name), i.sha256) for i in design.inputs)
+    """Design identity and inputs for the header. Input names are never absolute paths
+    (resources.display_name made them), so the Tcl never carries the machine's paths."""
+    inputs = tuple(InputView(i.role, _shown(i.name), i.sha256) for i in design.inputs)
     overrides = tuple(_shown(o) for o in design.overrides)
     return HeaderView(design.name, design.board.name, design.dpu.name, design.board.part,
                       inputs, overrides)
