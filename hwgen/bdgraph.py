@@ -19,6 +19,7 @@ class Cell:
     props: tuple[tuple[str, str], ...]
     role: str          # "ps", "dpu", "clock", "reset", "interconnect", "irq_concat", ...
     why: str = ""      # a reviewer-facing comment rendered above the cell
+    preset: int = 0    # how many leading props are the board's ps.preset (the PS cell)
 
     def prop(self, name: str) -> str | None:
         return dict(self.props).get(name)

@@ -313,7 +313,7 @@ def plan_block_design(design, clocks) -> BlockDesign:
 
     preset, plan = ps_properties(design, family, clocks, widths)
     cells.append(Cell(P, design.board.ps.vlnv, preset + plan, "ps",
-                      why=_ps_why(design, family, clocks, hp_used, widths)))
+                      why=_ps_why(design, family, clocks, hp_used, widths), preset=len(preset)))
 
     ips = family.ips
     cells.append(Cell(

@@ -149,12 +149,11 @@ def _intf_cmd(ref: str) -> str:
 
 
 def cell_views(design, bd: BlockDesign) -> tuple[CellView, ...]:
-    preset_names = {name for name, _ in design.board.ps.preset}
     out = []
     for cell in bd.cells:
         if cell.role == "ps":
-            preset = tuple(p for p in cell.props if p[0] in preset_names)
-            plan = tuple(p for p in cell.props if p[0] not in preset_names)
+            # A preset entry the plan also sets is written once, by the plan (ps_properties).
+            preset, plan = cell.props[:cell.preset], cell.props[cell.preset:]
             board_file = input_name(design, "board")
             groups = (PropGroup(f"Board preset: {board_file} ps.preset, in file order.", preset),
                       PropGroup("hwgen's plan: FCLK0 and its reset, the PS ports the DPU uses (and "
