@@ -249,12 +249,7 @@ def plan_block_design(design, clocks) -> BlockDesign:
     cores = dpu_cores(design)
 
     # ---- which PS ports the design uses, checked against the board and the family
-    hp_used: list[str] = []
-    for core in cores:
-        for _, port, _ in core.masters:
-            if port not in hp_used:
-                hp_used.append(port)
-    hp_used.sort()
+    hp_used = sorted({port for core in cores for _, port, _ in core.masters})
     problems = []
     for port in hp_used:
         if ps.slave(port) is None:

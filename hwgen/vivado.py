@@ -198,10 +198,8 @@ def strategies_tcl(design) -> str:
 
 def build_tcl(design, bd: BlockDesign) -> str:
     dpu_vlnv = design.dpu.vlnv
-    stock = []
-    for cell in bd.cells:
-        if cell.vlnv != dpu_vlnv and cell.vlnv not in stock:
-            stock.append(cell.vlnv)
+    # The stock IPs, in first-use order, each once.
+    stock = dict.fromkeys(cell.vlnv for cell in bd.cells if cell.vlnv != dpu_vlnv)
     return render("tcl/build.tcl.j2", hdr=header_view(design), design=design.name,
                   build_dir_hint=f"build/{design.board.name}", part=design.board.part,
                   board_part=design.board.board_part, dpu_vlnv=dpu_vlnv,
