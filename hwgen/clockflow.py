@@ -9,7 +9,6 @@ one-line input error a user can act on.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from . import clocks as solver
 from .errors import InputError, Problem
@@ -43,7 +42,7 @@ def design_clocks(design) -> solver.ClockPlan:
     """
     s = design.settings.dpu
     tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM)
-    plls = tuple(design.board.ps.plls.as_dict().items())
+    plls = design.board.ps.plls.as_dict()
     grade = speed_grade(design.board.part)
     try:
         return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade)
@@ -53,15 +52,14 @@ def design_clocks(design) -> solver.ClockPlan:
         raise InputError(Problem(design.origin(origin), origin, str(exc))) from None
 
 
-@lru_cache(maxsize=256)
-def _plan(plls: tuple, fabric: float, dsp: float | None, tolerance: float, grade: int):
-    # The MMCM search is the slowest step of a build (~15 ms); sweeps over settings that
-    # leave the clocks alone reuse the plan.
-    return solver.plan_clocks(dict(plls), fabric, dsp, exact_ppm=tolerance,
+def _plan(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int):
+    # Not cached here: the MMCM search, the slow step, is cached where it runs
+    # (clocks._search_mmcm), so sweeps over settings that leave the clocks alone reuse it.
+    return solver.plan_clocks(plls, fabric, dsp, exact_ppm=tolerance,
                               tolerance_ppm=tolerance, speed_grade=grade)
 
 
-def _plans(plls: tuple, fabric: float, dsp: float | None, tolerance: float, grade: int) -> bool:
+def _plans(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int) -> bool:
     """Would this request plan? (Tells whether the DSP clock alone is the culprit.)"""
     try:
         _plan(plls, fabric, dsp, tolerance, grade)
