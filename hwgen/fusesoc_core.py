@@ -107,7 +107,7 @@ def core_outputs(design: Design) -> list[Output]:
     spec = core_spec(design)
     ctx = _context(design, spec)
     return [
-        text_output(spec.core_file, "fusesoc.core", core_text(design, spec)),
+        text_output(spec.core_file, "fusesoc.core", render("fusesoc/core.j2", **ctx)),
         text_output(IP_REPO_SCRIPT, "vivado.ip_repo", render("fusesoc/ip_repo.tcl.j2", **ctx)),
         text_output(EXPORT_SCRIPT, "vivado.export_xsa", render("fusesoc/export_xsa.tcl.j2", **ctx)),
     ]
