@@ -172,11 +172,8 @@ def link_views(bd: BlockDesign) -> tuple[LinkView, ...]:
 
 
 def net_views(bd: BlockDesign) -> tuple[NetView, ...]:
-    out = []
-    for net in bd.nets:
-        comment = f"{net.freq_mhz:.3f} MHz" if net.freq_mhz else ""
-        out.append(NetView(net.name, net.driver, net.loads, comment))
-    return tuple(out)
+    return tuple(NetView(net.name, net.driver, net.loads, _f(net.freq_mhz) if net.freq_mhz else "")
+                 for net in bd.nets)
 
 
 def address_views(bd: BlockDesign) -> tuple[AddressView, ...]:
