@@ -19,6 +19,7 @@ this module (and ``hwgen --help``) stays fast.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import threading
@@ -55,7 +56,7 @@ class Project:
     @property
     def command(self) -> str:
         """What to type on a machine with Vivado to run the same build."""
-        return f"make -C {_shell_word(str(self.work_root))}"
+        return f"make -C {shlex.quote(str(self.work_root))}"
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,6 @@ class BuildResult:
     stage: str             # last stage the log showed
     errors: tuple[str, ...]  # ERROR: lines from the logs
     elapsed: float
-
-
-def _shell_word(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
 
 
 def edam(spec: CoreSpec, work_root: Path, out_dir: Path) -> dict:
