@@ -42,7 +42,6 @@ __all__ = [
     "DEFAULT_FABRIC_MHZ",
     "DEFAULT_FALLBACK_FCLK_MHZ",
     "max_axi_port_mhz",
-    "MAX_AXI_PORT_MHZ",
     "MmcmLimits",
     "MMCM_LIMITS",
     "FclkChoice",
@@ -100,7 +99,6 @@ DEFAULT_FALLBACK_FCLK_MHZ = 100.0
 # quoting AMD DS187 v1.21 Table 19). m_axi_dpu_aclk also clocks the HP ports the DPU
 # masters use (dpu.md §5-6 wiring), so it is bound by this.
 max_axi_port_mhz = 250.0
-MAX_AXI_PORT_MHZ = max_axi_port_mhz
 
 
 @dataclass(frozen=True)
