@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .bdgraph import BlockDesign
 from .blockdesign import input_name, plan_block_design
 from .clockflow import design_clocks, dsp_request_mhz
+from .clocks import DEFAULT_FALLBACK_FCLK_MHZ
 from .output import Output, text_output
 from .render import render
 
@@ -126,7 +127,9 @@ def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
     s = design.settings.dpu
     dsp_req = dsp_request_mhz(s)
     f, w = clocks.fclk0, clocks.wizard
-    fclk_req = s.clock_mhz if clocks.fclk_is_dpu_clock else f.achieved_mhz
+    # Not the DPU clock: FCLK_CLK0 was planned for the solver's fallback frequency
+    # (clockflow passes none of its own), whatever it achieved.
+    fclk_req = s.clock_mhz if clocks.fclk_is_dpu_clock else DEFAULT_FALLBACK_FCLK_MHZ
     return (
         ClockRow("m_axi_dpu_aclk", _req(s.clock_mhz), f"{_f(clocks.dpu_mhz)} (dpu.clock_mhz)"),
         ClockRow("dpu_2x_clk", _req(dsp_req),
