@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from .addressmap import dpu_control_window
 from .bdgraph import AddressSegment, BlockDesign, Cell, IntfLink, Net, Port
+from .dpu_arch import geometry
 from .errors import InputError, Mark, Problem
 from .family import Family, load_family
 
@@ -147,10 +148,6 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
     return tuple(out)
 
 
-ARCH_NUMBER = {"B512": 512, "B800": 800, "B1024": 1024, "B1152": 1152, "B1600": 1600,
-               "B2304": 2304, "B3136": 3136, "B4096": 4096}
-
-
 def dpu_config(design, family: Family) -> tuple[tuple[str, str], ...]:
     """The DPU's CONFIG values from the design's options, every one written explicitly.
 
@@ -166,7 +163,7 @@ def dpu_config(design, family: Family) -> tuple[tuple[str, str], ...]:
                                  f"expected false: the DPU has no softmax on {family.name} "
                                  f"(SFM_ENA needs AXI4 HP ports; dpu.md §2-3)"))
     return (
-        ("ARCH", str(ARCH_NUMBER[design.dpu.arch])),                 # B512 → 512
+        ("ARCH", str(geometry(design.dpu.arch).size)),               # B512 → 512
         ("VER_DPU_NUM", str(s.cores)),                                # cores 1-4
         ("ARCH_IMG_BKGRP", "3" if s.ram_usage == "high" else "2"),    # RAM usage: 2 low, 3 high
         ("CONV_DSP_ACCU_ENA", _b(s.dsp_usage == "high")),             # DSP usage: 0 low, 1 high
