@@ -14,34 +14,17 @@ budget.json, and never change a verdict or an exit code.
 
 from __future__ import annotations
 
+from .blockdesign import _input
+# "Exact" as the clock plan means it: equal up to floating-point noise.
+from .clocks import DEFAULT_EXACT_PPM as _EXACT_PPM, _fmt, _ppm
+from .memory import _origin
 from .verdict import CheckResult
 
 WARNING = "warning"
-# "Exact" as the clock plan means it (hwgen/clocks.py DEFAULT_EXACT_PPM): equal up to
-# floating-point noise.
-_EXACT_PPM = 1e-6
-
-
-def _fmt(x: float) -> str:
-    s = f"{x:.3f}".rstrip("0").rstrip(".")
-    return s or "0"
-
-
-def _input(design, role: str) -> str:
-    return next((i.name for i in design.inputs if i.role == role), role)
-
-
-def _origin(design, key: str) -> str:
-    mark = design.origin(key)
-    return f"{mark}: {key}" if mark else key
 
 
 def _warn(name: str, message: str) -> CheckResult:
     return CheckResult(name, False, message, WARNING)
-
-
-def _ppm(achieved: float, requested: float) -> float:
-    return (achieved - requested) / requested * 1e6
 
 
 def _clock(bd, pin: str) -> float | None:
@@ -92,7 +75,7 @@ def hp_shared(design, bd) -> list[CheckResult]:
             continue
         cores = design.settings.dpu.cores
         split = (f"{', '.join(p.masters)} share {p.port}: {len(p.masters)} data streams split its "
-                 f"{_fmt(p.bits / 8 * p.mhz / 1000)} GB/s")
+                 f"{_fmt(p.gbs)} GB/s")
         if cores > 1:
             text = (f"{_origin(design, 'dpu.cores')}: {split}, because hwgen wires every core's "
                     f"masters to core 0's PS ports; the cores compete for the same bandwidth, so "
