@@ -89,8 +89,10 @@ def parse_manifest(text: bytes | str, where: str) -> Manifest:
 
 
 def _number(value, where: str, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad(where, f"{key}: expected a number, got {value!r}")
+    # json.loads takes Infinity and NaN, which hwgen never writes here (and which would
+    # reach int() in the formatting below).
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _bad(where, f"{key}: expected a finite number, got {value!r}")
     return float(value)
 
 
