@@ -24,6 +24,7 @@ from .budget import fmt_amount, fmt_percent
 from .errors import InputError, Mark, Problem
 from .summary import Summary, from_json
 from .verdict import CheckResult, ResourceLine
+from .verdict_format import _num as _raw     # numbers as budget.json writes them: 24856, 69.5
 
 MANIFEST = "manifest.json"
 BUDGET = "budget.json"
@@ -445,10 +446,6 @@ def budget_changes(a: Budget, b: Budget) -> list[Change]:
     if a.verdict != b.verdict:
         out.append(Change("Budget", "verdict", f"verdict: {a.verdict} {ARROW} {b.verdict}", a.verdict, b.verdict))
     return out
-
-
-def _raw(v: float):
-    return int(v) if float(v) == int(v) else round(v, 3)
 
 
 def _pct(v: float):
