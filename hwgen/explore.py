@@ -165,9 +165,9 @@ def _sets_for(config: Config) -> list[str]:
     return out
 
 
-def row_args(board_ref: str, config: Config, sets: tuple[str, ...]) -> tuple[str, ...]:
-    args = ["--board", board_ref, "--dpu", config.dpu]
-    for s in tuple(sets) + tuple(_sets_for(config)):
+def row_args(board_ref: str, dpu: str, row_sets: tuple[str, ...]) -> tuple[str, ...]:
+    args = ["--board", board_ref, "--dpu", dpu]
+    for s in row_sets:
         args += ["--set", s]
     return tuple(args)
 
@@ -202,8 +202,8 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
     plans: dict = {}
     rows = []
     for config in configs(tuple(dpus), fixed, clocks):
-        args = row_args(board_ref, config, sets)
         row_sets = tuple(sets) + tuple(_sets_for(config))
+        args = row_args(board_ref, config.dpu, row_sets)
         try:
             design = load_design(board, config.dpu, row_sets)
         except InputError as exc:
@@ -267,7 +267,7 @@ def _rank_key(row: ExploreRow) -> tuple:
     p = row.perf
     binding = row.binding
     return (
-        _STATUS_ORDER.index(row.status) if row.status != "fits" else -1,
+        _STATUS_ORDER.index(row.status),
         0 if p is not None and p.applies else 1,
         -(p.attainable_gops if p is not None else 0.0),
         binding.of_limit if binding is not None else float("inf"),
