@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .budget import fmt_amount, fmt_percent
+from .diagram import mhz
 from .errors import InputError, Mark, Problem
 from .summary import Summary, from_json
 from .verdict import CheckResult, ResourceLine
@@ -213,7 +214,7 @@ def _keyed(old: tuple, new: tuple, key) -> list[tuple[str, object, object]]:
 
 
 def _mhz(v: float | None) -> str:
-    return "-" if v is None else f"{v:.3f} MHz"
+    return "-" if v is None else mhz(v)
 
 
 def _req(v: float | None) -> str:

@@ -46,7 +46,7 @@ MANIFEST = "manifest.json"
 # ----------------------------------------------------------------------------- formatting
 def mhz(value: float | None) -> str:
     """Achieved frequencies as Vivado reports them (150.000 MHz); None as a dash."""
-    return "-" if value is None else f"{value:.3f} MHz"
+    return "-" if value is None else diagram.mhz(value)
 
 
 def requested(value: float | None) -> str:
