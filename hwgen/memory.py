@@ -281,7 +281,3 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
         "memory.min_free", ok, text if ok else f"{size_at}: {text}; {_fits_hint(plan)}"))
     return tuple(results)
 
-
-def failures(checks) -> list[str]:
-    """Messages of the failed error-severity checks, in order."""
-    return [c.message for c in checks if not c.ok and c.severity == "error"]
