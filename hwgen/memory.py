@@ -246,8 +246,8 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     # 3. alignment
     problems = []
     if not _is_power_of_two(cma.requested_alignment):
-        problems.append(f"{verdict.setting_origin(design, 'linux.cma_alignment')}: expected a power of two, got "
-                        f"{format_mib(cma.requested_alignment)}")
+        problems.append(f"{verdict.setting_origin(design, 'linux.cma_alignment')}: expected a power "
+                        f"of two, got {format_mib(cma.requested_alignment)}")
     elif cma.size % cma.alignment:
         near = [n for n in (_down(cma.size, cma.alignment), _up(cma.size, cma.alignment)) if n]
         problems.append(f"{size_at}: {format_mib(cma.size)} is not a multiple of the "
