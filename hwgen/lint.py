@@ -17,8 +17,7 @@ from __future__ import annotations
 from .blockdesign import _input
 # "Exact" as the clock plan means it: equal up to floating-point noise.
 from .clocks import DEFAULT_EXACT_PPM as _EXACT_PPM, _fmt, _ppm
-from .memory import _origin
-from .verdict import CheckResult
+from .verdict import CheckResult, setting_origin
 
 WARNING = "warning"
 
@@ -77,7 +76,7 @@ def hp_shared(design, bd) -> list[CheckResult]:
         split = (f"{', '.join(p.masters)} share {p.port}: {len(p.masters)} data streams split its "
                  f"{_fmt(p.gbs)} GB/s")
         if cores > 1:
-            text = (f"{_origin(design, 'dpu.cores')}: {split}, because hwgen wires every core's "
+            text = (f"{setting_origin(design, 'dpu.cores')}: {split}, because hwgen wires every core's "
                     f"masters to core 0's PS ports; the cores compete for the same bandwidth, so "
                     f"expect less than {cores}x the frames per second of one core")
         else:
@@ -103,8 +102,8 @@ def dsp_clock_ratio(design, bd) -> list[CheckResult]:
     else:
         effect = (f"a faster {pins.dsp_clock} buys nothing (the array works at 2 x {pins.axi_clock}) "
                   f"and makes timing closure harder")
-    where = _origin(design, "dpu.dsp_clock_mhz") if design.settings.dpu.dsp_clock_mhz is not None \
-        else _origin(design, "dpu.clock_mhz")
+    where = setting_origin(design, "dpu.dsp_clock_mhz") if design.settings.dpu.dsp_clock_mhz is not None \
+        else setting_origin(design, "dpu.clock_mhz")
     return [_warn("lint.dsp_clock_ratio", (
         f"{where}: {pins.dsp_clock} {_fmt(dsp)} MHz is not 2 x {pins.axi_clock} {_fmt(axi)} MHz "
         f"= {_fmt(2 * axi)} MHz (PG338 port table, dpu.md §6): {effect}. Leave dpu.dsp_clock_mhz "
@@ -133,7 +132,7 @@ def clock_approximate(design, bd) -> list[CheckResult]:
     clocks = "; ".join(f"{pin} {_fmt(achieved)} MHz, not {_fmt(requested)} MHz ({ppm:+.3g} ppm)"
                        for pin, requested, achieved, ppm, _ in off)
     return [_warn("lint.clock_approximate", (
-        f"{_origin(design, off[0][4])}: the PS PLLs and the clocking wizard only approximate the DPU "
+        f"{setting_origin(design, off[0][4])}: the PS PLLs and the clocking wizard only approximate the DPU "
         f"clocks: {clocks}, allowed by {allowed}; {effect}. Ask for a frequency the clock plan makes "
         f"exactly (hwgen explore --clocks lists what it can make) or accept the difference"))]
 
@@ -151,7 +150,7 @@ def axi_clock_max(design, bd) -> list[CheckResult]:
         if mhz is None or mhz <= max_axi_port_mhz * (1 + _EXACT_PPM * 1e-6):
             continue
         out.append(_warn("lint.axi_clock_max", (
-            f"{_origin(design, 'dpu.clock_mhz')}: {intf} is clocked at {_fmt(mhz)} MHz ({clock}), above "
+            f"{setting_origin(design, 'dpu.clock_mhz')}: {intf} is clocked at {_fmt(mhz)} MHz ({clock}), above "
             f"the {_fmt(max_axi_port_mhz)} MHz the Zynq-7000 PS-PL AXI ports run at (DS187 Table 19, "
             f"devices.md); the DPU's masters and the HP ports share m_axi_dpu_aclk, so lower "
             f"dpu.clock_mhz to {_fmt(max_axi_port_mhz)} or below")))
