@@ -188,24 +188,16 @@ class _Layers:
         self.key_origin: dict[tuple, tuple[Mark | None, str]] = {}
 
     def add(self, raw: dict, locate):
-        def walk(src, dst, path):
-            for k, v in src.items():
-                p = path + (k,)
-                self.origin[p] = locate(p)
-                self.key_origin[p] = locate(p, True)
-                if isinstance(v, dict) and isinstance(dst.get(k), dict):
-                    walk(v, dst[k], p)
-                else:
-                    dst[k] = _copy(v)
-                    self._mark_below(v, p, locate)
-        walk(raw, self.data, ())
+        """Merge ``raw`` over the lower layers; every key in it is now this layer's."""
+        self._mark(raw, (), locate)
+        _merge(raw, self.data)
 
-    def _mark_below(self, v, path, locate):
+    def _mark(self, v, path, locate):
         if isinstance(v, dict):
             for k, x in v.items():
                 self.origin[path + (k,)] = locate(path + (k,))
                 self.key_origin[path + (k,)] = locate(path + (k,), True)
-                self._mark_below(x, path + (k,), locate)
+                self._mark(x, path + (k,), locate)
 
     def set(self, path, value, mark: Mark):
         d = self.data
@@ -231,6 +223,15 @@ class _Layers:
         if p != tuple(path):
             shown = ".".join(filter(None, [shown] + [str(x) for x in path[len(p):]]))
         return mark, shown
+
+
+def _merge(src: dict, dst: dict) -> None:
+    """Deep-merge ``src`` into ``dst``: mappings merge, anything else replaces (copied)."""
+    for k, v in src.items():
+        if isinstance(v, dict) and isinstance(dst.get(k), dict):
+            _merge(v, dst[k])
+        else:
+            dst[k] = _copy(v)
 
 
 def _copy(v):
