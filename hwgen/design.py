@@ -19,7 +19,7 @@ import yaml
 
 from . import loader, model, resources
 from .errors import InputError, Mark, Problem
-from .schema import Ctx, Rec, Str, doc_locator, lookup, validate
+from .schema import Ctx, Rec, Str, did_you_mean, doc_locator, lookup, validate
 
 SET_ORIGIN = "--set"
 
@@ -109,11 +109,8 @@ def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
     table = resources.shipped(kind)
     if ref.lower() in table:
         return table[ref.lower()]
-    import difflib  # error messages only
-    close = difflib.get_close_matches(ref.lower(), list(table), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} "
-                             f"({', '.join(table)}) or a path to a .yaml file, got {ref!r}{hint}"))
+    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} ({', '.join(table)}) "
+                             f"or a path to a .yaml file, got {ref!r}{did_you_mean(ref.lower(), table)}"))
 
 
 # --------------------------------------------------------------------------- --set
@@ -161,9 +158,7 @@ def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...]
         path = tuple(key.split("."))
         spec = lookup(model.SETTINGS_SCHEMA, path)
         if spec is None:
-            import difflib  # error messages only
-            close = difflib.get_close_matches(key, _all_keys(model.SETTINGS_SCHEMA), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(key, _all_keys(model.SETTINGS_SCHEMA))
             problems.append(Problem(mark, key, f"unknown setting{hint}"))
             continue
         if isinstance(spec, Rec):

@@ -19,6 +19,14 @@ MISSING = object()
 _ERR = object()  # returned by a spec after it has recorded a problem
 
 
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' naming the choice closest to ``word``, or '' when none is close."""
+    import difflib  # error messages only
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class Ctx:
     """Collects problems; knows the origin (mark and path prefix) of each key path."""
 
@@ -101,10 +109,9 @@ class Choice(Spec):
             if value == v and type(value) is type(v):
                 return v
         if isinstance(value, str):
-            import difflib  # error messages only
-            close = difflib.get_close_matches(value, [str(v) for v in self.values], n=1)
-            if close:
-                return ctx.bad(path, f"expected {self.expected}, got {value!r} (did you mean {close[0]!r}?)")
+            hint = did_you_mean(value, [str(v) for v in self.values])
+            if hint:
+                return ctx.bad(path, f"expected {self.expected}, got {value!r}{hint}")
         return self.expect(value, ctx, path)
 
 
@@ -291,10 +298,7 @@ class Rec(Spec):
         for key in value:
             if key not in self.fields:
                 ok = False
-                import difflib  # error messages only
-                close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else \
-                    f" (known keys: {', '.join(self.fields)})"
+                hint = did_you_mean(key, self.fields) or f" (known keys: {', '.join(self.fields)})"
                 ctx.bad(path + (key,), f"unknown key {key!r}{hint}", at_key=True)
         out = {}
         for name, f in self.fields.items():
