@@ -230,12 +230,9 @@ def load_file(path: Path, source: str | None = None) -> tuple[Document, bytes]:
 
 def _is_shipped(path: Path) -> bool:
     """True for a file in one of hwgen's own data folders (boards/, dpus/, parts/, ...)."""
-    from .resources import shipped_dirs
+    from .resources import shipped_kind
 
-    try:
-        return path.resolve().parent in shipped_dirs()
-    except OSError:
-        return False
+    return shipped_kind(path) is not None
 
 
 def _clip(text: str) -> str:
