@@ -251,6 +251,12 @@ def _section(doc: loader.Document, key: str) -> dict:
     return raw
 
 
+def board_default_dpu(board_doc: loader.Document):
+    """The DPU profile a board's ``defaults.dpu.profile`` names, else the built-in default."""
+    dpu = _section(board_doc, "defaults").get("dpu")
+    return dpu.get("profile", model.DEFAULT_DPU) if isinstance(dpu, dict) else model.DEFAULT_DPU
+
+
 # --------------------------------------------------------------------------- entry point
 def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
     file = _resolve("boards", ref, mark, path)
@@ -339,8 +345,7 @@ def load_design(board: str | None = None, dpu: str | None = None,
         dpu_ref, dpu_mark = set_profile[-1]
         dpu_path = "dpu.profile"
     else:
-        dpu_ref = (defaults.get("dpu") or {}).get("profile", "B512") \
-            if isinstance(defaults.get("dpu"), dict) else "B512"
+        dpu_ref = board_default_dpu(board_doc)
         dpu_mark, dpu_path = board_doc.mark(("defaults", "dpu", "profile")), "defaults.dpu.profile"
     if not isinstance(dpu_ref, str):
         raise InputError(Problem(dpu_mark, dpu_path, f"expected a DPU profile name or path, "

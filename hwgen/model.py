@@ -394,12 +394,13 @@ BOOTARG_WORDS = Str(r"[A-Za-z0-9_.,:=/@+\-]+( [A-Za-z0-9_.,:=/@+\-]+)*|", max_le
 STRATEGY = Str(r"[A-Za-z0-9_][A-Za-z0-9_ \-]{0,62}", max_len=63,
                what="a Vivado strategy name (letters, digits, spaces, _ and -)")
 PCT = Num(1, 100, "%")
+DEFAULT_DPU = "B512"   # when neither --dpu, --set dpu.profile nor the board's defaults name one
 
 SETTINGS_SCHEMA = Rec(
     Settings,
     dpu=sub(Rec(
         DpuSettings,
-        profile=Field(PROFILE_REF, default="B512"),
+        profile=Field(PROFILE_REF, default=DEFAULT_DPU),
         clock_mhz=Field(Num(10, 800, "MHz"), default=150.0, doc="DPU AXI (fabric) clock"),
         dsp_clock_mhz=Field(Num(10, 800, "MHz"), default=None, doc="DSP clock; default 2x clock_mhz"),
         ram_usage=Field(Choice(("low", "high")), default="low"),
