@@ -314,7 +314,7 @@ def _dpu(file: Path):
 
 def _check_board(board: model.Board, doc: loader.Document):
     problems = []
-    for key in ("PCW_ARMPLL_CTRL_FBDIV", "PCW_IOPLL_CTRL_FBDIV", "PCW_DDRPLL_CTRL_FBDIV"):
+    for key in model.FBDIV.values():
         value = board.ps.preset_value(key)
         if value is None or not value.isdigit() or not 13 <= int(value) <= 66:
             # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66

@@ -69,7 +69,8 @@ class PsPorts:
         return tuple(p for p in PS_PORTS if getattr(self, p) is not None)
 
 
-_FBDIV = {"arm": "PCW_ARMPLL_CTRL_FBDIV", "io": "PCW_IOPLL_CTRL_FBDIV", "ddr": "PCW_DDRPLL_CTRL_FBDIV"}
+# The PS7 preset properties holding each PLL's feedback divider (design.py checks them).
+FBDIV = {"arm": "PCW_ARMPLL_CTRL_FBDIV", "io": "PCW_IOPLL_CTRL_FBDIV", "ddr": "PCW_DDRPLL_CTRL_FBDIV"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Ps:
         Derived rather than written in the YAML so the preset stays the one source.
         """
         return Plls(**{k: round(self.crystal_mhz * int(self.preset_value(v)), 3)
-                       for k, v in _FBDIV.items()})
+                       for k, v in FBDIV.items()})
 
 
 @dataclass(frozen=True)
