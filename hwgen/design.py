@@ -266,11 +266,15 @@ def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
 
 def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
     file = _resolve("dpus", ref, mark, path)
-    if mark is not None and not file.is_file():
+    if mark is not None:
         # Named by a setting (--set dpu.profile, a board's defaults): say which one.
-        why = "a directory" if file.is_dir() else "no such file"
-        raise InputError(Problem(mark, path, f"expected a shipped DPU name or a .yaml file, "
-                                             f"got {ref!r}: {why}"))
+        try:
+            why = "" if file.is_file() else "a directory" if file.is_dir() else "no such file"
+        except OSError as exc:   # a name too long for the file system, a folder we may not read
+            why = exc.strerror or "cannot read"
+        if why:
+            raise InputError(Problem(mark, path, f"expected a shipped DPU name or a .yaml file, "
+                                                 f"got {ref!r}: {why}"))
     shipped = _shipped_path(file)
     return _dpu_shipped(shipped) if shipped is not None else _dpu(file)
 
