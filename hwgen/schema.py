@@ -175,8 +175,12 @@ def parse_size(text: str) -> int | None:
     m = _SIZE_RE.fullmatch(text)
     if not m:
         return None
+    try:
+        n = int(m.group(1))
+    except ValueError:   # more digits than Python converts (sys.get_int_max_str_digits)
+        return None
     unit = (m.group(2) or "").lower()
-    return int(m.group(1)) << _SHIFT[unit[0]] if unit else int(m.group(1))
+    return n << _SHIFT[unit[0]] if unit else n
 
 
 def format_size(n: int) -> str:
