@@ -51,12 +51,6 @@ class Design:
 
 
 # --------------------------------------------------------------------------- shipped data
-@lru_cache(maxsize=None)
-def _load_shipped(path: Path) -> tuple[loader.Document, bytes]:
-    # Shipped files are parsed once per process: sweeps build hundreds of designs.
-    return loader.load_file(path, resources.display_name(path))
-
-
 def _shipped_path(path: Path) -> Path | None:
     """The resolved path when ``path`` is a shipped board or DPU file, else None."""
     shipped_dirs = (resources.data_dir("boards"), resources.data_dir("dpus"))
@@ -69,13 +63,6 @@ def _shipped_path(path: Path) -> Path | None:
     except OSError:
         pass
     return None
-
-
-def _load(path: Path) -> tuple[loader.Document, bytes]:
-    shipped = _shipped_path(path)
-    if shipped is not None:
-        return _load_shipped(shipped)
-    return loader.load_file(path, str(path))
 
 
 @lru_cache(maxsize=None)
@@ -261,7 +248,7 @@ def board_default_dpu(board_doc: loader.Document):
 def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
     file = _resolve("boards", ref, mark, path)
     shipped = _shipped_path(file)
-    return _board_shipped(shipped) if shipped is not None else _board(file)
+    return _board_shipped(shipped) if shipped is not None else _board(file, str(file))
 
 
 def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
@@ -276,31 +263,32 @@ def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
             raise InputError(Problem(mark, path, f"expected a shipped DPU name or a .yaml file, "
                                                  f"got {ref!r}: {why}"))
     shipped = _shipped_path(file)
-    return _dpu_shipped(shipped) if shipped is not None else _dpu(file)
+    return _dpu_shipped(shipped) if shipped is not None else _dpu(file, str(file))
 
 
-# Shipped files are validated once per process too (the models are frozen; the
-# Documents are only read), so a sweep pays for validating its settings only.
+# Shipped files are parsed and validated once per process (the models are frozen; the
+# Documents are only read), so a sweep of hundreds of designs pays for its settings only.
+# Messages name a shipped file as boards/pynq_z2.yaml, a user's file as given.
 @lru_cache(maxsize=None)
 def _board_shipped(file: Path):
-    return _board(file)
+    return _board(file, resources.display_name(file))
 
 
 @lru_cache(maxsize=None)
 def _dpu_shipped(file: Path):
-    return _dpu(file)
+    return _dpu(file, resources.display_name(file))
 
 
-def _board(file: Path):
-    doc, raw = _load(file)
+def _board(file: Path, source: str):
+    doc, raw = loader.load_file(file, source)
     body = {k: v for k, v in doc.data.items() if k != "defaults"}
     board = validate(model.BOARD_SCHEMA, body, Ctx(doc_locator(doc)))
     _check_board(board, doc)
     return board, doc, raw, resources.display_name(file)
 
 
-def _dpu(file: Path):
-    doc, raw = _load(file)
+def _dpu(file: Path, source: str):
+    doc, raw = loader.load_file(file, source)
     body = {k: v for k, v in doc.data.items() if k != "options"}
     profile = validate(model.DPU_SCHEMA, body, Ctx(doc_locator(doc)))
     options = _section(doc, "options")
