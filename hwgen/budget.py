@@ -126,8 +126,12 @@ def dpu_cost(profile: model.DpuProfile, settings: model.Settings) -> Costs:
 
 
 def block_design_cost(design, bd: BlockDesign) -> Costs:
-    lite = frozenset({f"{design.dpu.cell}/{design.dpu.interfaces.control}"})
-    infra = infrastructure_cost(bd, lite)
+    return _infrastructure(bd, f"{design.dpu.cell}/{design.dpu.interfaces.control}")
+
+
+@lru_cache(maxsize=16)   # a design and its alternatives share a few block designs
+def _infrastructure(bd: BlockDesign, control: str) -> Costs:
+    infra = infrastructure_cost(bd, frozenset({control}))
     return Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
 
 
@@ -158,22 +162,9 @@ def _estimate_lines(part: model.Part, limits: model.BudgetLimits, costs: Costs) 
     return tuple(lines)
 
 
-def _evaluate(design, bd: BlockDesign, bd_costs: dict | None = None
-              ) -> tuple[tuple[ResourceLine, ...], Costs]:
-    """The estimate lines of ``design`` on block design ``bd``.
-
-    ``bd_costs`` remembers block_design_cost across calls on one ``bd``: it depends only
-    on the block design and the DPU's control interface, so the alternatives of a design
-    (its settings, architecture or part changed) share it.
-    """
-    if bd_costs is None:
-        bd_cost = block_design_cost(design, bd)
-    else:
-        key = (design.dpu.cell, design.dpu.interfaces.control)
-        if key not in bd_costs:
-            bd_costs[key] = block_design_cost(design, bd)
-        bd_cost = bd_costs[key]
-    costs = dpu_cost(design.dpu, design.settings) + bd_cost
+def _evaluate(design, bd: BlockDesign) -> tuple[tuple[ResourceLine, ...], Costs]:
+    """The estimate lines of ``design`` on block design ``bd``."""
+    costs = dpu_cost(design.dpu, design.settings) + block_design_cost(design, bd)
     return _estimate_lines(design.part, design.settings.budget, costs), costs
 
 
@@ -259,9 +250,22 @@ def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
         if part.family == design.part.family and part.name != design.part.name \
                 and all(part.capacity(r) >= design.part.capacity(r) for r in ("LUT", "FF", "BRAM", "DSP")):
             variants.append((f"a board with part {part.name}", "part", replace(design, part=part)))
-    bd_costs: dict = {}
-    return tuple(Alternative(label, kind, _evaluate(variant, bd, bd_costs)[0])
-                 for label, kind, variant in variants)
+    return tuple(alt for label, kind, variant in variants
+                 for alt in [_alternative(label, kind, variant, design, bd)] if alt is not None)
+
+
+def _alternative(label: str, kind: str, variant, design, bd: BlockDesign) -> Alternative | None:
+    """``variant`` evaluated on the block design it would build, or None if it cannot build.
+
+    The core count and the DPU profile decide which masters share an HP port, hence the
+    interconnects and their cost; the options and the part leave ``bd`` as it is.
+    """
+    if (variant.settings.dpu.cores, variant.dpu) != (design.settings.dpu.cores, design.dpu):
+        try:
+            bd = plan(variant)
+        except InputError:   # e.g. a shipped profile wanting a port this board lacks
+            return None
+    return Alternative(label, kind, _evaluate(variant, bd)[0])
 
 
 def _rebase(report_lines: tuple[ResourceLine, ...], estimate_lines: tuple[ResourceLine, ...],

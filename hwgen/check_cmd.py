@@ -51,5 +51,4 @@ def verdict_for(board=None, dpu=None, sets=(), utilization: Path | None = None,
 
 def write_file(path: Path, text: str) -> None:
     """Atomically, like every file hwgen writes (hwgen/output.py)."""
-    write_all(path.parent if str(path.parent) else Path("."),
-              [Output(path.name, "verdict", text.encode("utf-8"))])
+    write_all(path.parent, [Output(path.name, "verdict", text.encode("utf-8"))])

@@ -19,7 +19,7 @@ import yaml
 
 from . import loader, model, resources
 from .errors import InputError, Mark, Problem
-from .schema import Ctx, Rec, Str, doc_locator, lookup, validate
+from .schema import Ctx, Rec, Str, did_you_mean, doc_locator, lookup, validate
 
 SET_ORIGIN = "--set"
 
@@ -51,12 +51,6 @@ class Design:
 
 
 # --------------------------------------------------------------------------- shipped data
-@lru_cache(maxsize=None)
-def _load_shipped(path: Path) -> tuple[loader.Document, bytes]:
-    # Shipped files are parsed once per process: sweeps build hundreds of designs.
-    return loader.load_file(path, resources.display_name(path))
-
-
 def _shipped_path(path: Path) -> Path | None:
     """The resolved path when ``path`` is a shipped board or DPU file, else None."""
     shipped_dirs = (resources.data_dir("boards"), resources.data_dir("dpus"))
@@ -69,13 +63,6 @@ def _shipped_path(path: Path) -> Path | None:
     except OSError:
         pass
     return None
-
-
-def _load(path: Path) -> tuple[loader.Document, bytes]:
-    shipped = _shipped_path(path)
-    if shipped is not None:
-        return _load_shipped(shipped)
-    return loader.load_file(path, str(path))
 
 
 @lru_cache(maxsize=None)
@@ -109,11 +96,8 @@ def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
     table = resources.shipped(kind)
     if ref.lower() in table:
         return table[ref.lower()]
-    import difflib  # error messages only
-    close = difflib.get_close_matches(ref.lower(), list(table), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} "
-                             f"({', '.join(table)}) or a path to a .yaml file, got {ref!r}{hint}"))
+    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} ({', '.join(table)}) "
+                             f"or a path to a .yaml file, got {ref!r}{did_you_mean(ref.lower(), table)}"))
 
 
 # --------------------------------------------------------------------------- --set
@@ -161,9 +145,7 @@ def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...]
         path = tuple(key.split("."))
         spec = lookup(model.SETTINGS_SCHEMA, path)
         if spec is None:
-            import difflib  # error messages only
-            close = difflib.get_close_matches(key, _all_keys(model.SETTINGS_SCHEMA), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(key, _all_keys(model.SETTINGS_SCHEMA))
             problems.append(Problem(mark, key, f"unknown setting{hint}"))
             continue
         if isinstance(spec, Rec):
@@ -188,24 +170,16 @@ class _Layers:
         self.key_origin: dict[tuple, tuple[Mark | None, str]] = {}
 
     def add(self, raw: dict, locate):
-        def walk(src, dst, path):
-            for k, v in src.items():
-                p = path + (k,)
-                self.origin[p] = locate(p)
-                self.key_origin[p] = locate(p, True)
-                if isinstance(v, dict) and isinstance(dst.get(k), dict):
-                    walk(v, dst[k], p)
-                else:
-                    dst[k] = _copy(v)
-                    self._mark_below(v, p, locate)
-        walk(raw, self.data, ())
+        """Merge ``raw`` over the lower layers; every key in it is now this layer's."""
+        self._mark(raw, (), locate)
+        _merge(raw, self.data)
 
-    def _mark_below(self, v, path, locate):
+    def _mark(self, v, path, locate):
         if isinstance(v, dict):
             for k, x in v.items():
                 self.origin[path + (k,)] = locate(path + (k,))
                 self.key_origin[path + (k,)] = locate(path + (k,), True)
-                self._mark_below(x, path + (k,), locate)
+                self._mark(x, path + (k,), locate)
 
     def set(self, path, value, mark: Mark):
         d = self.data
@@ -233,6 +207,15 @@ class _Layers:
         return mark, shown
 
 
+def _merge(src: dict, dst: dict) -> None:
+    """Deep-merge ``src`` into ``dst``: mappings merge, anything else replaces (copied)."""
+    for k, v in src.items():
+        if isinstance(v, dict) and isinstance(dst.get(k), dict):
+            _merge(v, dst[k])
+        else:
+            dst[k] = _copy(v)
+
+
 def _copy(v):
     if isinstance(v, dict):
         return {k: _copy(x) for k, x in v.items()}
@@ -255,46 +238,57 @@ def _section(doc: loader.Document, key: str) -> dict:
     return raw
 
 
+def board_default_dpu(board_doc: loader.Document):
+    """The DPU profile a board's ``defaults.dpu.profile`` names, else the built-in default."""
+    dpu = _section(board_doc, "defaults").get("dpu")
+    return dpu.get("profile", model.DEFAULT_DPU) if isinstance(dpu, dict) else model.DEFAULT_DPU
+
+
 # --------------------------------------------------------------------------- entry point
 def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
     file = _resolve("boards", ref, mark, path)
     shipped = _shipped_path(file)
-    return _board_shipped(shipped) if shipped is not None else _board(file)
+    return _board_shipped(shipped) if shipped is not None else _board(file, str(file))
 
 
 def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
     file = _resolve("dpus", ref, mark, path)
-    if mark is not None and not file.is_file():
+    if mark is not None:
         # Named by a setting (--set dpu.profile, a board's defaults): say which one.
-        why = "a directory" if file.is_dir() else "no such file"
-        raise InputError(Problem(mark, path, f"expected a shipped DPU name or a .yaml file, "
-                                             f"got {ref!r}: {why}"))
+        try:
+            why = "" if file.is_file() else "a directory" if file.is_dir() else "no such file"
+        except OSError as exc:   # a name too long for the file system, a folder we may not read
+            why = exc.strerror or "cannot read"
+        if why:
+            raise InputError(Problem(mark, path, f"expected a shipped DPU name or a .yaml file, "
+                                                 f"got {ref!r}: {why}"))
     shipped = _shipped_path(file)
-    return _dpu_shipped(shipped) if shipped is not None else _dpu(file)
+    return _dpu_shipped(shipped) if shipped is not None else _dpu(file, str(file))
 
 
-# Shipped files are validated once per process too (the models are frozen; the
-# Documents are only read), so a sweep pays for validating its settings only.
+# Shipped files are parsed and validated once per process (the models are frozen; the
+# Documents are only read), so a sweep of hundreds of designs pays for its settings only.
+# Messages name a shipped file as boards/pynq_z2.yaml, a user's file as given.
 @lru_cache(maxsize=None)
 def _board_shipped(file: Path):
-    return _board(file)
+    return _board(file, resources.display_name(file))
 
 
 @lru_cache(maxsize=None)
 def _dpu_shipped(file: Path):
-    return _dpu(file)
+    return _dpu(file, resources.display_name(file))
 
 
-def _board(file: Path):
-    doc, raw = _load(file)
+def _board(file: Path, source: str):
+    doc, raw = loader.load_file(file, source)
     body = {k: v for k, v in doc.data.items() if k != "defaults"}
     board = validate(model.BOARD_SCHEMA, body, Ctx(doc_locator(doc)))
     _check_board(board, doc)
     return board, doc, raw, resources.display_name(file)
 
 
-def _dpu(file: Path):
-    doc, raw = _load(file)
+def _dpu(file: Path, source: str):
+    doc, raw = loader.load_file(file, source)
     body = {k: v for k, v in doc.data.items() if k != "options"}
     profile = validate(model.DPU_SCHEMA, body, Ctx(doc_locator(doc)))
     options = _section(doc, "options")
@@ -312,7 +306,7 @@ def _dpu(file: Path):
 
 def _check_board(board: model.Board, doc: loader.Document):
     problems = []
-    for key in ("PCW_ARMPLL_CTRL_FBDIV", "PCW_IOPLL_CTRL_FBDIV", "PCW_DDRPLL_CTRL_FBDIV"):
+    for key in model.FBDIV.values():
         value = board.ps.preset_value(key)
         if value is None or not value.isdigit() or not 13 <= int(value) <= 66:
             # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
@@ -343,8 +337,7 @@ def load_design(board: str | None = None, dpu: str | None = None,
         dpu_ref, dpu_mark = set_profile[-1]
         dpu_path = "dpu.profile"
     else:
-        dpu_ref = (defaults.get("dpu") or {}).get("profile", "B512") \
-            if isinstance(defaults.get("dpu"), dict) else "B512"
+        dpu_ref = board_default_dpu(board_doc)
         dpu_mark, dpu_path = board_doc.mark(("defaults", "dpu", "profile")), "defaults.dpu.profile"
     if not isinstance(dpu_ref, str):
         raise InputError(Problem(dpu_mark, dpu_path, f"expected a DPU profile name or path, "

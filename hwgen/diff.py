@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .budget import fmt_amount, fmt_percent
+from .diagram import mhz
 from .errors import InputError, Mark, Problem
 from .summary import Summary, from_json
 from .verdict import CheckResult, ResourceLine
+from .verdict_format import _num as _raw     # numbers as budget.json writes them: 24856, 69.5
 
 MANIFEST = "manifest.json"
 BUDGET = "budget.json"
@@ -89,8 +91,10 @@ def parse_manifest(text: bytes | str, where: str) -> Manifest:
 
 
 def _number(value, where: str, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad(where, f"{key}: expected a number, got {value!r}")
+    # json.loads takes Infinity and NaN, which hwgen never writes here (and which would
+    # reach int() in the formatting below).
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _bad(where, f"{key}: expected a finite number, got {value!r}")
     return float(value)
 
 
@@ -210,7 +214,7 @@ def _keyed(old: tuple, new: tuple, key) -> list[tuple[str, object, object]]:
 
 
 def _mhz(v: float | None) -> str:
-    return "-" if v is None else f"{v:.3f} MHz"
+    return "-" if v is None else mhz(v)
 
 
 def _req(v: float | None) -> str:
@@ -443,10 +447,6 @@ def budget_changes(a: Budget, b: Budget) -> list[Change]:
     if a.verdict != b.verdict:
         out.append(Change("Budget", "verdict", f"verdict: {a.verdict} {ARROW} {b.verdict}", a.verdict, b.verdict))
     return out
-
-
-def _raw(v: float):
-    return int(v) if float(v) == int(v) else round(v, 3)
 
 
 def _pct(v: float):

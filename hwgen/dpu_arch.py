@@ -29,6 +29,7 @@ __all__ = [
     "ops_per_clock",
     "peak_gops",
     "DpuOptions",
+    "IMG_BANK_GROUPS",
     "dwcv_parallel",
     "conv_dsp_count",
     "dwcv_dsp_count",
@@ -138,7 +139,9 @@ def peak_gops(arch: ArchLike, clock_mhz: float) -> float:
     return ops_per_clock(arch) * clock_mhz / 1000.0
 
 
-_RAM_USAGE = {"low": 2, "high": 3}  # ARCH_IMG_BKGRP: 2 = Low, 3 = High (VAI20 component.xml, dpu.md §4)
+# ARCH_IMG_BKGRP: 2 = Low, 3 = High (VAI20 component.xml, dpu.md §4); the fingerprint
+# carries the same number (hwgen/fingerprint.py).
+IMG_BANK_GROUPS: Mapping[str, int] = MappingProxyType({"low": 2, "high": 3})
 _DSP_USAGE = {"low": 0, "high": 1}  # CONV_DSP_ACCU_ENA: 0 = Low, 1 = High (VAI20 component.xml, dpu.md §4)
 
 
@@ -159,7 +162,7 @@ class DpuOptions:
     cores: int = 1
 
     def __post_init__(self) -> None:
-        if self.ram_usage not in _RAM_USAGE:
+        if self.ram_usage not in IMG_BANK_GROUPS:
             raise ValueError(f"ram_usage must be 'low' or 'high', got {self.ram_usage!r}")
         if self.dsp_usage not in _DSP_USAGE:
             raise ValueError(f"dsp_usage must be 'low' or 'high', got {self.dsp_usage!r}")
@@ -173,7 +176,7 @@ class DpuOptions:
 
     @property
     def arch_img_bkgrp(self) -> int:
-        return _RAM_USAGE[self.ram_usage]
+        return IMG_BANK_GROUPS[self.ram_usage]
 
     @property
     def conv_dsp_accu_ena(self) -> int:

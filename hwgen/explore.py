@@ -77,11 +77,6 @@ class ExploreRow:
     args: tuple[str, ...]          # hwgen build arguments that reproduce this row
     status: str                    # fits | over limit | does not fit | memory | no clock | invalid
     resources: tuple[Usage, ...] = ()
-    dpu_mhz: float | None = None
-    dsp_mhz: float | None = None
-    peak_gops: float | None = None
-    port_gbs: float | None = None
-    ddr_peak_gbs: float | None = None
     perf: object | None = None     # perf.PerfEstimate
     note: str = ""
     rank: int = 0
@@ -95,12 +90,31 @@ class ExploreRow:
         """The resource with the highest percent of its limit."""
         return max(self.resources, key=lambda u: u.of_limit) if self.resources else None
 
+    # The clocks and rates the estimate used (None where no estimate was made).
+    @property
+    def dpu_mhz(self) -> float | None:
+        return None if self.perf is None else self.perf.dpu_mhz
+
+    @property
+    def dsp_mhz(self) -> float | None:
+        return None if self.perf is None else self.perf.dsp_mhz
+
+    @property
+    def peak_gops(self) -> float | None:
+        return None if self.perf is None else self.perf.peak_gops
+
+    @property
+    def port_gbs(self) -> float | None:
+        return None if self.perf is None else self.perf.port_gbs
+
+    @property
+    def ddr_peak_gbs(self) -> float | None:
+        return None if self.perf is None else self.perf.ddr_peak_gbs
+
     @property
     def bandwidth_gbs(self) -> float | None:
         """Data ports x width x clock, capped by the DDR's peak."""
-        if self.port_gbs is None or self.ddr_peak_gbs is None:
-            return None
-        return min(self.port_gbs, self.ddr_peak_gbs)
+        return None if self.perf is None else min(self.perf.port_gbs, self.perf.ddr_peak_gbs)
 
     @property
     def build_args(self) -> str:
@@ -151,9 +165,9 @@ def _sets_for(config: Config) -> list[str]:
     return out
 
 
-def row_args(board_ref: str, config: Config, sets: tuple[str, ...]) -> tuple[str, ...]:
-    args = ["--board", board_ref, "--dpu", config.dpu]
-    for s in tuple(sets) + tuple(_sets_for(config)):
+def row_args(board_ref: str, dpu: str, row_sets: tuple[str, ...]) -> tuple[str, ...]:
+    args = ["--board", board_ref, "--dpu", dpu]
+    for s in row_sets:
         args += ["--set", s]
     return tuple(args)
 
@@ -188,8 +202,8 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
     plans: dict = {}
     rows = []
     for config in configs(tuple(dpus), fixed, clocks):
-        args = row_args(board_ref, config, sets)
         row_sets = tuple(sets) + tuple(_sets_for(config))
+        args = row_args(board_ref, config.dpu, row_sets)
         try:
             design = load_design(board, config.dpu, row_sets)
         except InputError as exc:
@@ -218,9 +232,7 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
         usage = tuple(Usage(l.name, l.used, l.available, l.limit_percent) for l in verdict.resources)
         status, note = _status(verdict)
         rows.append(ExploreRow(
-            design.board.name, config, design.dpu.arch, args, status, usage,
-            dpu_mhz=clock_plan.dpu_mhz, dsp_mhz=clock_plan.dsp_mhz, peak_gops=estimate.peak_gops,
-            port_gbs=estimate.port_gbs, ddr_peak_gbs=estimate.ddr_peak_gbs, perf=estimate, note=note))
+            design.board.name, config, design.dpu.arch, args, status, usage, perf=estimate, note=note))
     ranked = sorted(rows, key=_rank_key)
     return [replace(r, rank=i) for i, r in enumerate(ranked, 1)]
 
@@ -255,7 +267,7 @@ def _rank_key(row: ExploreRow) -> tuple:
     p = row.perf
     binding = row.binding
     return (
-        _STATUS_ORDER.index(row.status) if row.status != "fits" else -1,
+        _STATUS_ORDER.index(row.status),
         0 if p is not None and p.applies else 1,
         -(p.attainable_gops if p is not None else 0.0),
         binding.of_limit if binding is not None else float("inf"),

@@ -7,7 +7,8 @@ import io
 import json
 import math
 
-from .explore import RANKING, ExploreRow
+from .explore import RANKING, ExploreRow, best
+from .clocks import _fmt
 from .texttable import table
 
 FORMATS = ("text", "json", "csv")
@@ -20,7 +21,7 @@ def _r(x: float | None, n: int = 3):
 
 
 def _mhz(x: float | None) -> str:
-    return "-" if x is None else f"{x:.3f}".rstrip("0").rstrip(".")
+    return "-" if x is None else _fmt(x)
 
 
 def resource_names(rows: list[ExploreRow]) -> tuple[str, ...]:
@@ -137,16 +138,15 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
             p.binding.name if p else "-",
         ])
     right = set(range(8, len(head) - 1)) | {0}
+    everything = rows if all_rows is None else all_rows
     notes = []
     seen = set()
-    for r in (rows if all_rows is None else all_rows):
+    for r in everything:
         if r.note and r.note not in seen:
             seen.add(r.note)
             notes.append(f"{r.status} ({_mhz(r.config.clock_mhz)} MHz): {r.note}"
                          if r.status == "no clock" else f"{r.status}: {r.note}")
-    first = next((r for r in (rows if all_rows is None else all_rows) if r.fits), None)
-    everything = rows if all_rows is None else all_rows
     return render("explore.txt.j2", rows=everything, shown=len(rows), table=table(out, right), model=model,
                   ranking=RANKING, clocks=", ".join(_mhz(c) for c in clocks),
                   fit=sum(r.fits for r in everything),
-                  best=first, notes=notes, board=rows[0].board if rows else "")
+                  best=best(everything), notes=notes, board=rows[0].board if rows else "")

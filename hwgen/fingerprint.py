@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, Union
 
-from hwgen.dpu_arch import ARCHES, geometry, ops_per_clock
+from hwgen.dpu_arch import ARCHES, IMG_BANK_GROUPS, geometry, ops_per_clock
 
 __all__ = [
     "ESTABLISHED",
@@ -62,10 +62,8 @@ _TYPE_NAMES = {  # TF int2type, only to name a foreign fingerprint in an error m
 }
 _FEATURE_MASK = (1 << 48) - 1
 
-# ARCH_IMG_BKGRP: 2 = RAM usage low, 3 = high (VAI20 component.xml, dpu.md §4); the
-# fingerprint carries the number of image bank groups in [25:24] (HS).
-_BANK_GROUPS = {"low": 2, "high": 3}
-_RAM_BY_GROUPS = {v: k for k, v in _BANK_GROUPS.items()}
+# The fingerprint carries the number of image bank groups (ARCH_IMG_BKGRP) in [25:24] (HS).
+_RAM_BY_GROUPS = {v: k for k, v in IMG_BANK_GROUPS.items()}
 _WRITE_PARALLEL = (1, 2, 4, 8)  # [33:32] and [35:34] hold log2 of these (HS, DEC1)
 # ALU parallel: PG4x tabulates the v4.x ALU engine at parallel 1, 2, 4, 8 (dpu.md §9);
 # the registered targets use 2 and 4 (HS). The field itself is 4 bits wide (DEC1).
@@ -113,7 +111,7 @@ class Isa1Config:
         _normalize_arch(self)
         o = "Isa1Config"
         _check_int(o, "alu_parallel", self.alu_parallel, _ALU_PARALLEL, "one of 1, 2, 4, 8")
-        if self.ram_usage not in _BANK_GROUPS:
+        if self.ram_usage not in IMG_BANK_GROUPS:
             raise ValueError(f"{o}.ram_usage must be 'low' or 'high', got {self.ram_usage!r}")
         for name in ("channel_augmentation", "conv_leaky_relu", "alu_leaky_relu", "bit16", "bit30"):
             _check_bool(o, name, getattr(self, name))
@@ -159,7 +157,7 @@ class Isa0Config:
         _check_int(o, "depthwise_parallel", self.depthwise_parallel, range(0, 16),
                    "an int in 0..15 (4-bit field, 0 = no depthwise engine)")
         _check_int(o, "eltwise_parallel", self.eltwise_parallel, range(0, 16), "an int in 0..15 (4-bit field)")
-        if self.ram_usage not in _BANK_GROUPS:
+        if self.ram_usage not in IMG_BANK_GROUPS:
             raise ValueError(f"{o}.ram_usage must be 'low' or 'high', got {self.ram_usage!r}")
         for name in ("channel_augmentation", "conv_leaky_relu", "conv_relu6", "avg_pool",
                      "dw_relu6", "eltwise_mult", "bit37"):
@@ -253,7 +251,7 @@ def _to_raw(kind: str, value: Any) -> int:
     if kind == "arch":
         return geometry(value).arch_index
     if kind == "ram":
-        return _BANK_GROUPS[value]
+        return IMG_BANK_GROUPS[value]
     if kind == "log2":
         return _WRITE_PARALLEL.index(value)
     if kind == "bool":

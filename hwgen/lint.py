@@ -14,30 +14,17 @@ budget.json, and never change a verdict or an exit code.
 
 from __future__ import annotations
 
-from .verdict import CheckResult
+from .blockdesign import input_name
+from .clockflow import dsp_request_mhz
+# "Exact" as the clock plan means it: equal up to floating-point noise.
+from .clocks import DEFAULT_EXACT_PPM as _EXACT_PPM, _fmt, _ppm
+from .verdict import CheckResult, setting_origin
 
 WARNING = "warning"
-# "Exact" as the clock plan means it (hwgen/clocks.py DEFAULT_EXACT_PPM): equal up to
-# floating-point noise.
-_EXACT_PPM = 1e-6
-
-
-def _fmt(x: float) -> str:
-    s = f"{x:.3f}".rstrip("0").rstrip(".")
-    return s or "0"
-
-
-def _origin(design, key: str) -> str:
-    mark = design.origin(key)
-    return f"{mark}: {key}" if mark else key
 
 
 def _warn(name: str, message: str) -> CheckResult:
     return CheckResult(name, False, message, WARNING)
-
-
-def _ppm(achieved: float, requested: float) -> float:
-    return (achieved - requested) / requested * 1e6
 
 
 def _clock(bd, pin: str) -> float | None:
@@ -54,9 +41,8 @@ def _dpu_mhz(design, bd) -> float:
 
 def hp_width(design, bd) -> list[CheckResult]:
     """A data master on a port narrower than the DPU's data path (64 bit on Zynq-7000)."""
-    from .bandwidth import port_bandwidth
-    from .blockdesign import input_name
     from .family import load_family
+    from .bandwidth import port_bandwidth
 
     family = load_family(design.board.ps.family)
     out = []
@@ -79,7 +65,6 @@ def hp_width(design, bd) -> list[CheckResult]:
 def hp_shared(design, bd) -> list[CheckResult]:
     """Two or more data masters on one HP port split its bandwidth."""
     from .bandwidth import port_bandwidth
-    from .blockdesign import input_name
 
     ports = port_bandwidth(design, _dpu_mhz(design, bd))
     used = {p.port for p in ports}
@@ -90,9 +75,9 @@ def hp_shared(design, bd) -> list[CheckResult]:
             continue
         cores = design.settings.dpu.cores
         split = (f"{', '.join(p.masters)} share {p.port}: {len(p.masters)} data streams split its "
-                 f"{_fmt(p.bits / 8 * p.mhz / 1000)} GB/s")
+                 f"{_fmt(p.gbs)} GB/s")
         if cores > 1:
-            text = (f"{_origin(design, 'dpu.cores')}: {split}, because hwgen wires every core's "
+            text = (f"{setting_origin(design, 'dpu.cores')}: {split}, because hwgen wires every core's "
                     f"masters to core 0's PS ports; the cores compete for the same bandwidth, so "
                     f"expect less than {cores}x the frames per second of one core")
         else:
@@ -118,8 +103,8 @@ def dsp_clock_ratio(design, bd) -> list[CheckResult]:
     else:
         effect = (f"a faster {pins.dsp_clock} buys nothing (the array works at 2 x {pins.axi_clock}) "
                   f"and makes timing closure harder")
-    where = _origin(design, "dpu.dsp_clock_mhz") if design.settings.dpu.dsp_clock_mhz is not None \
-        else _origin(design, "dpu.clock_mhz")
+    where = setting_origin(design, "dpu.dsp_clock_mhz") if design.settings.dpu.dsp_clock_mhz is not None \
+        else setting_origin(design, "dpu.clock_mhz")
     return [_warn("lint.dsp_clock_ratio", (
         f"{where}: {pins.dsp_clock} {_fmt(dsp)} MHz is not 2 x {pins.axi_clock} {_fmt(axi)} MHz "
         f"= {_fmt(2 * axi)} MHz (PG338 port table, dpu.md §6): {effect}. Leave dpu.dsp_clock_mhz "
@@ -128,8 +113,6 @@ def dsp_clock_ratio(design, bd) -> list[CheckResult]:
 
 def clock_approximate(design, bd) -> list[CheckResult]:
     """The clock plan made a DPU clock only approximately (dpu.fclk_tolerance_ppm > 0)."""
-    from .clockflow import dsp_request_mhz
-
     s = design.settings.dpu
     cell, pins = design.dpu.cell, design.dpu.pins
     dsp_key = "dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None else "dpu.clock_mhz"
@@ -150,7 +133,7 @@ def clock_approximate(design, bd) -> list[CheckResult]:
     clocks = "; ".join(f"{pin} {_fmt(achieved)} MHz, not {_fmt(requested)} MHz ({ppm:+.3g} ppm)"
                        for pin, requested, achieved, ppm, _ in off)
     return [_warn("lint.clock_approximate", (
-        f"{_origin(design, off[0][4])}: the PS PLLs and the clocking wizard only approximate the DPU "
+        f"{setting_origin(design, off[0][4])}: the PS PLLs and the clocking wizard only approximate the DPU "
         f"clocks: {clocks}, allowed by {allowed}; {effect}. Ask for a frequency the clock plan makes "
         f"exactly (hwgen explore --clocks lists what it can make) or accept the difference"))]
 
@@ -168,7 +151,7 @@ def axi_clock_max(design, bd) -> list[CheckResult]:
         if mhz is None or mhz <= max_axi_port_mhz * (1 + _EXACT_PPM * 1e-6):
             continue
         out.append(_warn("lint.axi_clock_max", (
-            f"{_origin(design, 'dpu.clock_mhz')}: {intf} is clocked at {_fmt(mhz)} MHz ({clock}), above "
+            f"{setting_origin(design, 'dpu.clock_mhz')}: {intf} is clocked at {_fmt(mhz)} MHz ({clock}), above "
             f"the {_fmt(max_axi_port_mhz)} MHz the Zynq-7000 PS-PL AXI ports run at (DS187 Table 19, "
             f"devices.md); the DPU's masters and the HP ports share m_axi_dpu_aclk, so lower "
             f"dpu.clock_mhz to {_fmt(max_axi_port_mhz)} or below")))

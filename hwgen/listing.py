@@ -13,9 +13,8 @@ def lines(what: str) -> list[str]:
         rows = [("BOARD", "PART", "DDR", "DEFAULT DPU", "DESCRIPTION")]
         for name in resources.shipped("boards"):
             board, doc, *_ = design_mod.load_board(name)
-            dflt = (doc.data.get("defaults") or {}).get("dpu") or {}
             rows.append((board.name, board.part, f"{format_mib(board.ddr.size)} {board.ddr.memory_type}",
-                         str(dflt.get("profile", "B512")), board.description))
+                         str(design_mod.board_default_dpu(doc)), board.description))
         return table(rows)
     if what == "dpus":
         rows = [("DPU", "VLNV", "DATA PORTS", "DESCRIPTION")]

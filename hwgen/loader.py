@@ -69,10 +69,6 @@ class _SafeLoader(yaml.SafeLoader):
 _FastLoader = getattr(yaml, "CSafeLoader", None)
 
 
-def _scalar_constructor() -> yaml.constructor.SafeConstructor:
-    return yaml.constructor.SafeConstructor()
-
-
 _CONSTRUCT = {
     _STD + "str": lambda c, n: c.construct_scalar(n),
     _STD + "int": lambda c, n: c.construct_yaml_int(n),
@@ -87,8 +83,7 @@ class _Builder:
         self.source = source
         self.doc = Document(source, None)
         self.nodes = 0
-        self.ctor = _scalar_constructor()
-        self.problems: list[Problem] = []
+        self.ctor = yaml.constructor.SafeConstructor()
 
     def fail(self, node, path, message):
         raise InputError(Problem(_mark(self.source, node.start_mark), _dotted(path), message))
@@ -114,8 +109,7 @@ class _Builder:
         try:
             value = _CONSTRUCT[node.tag](self.ctor, node)
         except (ValueError, OverflowError):
-            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
-            self.fail(node, path, f"expected a number hwgen can use, got {shown!r} "
+            self.fail(node, path, f"expected a number hwgen can use, got {_clip(node.value)!r} "
                                   f"({len(node.value)} characters)")
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(node, path, f"expected a finite number, got {node.value[:40]!r}")
@@ -236,12 +230,14 @@ def load_file(path: Path, source: str | None = None) -> tuple[Document, bytes]:
 
 def _is_shipped(path: Path) -> bool:
     """True for a file in one of hwgen's own data folders (boards/, dpus/, parts/, ...)."""
-    from .resources import shipped_dirs
+    from .resources import shipped_kind
 
-    try:
-        return path.resolve().parent in shipped_dirs()
-    except OSError:
-        return False
+    return shipped_kind(path) is not None
+
+
+def _clip(text: str) -> str:
+    """At most 40 characters of ``text`` for a message, "..." marking a cut."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _kind(value: Any) -> str:
@@ -254,8 +250,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, float):
         return f"a number ({value:g})"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"a string ({shown!r})"
+        return f"a string ({_clip(value)!r})"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

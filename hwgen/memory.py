@@ -179,11 +179,6 @@ def plan_memory(design) -> MemoryPlan:
 
 
 # --------------------------------------------------------------------------- checks
-def _origin(design, key: str) -> str:
-    mark = design.origin(key)
-    return f"{mark}: {key}" if mark else key
-
-
 def _fits_hint(plan: MemoryPlan) -> str:
     cma = plan.cma
     where = f" at 0x{cma.base:08X}" if cma.static else ""
@@ -202,8 +197,8 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     plan = plan or plan_memory(design)
     ddr, cma = plan.ddr, plan.cma
     ddr_text = f"DDR {ddr.span} ({format_mib(ddr.size)})"
-    size_at = _origin(design, "linux.cma")
-    base_at = _origin(design, "linux.cma_base")
+    size_at = verdict.setting_origin(design, "linux.cma")
+    base_at = verdict.setting_origin(design, "linux.cma_base")
     others = plan.others
     results = []
 
@@ -251,8 +246,8 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     # 3. alignment
     problems = []
     if not _is_power_of_two(cma.requested_alignment):
-        problems.append(f"{_origin(design, 'linux.cma_alignment')}: expected a power of two, got "
-                        f"{format_mib(cma.requested_alignment)}")
+        problems.append(f"{verdict.setting_origin(design, 'linux.cma_alignment')}: expected a power "
+                        f"of two, got {format_mib(cma.requested_alignment)}")
     elif cma.size % cma.alignment:
         near = [n for n in (_down(cma.size, cma.alignment), _up(cma.size, cma.alignment)) if n]
         problems.append(f"{size_at}: {format_mib(cma.size)} is not a multiple of the "
@@ -281,7 +276,3 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
         "memory.min_free", ok, text if ok else f"{size_at}: {text}; {_fits_hint(plan)}"))
     return tuple(results)
 
-
-def failures(checks) -> list[str]:
-    """Messages of the failed error-severity checks, in order."""
-    return [c.message for c in checks if not c.ok and c.severity == "error"]

@@ -69,7 +69,8 @@ class PsPorts:
         return tuple(p for p in PS_PORTS if getattr(self, p) is not None)
 
 
-_FBDIV = {"arm": "PCW_ARMPLL_CTRL_FBDIV", "io": "PCW_IOPLL_CTRL_FBDIV", "ddr": "PCW_DDRPLL_CTRL_FBDIV"}
+# The PS7 preset properties holding each PLL's feedback divider (design.py checks them).
+FBDIV = {"arm": "PCW_ARMPLL_CTRL_FBDIV", "io": "PCW_IOPLL_CTRL_FBDIV", "ddr": "PCW_DDRPLL_CTRL_FBDIV"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Ps:
         Derived rather than written in the YAML so the preset stays the one source.
         """
         return Plls(**{k: round(self.crystal_mhz * int(self.preset_value(v)), 3)
-                       for k, v in _FBDIV.items()})
+                       for k, v in FBDIV.items()})
 
 
 @dataclass(frozen=True)
@@ -394,12 +395,13 @@ BOOTARG_WORDS = Str(r"[A-Za-z0-9_.,:=/@+\-]+( [A-Za-z0-9_.,:=/@+\-]+)*|", max_le
 STRATEGY = Str(r"[A-Za-z0-9_][A-Za-z0-9_ \-]{0,62}", max_len=63,
                what="a Vivado strategy name (letters, digits, spaces, _ and -)")
 PCT = Num(1, 100, "%")
+DEFAULT_DPU = "B512"   # when neither --dpu, --set dpu.profile nor the board's defaults name one
 
 SETTINGS_SCHEMA = Rec(
     Settings,
     dpu=sub(Rec(
         DpuSettings,
-        profile=Field(PROFILE_REF, default="B512"),
+        profile=Field(PROFILE_REF, default=DEFAULT_DPU),
         clock_mhz=Field(Num(10, 800, "MHz"), default=150.0, doc="DPU AXI (fabric) clock"),
         dsp_clock_mhz=Field(Num(10, 800, "MHz"), default=None, doc="DSP clock; default 2x clock_mhz"),
         ram_usage=Field(Choice(("low", "high")), default="low"),

@@ -19,7 +19,6 @@ sentence in the result, so the output states what it took for granted. Units: 1 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +28,7 @@ from . import dpu_arch, loader, resources
 # `hwgen check` (hwgen/lint.py) do not import the model file's schema; re-exported here.
 from .bandwidth import PortBandwidth, data_masters, port_bandwidth  # noqa: F401
 from .errors import InputError, Problem
-from .schema import Ctx, Field, Int, MapOf, Num, Rec, Seq, Str, doc_locator, validate
+from .schema import Ctx, Field, Int, MapOf, Num, Rec, Seq, Str, did_you_mean, doc_locator, validate
 
 # A source or its arithmetic: long enough for the arithmetic, none of the characters
 # that would need care if it ever reached Tcl or a device tree.
@@ -103,10 +102,8 @@ def load_model(ref: str) -> Model:
         return _load_model_file(Path(ref), ref)
     if ref.lower() in table:
         return _shipped_model(table[ref.lower()])
-    close = difflib.get_close_matches(ref.lower(), list(table), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise InputError(Problem(None, "--model", f"expected one of the shipped models "
-                             f"({', '.join(table)}) or a path to a .yaml file, got {ref!r}{hint}"))
+    raise InputError(Problem(None, "--model", f"expected one of the shipped models ({', '.join(table)}) "
+                             f"or a path to a .yaml file, got {ref!r}{did_you_mean(ref.lower(), table)}"))
 
 
 @lru_cache(maxsize=None)

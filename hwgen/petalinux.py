@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from . import addressmap
+from .blockdesign import dpu_cores
 from .errors import InputError, Problem
 from .memory import CmaPool, MemoryPlan, plan_memory
 from .output import Output, text_output
@@ -74,27 +75,20 @@ class DpuNode:
 def dpu_interrupts(design) -> tuple[DpuInterrupt, ...]:
     """One interrupt per DPU core: dpuN_interrupt on IRQ_F2P[dpu.irq + N].
 
-    The IP names its per-core pins dpu0_interrupt ... dpu3_interrupt (dpu.md §5); the
-    binding wants them in interrupt-names (linux-xlnx xlnx,dpu.yaml). Core N's line is
-    the next one after core N-1's: the block design must wire it that way.
+    The pin names are the block design's (``blockdesign.dpu_cores``: dpu0_interrupt ...
+    dpu3_interrupt, dpu.md §5); the binding wants them in interrupt-names (linux-xlnx
+    xlnx,dpu.yaml). Core N's line is the next one after core N-1's, as the block design
+    wires it.
     """
-    s, pin = design.settings.dpu, design.dpu.pins.interrupt
-    cores = s.cores
-    if cores > 1 and not pin.startswith("dpu0_"):
-        raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
-                                 f"the profile's interrupt pin {pin!r} has no per-core form "
-                                 f"(dpu0_...); expected 1 core, got {cores}"))
-    if s.irq + cores - 1 > 15:
+    irq = design.settings.dpu.irq
+    cores = dpu_cores(design)
+    if irq + len(cores) > 16:
         raise InputError(Problem(design.origin("dpu.irq"), "dpu.irq",
-                                 f"{cores} DPU cores need IRQ_F2P lines {s.irq}..{s.irq + cores - 1}; "
-                                 f"expected a first line from 0 to {16 - cores}, got {s.irq}"))
+                                 f"{len(cores)} DPU cores need IRQ_F2P lines {irq}..{irq + len(cores) - 1}; "
+                                 f"expected a first line from 0 to {16 - len(cores)}, got {irq}"))
     flags = design.dpu.devicetree.interrupt_flags
-    out = []
-    for core in range(cores):
-        name = pin if core == 0 else f"dpu{core}_" + pin[len("dpu0_"):]
-        line = s.irq + core
-        out.append(DpuInterrupt(name, line, addressmap.gic_spi(line), flags))
-    return tuple(out)
+    return tuple(DpuInterrupt(core.interrupt, irq + core.index, addressmap.gic_spi(irq + core.index), flags)
+                 for core in cores)
 
 
 def dpu_node(design) -> DpuNode:

@@ -284,7 +284,8 @@ def environment():
     env.filters.update(md=md_text, md_code=md_code)     # report/summary.md, hwgen diff
     env.filters["wordwrap"] = _remembered_wordwrap(env)
     env.globals["hwgen_version"] = __version__
-    env.bytecode_cache = _bytecode_cache(compile_signature(env))   # once every filter is in
+    if cache.cache_dir() is not None:   # off by default; the signature alone costs ~1 ms
+        env.bytecode_cache = _bytecode_cache(compile_signature(env))   # once every filter is in
     return env
 
 

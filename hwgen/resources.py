@@ -32,15 +32,24 @@ DATA_KINDS = ("boards", "dpus", "parts", "families", "models")
 
 
 @lru_cache(maxsize=1)
-def shipped_dirs() -> frozenset[Path]:
-    """The data folders of this installation: the files in them are hwgen's own."""
-    out = set()
+def _kind_of_dir() -> dict[Path, str]:
+    """This installation's data folders and the kind each holds."""
+    out = {}
     for kind in DATA_KINDS:
         try:
-            out.add(data_dir(kind))
+            out[data_dir(kind)] = kind
         except (FileNotFoundError, HwgenError):
             pass    # missing here; whatever needs the folder reports it
-    return frozenset(out)
+    return out
+
+
+def shipped_kind(path: Path) -> str | None:
+    """The kind ('boards', 'parts', ...) when ``path`` is in one of this installation's data
+    folders (a file of hwgen's own), else None."""
+    try:
+        return _kind_of_dir().get(path.resolve().parent)
+    except (OSError, RuntimeError):   # RuntimeError: a symbolic-link loop before Python 3.13
+        return None
 
 
 def shipped(kind: str) -> dict[str, Path]:
@@ -60,11 +69,5 @@ def display_name(path: Path) -> str:
     Shipped files appear as 'boards/pynq_z2.yaml'; a user's own file by its name
     only, so two machines building the same inputs write the same bytes.
     """
-    try:
-        resolved = path.resolve()
-        for kind in ("boards", "dpus", "parts", "families", "models"):
-            if resolved.parent == data_dir(kind):
-                return f"{kind}/{path.name}"
-    except (FileNotFoundError, HwgenError):
-        pass
-    return path.name
+    kind = shipped_kind(path)
+    return f"{kind}/{path.name}" if kind else path.name

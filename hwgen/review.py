@@ -32,7 +32,7 @@ from .render import render
 from .schema import format_mib
 from .summary import Summary, design_summary, setting_text, to_json
 from .verdict import Verdict
-from .verdict_format import status
+from .verdict_format import _num, status
 
 OUT_DIR = "report"
 DESIGN_JSON = f"{OUT_DIR}/design.json"
@@ -46,7 +46,7 @@ MANIFEST = "manifest.json"
 # ----------------------------------------------------------------------------- formatting
 def mhz(value: float | None) -> str:
     """Achieved frequencies as Vivado reports them (150.000 MHz); None as a dash."""
-    return "-" if value is None else f"{value:.3f} MHz"
+    return "-" if value is None else diagram.mhz(value)
 
 
 def requested(value: float | None) -> str:
@@ -84,7 +84,7 @@ class BudgetBar:
 
 def _raw(value: float) -> str:
     """A number as budget.json writes it: 24856, 69.5."""
-    return str(int(value)) if float(value) == int(value) else repr(round(float(value), 3))
+    return str(_num(value))
 
 
 def budget_bars(verdict: Verdict) -> tuple[BudgetBar, ...]:

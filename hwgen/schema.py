@@ -19,6 +19,14 @@ MISSING = object()
 _ERR = object()  # returned by a spec after it has recorded a problem
 
 
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' naming the choice closest to ``word``, or '' when none is close."""
+    import difflib  # error messages only
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class Ctx:
     """Collects problems; knows the origin (mark and path prefix) of each key path."""
 
@@ -101,10 +109,9 @@ class Choice(Spec):
             if value == v and type(value) is type(v):
                 return v
         if isinstance(value, str):
-            import difflib  # error messages only
-            close = difflib.get_close_matches(value, [str(v) for v in self.values], n=1)
-            if close:
-                return ctx.bad(path, f"expected {self.expected}, got {value!r} (did you mean {close[0]!r}?)")
+            hint = did_you_mean(value, [str(v) for v in self.values])
+            if hint:
+                return ctx.bad(path, f"expected {self.expected}, got {value!r}{hint}")
         return self.expect(value, ctx, path)
 
 
@@ -168,8 +175,12 @@ def parse_size(text: str) -> int | None:
     m = _SIZE_RE.fullmatch(text)
     if not m:
         return None
+    try:
+        n = int(m.group(1))
+    except ValueError:   # more digits than Python converts (sys.get_int_max_str_digits)
+        return None
     unit = (m.group(2) or "").lower()
-    return int(m.group(1)) << _SHIFT[unit[0]] if unit else int(m.group(1))
+    return n << _SHIFT[unit[0]] if unit else n
 
 
 def format_size(n: int) -> str:
@@ -291,10 +302,7 @@ class Rec(Spec):
         for key in value:
             if key not in self.fields:
                 ok = False
-                import difflib  # error messages only
-                close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else \
-                    f" (known keys: {', '.join(self.fields)})"
+                hint = did_you_mean(key, self.fields) or f" (known keys: {', '.join(self.fields)})"
                 ctx.bad(path + (key,), f"unknown key {key!r}{hint}", at_key=True)
         out = {}
         for name, f in self.fields.items():

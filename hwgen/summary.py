@@ -211,10 +211,9 @@ def ps_ports(design, bd) -> tuple[PsPort, ...]:
 
     family = load_family(design.board.ps.family).ps
     ps = bd.cells_with_role("ps")[0].name
-    dpu_masters = [l.master for l in bd.links if l.master.split("/", 1)[0] in
-                   {c.name for c in bd.cells_with_role("dpu")}]
-    dpu_slaves = [l.slave for l in bd.links if l.slave.split("/", 1)[0] in
-                  {c.name for c in bd.cells_with_role("dpu")}]
+    dpus = {c.name for c in bd.cells_with_role("dpu")}
+    dpu_masters = [l.master for l in bd.links if l.master.split("/", 1)[0] in dpus]
+    dpu_slaves = [l.slave for l in bd.links if l.slave.split("/", 1)[0] in dpus]
     clock_pins = {p.intf: p.clock for _, p in family.slave_ports}
     clock_pins.update({p.intf: p.clock for _, p in family.master_ports})
     out = []

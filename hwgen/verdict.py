@@ -52,6 +52,13 @@ class CheckResult:
     severity: str = "error"    # "error" fails the verdict; "warning" only informs
 
 
+def setting_origin(design, key: str) -> str:
+    """'file:line:col: key' for the setting ``key`` (just ``key`` when no file set it):
+    how a failed check's message names what to change."""
+    mark = design.origin(key)
+    return f"{mark}: {key}" if mark else key
+
+
 @dataclass(frozen=True)
 class TimingResult:
     wns: float | None

@@ -1,0 +1,34 @@
+"""hwgen diff refuses a budget.json with numbers hwgen never writes, in one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from hwgen.diff import parse_budget
+from hwgen.errors import InputError
+
+from conftest import run_hwgen
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN"])
+def test_non_finite_number_is_refused(value):
+    text = ('{"verdict": "pass", "resources": [{"name": "LUT", "used": %s, "available": 53200, '
+            '"limit_percent": 80}]}' % value)
+    with pytest.raises(InputError) as exc:
+        parse_budget(text, "b/budget.json")
+    assert exc.value.lines() == [f"b/budget.json: LUT.used: expected a finite number, got "
+                                 f"{float(value)!r}"]
+
+
+def test_diff_of_a_folder_with_infinity_exits_2(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_hwgen("build", "--output", str(a)).returncode == 0
+    assert run_hwgen("build", "--output", str(b)).returncode == 0
+    budget = b / "budget.json"
+    text = budget.read_text()
+    i = text.index('"used": ') + len('"used": ')
+    budget.write_text(text[:i] + "Infinity" + text[text.index(",", i):])
+    r = run_hwgen("diff", str(a), str(b))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert r.stderr.strip().endswith("expected a finite number, got inf")
