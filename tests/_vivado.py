@@ -34,7 +34,7 @@ def write_build(out: Path, board=None, dpu=None, sets=()):
 
 
 def run_build(out: Path, design, *, cwd: Path, dpu_in_repo: bool = True, repo: Path | None = None,
-              argv=(), check: bool = True) -> Recording:
+              argv=(), check: bool = True, **kwargs) -> Recording:
     """Run ``out/vivado/build.tcl`` as ``vivado -mode batch -source`` would, from ``cwd``.
 
     The DPU appears in the IP catalog only once ``repo`` (default: the build folder's
@@ -43,7 +43,7 @@ def run_build(out: Path, design, *, cwd: Path, dpu_in_repo: bool = True, repo: P
     repo = repo if repo is not None else out / design.settings.dpu.ip_repo
     repo_ips = {repo: [design.dpu.vlnv]} if dpu_in_repo else {}
     return run_tcl(out / "vivado" / "build.tcl", allowed_dirs=[out], repo_ips=repo_ips,
-                   cwd=cwd, argv=argv, check=check)
+                   cwd=cwd, argv=argv, check=check, **kwargs)
 
 
 def run_block_design(out: Path, design, *, cwd: Path, driver_dir: Path) -> Recording:

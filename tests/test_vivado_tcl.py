@@ -62,6 +62,16 @@ def test_project_for_the_exact_part_with_board_part(pynq):
     assert rec.project.name == "pynq_z2_dpu"
 
 
+def test_board_part_is_skipped_when_its_board_files_are_missing(pynq, tmp_path):
+    # Vivado refuses a board_part it has no board files for; the preset makes them optional.
+    out, design, _ = pynq
+    rec = run_build(out, design, cwd=tmp_path, board_parts={})
+    assert rec.project.part == "xc7z020clg400-1"
+    assert rec.project.board_part is None
+    assert "board files for tul.com.tw:pynq-z2:part0:1.0 are not installed" in rec.stdout
+    assert rec.cells["ps7"].vlnv == "xilinx.com:ip:processing_system7:5.5"
+
+
 def test_board_without_board_part_sets_none(zybo):
     _, _, rec = zybo
     assert rec.project.part == "xc7z020clg400-1"
