@@ -85,7 +85,7 @@ def part_for(part: str) -> model.Part | None:
 
 def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
     """A shipped name ('pynq_z2', 'B512') or a path to a user's YAML file."""
-    if "/" in ref or ref.endswith((".yaml", ".yml")):
+    if resources.is_file_ref(ref):
         name = Path(ref).name
         if not name.isprintable() or "\\" in name or "*/" in name:
             # The file's name is recorded in every generated header (Tcl, DTS and Kconfig

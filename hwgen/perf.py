@@ -98,7 +98,7 @@ MODEL_SCHEMA = Rec(
 def load_model(ref: str) -> Model:
     """A shipped model by name ('mobilenet_v2') or a path to a model YAML file."""
     table = resources.shipped("models")
-    if "/" in ref or ref.endswith((".yaml", ".yml")):
+    if resources.is_file_ref(ref):
         return _load_model_file(Path(ref), ref)
     if ref.lower() in table:
         return _shipped_model(table[ref.lower()])

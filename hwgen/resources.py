@@ -71,3 +71,8 @@ def display_name(path: Path) -> str:
     """
     kind = shipped_kind(path)
     return f"{kind}/{path.name}" if kind else path.name
+
+
+def is_file_ref(ref: str) -> bool:
+    """Does a --board/--dpu/--model value name a YAML file rather than a shipped name?"""
+    return "/" in ref or ref.endswith((".yaml", ".yml"))

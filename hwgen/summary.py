@@ -20,6 +20,8 @@ import types
 import typing
 from dataclasses import dataclass
 
+from . import resources
+
 FORMAT = "hwgen.design-summary/1"
 
 
@@ -175,7 +177,7 @@ def flat_settings(settings) -> tuple[tuple[str, object], ...]:
 def _profile_name(design) -> str:
     """dpu.profile as written, unless it is a path: then the file's display name (never absolute)."""
     ref = design.settings.dpu.profile
-    if "/" in ref or ref.endswith((".yaml", ".yml")):
+    if resources.is_file_ref(ref):
         return next((i.name for i in design.inputs if i.role == "dpu"), design.dpu.name)
     return ref
 
