@@ -65,7 +65,7 @@ def build(board, dpu, sets, out, allow_over_budget):
       hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
     """
     from .budget import estimate
-    from .build import build as run_build
+    from .build import BUDGET_FILE, build as run_build
     from .design import load_design
 
     design = load_design(board, dpu, sets)
@@ -86,7 +86,7 @@ def build(board, dpu, sets, out, allow_over_budget):
         else:
             why = "a memory check failed: the board will not boot Linux with the DPU as configured"
         click.echo(f"WARNING: this build should not have been written - {why}. "
-                   f"{out / 'budget.json'} records the failing verdict.", err=True)
+                   f"{out / BUDGET_FILE} records the failing verdict.", err=True)
     click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
 
 
