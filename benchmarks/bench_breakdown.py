@@ -49,19 +49,19 @@ for m in modules:
     importlib.import_module(m)
 t1 = time.perf_counter()
 classes, class_s = made
-from hwgen.design import load_design
-from hwgen import budget
+from hwgen.model.design import load_design
+from hwgen.budget import estimate as budget
 design = load_design()
 t2 = time.perf_counter()
 verdict = budget.estimate(design)
 t3 = time.perf_counter()
 if command == "check":
-    from hwgen.verdict_format import render_verdict
+    from hwgen.budget.verdict_format import render_verdict
     render_verdict(verdict, "text")
     t4 = t5 = time.perf_counter()
 else:
-    from hwgen.build import render_outputs
-    from hwgen.output import write_all
+    from hwgen.folder.build import render_outputs
+    from hwgen.emit.output import write_all
     outputs = render_outputs(design, verdict)
     t4 = time.perf_counter()
     write_all(pathlib.Path(tempfile.mkdtemp()) / "out", outputs)

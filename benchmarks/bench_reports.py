@@ -111,7 +111,7 @@ class SizeResult:
 
 
 def _parser(kind: str, in_memory: bool = False):
-    from hwgen import reports
+    from hwgen.budget import reports
 
     if in_memory:
         return reports.parse_utilization if kind == "utilization" else reports.parse_timing_summary
@@ -204,7 +204,7 @@ class FixtureResult:
 
 def run_fixtures(fixtures: Path, repeats: int) -> FixtureResult:
     """Every shipped utilization/timing fixture that is a complete report, parsed from its file."""
-    from hwgen import reports
+    from hwgen.budget import reports
 
     jobs = []
     for path in sorted(fixtures.glob("*.rpt")):

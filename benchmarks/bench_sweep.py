@@ -93,7 +93,7 @@ class _Watch:
     def __init__(self):
         import jinja2
 
-        from hwgen import loader
+        from hwgen.model import loader
 
         self.parsed: list[str] = []
         self.compiles = 0
@@ -126,11 +126,11 @@ class _Watch:
 
 def _pipeline():
     """(load_design, estimate or None, render(design, verdict), refused(verdict))."""
-    from hwgen import build
-    from hwgen.design import load_design
+    from hwgen.folder import build
+    from hwgen.model.design import load_design
 
     try:
-        from hwgen.budget import estimate
+        from hwgen.budget.estimate import estimate
     except ImportError:
         estimate = None
     takes_verdict = "verdict" in inspect.signature(build.render_outputs).parameters
@@ -177,7 +177,7 @@ VARIANTS = ("build", "build-no-dot", "everything")
 def child(variant: str) -> dict:
     """One timed sweep of ``variant`` in this (fresh) process, after the warm-up designs."""
     if variant == "build-no-dot":
-        from hwgen import diagram
+        from hwgen.review import diagram
 
         diagram.dot_program = lambda: None      # as on a machine without Graphviz
     load_design, estimate, render, _ = _pipeline()

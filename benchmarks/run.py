@@ -44,7 +44,7 @@ SWEEP_RATE = 500.0          # designs per second, one core
 REPORT_RATE = 50.0          # MB per second
 
 
-CACHE_ENV = "HWGEN_CACHE_DIR"   # hwgen/render.py: where compiled templates are kept
+CACHE_ENV = "HWGEN_CACHE_DIR"   # hwgen/emit/render.py: where compiled templates are kept
 
 
 def _env(cache: Path | None) -> dict:
@@ -58,7 +58,7 @@ def _env(cache: Path | None) -> dict:
 
 def _uses_template_cache() -> bool:
     try:
-        from hwgen import render
+        from hwgen.emit import render
     except ImportError:
         return False
     return getattr(render, "CACHE_ENV", None) == CACHE_ENV

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import HwgenError, OutputError
+from hwgen.errors import HwgenError, OutputError
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -1,11 +1,11 @@
 """A hand-built block design of the shape hwgen's default Pynq-Z2 + DPU design has.
 
-Used to test the infrastructure estimate independently of hwgen/blockdesign.py: every
+Used to test the infrastructure estimate independently of hwgen/plan/blockdesign.py: every
 cell, link width and clock net is written out here, so each expected figure can be
 worked out by hand from parts/infrastructure.yaml.
 """
 
-from hwgen.bdgraph import BlockDesign, Cell, IntfLink, Net
+from hwgen.plan.bdgraph import BlockDesign, Cell, IntfLink, Net
 
 IC = "xilinx.com:ip:axi_interconnect:2.1"
 SC = "xilinx.com:ip:smartconnect:1.0"

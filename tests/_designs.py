@@ -1,7 +1,7 @@
 """Building blocks for the hardening tests (test_injection.py, test_properties.py).
 
 - ``string_fields()``: every string a user controls, derived from the schemas in
-  hwgen/model.py (board YAML, DPU YAML, design settings through --set, the board's
+  hwgen/model/records.py (board YAML, DPU YAML, design settings through --set, the board's
   ``defaults``, the DPU's ``options``) plus the names of the user's own YAML files. A
   field added to a schema is covered without touching the tests.
 - ``mutate()``: a shipped YAML file with one value (or key) replaced.
@@ -27,10 +27,11 @@ from _dts import compile_dtsi, fdtget
 from click.testing import CliRunner
 from tclrec import DEFAULT_CATALOG, run_tcl
 
-from hwgen import loader, model
-from hwgen.design import _OPTION_KEYS
+from hwgen.model import loader
+from hwgen.model import records as model
+from hwgen.model.design import _OPTION_KEYS
 from hwgen.errors import Mark
-from hwgen.schema import Choice, Ctx, MapOf, Rec, Seq, Size, Str
+from hwgen.model.schema import Choice, Ctx, MapOf, Rec, Seq, Size, Str
 
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = {p.stem: p for p in sorted((ROOT / "boards").glob("*.yaml"))}
@@ -237,7 +238,7 @@ def run_edalize_flow(out: Path, design, workdir: Path):
 
 def verify_build(out: Path, design, workdir: Path) -> None:
     """Every check a written build must pass; raises AssertionError (or TclScriptError)."""
-    from hwgen.petalinux import dpu_node, kernel_command_line
+    from hwgen.emit.petalinux import dpu_node, kernel_command_line
 
     tcl = {p.resolve() for p in out.rglob("*.tcl")}
     assert tcl, f"no Tcl written under {out}"

@@ -16,7 +16,7 @@ anything else) calls it instead of Vivado. Each call is one Vivado session:
   run.tcl globs for it in the same session). Stdout gets the lines a batch Vivado prints
   around runs ("Launched impl_1...", "impl_1 finished") and the exit message.
 * ``report_utilization -file`` and ``report_timing_summary -file`` write small reports in
-  Vivado's format (hwgen/reports.py parses them); ``write_hw_platform`` writes a zip.
+  Vivado's format (hwgen/budget/reports.py parses them); ``write_hw_platform`` writes a zip.
 
 The figures in the reports come from the environment, so a test can make a run fail:
 ``FAKE_VIVADO_USED="LUT=30000,FF=40000,BRAM=70,DSP=98"``, ``FAKE_VIVADO_WNS=-0.25``.

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from tclrec import DEFAULT_CATALOG, Recording, run_tcl
 
-from hwgen.design import load_design
-from hwgen.output import write_all
-from hwgen.vivado import vivado_outputs
+from hwgen.model.design import load_design
+from hwgen.emit.output import write_all
+from hwgen.emit.vivado import vivado_outputs
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"

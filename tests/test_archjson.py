@@ -2,7 +2,7 @@
 
 Expected fingerprints are computed here from the bit layout in dpu.md "Compiler
 handshake" (type << 56 | ISA << 48 | fields), written out independently of
-hwgen/fingerprint.py, so an error in either shows up as a mismatch:
+hwgen/dpu/fingerprint.py, so an error in either shows up as a mismatch:
 
 ISA1: [3:0] arch index, [11:8] ALU parallel, [16] set, [25:24] bank groups (2 low /
 3 high), [26] channel augmentation, [28] conv leaky-ReLU, [29] ALU leaky-ReLU (0),
@@ -24,10 +24,10 @@ import sys
 import pytest
 
 from conftest import DPUS, ROOT, hwgen_env, run_hwgen
-from hwgen.build import render_outputs
-from hwgen.design import load_design
-from hwgen.fingerprint import REGISTERED, decode
-from hwgen.vitis_ai import (arch_json, arch_json_outputs, dpu_fingerprint, fingerprint_checks,
+from hwgen.folder.build import render_outputs
+from hwgen.model.design import load_design
+from hwgen.dpu.fingerprint import REGISTERED, decode
+from hwgen.emit.vitis_ai import (arch_json, arch_json_outputs, dpu_fingerprint, fingerprint_checks,
                             fingerprint_plan, reproduce)
 
 ARCH_INDEX = {"B512": 0, "B800": 1, "B1024": 2, "B1152": 3, "B1600": 4, "B2304": 5, "B3136": 6,
@@ -241,7 +241,7 @@ def test_arch_json_forms():
 
 @pytest.mark.parametrize("board", BOARDS)
 def test_both_boards_builds_contain_arch_json_and_readme(board, tmp_path):
-    from hwgen.build import build
+    from hwgen.folder.build import build
 
     design = load_design(board)
     outputs = build(design, tmp_path)
@@ -358,6 +358,6 @@ def test_cli_as_a_real_process_and_lazy_imports():
     assert r.returncode == 0 and json.loads(r.stdout)["target"] == "DPUCZDX8G_ISA1_B512"
     probe = subprocess.run(
         [sys.executable, "-c", "import sys, hwgen.cli; print(sorted(m for m in sys.modules if m in "
-         "('hwgen.vitis_ai', 'hwgen.fingerprint_report', 'hwgen.fingerprint', 'jinja2')))"],
+         "('hwgen.emit.vitis_ai', 'hwgen.review.fingerprint_report', 'hwgen.dpu.fingerprint', 'jinja2')))"],
         env=hwgen_env(), capture_output=True, text=True, cwd=ROOT)
     assert probe.stdout.strip() == "[]", probe.stdout + probe.stderr

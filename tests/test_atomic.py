@@ -22,10 +22,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, hwgen_env, run_hwgen
-from hwgen import build as build_mod, output, render, resources
-from hwgen.design import load_design
+from hwgen.folder import build as build_mod
+from hwgen.emit import output
+from hwgen.emit import render
+from hwgen import resources
+from hwgen.model.design import load_design
 from hwgen.errors import OutputError
-from hwgen.output import Output, write_all
+from hwgen.emit.output import Output, write_all
 
 # Another design, every file of which differs from the default build's.
 NEW_ARGS = ("--board", "pynq_z2", "--dpu", "B1024", "--set", "dpu.clock_mhz=100",

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from hwgen.blockdesign import plan_block_design
-from hwgen.clockflow import design_clocks, speed_grade
-from hwgen.design import load_design
+from hwgen.plan.blockdesign import plan_block_design
+from hwgen.plan.clockflow import design_clocks, speed_grade
+from hwgen.model.design import load_design
 from hwgen.errors import InputError
-from hwgen.family import load_family
+from hwgen.model.family import load_family
 
 BOARDS = Path(__file__).resolve().parent.parent / "boards"
 

@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 
 from _budget_bd import SC, default_bd
-from hwgen import budget, dpu_arch, infrastructure
-from hwgen.bdgraph import Cell, Net
-from hwgen.design import load_design, load_dpu, parts
+from hwgen.budget import estimate as budget
+from hwgen.plan.blockdesign import block_design_for
+from hwgen.dpu import arch as dpu_arch
+from hwgen.budget import infrastructure
+from hwgen.plan.bdgraph import Cell, Net
+from hwgen.model.design import load_design, load_dpu, parts
 from hwgen.errors import InputError
-from hwgen.reports import parse_timing_summary_file, parse_utilization_file
+from hwgen.budget.reports import parse_timing_summary_file, parse_utilization_file
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
 
@@ -155,8 +158,8 @@ def test_an_unknown_ip_becomes_a_warning_in_the_verdict(monkeypatch):
 
 
 def test_the_real_block_design_costs_as_the_hand_built_one():
-    # hwgen/blockdesign.py builds the graph tests/_budget_bd.py describes: same cells, same cost.
-    real = budget.block_design_cost(load_design(), budget.plan(load_design()))
+    # hwgen/plan/blockdesign.py builds the graph tests/_budget_bd.py describes: same cells, same cost.
+    real = budget.block_design_cost(load_design(), block_design_for(load_design()))
     assert sum(c.amount for c in real.lut) == INFRA_LUT and sum(c.amount for c in real.ff) == INFRA_FF
     assert real.notes == ()
 
@@ -166,7 +169,7 @@ def test_the_real_block_design_costs_as_the_hand_built_one():
 @pytest.mark.parametrize("arch", ["B512", "B1152", "B4096"])
 def test_every_cell_hwgen_builds_has_a_cost_row(arch, sets):
     design = load_design(dpu=arch, sets=sets)
-    assert budget.block_design_cost(design, budget.plan(design)).notes == ()
+    assert budget.block_design_cost(design, block_design_for(design)).notes == ()
 
 
 def test_smartconnect_design_on_the_real_graph():
@@ -335,7 +338,7 @@ def test_two_cores_double_the_dpu():
 
 
 def test_memory_checks_are_part_of_the_verdict(monkeypatch):
-    from hwgen.verdict import CheckResult
+    from hwgen.model.verdict import CheckResult
 
     bad = CheckResult("memory.cma_inside_ddr", False, "CMA 512 MiB at 0x1E000000 ends past DDR")
     monkeypatch.setattr(budget, "_memory_checks", lambda design: (bad,))

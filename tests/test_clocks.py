@@ -1,4 +1,4 @@
-"""Hand-checked tests for hwgen.clocks.
+"""Hand-checked tests for hwgen.plan.clocks.
 
 Board PLL values: Pynq-Z2 IO 1000 / ARM 1300 / DDR 1050 MHz (pynq_z2.md §3 PRESET);
 Zybo Z7-20 IO 1000 / ARM 1333.333 / DDR 1066.667 MHz (zybo_z7_20.md §3 EXP/DPRE).
@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from hwgen.clocks import (
+from hwgen.plan.clocks import (
     DEFAULT_TOLERANCE_PPM,
     FCLK_SOURCES,
     MMCM_LIMITS,

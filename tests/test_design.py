@@ -7,9 +7,9 @@ import json
 import pytest
 
 from conftest import BOARDS, run_hwgen
-from hwgen.design import load_design, parse_sets, part_for
+from hwgen.model.design import load_design, parse_sets, part_for
 from hwgen.errors import InputError
-from hwgen.schema import format_size, parse_size
+from hwgen.model.schema import format_size, parse_size
 
 
 def test_default_design_is_pynq_z2_b512():

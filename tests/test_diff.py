@@ -10,10 +10,10 @@ import re
 import pytest
 
 from conftest import run_hwgen
-from hwgen.budget import estimate, fmt_amount, fmt_percent
-from hwgen.clockflow import design_clocks
-from hwgen.design import load_design
-from hwgen.diff import compare, load_design_side, render_diff
+from hwgen.budget.estimate import estimate, fmt_amount, fmt_percent
+from hwgen.plan.clockflow import design_clocks
+from hwgen.model.design import load_design
+from hwgen.folder.diff import compare, load_design_side, render_diff
 
 
 def _diff(old_sets, new_sets, board=None, dpu=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hwgen.diff import parse_budget
+from hwgen.folder.diff import parse_budget
 from hwgen.errors import InputError
 
 from conftest import run_hwgen

@@ -1,4 +1,4 @@
-"""Hand-checked tests for hwgen.dpu_arch.
+"""Hand-checked tests for hwgen.dpu.arch.
 
 Expected values are transcribed by hand from /work/shared/reference/dpu.md (§7, §8, §9)
 and compared with what the functions compute; nothing here is computed with the code
@@ -10,8 +10,8 @@ import math
 
 import pytest
 
-from hwgen import dpu_arch
-from hwgen.dpu_arch import (
+from hwgen.dpu import arch as dpu_arch
+from hwgen.dpu.arch import (
     ARCHES,
     DWCV_BRAM36_PG34,
     DWCV_BRAM36_PG4X,

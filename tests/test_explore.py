@@ -9,8 +9,11 @@ import shlex
 
 import pytest
 
-from hwgen import budget, explore, explore_format, perf
-from hwgen.design import load_design
+from hwgen.budget import estimate as budget
+from hwgen.explore import sweep as explore
+from hwgen.explore import sweep_format as explore_format
+from hwgen.explore import perf
+from hwgen.model.design import load_design
 
 ARCH_OPS = {"B512": 512, "B800": 800, "B1024": 1024, "B1152": 1152, "B1600": 1600, "B2304": 2304,
             "B3136": 3136, "B4096": 4096}                 # dpu.md §7: 2 x PP x ICP x OCP

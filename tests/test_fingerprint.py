@@ -1,4 +1,4 @@
-"""Tests for hwgen.fingerprint (dpu.md "Compiler handshake").
+"""Tests for hwgen.dpu.fingerprint (dpu.md "Compiler handshake").
 
 Registered values are transcribed by hand from the reference; the reference writes the
 middle ones as "...56010201", meaning 0x0101000056010201 (type 1, ISA 1, feature
@@ -9,8 +9,8 @@ import itertools
 
 import pytest
 
-from hwgen.dpu_arch import ARCHES
-from hwgen.fingerprint import (
+from hwgen.dpu.arch import ARCHES
+from hwgen.dpu.fingerprint import (
     ESTABLISHED,
     INFERRED,
     REGISTERED,

@@ -36,8 +36,8 @@ needs_tools = pytest.mark.skipif(shutil.which("make") is None or shutil.which("t
 # ----------------------------------------------------------------------------- helpers
 def build_folder(out: Path, board=None, sets=()) -> Path:
     """``hwgen build -o out`` (in-process: it is the same code and much faster)."""
-    from hwgen.build import build
-    from hwgen.design import load_design
+    from hwgen.folder.build import build
+    from hwgen.model.design import load_design
 
     build(load_design(board, None, sets), out)
     (out / "ip_repo").mkdir(exist_ok=True)      # where the DPU IP would be unpacked
@@ -122,9 +122,9 @@ def test_core_name_is_stable(tmp_path):
 
 
 def test_constraint_files_become_an_xdc_fileset():
-    from hwgen.design import load_design
-    from hwgen.edalize_bridge import edam
-    from hwgen.fusesoc_core import core_spec, core_text
+    from hwgen.model.design import load_design
+    from hwgen.run.edalize_bridge import edam
+    from hwgen.emit.fusesoc_core import core_spec, core_text
 
     design = load_design()
     spec = core_spec(design, xdc=("constraints/pins.xdc", "constraints/timing.xdc"))
@@ -138,7 +138,7 @@ def test_constraint_files_become_an_xdc_fileset():
 
 
 def test_core_values_are_quoted():
-    from hwgen.render import QuotingError, yaml_comment, yaml_str
+    from hwgen.emit.render import QuotingError, yaml_comment, yaml_str
 
     assert yaml.safe_load("k: " + yaml_str('a: "b" # c\n- d')) == {"k": 'a: "b" # c\n- d'}
     with pytest.raises(QuotingError):
@@ -270,7 +270,7 @@ def test_run_without_vivado_exits_3(tmp_path):
 
 @needs_tools
 def test_missing_tools(tmp_path):
-    from hwgen.edalize_bridge import missing_tools
+    from hwgen.run.edalize_bridge import missing_tools
 
     make_dir = str(Path(shutil.which("make")).parent)
     assert missing_tools({"PATH": make_dir}) == ["vivado is not on PATH"]
@@ -331,7 +331,7 @@ class Clock:
 def test_progress_shows_stages_in_flow_order(tmp_path):
     """Fed the whole run at once (as after a fast build), the stages still come out in the
     flow's order: a run's log is read where the build log says the run finished."""
-    from hwgen.progress import Progress, RunLogs
+    from hwgen.run.progress import Progress, RunLogs
 
     main = tmp_path / "hwgen_run.log"
     runs = tmp_path / "p.runs"
@@ -353,7 +353,7 @@ def test_progress_shows_stages_in_flow_order(tmp_path):
 
 
 def test_progress_times_and_heartbeat(tmp_path):
-    from hwgen.progress import Progress
+    from hwgen.run.progress import Progress
 
     clock, lines = Clock(), []
     p = Progress(lines.append, heartbeat_s=300, now=clock)
@@ -371,7 +371,7 @@ def test_progress_times_and_heartbeat(tmp_path):
 
 
 def test_progress_never_goes_back_and_reports_errors():
-    from hwgen.progress import Progress
+    from hwgen.run.progress import Progress
 
     clock, lines = Clock(), []
     p = Progress(lines.append, now=clock)
@@ -389,7 +389,7 @@ def test_progress_never_goes_back_and_reports_errors():
 
 
 def test_run_logs_skip_a_previous_run_and_follow_a_replaced_file(tmp_path):
-    from hwgen.progress import RunLogs
+    from hwgen.run.progress import RunLogs
 
     old = tmp_path / "r" / "impl_1" / "runme.log"
     old.parent.mkdir(parents=True)
@@ -494,7 +494,7 @@ def test_export_script_needs_one_project(tmp_path):
 
 # ----------------------------------------------------------------------------- imports
 def test_cli_does_not_import_edalize_or_fusesoc():
-    code = ("import sys, hwgen.cli, hwgen.edalize_bridge, hwgen.run_cmd, hwgen.fusesoc_core; "
+    code = ("import sys, hwgen.cli, hwgen.run.edalize_bridge, hwgen.run.run, hwgen.emit.fusesoc_core; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('edalize', 'fusesoc')))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=hwgen_env(),
                        cwd=ROOT)

@@ -11,7 +11,7 @@ import resource
 import pytest
 
 from conftest import BOARDS, run_hwgen
-from hwgen import loader
+from hwgen.model import loader
 from hwgen.errors import InputError
 
 BOMB = """\

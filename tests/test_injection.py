@@ -20,7 +20,7 @@ import pytest
 from _designs import (BOARDS, DPUS, StringField, base_for, dump, invoke, load_yaml, mutate,
                       spec_accepts, string_fields, unquoted_occurrences, verify_build)
 
-from hwgen.design import load_design
+from hwgen.model.design import load_design
 
 CANARY_KEEP = "CANARY_KEEP"   # exists before the run; a delete that slipped through removes it
 CANARY_NEW = "CANARY_NEW"     # must never be created

@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import BOARDS, DPUS
-from hwgen import budget
-from hwgen.design import load_design
-from hwgen.lint import lint_checks
+from hwgen.budget import estimate as budget
+from hwgen.model.design import load_design
+from hwgen.budget.lint import lint_checks
 
 
 def names(checks):

@@ -7,10 +7,12 @@ import os
 
 import pytest
 
-from hwgen import build as build_mod, output, render
-from hwgen.design import load_design
+from hwgen.folder import build as build_mod
+from hwgen.emit import output
+from hwgen.emit import render
+from hwgen.model.design import load_design
 from hwgen.errors import OutputError
-from hwgen.output import Output, safe_relative, write_all
+from hwgen.emit.output import Output, safe_relative, write_all
 
 
 def _outs(tag: str) -> list[Output]:

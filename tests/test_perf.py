@@ -1,6 +1,6 @@
 """hwgen estimate: the roofline's numbers, computed here by hand from the documented formulas.
 
-Formulas (hwgen/perf.py docstring, README "Choosing a DPU"):
+Formulas (hwgen/explore/perf.py docstring, README "Choosing a DPU"):
   peak GOPS     = cores x ops/clk x DPU MHz / 1000            (B512 at 150 MHz = 76.8)
   port GB/s     = sum over data ports of min(master, port) bits / 8 x DPU MHz / 1000
   DDR GB/s      = bus bits / 8 x MT/s / 1000 x DDR efficiency  (Pynq-Z2 2.1 GB/s peak)
@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BOARDS, DPUS, ROOT
-from hwgen import perf, perf_format
-from hwgen.design import load_design
+from hwgen.explore import perf
+from hwgen.explore import perf_format
+from hwgen.model.design import load_design
 from hwgen.errors import InputError
 
 DW = ["dpu.depthwise_conv=true"]       # MobileNetV2 needs it (models/mobilenet_v2.yaml needs)

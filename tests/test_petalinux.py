@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 
 from _dts import GENERATED_PL, compile_dtsi, fdtget, properties, subnodes
 from conftest import ROOT, run_hwgen
-from hwgen.build import render_outputs
-from hwgen.budget import estimate
-from hwgen.design import load_design
+from hwgen.folder.build import render_outputs
+from hwgen.budget.estimate import estimate
+from hwgen.model.design import load_design
 from hwgen.errors import InputError
-from hwgen.memory import largest_cma, memory_checks, plan_memory, Region
-from hwgen.petalinux import dpu_interrupts, kernel_command_line, petalinux_outputs
+from hwgen.plan.memory import largest_cma, memory_checks, plan_memory, Region
+from hwgen.emit.petalinux import dpu_interrupts, kernel_command_line, petalinux_outputs
 
 MIB = 1 << 20
 GOLDEN = ROOT / "tests" / "golden"

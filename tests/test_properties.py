@@ -25,10 +25,11 @@ from _designs import BOARDS, DPUS, dump, invoke, load_yaml, verify_build
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from hwgen import model, render
-from hwgen.design import load_design
-from hwgen.petalinux import _OWNED_WORDS
-from hwgen.schema import Bool, Choice, Ctx, Int, MapOf, Num, Rec, Seq, Size, Str, lookup, parse_size
+from hwgen.model import records as model
+from hwgen.emit import render
+from hwgen.model.design import load_design
+from hwgen.emit.petalinux import _OWNED_WORDS
+from hwgen.model.schema import Bool, Choice, Ctx, Int, MapOf, Num, Rec, Seq, Size, Str, lookup, parse_size
 
 FEW = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

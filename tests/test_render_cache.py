@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import jinja2
 
-from hwgen import render
+from hwgen.emit import render
 
 
 def _env(templates, cache):
@@ -161,7 +161,7 @@ def test_signature_is_stable_between_processes():
     import subprocess
     import sys
 
-    code = "from hwgen import render; print(render.compile_signature(render.environment()))"
+    code = "from hwgen.emit import render; print(render.compile_signature(render.environment()))"
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout for _ in range(2)}
     assert runs == {render.compile_signature(render.environment()) + "\n"}

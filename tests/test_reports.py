@@ -1,4 +1,4 @@
-"""Tests for hwgen.reports against hand-written fixtures in each Vivado version's format.
+"""Tests for hwgen.budget.reports against hand-written fixtures in each Vivado version's format.
 
 Every fixture number is invented; the expected values below are the ones written
 into the fixtures, so a parser reading the wrong column, row or section fails here.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hwgen.reports import (
+from hwgen.budget.reports import (
     ClockSummary,
     ReportError,
     ResourceUse,

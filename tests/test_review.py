@@ -20,14 +20,15 @@ import pytest
 
 from _png import read_png
 from conftest import ROOT, run_hwgen
-from hwgen import diagram, review
-from hwgen.blockdesign import plan_block_design
-from hwgen.budget import estimate, fmt_amount, fmt_percent
-from hwgen.build import render_outputs
-from hwgen.clockflow import design_clocks
-from hwgen.design import load_design
-from hwgen.memory import plan_memory
-from hwgen.summary import design_summary, from_json, to_json
+from hwgen.review import diagram
+from hwgen.review import report as review
+from hwgen.plan.blockdesign import plan_block_design
+from hwgen.budget.estimate import estimate, fmt_amount, fmt_percent
+from hwgen.folder.build import render_outputs
+from hwgen.plan.clockflow import design_clocks
+from hwgen.model.design import load_design
+from hwgen.plan.memory import plan_memory
+from hwgen.review.summary import design_summary, from_json, to_json
 
 HAS_DOT = shutil.which("dot") is not None
 HAS_RSVG = shutil.which("rsvg-convert") is not None
@@ -129,7 +130,7 @@ def test_dot_is_deterministic_and_names_the_gic_line():
 
 
 def test_dot_ids_refuse_backslashes_and_escape_quotes():
-    from hwgen.render import QuotingError, dot_id
+    from hwgen.emit.render import QuotingError, dot_id
 
     assert dot_id('a"b') == '"a\\"b"'
     with pytest.raises(QuotingError):

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from hwgen import cache, diagram
+from hwgen.emit import cache
+from hwgen.review import diagram
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hwgen.blockdesign import plan_block_design
-from hwgen.clockflow import design_clocks
-from hwgen.design import load_design
-from hwgen.vivado import cell_views
+from hwgen.plan.blockdesign import plan_block_design
+from hwgen.plan.clockflow import design_clocks
+from hwgen.model.design import load_design
+from hwgen.emit.vivado import cell_views
 
 BOARDS = Path(__file__).resolve().parent.parent / "boards"
 

@@ -1,4 +1,4 @@
-"""Tests for hwgen.vivado_log on hand-written log excerpts in Vivado's batch-log format."""
+"""Tests for hwgen.run.vivado_log on hand-written log excerpts in Vivado's batch-log format."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hwgen.vivado_log import STAGES, ProgressParser, StageEvent, summarize
+from hwgen.run.vivado_log import STAGES, ProgressParser, StageEvent, summarize
 
 LOGS = Path(__file__).parent / "fixtures" / "logs"
 

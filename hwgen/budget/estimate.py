@@ -1,0 +1,498 @@
+"""The resource-budget verdict: before the build from the model, after it from Vivado.
+
+``estimate(design)`` adds up what the design will use — the DPU from its profile
+(LUT/FF, PG338 tables plus published add-ons) and from the IP's own DSP/BRAM
+formulas (hwgen/dpu/arch.py), the infrastructure cells from the block-design graph
+(hwgen/budget/infrastructure.py) — and compares each resource with the part's capacity and
+the design's limits. ``from_reports`` applies the same limits to what Vivado actually
+used. Both return a ``verdict.Verdict`` whose every number names its source; each
+failure is one sentence saying by how much, and which change would fix it, found by
+re-evaluating the alternatives rather than by canned advice.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from hwgen.dpu import arch as dpu_arch
+from hwgen.model import records as model
+from hwgen.plan.bdgraph import BlockDesign
+from hwgen.plan.blockdesign import block_design_for
+from hwgen.errors import InputError, Mark, Problem
+from hwgen.budget.infrastructure import infrastructure_cost
+from hwgen.model.verdict import CheckResult, Contribution, ResourceLine, TimingResult, Verdict
+
+ESTIMATE = "estimate"
+REPORT = "report"
+_FORMULA = "VAI20 gtcl via hwgen/dpu_arch.py (dpu.md §8)"
+
+
+# --------------------------------------------------------------------------- numbers for people
+def fmt_amount(value: float) -> str:
+    """24276 -> '24,276'; 69.5 -> '69.5' (BRAM tiles come in halves); 39900.000001 -> '39,900'."""
+    if abs(value - round(value)) < 1e-6:
+        return f"{round(value):,}"
+    return f"{value:,.1f}"
+
+
+def fmt_percent(value: float) -> str:
+    return "inf" if math.isinf(value) else f"{value:.2f}%"
+
+
+# --------------------------------------------------------------------------- the DPU's cost
+def dpu_options(settings: model.Settings) -> dpu_arch.DpuOptions:
+    d = settings.dpu
+    return dpu_arch.DpuOptions(ram_usage=d.ram_usage, dsp_usage=d.dsp_usage,
+                               depthwise_conv=d.depthwise_conv, softmax=d.softmax, cores=d.cores)
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Contributions per resource, plus sentences about what could not be counted."""
+
+    lut: tuple[Contribution, ...] = ()
+    ff: tuple[Contribution, ...] = ()
+    bram: tuple[Contribution, ...] = ()
+    dsp: tuple[Contribution, ...] = ()
+    uram: tuple[Contribution, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def of(self, resource: str) -> tuple[Contribution, ...]:
+        return getattr(self, resource.lower())
+
+    def __add__(self, other: "Costs") -> "Costs":
+        return Costs(*(self.of(r) + other.of(r) for r in ("LUT", "FF", "BRAM", "DSP", "URAM")),
+                     notes=self.notes + other.notes)
+
+
+def dpu_cost(profile: model.DpuProfile, settings: model.Settings) -> Costs:
+    """The DPU's contributions for the chosen options (all cores)."""
+    d = settings.dpu
+    opts = dpu_options(settings)
+    g = dpu_arch.geometry(profile.arch)
+    n = opts.cores
+    per = f" x {n} cores" if n > 1 else ""
+    cost = profile.cost
+    notes: list[str] = []
+
+    lut_fig = cost.lut.dsp_high if d.dsp_usage == "high" else cost.lut.dsp_low
+    ff_fig = cost.ff.dsp_high if d.dsp_usage == "high" else cost.ff.dsp_low
+    where = f"{profile.name} profile cost.%s.dsp_{d.dsp_usage}: %s"
+    lut = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{per}",
+                        float(lut_fig * n), where % ("lut", cost.lut.source))]
+    ff = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{per}",
+                       float(ff_fig * n), where % ("ff", cost.ff.source))]
+    for option, enabled in (("channel_augmentation", d.channel_augmentation),
+                            ("depthwise_conv", d.depthwise_conv)):
+        if not enabled:
+            continue
+        addon = getattr(cost.addons, option)
+        if addon is None:
+            notes.append(f"the {profile.name} profile publishes no LUT figure for dpu.{option}; "
+                         "its LUT cost is not in the estimate")
+            continue
+        lut.append(Contribution(f"dpu.{option} add-on{per}", float(addon.lut * n),
+                                f"{profile.name} profile cost.addons.{option}: {addon.source}"))
+
+    accu = opts.conv_dsp_accu_ena
+    conv = dpu_arch.conv_dsp_count(g, d.dsp_usage)
+    dsp = [Contribution(f"convolution engine: PP*ICP*OCP/4 + {accu}*PP*OCP = "
+                        f"{g.pp}*{g.icp}*{g.ocp}/4 + {accu}*{g.pp}*{g.ocp} = {conv} (DSP usage "
+                        f"{d.dsp_usage}){per}", float(conv * n), f"CONV_DSP_NUM, {_FORMULA}"),
+           Contribution(f"LOAD and SAVE engines, 1 each{per}",
+                        float((dpu_arch.LOAD_DSP + dpu_arch.SAVE_DSP) * n), f"SUM_DSP_NUM, {_FORMULA}")]
+    if d.depthwise_conv:
+        dw = dpu_arch.dwcv_dsp_count(g, True)
+        p = dpu_arch.dwcv_parallel(g)
+        dsp.append(Contribution(f"depthwise conv: {p}*ICP/4 + {p}*ICP/2 with ICP {g.icp} = {dw}{per}",
+                                float(dw * n), f"DWCV_DSP_NUM, {_FORMULA}"))
+    if d.softmax:
+        dsp.append(Contribution("softmax, once per IP", float(dpu_arch.SFM_DSP),
+                                f"SUM_DSP_NUM, {_FORMULA}"))
+
+    no_sfm = replace(opts, softmax=False)
+    banks = (opts.arch_img_bkgrp * g.pp, g.ocp + int(d.depthwise_conv))
+    bram = [Contribution(
+        f"buffers: image banks {opts.arch_img_bkgrp}*PP = {banks[0]} (RAM usage {d.ram_usage}), "
+        f"weight banks OCP{' + 1 (depthwise)' if d.depthwise_conv else ''} = {banks[1]}, bias 1, "
+        f"ICP {g.icp}{per}", dpu_arch.bram36_count(g, no_sfm), f"SUM_BRAM_N, {_FORMULA}")]
+    if d.softmax:
+        bram.append(Contribution("softmax, once per IP", dpu_arch.SFM_BRAM36, f"SUM_BRAM_N, {_FORMULA}"))
+    uram = []
+    if cost.uram:
+        uram.append(Contribution(f"URAM_N_USER{per}", float(cost.uram * n),
+                                 f"{profile.name} profile cost.uram: {cost.source}"))
+    return Costs(tuple(lut), tuple(ff), tuple(bram), tuple(dsp), tuple(uram), tuple(notes))
+
+
+def block_design_cost(design, bd: BlockDesign) -> Costs:
+    return _infrastructure(bd, f"{design.dpu.cell}/{design.dpu.interfaces.control}")
+
+
+@lru_cache(maxsize=16)   # a design and its alternatives share a few block designs
+def _infrastructure(bd: BlockDesign, control: str) -> Costs:
+    infra = infrastructure_cost(bd, frozenset({control}))
+    return Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
+
+
+# --------------------------------------------------------------------------- lines and limits
+def _line(name: str, used: float, available: float, limit: float,
+          contributions: tuple[Contribution, ...] = (), estimate: float | None = None) -> ResourceLine:
+    return ResourceLine(name=name, used=used, available=available, limit_percent=limit,
+                        contributions=contributions, estimate=estimate)
+
+
+def _estimate_lines(part: model.Part, limits: model.BudgetLimits, costs: Costs) -> tuple[ResourceLine, ...]:
+    lines = []
+    for name in ("LUT", "FF", "BRAM", "DSP", "URAM"):
+        contributions = costs.of(name)
+        used = float(sum(c.amount for c in contributions))
+        available = float(part.capacity(name))
+        if name == "URAM" and not available and not used:
+            continue  # parts without URAM (all of Zynq-7000) get no URAM line
+        lines.append(_line(name, used, available, limits.limit(name), contributions))
+    return tuple(lines)
+
+
+def _evaluate(design, bd: BlockDesign) -> tuple[tuple[ResourceLine, ...], Costs]:
+    """The estimate lines of ``design`` on block design ``bd``."""
+    costs = dpu_cost(design.dpu, design.settings) + block_design_cost(design, bd)
+    return _estimate_lines(design.part, design.settings.budget, costs), costs
+
+
+def default_limits() -> model.BudgetLimits:
+    """The built-in limits (LUT 80, FF 80, BRAM 90, DSP 90, URAM 90 percent)."""
+    from hwgen.model.schema import Ctx, validate
+
+    return validate(model.SETTINGS_SCHEMA.child("budget"), {}, Ctx(lambda p: (None, "")))
+
+
+def limits_from_sets(sets) -> model.BudgetLimits:
+    """Budget limits from ``--set budget.*`` alone (a report checked without a design)."""
+    from hwgen.model.design import parse_sets
+    from hwgen.model.schema import Ctx, validate
+
+    problems, data, marks = [], {}, {}
+    for path, value, mark in parse_sets(sets):
+        if path[0] != "budget" or len(path) != 2:
+            problems.append(Problem(mark, ".".join(path), "only budget.* settings apply to a report "
+                                    "checked without --board or --dpu"))
+            continue
+        data[path[1]] = value
+        marks[(path[1],)] = mark
+    if problems:
+        raise InputError(problems)
+    locate = lambda p: (marks.get(tuple(p[:1])), "budget." + ".".join(str(x) for x in p))  # noqa: E731
+    return validate(model.SETTINGS_SCHEMA.child("budget"), data, Ctx(locate))
+
+
+# --------------------------------------------------------------------------- alternatives
+@dataclass(frozen=True)
+class Alternative:
+    """One change hwgen can evaluate: a setting, a smaller architecture, a bigger part."""
+
+    label: str                           # what a person would type or do
+    kind: str                            # "option" | "arch" | "cores" | "part"
+    lines: tuple[ResourceLine, ...]
+
+    def line(self, name: str) -> ResourceLine | None:
+        return next((l for l in self.lines if l.name == name), None)
+
+    def still_over(self) -> tuple[str, ...]:
+        return tuple(l.name for l in self.lines if not l.ok)
+
+
+def _set(design, **dpu_changes):
+    s = design.settings
+    return replace(design, settings=replace(s, dpu=replace(s.dpu, **dpu_changes)))
+
+
+@lru_cache(maxsize=None)
+def _shipped_profile(arch: str) -> model.DpuProfile | None:
+    from hwgen import resources
+    from hwgen.model.design import load_dpu
+
+    if arch.lower() not in resources.shipped("dpus"):
+        return None
+    return load_dpu(arch)[0]
+
+
+def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
+    """Every single change worth trying, each evaluated as a whole estimate."""
+    d = design.settings.dpu
+    variants: list[tuple[str, str, object]] = []
+    if d.dsp_usage == "high":
+        variants.append(("--set dpu.dsp_usage=low", "option", _set(design, dsp_usage="low")))
+    if d.ram_usage == "high":
+        variants.append(("--set dpu.ram_usage=low", "option", _set(design, ram_usage="low")))
+    if d.depthwise_conv:
+        variants.append(("--set dpu.depthwise_conv=false", "option", _set(design, depthwise_conv=False)))
+    if d.softmax:
+        variants.append(("--set dpu.softmax=false", "option", _set(design, softmax=False)))
+    for cores in range(d.cores - 1, 0, -1):          # most cores first
+        variants.append((f"--set dpu.cores={cores}", "cores", _set(design, cores=cores)))
+    here = model.ARCHES.index(design.dpu.arch)
+    for arch in reversed(model.ARCHES[:here]):         # largest smaller architecture first
+        profile = _shipped_profile(arch)
+        if profile is not None:
+            variants.append((f"--dpu {arch}", "arch", replace(design, dpu=profile)))
+    from hwgen.model.design import parts
+
+    for part in sorted(parts().values(), key=lambda p: (p.lut, p.name)):   # smallest part first
+        if part.family == design.part.family and part.name != design.part.name \
+                and all(part.capacity(r) >= design.part.capacity(r) for r in ("LUT", "FF", "BRAM", "DSP")):
+            variants.append((f"a board with part {part.name}", "part", replace(design, part=part)))
+    return tuple(alt for label, kind, variant in variants
+                 for alt in [_alternative(label, kind, variant, design, bd)] if alt is not None)
+
+
+def _alternative(label: str, kind: str, variant, design, bd: BlockDesign) -> Alternative | None:
+    """``variant`` evaluated on the block design it would build, or None if it cannot build.
+
+    The core count and the DPU profile decide which masters share an HP port, hence the
+    interconnects and their cost; the options and the part leave ``bd`` as it is.
+    """
+    if (variant.settings.dpu.cores, variant.dpu) != (design.settings.dpu.cores, design.dpu):
+        try:
+            bd = block_design_for(variant)
+        except InputError:   # e.g. a shipped profile wanting a port this board lacks
+            return None
+    return Alternative(label, kind, _evaluate(variant, bd)[0])
+
+
+def _rebase(report_lines: tuple[ResourceLine, ...], estimate_lines: tuple[ResourceLine, ...],
+            alt: Alternative) -> Alternative:
+    """An alternative's effect on a finished run: actual + (alternative estimate - estimate)."""
+    est = {l.name: l for l in estimate_lines}
+    out = []
+    for line in report_lines:
+        a, e = alt.line(line.name), est.get(line.name)
+        if a is None or e is None:
+            out.append(line)
+            continue
+        available = a.available if alt.kind == "part" else line.available
+        out.append(replace(line, used=max(0.0, line.used + a.used - e.used), available=available,
+                           contributions=()))
+    return replace(alt, lines=tuple(out))
+
+
+def _outcome(alt: Alternative, name: str) -> str:
+    line = alt.line(name)
+    over = [r for r in alt.still_over() if r != name]
+    tail = "; everything else within limits" if not over else f"; still over: {', '.join(over)}"
+    return f"{alt.label} -> {fmt_amount(line.used)} of {fmt_amount(line.available)} " \
+           f"({fmt_percent(line.percent)}{tail})"
+
+
+def failure_message(line: ResourceLine, alts: tuple[Alternative, ...] | None) -> str:
+    """One sentence: how far over, whether it fits at all, and what would fix it."""
+    limit_abs = line.available * line.limit_percent / 100.0
+    over = line.used - limit_abs
+    text = (f"{line.name} {fmt_amount(line.used)} of {fmt_amount(line.available)} "
+            f"({fmt_percent(line.percent)}) is {fmt_amount(over)} over the {line.limit_percent:g}% "
+            f"limit of {fmt_amount(limit_abs)}")
+    if not line.fits:
+        text += f" - does not fit: {fmt_amount(line.used - line.available)} more than the part has"
+    if alts is None:
+        return text + ". Give --board/--dpu to have hwgen evaluate which change would fix it."
+    fixes, partial = [], []
+    for alt in alts:
+        a = alt.line(line.name)
+        if a is None or (alt.kind != "part" and a.used >= line.used):
+            continue
+        if alt.kind == "option":
+            (fixes if a.ok else partial).append(_outcome(alt, line.name))
+    for kind in ("cores", "arch", "part"):
+        # Ladders are ordered most-capable first: the first that fixes it is the one to name.
+        first = next((alt for alt in alts if alt.kind == kind and alt.line(line.name) is not None
+                      and alt.line(line.name).ok), None)
+        if first is not None:
+            fixes.append(_outcome(first, line.name))
+    if fixes:
+        text += ". Fixes: " + "; ".join(fixes)
+    if partial:
+        text += ". Not enough on its own: " + "; ".join(partial)
+    if not fixes and not partial:
+        text += ". No single change hwgen can evaluate brings it within the limit"
+    return text + "."
+
+
+# --------------------------------------------------------------------------- memory
+def _memory_checks(design) -> tuple[CheckResult, ...]:
+    from hwgen.plan.memory import memory_checks
+
+    return tuple(memory_checks(design))
+
+
+def _design_checks(design) -> tuple[CheckResult, ...]:
+    """Other named checks of the design: does a Vitis AI target match the DPU (a warning)."""
+    from hwgen.emit.vitis_ai import fingerprint_checks
+
+    return tuple(fingerprint_checks(design))
+
+
+def _check_messages(checks: tuple[CheckResult, ...]) -> list[str]:
+    return [f"{c.name}: {c.message}" for c in checks if not c.ok and c.severity == "error"]
+
+
+def _warnings(checks: tuple[CheckResult, ...]) -> list[str]:
+    """Warnings do not fail the verdict; they follow the failures, marked as such."""
+    return [f"warning: {c.name}: {c.message}" for c in checks if not c.ok and c.severity != "error"]
+
+
+# --------------------------------------------------------------------------- before the build
+def _lint(design, bd: BlockDesign) -> tuple[CheckResult, ...]:
+    """Performance warnings (hwgen/budget/lint.py); they never fail the verdict."""
+    from hwgen.budget.lint import lint_checks
+
+    return lint_checks(design, bd)
+
+
+def estimate(design, block_design: BlockDesign | None = None) -> Verdict:
+    """The verdict before the build. ``block_design`` defaults to the one hwgen would build."""
+    bd = block_design if block_design is not None else block_design_for(design)
+    lines, costs = _evaluate(design, bd)
+    memory = _memory_checks(design)
+    checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes) \
+        + _design_checks(design) + _lint(design, bd)
+    messages = []
+    failing = [l for l in lines if not l.ok]
+    if failing:
+        alts = alternatives(design, bd)
+        messages += [failure_message(l, alts) for l in failing]
+    messages += _check_messages(memory)
+    messages += _warnings(memory + checks)
+    return Verdict(design=design.name, part=design.board.part, source=ESTIMATE, resources=lines,
+                   memory=memory, timing=None, checks=checks, messages=tuple(messages))
+
+
+# --------------------------------------------------------------------------- after the build
+def timing_result(timing) -> TimingResult:
+    """Negative WNS (setup), WHS (hold) or WPWS (pulse width) fail; NA fails on its own terms."""
+    na = [n for n, v in (("WNS", timing.wns), ("TNS", timing.tns), ("WHS", timing.whs),
+                         ("THS", timing.ths)) if v is None]
+    where = timing.source
+    if na:
+        said = {"unconstrained": "There are no user specified timing constraints."}.get(timing.verdict or "")
+        return TimingResult(timing.wns, timing.tns, timing.whs, timing.ths, False,
+                            f"timing: unconstrained - Vivado printed NA for {', '.join(na)} in {where}"
+                            + (f" ('{said}')" if said else "")
+                            + "; no path was timed, so nothing is known to meet timing. "
+                              "Constrain every clock (the PS FCLK and the clocking wizard outputs) "
+                              "and run again")
+    problems = []
+    if timing.wns < 0:
+        n = timing.tns_failing_endpoints
+        problems.append(f"setup fails: WNS {timing.wns:.3f} ns, TNS {timing.tns:.3f} ns"
+                        + (f" over {n} endpoints" if n is not None else "")
+                        + f"; the worst path is {-timing.wns:.3f} ns too slow - lower dpu.clock_mhz "
+                          "or dpu.dsp_clock_mhz, or try another implementation strategy")
+    if timing.whs < 0:
+        n = timing.ths_failing_endpoints
+        problems.append(f"hold fails: WHS {timing.whs:.3f} ns, THS {timing.ths:.3f} ns"
+                        + (f" over {n} endpoints" if n is not None else "")
+                        + "; hold violations after routing point at clock-domain crossings or "
+                          "constraints, not at a slow clock")
+    if timing.wpws is not None and timing.wpws < 0:
+        problems.append(f"pulse width fails: WPWS {timing.wpws:.3f} ns; a clock runs faster than a "
+                        "primitive on it allows")
+    if problems:
+        return TimingResult(timing.wns, timing.tns, timing.whs, timing.ths, False,
+                            f"timing ({where}): " + "; ".join(problems))
+    return TimingResult(timing.wns, timing.tns, timing.whs, timing.ths, True,
+                        f"timing met: WNS {timing.wns:.3f} ns, WHS {timing.whs:.3f} ns ({where})")
+
+
+def _check_part(design, device: str, source: str) -> None:
+    from hwgen.budget.reports import parts_match
+
+    if not parts_match(design.board.part, device):
+        raise InputError(Problem(Mark(source), "", f"the report is for {device}, but design "
+                                 f"{design.name} targets {design.board.part} (board {design.board.name}); "
+                                 "check the report of this design's run, or pass the matching --board"))
+
+
+def _report_capacity(utilization, design, name: str) -> tuple[float, str | None]:
+    """The Available column; for hierarchical reports (no column) the part's data."""
+    row = utilization.get(name)
+    if row.available is not None:
+        return float(row.available), None
+    from hwgen.model.design import part_for
+
+    part = design.part if design is not None else part_for("xc" + utilization.part)
+    if part is None:
+        raise InputError(Problem(Mark(utilization.source), "", f"the report prints no Available "
+                                 f"column (hierarchical) and hwgen has no capacity data for "
+                                 f"{utilization.device}; check a flat report_utilization instead"))
+    return float(part.capacity(name)), f"parts/parts.yaml {part.name}: {part.source}"
+
+
+def from_reports(utilization, timing=None, design=None, limits: model.BudgetLimits | None = None,
+                 block_design: BlockDesign | None = None) -> Verdict:
+    """The verdict after the build, from parsed reports (hwgen/budget/reports.py).
+
+    Without a design the report's own part and Available column are used, with
+    ``limits`` (default: the built-in limits). With a design, its part must be the
+    report's (InputError otherwise), its limits apply and every line carries the
+    estimate beside the actual figure.
+    """
+    if design is not None:
+        _check_part(design, utilization.device, utilization.source)
+        if timing is not None:
+            _check_part(design, timing.device, timing.source)
+        limits = design.settings.budget
+    else:
+        limits = limits or default_limits()
+        if timing is not None:
+            from hwgen.budget.reports import parts_match
+
+            if not parts_match(utilization.device, timing.device):
+                raise InputError(Problem(Mark(timing.source), "", f"the timing report is for "
+                                         f"{timing.device}, the utilization report for "
+                                         f"{utilization.device}; give both reports of one run"))
+    est_lines: tuple[ResourceLine, ...] = ()
+    bd = None
+    if design is not None:
+        bd = block_design if block_design is not None else block_design_for(design)
+        est_lines = _evaluate(design, bd)[0]
+    est = {l.name: l for l in est_lines}
+    checks = []
+    lines = []
+    state = f", {utilization.design_state}" if utilization.design_state else ""
+    for row in utilization.resources:
+        available, capacity_source = _report_capacity(utilization, design, row.name)
+        src = f"{utilization.source} (Vivado {utilization.tool_version}{state})"
+        contributions = [Contribution(f"report_utilization row '{row.row}'", row.used, src)]
+        if capacity_source:
+            contributions.append(Contribution("Available (not printed in the report)", available,
+                                              capacity_source))
+        e = est.get(row.name)
+        if design is not None and row.available is not None \
+                and float(row.available) != float(design.part.capacity(row.name)):
+            checks.append(CheckResult(f"capacity.{row.name.lower()}", False,
+                                      f"Vivado reports {fmt_amount(row.available)} {row.name} available, "
+                                      f"parts/parts.yaml says {fmt_amount(design.part.capacity(row.name))} "
+                                      f"for {design.part.name}; the report's figure is used", "warning"))
+        lines.append(_line(row.name, row.used, available, limits.limit(row.name), tuple(contributions),
+                           estimate=e.used if e is not None else None))
+    lines = tuple(lines)
+    memory = _memory_checks(design) if design is not None else ()
+    timing_res = timing_result(timing) if timing is not None else None
+
+    messages = []
+    failing = [l for l in lines if not l.ok]
+    if failing:
+        alts = None
+        if design is not None:
+            alts = tuple(_rebase(lines, est_lines, a) for a in alternatives(design, bd))
+        messages += [failure_message(l, alts) for l in failing]
+    messages += _check_messages(memory)
+    if timing_res is not None and not timing_res.ok:
+        messages.append(timing_res.message)
+    messages += _warnings(memory + tuple(checks))
+    return Verdict(design=design.name if design is not None else None,
+                   part=design.board.part if design is not None else utilization.device,
+                   source=REPORT, resources=lines, memory=memory, timing=timing_res,
+                   checks=tuple(checks), messages=tuple(messages))

@@ -1,0 +1,174 @@
+"""A Verdict as text for people, JSON for scripts and JUnit XML for CI systems.
+
+One Verdict type comes from both the estimate and Vivado's reports, so each format
+is written once. Numbers are the verdict's own; nothing here decides pass or fail.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING
+
+from hwgen.budget.estimate import fmt_amount, fmt_percent
+from hwgen.model.verdict import ResourceLine, Verdict
+from hwgen.emit.texttable import table
+
+if TYPE_CHECKING:   # JUnit only: imported where it is written, not by every check
+    import xml.etree.ElementTree as ET
+
+FORMATS = ("text", "json", "junit")
+
+
+def status(line: ResourceLine) -> str:
+    if not line.fits:
+        return "DOES NOT FIT"
+    return "ok" if line.ok else "OVER LIMIT"
+
+
+def _num(value: float | None):
+    """JSON numbers: integers stay integers (LUT 24276), halves stay halves (BRAM 69.5)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if float(value) == int(value):
+        return int(value)
+    return round(float(value), 3)
+
+
+# --------------------------------------------------------------------------- JSON
+def to_dict(v: Verdict) -> dict:
+    """Exactly the shape of issue 5: verdict, design, part, source, resources, memory, timing, messages."""
+    timing = None
+    if v.timing is not None:
+        t = v.timing
+        timing = {"wns": _num(t.wns), "tns": _num(t.tns), "whs": _num(t.whs), "ths": _num(t.ths),
+                  "ok": t.ok}
+    return {
+        "verdict": "pass" if v.ok else "fail",
+        "design": v.design,
+        "part": v.part,
+        "source": v.source,
+        "resources": [{"name": l.name, "used": _num(l.used), "available": _num(l.available),
+                       "percent": None if math.isinf(l.percent) else round(l.percent, 2),
+                       "limit_percent": _num(l.limit_percent), "ok": l.ok} for l in v.resources],
+        "memory": [{"name": c.name, "ok": c.ok, "severity": c.severity, "message": c.message}
+                   for c in v.memory],
+        "timing": timing,
+        "messages": list(v.messages),
+    }
+
+
+def to_json(v: Verdict) -> str:
+    return json.dumps(to_dict(v), indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- text
+def _vs_estimate(line: ResourceLine) -> str:
+    if line.estimate is None:
+        return "-"
+    if not line.estimate:
+        return "-" if not line.used else "n/a"
+    return f"{100.0 * (line.used - line.estimate) / line.estimate:+.1f}%"
+
+
+def table_lines(v: Verdict) -> list[str]:
+    with_estimate = any(l.estimate is not None for l in v.resources)
+    if v.source == "estimate":
+        head = ["Resource", "Estimate", "Available", "Percent", "Limit", "Status"]
+    elif with_estimate:
+        head = ["Resource", "Estimate", "Used", "vs estimate", "Available", "Percent", "Limit", "Status"]
+    else:
+        head = ["Resource", "Used", "Available", "Percent", "Limit", "Status"]
+    rows = [head]
+    for l in v.resources:
+        row = [l.name]
+        if with_estimate:
+            row.append(fmt_amount(l.estimate) if l.estimate is not None else "-")
+        row.append(fmt_amount(l.used))
+        if with_estimate:
+            row.append(_vs_estimate(l))
+        row += [fmt_amount(l.available), fmt_percent(l.percent), f"{l.limit_percent:g}%", status(l)]
+        rows.append(row)
+    right = set(range(1, len(head) - 1))
+    return table(rows, right)
+
+
+def contribution_lines(v: Verdict) -> list[str]:
+    """Resource and amount aligned; what and source follow unpadded (they vary a lot)."""
+    rows = []
+    for l in v.resources:
+        for i, c in enumerate(l.contributions):
+            rows.append([l.name if i == 0 else "", fmt_amount(c.amount), f"{c.what}  [{c.source}]"])
+    return table(rows, {1}) if rows else []
+
+
+def to_text(v: Verdict) -> str:
+    from hwgen.emit.render import render
+
+    memory = [f"{'ok' if c.ok else ('FAIL' if c.severity == 'error' else 'warn'):<4}  {c.name}: {c.message}"
+              for c in v.memory]
+    return render("verdict.txt.j2", verdict=v, passed=v.ok, table=table_lines(v), memory=memory,
+                  contributions=contribution_lines(v))
+
+
+# --------------------------------------------------------------------------- JUnit XML
+def _case(suite: ET.Element, classname: str, name: str, failure: str | None, details: str,
+          out: str = "", kind: str = "failure") -> None:
+    import xml.etree.ElementTree as ET
+
+    case = ET.SubElement(suite, "testcase", {"classname": classname, "name": name, "time": "0"})
+    if failure is not None:
+        f = ET.SubElement(case, "failure", {"type": kind, "message": failure})
+        f.text = details
+    if out:
+        ET.SubElement(case, "system-out").text = out
+
+
+def to_junit(v: Verdict) -> str:
+    """One testcase per resource and per check; failures carry the numbers."""
+    import xml.etree.ElementTree as ET
+
+    label = v.design or v.part
+    root = ET.Element("testsuites", {"name": "hwgen check"})
+    suite = ET.SubElement(root, "testsuite", {"name": f"hwgen.budget.{label}"})
+    props = ET.SubElement(suite, "properties")
+    for key, value in (("design", v.design or ""), ("part", v.part), ("source", v.source),
+                       ("verdict", "pass" if v.ok else "fail")):
+        ET.SubElement(props, "property", {"name": key, "value": value})
+
+    for l in v.resources:
+        numbers = (f"{l.name} {fmt_amount(l.used)} of {fmt_amount(l.available)} "
+                   f"({fmt_percent(l.percent)}), limit {l.limit_percent:g}%"
+                   + (f", estimate {fmt_amount(l.estimate)}" if l.estimate is not None else ""))
+        sources = "\n".join(f"{fmt_amount(c.amount)}  {c.what}  [{c.source}]" for c in l.contributions)
+        if l.ok:
+            _case(suite, "hwgen.budget.resources", l.name, None, "", numbers + "\n" + sources)
+        else:
+            _case(suite, "hwgen.budget.resources", l.name, numbers,
+                  next((m for m in v.messages if m.startswith(l.name + " ")), numbers), sources,
+                  kind="does_not_fit" if not l.fits else "over_limit")
+    for c in v.memory + v.checks:
+        fails = not c.ok and c.severity == "error"
+        group = "memory" if c in v.memory else "checks"
+        _case(suite, f"hwgen.budget.{group}", c.name, c.message if fails else None, c.message,
+              "" if fails else c.message, kind=f"{group}_check")
+    if v.timing is not None:
+        t = v.timing
+        numbers = ", ".join(f"{k} {'NA' if x is None else f'{x:.3f} ns'}"
+                            for k, x in (("WNS", t.wns), ("TNS", t.tns), ("WHS", t.whs), ("THS", t.ths)))
+        _case(suite, "hwgen.budget.timing", "timing", None if t.ok else numbers,
+              t.message, "" if not t.ok else t.message, kind="timing")
+
+    cases = suite.findall("testcase")
+    failures = sum(1 for c in cases if c.find("failure") is not None)
+    for el in (root, suite):
+        el.set("tests", str(len(cases)))
+        el.set("failures", str(failures))
+        el.set("errors", "0")
+    suite.set("skipped", "0")
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render_verdict(v: Verdict, fmt: str) -> str:
+    return {"text": to_text, "json": to_json, "junit": to_junit}[fmt](v)

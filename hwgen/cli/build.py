@@ -1,0 +1,77 @@
+"""`hwgen build` and `hwgen run`: a build folder, and a bitstream from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hwgen.cli.app import CONTEXT, _selection, main
+
+
+@main.command(context_settings=CONTEXT)
+@_selection
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Build folder (default: build/<board>).")
+@click.option("--allow-over-budget", is_flag=True,
+              help="Write every file even when the budget check fails (it exits 1 and writes "
+                   "only budget.json otherwise).")
+def build(board, dpu, sets, out, allow_over_budget):
+    """Check the budget, then write the design's build folder.
+
+    \b
+    Over budget it exits 1 and writes only OUT/budget.json, the failing verdict.
+    Example:
+      hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
+    """
+    from hwgen.budget.estimate import estimate
+    from hwgen.folder.build import BUDGET_FILE, build as run_build
+    from hwgen.model.design import load_design
+
+    design = load_design(board, dpu, sets)
+    out = out or Path("build") / design.board.name
+    verdict = estimate(design)
+    outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
+    if not verdict.ok:
+        click.echo(f"WARNING: {design.name} FAILS its budget check and was written anyway because "
+                   f"of --allow-over-budget:", err=True)
+        for message in verdict.messages:
+            click.echo(f"WARNING:   {message}", err=True)
+        if any(not line.fits for line in verdict.resources):
+            why = ("it does not fit the part: Vivado will run synthesis and then fail placement, "
+                   "hours later, with the same numbers")
+        elif any(not line.ok for line in verdict.resources):
+            why = ("it fits but leaves less headroom than the limits demand: expect routing "
+                   "congestion and timing closure to fail or take far longer")
+        else:
+            why = "a memory check failed: the board will not boot Linux with the DPU as configured"
+        click.echo(f"WARNING: this build should not have been written - {why}. "
+                   f"{out / BUDGET_FILE} records the failing verdict.", err=True)
+    click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
+
+
+@main.command(context_settings=CONTEXT)
+@_selection
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Build folder (default: build/<board>); the Edalize project goes to OUT/edalize.")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
+              help="Parallel Vivado jobs (default: build.jobs).")
+@click.option("--setup-only", is_flag=True,
+              help="Stop after setting up the Edalize project; do not start Vivado.")
+def run(board, dpu, sets, out, jobs, setup_only):
+    """Budget check, build folder, Edalize project, Vivado run, post-build check.
+
+    \b
+    Vivado runs through Edalize (OUT/edalize: Makefile, project Tcl); the
+    log goes to OUT/edalize/hwgen_run.log and the stages are shown as they
+    start. Reports and the XSA land in OUT, as vivado/build.tcl writes them.
+    Exit status: 0 built and within budget, 1 a check or the build failed,
+    2 invalid input, 3 vivado (or make) is not on PATH: the project is set
+    up and the command to build it elsewhere is printed.
+    Example:
+      hwgen run --board pynq_z2 --jobs 8
+      hwgen run --setup-only -o build/pynq && make -C build/pynq/edalize
+    """
+    from hwgen.run.run import run as run_design
+
+    run_design(board, dpu, sets, out, jobs, setup_only, click.echo)

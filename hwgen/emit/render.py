@@ -1,0 +1,329 @@
+"""One Jinja2 environment for every generated file, with quoting filters per language.
+
+Templates lay text out; they never decide. Every value that reaches Tcl or a device
+tree goes through a filter for that language, and the filters refuse what they
+cannot represent safely instead of guessing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from hwgen import __version__
+from hwgen.emit import cache
+from hwgen import resources
+from hwgen.errors import EXIT_INVALID_INPUT, HwgenError, one_line
+
+_TCL_BARE = re.compile(r"[A-Za-z0-9_.:/+\-]+")
+_DTS_SAFE = re.compile(r"[^\"\\\x00-\x1f\x7f]*")
+_KCONFIG_SAFE = re.compile(r"[^\"\\$`\x00-\x1f\x7f]*")
+
+
+class QuotingError(HwgenError, ValueError):
+    """A value cannot be written safely for the target language (a bug upstream).
+
+    The input checks should have refused the value already; if one slips through, the
+    build stops here before any file is written, with one line instead of a traceback.
+    """
+
+    exit_code = EXIT_INVALID_INPUT
+
+    def lines(self) -> list[str]:
+        return [one_line(f"{self}; nothing was written (hwgen's input checks should have "
+                         "refused this value: please report it)")]
+
+
+def tcl_word(value) -> str:
+    """A single Tcl word that Tcl reads back as exactly ``value``, with no substitution.
+
+    Bare when it has no special characters; otherwise braced, which suppresses every
+    substitution. A brace-quoted word cannot end early only if its braces balance and
+    it has no backslashes, so anything else is refused rather than escaped cleverly.
+    """
+    try:
+        return _tcl_word_cached(value)
+    except TypeError:  # an unhashable value: quote it without the cache
+        return _tcl_word(value)
+
+
+# A block design quotes ~450 values, mostly the board's PS7 preset and the same names
+# in every design of a sweep; quoting is pure, so each distinct value is quoted once.
+# typed=True keeps 1, 1.0 and True apart. Refusals (QuotingError) are not cached.
+@lru_cache(maxsize=4096, typed=True)
+def _tcl_word_cached(value) -> str:
+    return _tcl_word(value)
+
+
+def _tcl_word(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    text = str(value)
+    if _TCL_BARE.fullmatch(text):
+        return text
+    if "\\" in text or "\n" in text or "\r" in text or "\x00" in text or not _balanced(text):
+        raise QuotingError(f"refusing to write {text!r} into Tcl")
+    return "{" + text + "}"
+
+
+def tcl_braced(value) -> str:
+    """Always braced (``{value}``), as write_bd_tcl writes CONFIG values."""
+    text = tcl_word(value)
+    return text if text.startswith("{") else "{" + text + "}"
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def tcl_comment(value) -> str:
+    """Text for a '#' comment line: one line, no backslash (which would continue it)."""
+    text = str(value)
+    if "\\" in text or "\n" in text or "\r" in text:
+        raise QuotingError(f"refusing to write {text!r} into a Tcl comment")
+    return text
+
+
+def dts_string(value) -> str:
+    """A device-tree string literal, quoted."""
+    text = str(value)
+    if not _DTS_SAFE.fullmatch(text):
+        raise QuotingError(f"refusing to write {text!r} into a device-tree string")
+    return '"' + text + '"'
+
+
+def dts_comment(value) -> str:
+    text = str(value)
+    if "*/" in text or "\n" in text:
+        raise QuotingError(f"refusing to write {text!r} into a device-tree comment")
+    return text
+
+
+def yaml_str(value) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+def yaml_comment(value) -> str:
+    """Text for a YAML '#' comment: one line."""
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        raise QuotingError(f"refusing to write {text!r} into a YAML comment")
+    return text
+
+
+def kconfig_string(value) -> str:
+    """A Kconfig string value, quoted, for ``CONFIG_X="..."`` lines.
+
+    Kconfig would accept backslash escapes, but PetaLinux's own scripts also read the
+    file; anything that needs escaping (quotes, backslashes, $, backticks, control
+    characters) is refused rather than escaped.
+    """
+    text = str(value)
+    if not _KCONFIG_SAFE.fullmatch(text):
+        raise QuotingError(f"refusing to write {text!r} into a Kconfig string")
+    return '"' + text + '"'
+
+
+def dot_id(value) -> str:
+    """A Graphviz DOT identifier, always double-quoted.
+
+    DOT un-escapes only \\" inside quotes and leaves every other backslash for the
+    label escapes (\\N, \\l ...), so a backslash is refused rather than escaped.
+    """
+    text = str(value)
+    if "\\" in text or "\n" in text or "\r" in text or "\x00" in text:
+        raise QuotingError(f"refusing to write {text!r} as a DOT identifier")
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+# Characters Markdown may read as markup; "_" only where it could open or close emphasis
+# (GitHub/GitLab leave intraword underscores alone, so clock_mhz stays readable).
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def md_text(value) -> str:
+    """Markdown text on one line (a table cell, a list item): specials backslash-escaped."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def md_code(value) -> str:
+    """A Markdown code span; a pipe is escaped so it cannot end a table cell."""
+    text = str(value)
+    if "`" in text or "\n" in text or "\r" in text:
+        raise QuotingError(f"refusing to write {text!r} as a Markdown code span")
+    return "`" + text.replace("|", "\\|") + "`"
+
+
+def hex32(value: int) -> str:
+    return f"0x{value:08X}"
+
+
+def dts_cell(value: int) -> str:
+    return f"0x{value:x}"
+
+
+# Where compiled templates are kept between runs (hwgen/emit/cache.py); names kept here too.
+CACHE_ENV = cache.CACHE_ENV
+cache_dir = cache.cache_dir
+
+
+# What Jinja2 bakes into a compiled template besides its source: the lexer settings and
+# whether each filter and test is handed the environment or context (that decides the
+# call the compiler writes). jinja2.Environment attribute names.
+_COMPILE_SETTINGS = ("block_start_string", "block_end_string", "variable_start_string",
+                     "variable_end_string", "comment_start_string", "comment_end_string",
+                     "line_statement_prefix", "line_comment_prefix", "trim_blocks",
+                     "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "autoescape",
+                     "optimized", "finalize", "extensions")
+
+
+def compile_signature(env) -> str:
+    """A digest of everything except the source that a compiled template depends on.
+
+    Besides the settings, that is each filter's and test's code: Jinja2's optimizer
+    runs a filter on constant arguments at compile time and keeps only the result, so
+    the source file of every filter not from Jinja2 itself is hashed in (one file,
+    hwgen/emit/render.py, for hwgen's own).
+    """
+    import hashlib
+
+    import jinja2
+
+    def passes(table):
+        return sorted((name, str(getattr(f, "jinja_pass_arg", None)), _code_digest(f))
+                      for name, f in table.items())
+
+    def shown(value):
+        return sorted(value) if isinstance(value, dict) else \
+            str(getattr(value, "jinja_pass_arg", None)) if callable(value) else repr(value)
+
+    parts = (jinja2.__version__, passes(env.filters), passes(env.tests),
+             [(name, shown(getattr(env, name, None))) for name in _COMPILE_SETTINGS])
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _code_digest(func) -> str:
+    """sha256 of the source file defining ``func``; "" for Jinja2's own (its version counts)."""
+    import hashlib
+    import sys
+
+    module = getattr(func, "__module__", None) or ""
+    if module.split(".")[0] == "jinja2":
+        return ""
+    path = getattr(sys.modules.get(module), "__file__", None)
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else "?"
+    except OSError:
+        return "?"
+
+
+def _bytecode_cache(signature: str = ""):
+    """Jinja2's bytecode cache over ``cache_dir()``, or None.
+
+    Compiling hwgen's templates takes longer than everything else a build does; loading
+    them compiled takes ~1/30 of that. Jinja2 stores each template's code keyed by its
+    name and path and checks the source's checksum on load, so an edited template is
+    recompiled, never served stale; ``signature`` (``compile_signature``) joins the key,
+    so code compiled under other filters or settings (another hwgen version) is not used
+    either. Folder rules in hwgen/emit/cache.py; a file that cannot be read or written is
+    skipped.
+    """
+    import jinja2
+
+    folder = cache.usable_dir()
+    if folder is None:
+        return None
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def get_cache_key(self, name, filename=None):
+            return super().get_cache_key(f"{signature}|{name}", filename)
+
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # unreadable or corrupt: compile as if there were no cache
+                bucket.reset()
+
+        def dump_bytecode(self, bucket):
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Cache(str(folder), "jinja2-%s.cache")
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The one environment; compiled templates are cached inside it across renders,
+    and on disk across runs (``_bytecode_cache``)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.data_dir("templates"))),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(tcl=tcl_word, tcl_braced=tcl_braced, tcl_comment=tcl_comment,
+                       dts_string=dts_string, dts_comment=dts_comment, hex32=hex32,
+                       dts_cell=dts_cell, yaml_str=yaml_str, yaml_comment=yaml_comment)
+    env.filters["kconfig_string"] = kconfig_string
+    env.filters["dot_id"] = dot_id      # report/block_design.dot (HTML labels use |e)
+    env.filters.update(md=md_text, md_code=md_code)     # report/summary.md, hwgen diff
+    env.filters["wordwrap"] = _remembered_wordwrap(env)
+    env.globals["hwgen_version"] = __version__
+    if cache.cache_dir() is not None:   # off by default; the signature alone costs ~1 ms
+        env.bytecode_cache = _bytecode_cache(compile_signature(env))   # once every filter is in
+    return env
+
+
+def _remembered_wordwrap(env):
+    """Jinja2's own ``wordwrap`` filter, remembering its results.
+
+    The generated files explain themselves in comment paragraphs wrapped by ``wordwrap``;
+    a sweep wraps the same paragraphs in every design, and textwrap took a third of the
+    time of rendering a block design. Same function, same arguments, same text.
+    """
+    original = env.filters["wordwrap"]   # a pass_environment filter: (env, s, ...)
+
+    @lru_cache(maxsize=2048)
+    def remembered(s, *args, **kwargs):
+        return original(env, s, *args, **kwargs)
+
+    def wordwrap(s, *args, **kwargs):
+        try:
+            return remembered(s, *args, **kwargs)
+        except TypeError:  # an unhashable argument
+            return original(env, s, *args, **kwargs)
+
+    return wordwrap
+
+
+def render(template: str, **context) -> str:
+    import jinja2
+
+    from hwgen.errors import OutputError
+
+    try:
+        return environment().get_template(template).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        # Also raised while rendering, by an {% import %} of a missing macro file.
+        raise OutputError(f"template {exc.name or template!r} is missing from hwgen's installation "
+                          f"({resources.data_dir('templates')}); reinstall hwgen") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise OutputError(f"template {exc.filename or template}:{exc.lineno} in hwgen's "
+                          f"installation is broken ({exc.message}); reinstall hwgen") from None

@@ -1,0 +1,517 @@
+"""The compiler handshake: which DPU fingerprint the design builds, and its vitis-ai/ folder.
+
+The Vitis AI compiler takes ``--arch arch.json`` and bakes the DPU's fingerprint into
+the compiled model; the runtime compares it with the fingerprint the DPU reports
+(registers 0x1F0/0x1F4) and refuses a mismatch ("CHECK fingerprint fail"). hwgen
+knows the configuration it put into the bitstream, so it writes the matching
+arch.json instead of borrowing another board's.
+
+Pure decisions here: design settings -> fingerprint fields (with where each field's
+value comes from and how sure that link is), fingerprint -> the hwgen arguments that
+rebuild it, the check, and the outputs. Text shape lives in templates/vitis_ai/.
+
+Source tags (every one is in /work/shared/reference/dpu.md or cited inline):
+
+- HS      dpu.md "Compiler handshake" (fingerprint layout, registered targets, certainty)
+- DEC1    Xilinx/Vitis-AI ``src/vai_runtime/target_factory/src/create_target_DPUCZDX8G_ISA1.cpp``
+          (ISA1 decoder; every ISA1 target gets an ALU engine with ``dwconv``)
+- GEN34   Xilinx/Vitis-AI v2.0 ``dsa/DPU-TRD/dpu_ip/DPUCZDX8G_v3_4_0/ttcl/fingerprint_json.ttcl``
+          (the v3.4 IP writes ``{"fingerprint":"0x<hex>"}`` from its parameters)
+- GTCL34  same IP, ``gui/dpuczdx8g_v3_4.gtcl``: CONV_LEAKYRELU = ADDON in {1,3},
+          CONV_RELU6 = ADDON in {2,3}, DWCV_RELU6 = DWCV_ENA ? CONV_RELU6 : 0,
+          DWCV_PARALLEL = DWCV_ENA ? (PP == 2 ? 2 : PP/2) : 0
+- CXML    dpu.md §4, component.xml defaults (POOL_AVERAGE 1, ELEW_MULT_EN 0, CONV_WR_PARALLEL 1)
+- UG14    UG1414 v2.0 "VAI_C Usage" (https://docs.amd.com/r/2.0-English/ug1414-vitis-ai/VAI_C-Usage):
+          ``--arch`` holds ``{"target": "<registered name>"}`` for pre-built DPUs or
+          ``{"fingerprint": "0x..."}`` for customized DPU IPs
+- UG35    UG1414 v3.5 "Compiling the Model": ``vai_c_xir -x <model>_int.xmodel -a arch.json -o ./ -n <net>``
+- TF30    Xilinx/Vitis-AI ``src/vai_runtime/target_factory/expired_targets/`` holds
+          ``DPUCZDX8G_ISA0_B4096_MAX_BG2.prototxt``: the VAI 3.x runtime no longer registers it
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Union
+
+from hwgen.dpu.arch import dwcv_parallel, geometry, ops_per_clock
+from hwgen.dpu.fingerprint import (ESTABLISHED, INFERRED, DecodedFingerprint, Isa0Config, Isa1Config,
+                          decode, encode_isa0, encode_isa1)
+
+__all__ = [
+    "SOURCES",
+    "FingerprintInputs",
+    "FieldOrigin",
+    "FieldRow",
+    "DpuFingerprint",
+    "Reproduction",
+    "inputs_from_design",
+    "config_for",
+    "dpu_fingerprint",
+    "fingerprint_plan",
+    "explain",
+    "arch_json",
+    "arch_json_text",
+    "reproduce",
+    "fingerprint_checks",
+    "arch_json_outputs",
+    "UNMAPPED_SETTINGS",
+]
+
+Config = Union[Isa0Config, Isa1Config]
+
+# The tags the field notes use, spelled out for the generated README (a reader of the
+# build folder has no access to hwgen's reference notes).
+_VAI = "Xilinx/Vitis-AI src/vai_runtime/target_factory/"
+_IP34 = "Xilinx/Vitis-AI v2.0 dsa/DPU-TRD/dpu_ip/DPUCZDX8G_v3_4_0/"
+SOURCES: tuple[tuple[str, str], ...] = (
+    ("HS", f"the registered targets {_VAI}targets/DPUCZDX8G_ISA1_*.prototxt (Vitis AI 3.x), "
+           "compared with the Vitis AI 2.5 ones"),
+    ("TF", f"{_VAI}src/target_factory.cpp (type codes, fingerprint = type << 56 | ISA << 48 | features)"),
+    ("DEC1", f"{_VAI}src/create_target_DPUCZDX8G_ISA1.cpp (the runtime's ISA1 decoder)"),
+    ("DEC0", f"{_VAI}src/create_target_v2.cpp (the runtime's ISA0 decoder)"),
+    ("GEN34", f"{_IP34}ttcl/fingerprint_json.ttcl (how the v3.4 IP computes its fingerprint)"),
+    ("GTCL34", f"{_IP34}gui/dpuczdx8g_v3_4.gtcl (derived IP parameters)"),
+    ("CXML", f"{_IP34}component.xml (IP parameter defaults)"),
+)
+
+PROFILE = "DPU profile"  # how a field driven by the profile (not a --set key) is named
+
+
+# ----------------------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class FingerprintInputs:
+    """Everything in a design that reaches the fingerprint, and nothing else."""
+
+    isa: int                       # profile.isa: 0 = v3.x IP, 1 = v4.x IP (HS)
+    arch: str                      # profile.arch
+    ip_version: tuple[int, ...]    # from the profile's VLNV, e.g. (4, 1)
+    ram_usage: str
+    channel_augmentation: bool
+    leaky_relu: bool
+    alu_parallel: int
+    depthwise_conv: bool
+
+
+def _vlnv_version(vlnv: str) -> tuple[int, ...]:
+    # model.VLNV guarantees the last part is digits and dots.
+    return tuple(int(x) for x in vlnv.rsplit(":", 1)[1].split("."))
+
+
+def inputs_from_design(design) -> FingerprintInputs:
+    s = design.settings.dpu
+    return FingerprintInputs(
+        isa=design.dpu.isa,
+        arch=design.dpu.arch,
+        ip_version=_vlnv_version(design.dpu.vlnv),
+        ram_usage=s.ram_usage,
+        channel_augmentation=s.channel_augmentation,
+        leaky_relu=s.leaky_relu,
+        alu_parallel=s.alu_parallel,
+        depthwise_conv=s.depthwise_conv,
+    )
+
+
+# Design settings that no fingerprint field carries, per ISA. They change resources,
+# clocks or the number of cores, but every core of one configuration reports the same
+# fingerprint. ISA1 has no depthwise field: DEC1 gives every ISA1 DPU an ALU engine
+# that does dwconv, so dpu.depthwise_conv cannot be told apart in an ISA1 fingerprint.
+_COMMON_UNMAPPED = ("dpu.dsp_usage", "dpu.softmax", "dpu.cores", "dpu.clock_mhz",
+                    "dpu.dsp_clock_mhz")
+UNMAPPED_SETTINGS = {
+    0: _COMMON_UNMAPPED + ("dpu.alu_parallel",),
+    1: _COMMON_UNMAPPED + ("dpu.depthwise_conv",),
+}
+
+
+# ----------------------------------------------------------------------------- mapping
+@dataclass(frozen=True)
+class FieldOrigin:
+    """Where one fingerprint field's value comes from in hwgen, and how sure that link is.
+
+    ``setting`` is a ``--set`` key (``dpu.ram_usage``), ``PROFILE`` plus what in it
+    (``DPU profile arch``), or None when hwgen has no setting for it and always builds
+    the value ``config_for`` gives. ``certainty`` is about the link setting -> field
+    (HS: the v4.x IP parameter -> ISA1 field mapping is UNCERTAIN, no v4.x generator is
+    public), not about the bit position; explain() combines both.
+    """
+
+    field: str
+    setting: str | None
+    certainty: str
+    note: str
+
+
+_ISA1_ORIGINS = (
+    FieldOrigin("arch", f"{PROFILE}: arch", ESTABLISHED,
+                "each registered ISA1 target file names its architecture and carries this index "
+                "(HS); DEC1 maps the index to PP/ICP/OCP"),
+    FieldOrigin("alu_parallel", "dpu.alu_parallel", INFERRED,
+                "DEC1 reads [11:8] as the ALU/eltwise pixel parallelism and the registered targets "
+                "use 2 (B512/B800/B1152) and 4 (the rest) (HS); no IP parameter for it is "
+                "documented (dpu.md §4), so hwgen assumes the built IP has dpu.alu_parallel"),
+    FieldOrigin("bit16", None, INFERRED,
+                "not decoded by DEC1; set in every registered ISA1 target (HS), so hwgen sets it"),
+    FieldOrigin("ram_usage", "dpu.ram_usage", INFERRED,
+                "image bank groups = ARCH_IMG_BKGRP (2 low, 3 high) as in the v3.4 IP (GEN34); "
+                "assumed unchanged in v4.x (HS: UNCERTAIN)"),
+    FieldOrigin("channel_augmentation", "dpu.channel_augmentation", INFERRED,
+                "LOAD_AUGM as in the v3.4 IP (GEN34); assumed unchanged in v4.x (HS: UNCERTAIN)"),
+    FieldOrigin("conv_leaky_relu", "dpu.leaky_relu", INFERRED,
+                "CONV_RELU_ADDON 3 (leaky-ReLU) vs 2 as in the v3.4 IP (GTCL34); assumed "
+                "unchanged in v4.x (HS: UNCERTAIN)"),
+    FieldOrigin("alu_leaky_relu", None, INFERRED,
+                "clear in every registered ISA1 target (HS); hwgen has no setting for it"),
+    FieldOrigin("bit30", f"{PROFILE}: vlnv", INFERRED,
+                "not decoded by DEC1; set in the VAI 3.x targets and clear in the VAI 2.5 ones (HS), "
+                "so hwgen sets it for DPUCZDX8G IP 4.1 or later (VAI 3.x) and clears it for 4.0"),
+    FieldOrigin("conv_write_parallel", None, INFERRED,
+                "1 in every registered ISA1 target (HS); CONV_WR_PARALLEL defaults to 1 (CXML) and "
+                "hwgen does not set it"),
+    FieldOrigin("alu_write_parallel", None, INFERRED,
+                "1 in every registered ISA1 target (HS); hwgen has no setting for it"),
+)
+
+_ISA0_ORIGINS = (
+    FieldOrigin("arch", f"{PROFILE}: arch", ESTABLISHED, "TM_ARCH from PP/ICP/OCP (GEN34)"),
+    FieldOrigin("pool_parallel", "dpu.depthwise_conv", ESTABLISHED,
+                "1 without depthwise conv, else PP/2 (2 for PP 2) (GEN34)"),
+    FieldOrigin("depthwise_parallel", "dpu.depthwise_conv", ESTABLISHED,
+                "DWCV_PARALLEL: 0 without depthwise conv (DWCV_ENA 0), else PP/2 (GTCL34)"),
+    FieldOrigin("eltwise_parallel", None, INFERRED,
+                "ELEW_PARALLEL; how the v3.x IP sets it is not recorded, hwgen assumes 1 as in the "
+                "VAI 1.x ZCU102 target (HS, UNCERTAIN)"),
+    FieldOrigin("ram_usage", "dpu.ram_usage", ESTABLISHED, "ARCH_IMG_BKGRP 2 low / 3 high (GEN34)"),
+    FieldOrigin("channel_augmentation", "dpu.channel_augmentation", ESTABLISHED, "LOAD_AUGM (GEN34)"),
+    FieldOrigin("conv_leaky_relu", "dpu.leaky_relu", ESTABLISHED,
+                "hwgen writes CONV_RELU_ADDON 3 with leaky-ReLU, else 2; CONV_LEAKYRELU = ADDON in "
+                "{1, 3} (GTCL34)"),
+    FieldOrigin("conv_relu6", None, ESTABLISHED,
+                "CONV_RELU6 = ADDON in {2, 3} (GTCL34): always 1 for both values hwgen writes"),
+    FieldOrigin("avg_pool", None, ESTABLISHED,
+                "POOL_AVERAGE, component.xml default 1 (CXML); hwgen does not change it"),
+    FieldOrigin("dw_relu6", "dpu.depthwise_conv", ESTABLISHED,
+                "DWCV_RELU6 = DWCV_ENA ? CONV_RELU6 : 0 (GTCL34), and CONV_RELU6 is always 1 here"),
+    FieldOrigin("eltwise_mult", None, ESTABLISHED,
+                "ELEW_MULT_EN, component.xml default 0 (CXML); hwgen does not change it"),
+    FieldOrigin("bit37", None, ESTABLISHED, "written as 1 by every v3.4 IP (GEN34)"),
+)
+
+_ORIGINS = {0: _ISA0_ORIGINS, 1: _ISA1_ORIGINS}
+_HEADER_ORIGINS = {
+    "type": FieldOrigin("type", None, ESTABLISHED, "every DPUCZDX8G"),
+    "isa_version": FieldOrigin("isa_version", f"{PROFILE}: isa", ESTABLISHED,
+                               "isa: 0 for a v3.x IP, 1 for a v4.x IP (HS)"),
+}
+
+
+def config_for(inp: FingerprintInputs) -> Config:
+    """The fingerprint fields a DPU built from these inputs reports (mapping in _ORIGINS)."""
+    if inp.isa == 1:
+        return Isa1Config(
+            arch=inp.arch,
+            alu_parallel=inp.alu_parallel,
+            ram_usage=inp.ram_usage,
+            channel_augmentation=inp.channel_augmentation,
+            conv_leaky_relu=inp.leaky_relu,
+            alu_leaky_relu=False,
+            conv_write_parallel=1,
+            alu_write_parallel=1,
+            bit16=True,
+            bit30=inp.ip_version >= (4, 1),
+        )
+    if inp.isa == 0:
+        dw = dwcv_parallel(inp.arch) if inp.depthwise_conv else 0
+        return Isa0Config(
+            arch=inp.arch,
+            pool_parallel=dw if inp.depthwise_conv else 1,
+            depthwise_parallel=dw,
+            eltwise_parallel=1,
+            ram_usage=inp.ram_usage,
+            channel_augmentation=inp.channel_augmentation,
+            conv_leaky_relu=inp.leaky_relu,
+            conv_relu6=True,
+            avg_pool=True,
+            dw_relu6=inp.depthwise_conv,
+            eltwise_mult=False,
+            bit37=True,
+        )
+    raise ValueError(f"DPU ISA {inp.isa!r} has no fingerprint layout (only 0 and 1, HS)")
+
+
+def _encode(config: Config) -> int:
+    return encode_isa1(config) if isinstance(config, Isa1Config) else encode_isa0(config)
+
+
+def dpu_fingerprint(design) -> tuple[int, Config]:
+    """(fingerprint, fields) of the DPU this design builds."""
+    config = config_for(inputs_from_design(design))
+    return _encode(config), config
+
+
+# ----------------------------------------------------------------------------- explanation
+@dataclass(frozen=True)
+class FieldRow:
+    """One field as people read it: position, value, and how much of it is known."""
+
+    name: str
+    bits: str
+    raw: int
+    value: Any
+    meaning: str              # what the bits mean (fingerprint.py)
+    certainty: str            # INFERRED if either the meaning or hwgen's link to it is
+    setting: str | None       # see FieldOrigin
+    note: str                 # why hwgen produces this value
+
+    @property
+    def shown(self) -> str:
+        return _show(self.value)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def explain(decoded: DecodedFingerprint) -> tuple[FieldRow, ...]:
+    origins = {o.field: o for o in _ORIGINS[decoded.isa_version]}
+    origins.update(_HEADER_ORIGINS)
+    rows = []
+    for f in decoded.fields:
+        o = origins[f.name]
+        # A field is established only if both its bits and hwgen's link to them are.
+        certainty = ESTABLISHED if (f.certainty, o.certainty) == (ESTABLISHED, ESTABLISHED) \
+            else INFERRED
+        rows.append(FieldRow(f.name, f.bits, f.raw, f.value, f.meaning, certainty, o.setting, o.note))
+    return tuple(rows)
+
+
+# ----------------------------------------------------------------------------- arch.json
+def _uses_target_name(decoded: DecodedFingerprint) -> bool:
+    # Only the VAI 3.x ISA1 names: the ISA0 name moved to expired_targets (TF30), so a
+    # VAI 3.x compiler may not resolve it, while a fingerprint works with every release.
+    return decoded.registered and decoded.isa_version == 1
+
+
+def arch_json(decoded: DecodedFingerprint) -> dict[str, str]:
+    """What ``vai_c_* --arch`` reads (UG14): the registered name, else the fingerprint.
+
+    The fingerprint is written the way the v3.4 IP writes it (GEN34): ``0x`` and
+    upper-case hex digits without leading zeros.
+    """
+    if _uses_target_name(decoded):
+        return {"target": decoded.name}
+    return {"fingerprint": f"0x{decoded.fingerprint:X}"}
+
+
+def arch_json_text(decoded: DecodedFingerprint) -> str:
+    # Nothing but the key the compiler reads: JSON has no comments and no unknown key
+    # is risked; the README beside it names hwgen's version and the inputs.
+    return json.dumps(arch_json(decoded), indent=2) + "\n"
+
+
+# ----------------------------------------------------------------------------- the plan
+@dataclass(frozen=True)
+class DpuFingerprint:
+    """The design's fingerprint with everything the outputs and the CLI print about it."""
+
+    fingerprint: int
+    config: Config
+    decoded: DecodedFingerprint
+    rows: tuple[FieldRow, ...]
+    unmapped: tuple[str, ...]     # settings the fingerprint does not carry
+
+    @property
+    def name(self) -> str:
+        return self.decoded.name
+
+    @property
+    def registered(self) -> bool:
+        return self.decoded.registered
+
+    @property
+    def hex(self) -> str:
+        return f"0x{self.fingerprint:016X}"
+
+    @property
+    def arch_json(self) -> dict[str, str]:
+        return arch_json(self.decoded)
+
+    @property
+    def inferred(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.rows if r.certainty == INFERRED)
+
+    @property
+    def established(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.rows if r.certainty == ESTABLISHED)
+
+
+@lru_cache(maxsize=64)   # pure; the estimate, arch.json and its README each ask for it
+def _plan(fp: int, config: Config) -> DpuFingerprint:
+    decoded = decode(fp)
+    return DpuFingerprint(fp, config, decoded, explain(decoded), UNMAPPED_SETTINGS[decoded.isa_version])
+
+
+def fingerprint_plan(design) -> DpuFingerprint:
+    return _plan(*dpu_fingerprint(design))
+
+
+# ----------------------------------------------------------------------------- decode -> hwgen
+@dataclass(frozen=True)
+class Reproduction:
+    """The hwgen arguments that build a DPU with a given fingerprint, or why none can.
+
+    ``profiles`` are the shipped DPU profiles with the right architecture, ISA and IP
+    version (bit 30); ``sets`` the ``--set`` values, written out in full so board
+    defaults cannot change them; ``blockers`` one sentence per field no hwgen setting
+    produces.
+    """
+
+    fingerprint: int
+    arch: str
+    isa: int
+    ip_version: tuple[int, ...]
+    profiles: tuple[str, ...]
+    sets: tuple[str, ...]
+    blockers: tuple[str, ...]
+
+    @property
+    def buildable(self) -> bool:
+        return not self.blockers
+
+    @property
+    def profile_hint(self) -> str:
+        """What ``--dpu`` needs when no shipped profile fits."""
+        vlnv = "xilinx.com:ip:dpuczdx8g:" + ".".join(map(str, self.ip_version))
+        return f"a DPU profile YAML with arch: {self.arch}, isa: {self.isa}, vlnv: {vlnv}"
+
+    def args(self, profile: str | None = None) -> tuple[str, ...]:
+        dpu = profile or (self.profiles[0] if self.profiles else "PROFILE.yaml")
+        out = ["--dpu", dpu]
+        for s in self.sets:
+            out += ["--set", s]
+        return tuple(out)
+
+
+def _inputs_from_config(config: Config) -> FingerprintInputs:
+    """The hwgen inputs closest to a decoded configuration (config_for's inverse)."""
+    if isinstance(config, Isa1Config):
+        return FingerprintInputs(isa=1, arch=config.arch, ip_version=(4, 1) if config.bit30 else (4, 0),
+                                 ram_usage=config.ram_usage,
+                                 channel_augmentation=config.channel_augmentation,
+                                 leaky_relu=config.conv_leaky_relu, alu_parallel=config.alu_parallel,
+                                 depthwise_conv=False)
+    # GEN34/GTCL34: the v3.4 generator; the v3.3 IP is assumed to encode alike.
+    return FingerprintInputs(isa=0, arch=config.arch, ip_version=(3, 4), ram_usage=config.ram_usage,
+                             channel_augmentation=config.channel_augmentation,
+                             leaky_relu=config.conv_leaky_relu, alu_parallel=2,
+                             depthwise_conv=config.depthwise_parallel != 0)
+
+
+def _sets(inp: FingerprintInputs) -> tuple[str, ...]:
+    out = [f"dpu.ram_usage={inp.ram_usage}",
+           f"dpu.channel_augmentation={_show(inp.channel_augmentation)}",
+           f"dpu.leaky_relu={_show(inp.leaky_relu)}"]
+    if inp.isa == 1:
+        out.append(f"dpu.alu_parallel={inp.alu_parallel}")
+    else:
+        out.append(f"dpu.depthwise_conv={_show(inp.depthwise_conv)}")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[tuple[str, str, int, tuple[int, ...]], ...]:
+    """(name, arch, isa, IP version) of every shipped DPU profile, read once."""
+    from hwgen.model import design as design_mod
+    from hwgen import resources
+
+    profiles = (design_mod.load_dpu(ref)[0] for ref in resources.shipped("dpus"))
+    return tuple((p.name, p.arch, p.isa, _vlnv_version(p.vlnv)) for p in profiles)
+
+
+def _shipped_profiles(inp: FingerprintInputs) -> tuple[str, ...]:
+    # ISA1 only: bit 30 follows the IP version (4.0 vs 4.1+); ISA0 has no such bit.
+    return tuple(name for name, arch, isa, version in _shipped()
+                 if arch == inp.arch and isa == inp.isa
+                 and (isa != 1 or (version >= (4, 1)) == (inp.ip_version >= (4, 1))))
+
+
+def reproduce(fingerprint: Union[int, str]) -> Reproduction:
+    """Which hwgen arguments build a DPU reporting ``fingerprint`` (raises ValueError if
+    it is not a valid DPUCZDX8G fingerprint)."""
+    decoded = decode(fingerprint)
+    inp = _inputs_from_config(decoded.config)
+    built = config_for(inp)
+    rows = {r.name: r for r in explain(decoded)}
+    blockers = []
+    for o in _ORIGINS[decoded.isa_version]:
+        want, got = getattr(decoded.config, o.field), getattr(built, o.field)
+        if want != got:
+            r = rows[o.field]
+            how = (f"hwgen derives it from {o.setting} and builds {_show(got)} here" if o.setting
+                   else f"hwgen always builds {_show(got)}")
+            blockers.append(f"{o.field} {r.bits} = {_show(want)}: {how} ({o.note})")
+    return Reproduction(decoded.fingerprint, inp.arch, inp.isa, inp.ip_version,
+                        _shipped_profiles(inp), _sets(inp), tuple(blockers))
+
+
+# ----------------------------------------------------------------------------- check
+def fingerprint_checks(design) -> tuple:
+    """One named check for the verdict: does a registered target match the DPU options?
+
+    Always a warning, never an error: an unregistered configuration works, but the
+    model must be compiled against the generated fingerprint, not a stock arch.json.
+    """
+    from hwgen.model.verdict import CheckResult
+
+    plan = fingerprint_plan(design)
+    if plan.registered:
+        where = "arch.json names it" if _uses_target_name(plan.decoded) else \
+            "arch.json carries its fingerprint"
+        msg = f"DPU options match the registered Vitis AI target {plan.name} ({where})"
+        return (CheckResult("vitis_ai.fingerprint", True, msg, "warning"),)
+    msg = (f"DPU options match no registered Vitis AI target (fingerprint {plan.hex}, runtime name "
+           f"{plan.name}): compile the model against the generated fingerprint in vitis-ai/arch.json, "
+           f"not a stock board's arch.json")
+    return (CheckResult("vitis_ai.fingerprint", False, msg, "warning"),)
+
+
+# ----------------------------------------------------------------------------- outputs
+def _compile_command() -> str:
+    # UG35 form with the short flags; -x the quantized model, -a this arch.json,
+    # -o the output folder, -n the network name.
+    return "vai_c_xir -x quantized/net_int.xmodel -a arch.json -o compiled -n net"
+
+
+def readme_context(design, plan: DpuFingerprint) -> dict:
+    g = geometry(plan.config.arch)
+    return {
+        "design": design.name,
+        "inputs": design.inputs,
+        "overrides": design.overrides,
+        "plan": plan,
+        "arch": g,
+        "ops": ops_per_clock(g),
+        "arch_json": arch_json_text(plan.decoded).rstrip("\n"),
+        "fingerprint_form": json.dumps({"fingerprint": f"0x{plan.fingerprint:X}"}),
+        "uses_name": _uses_target_name(plan.decoded),
+        "command": _compile_command(),
+        "checks": fingerprint_checks(design),
+        "sources": SOURCES,
+    }
+
+
+def arch_json_outputs(design) -> list:
+    """vitis-ai/arch.json for the compiler and vitis-ai/README.md for the person running it."""
+    from hwgen.emit.output import text_output
+    from hwgen.emit.render import render
+
+    plan = fingerprint_plan(design)
+    return [
+        text_output("vitis-ai/arch.json", "vitis_ai.arch_json", arch_json_text(plan.decoded)),
+        text_output("vitis-ai/README.md", "vitis_ai.readme",
+                    render("vitis_ai/README.md.j2", **readme_context(design, plan))),
+    ]

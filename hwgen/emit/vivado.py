@@ -1,0 +1,218 @@
+"""The Vivado generator: vivado/block_design.tcl, vivado/strategies.tcl, vivado/build.tcl.
+
+Python decides (the clock plan, the block-design graph, the run settings); this module
+turns those decisions into small view objects with every value already in the form it
+is written (hex addresses, Tcl command names for pins versus ports), and the templates
+under templates/tcl/ lay them out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hwgen.plan.bdgraph import BlockDesign
+from hwgen.plan.blockdesign import input_name, plan_block_design
+from hwgen.plan.clockflow import design_clocks, dsp_request_mhz
+from hwgen.plan.clocks import DEFAULT_FALLBACK_FCLK_MHZ
+from hwgen.emit.output import Output, text_output
+from hwgen.emit.render import render
+
+BLOCK_DESIGN = "vivado/block_design.tcl"
+STRATEGIES = "vivado/strategies.tcl"
+BUILD = "vivado/build.tcl"
+# Where build.tcl writes, relative to the build folder (fixed names the report parsers and
+# the PetaLinux step rely on).
+UTILIZATION_REPORT = "reports/utilization.rpt"
+TIMING_REPORT = "reports/timing_summary.rpt"
+
+
+def xsa_name(design) -> str:
+    """The hardware platform build.tcl writes into the build folder."""
+    return f"{design.name}.xsa"
+
+
+# ----------------------------------------------------------------------------- views
+@dataclass(frozen=True)
+class HeaderView:
+    design: str
+    board: str
+    dpu: str
+    part: str
+    inputs: tuple
+    overrides: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InputView:
+    role: str
+    name: str
+    sha256: str
+
+
+_UNPRINTABLE = re.compile(r"[^\x20-\x7e]|\\")
+
+
+def _shown(text: str) -> str:
+    """Display text for a comment line: printable ASCII, no backslash (it would continue it)."""
+    return _UNPRINTABLE.sub("?", text)
+
+
+def header_view(design) -> HeaderView:
+    """Design identity and inputs for the header. Input names are never absolute paths
+    (resources.display_name made them), so the Tcl never carries the machine's paths."""
+    inputs = tuple(InputView(i.role, _shown(i.name), i.sha256) for i in design.inputs)
+    overrides = tuple(_shown(o) for o in design.overrides)
+    return HeaderView(design.name, design.board.name, design.dpu.name, design.board.part,
+                      inputs, overrides)
+
+
+@dataclass(frozen=True)
+class PropGroup:
+    title: str
+    props: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class CellView:
+    name: str
+    vlnv: str
+    why: str
+    groups: tuple[PropGroup, ...]
+
+
+@dataclass(frozen=True)
+class LinkView:
+    name: str
+    master_cmd: str
+    master: str
+    slave_cmd: str
+    slave: str
+    why: str
+
+
+@dataclass(frozen=True)
+class NetView:
+    name: str
+    driver: str
+    loads: tuple[str, ...]
+    comment: str
+
+
+@dataclass(frozen=True)
+class AddressView:
+    space: str
+    segment: str
+    offset: str
+    range: str
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    name: str
+    requested: str
+    achieved: str
+
+
+def _f(mhz: float) -> str:
+    return f"{mhz:.3f} MHz"
+
+
+def _req(mhz: float) -> str:
+    return f"{mhz:g} MHz"
+
+
+def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
+    """Requested versus achieved, for the comment block at the top of block_design.tcl."""
+    s = design.settings.dpu
+    dsp_req = dsp_request_mhz(s)
+    f, w = clocks.fclk0, clocks.wizard
+    # Not the DPU clock: FCLK_CLK0 was planned for the solver's fallback frequency
+    # (clockflow passes none of its own), whatever it achieved.
+    fclk_req = s.clock_mhz if clocks.fclk_is_dpu_clock else DEFAULT_FALLBACK_FCLK_MHZ
+    return (
+        ClockRow("m_axi_dpu_aclk", _req(s.clock_mhz), f"{_f(clocks.dpu_mhz)} (dpu.clock_mhz)"),
+        ClockRow("dpu_2x_clk", _req(dsp_req),
+                 f"{_f(clocks.dsp_mhz)} (" + ("dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None
+                                              else "2 x dpu.clock_mhz") + ")"),
+        ClockRow("FCLK_CLK0", _req(fclk_req),
+                 f"{_f(f.achieved_mhz)} = {f.source} {f.pll_mhz:g} MHz / "
+                 f"({f.divisor0} x {f.divisor1})"
+                 + ("" if clocks.fclk_is_dpu_clock else ", feeds the clocking wizard only")),
+        ClockRow("MMCM", "-",
+                 f"{_f(w.fin_mhz)} / {w.divclk} x {w.mult_f:.3f} = VCO {_f(w.vco_mhz)}; "
+                 f"/{w.out_divides[0]:.3f} = {_f(w.achieved[0])}, /{w.out_divides[1]:g} = "
+                 f"{_f(w.achieved[1])}"),
+    )
+
+
+def _intf_cmd(ref: str) -> str:
+    # "cell/pin" names a cell's interface pin; a bare name is a block-design port.
+    return "get_bd_intf_pins" if "/" in ref else "get_bd_intf_ports"
+
+
+def cell_views(design, bd: BlockDesign) -> tuple[CellView, ...]:
+    out = []
+    for cell in bd.cells:
+        if cell.role == "ps":
+            # A preset entry the plan also sets is written once, by the plan (ps_properties).
+            preset, plan = cell.props[:cell.preset], cell.props[cell.preset:]
+            board_file = input_name(design, "board")
+            groups = (PropGroup(f"Board preset: {board_file} ps.preset, in file order.", preset),
+                      PropGroup("hwgen's plan: FCLK0 and its reset, the PS ports the DPU uses (and "
+                                "every other port off), the fabric interrupt.", plan))
+        else:
+            groups = (PropGroup("", cell.props),) if cell.props else ()
+        out.append(CellView(cell.name, cell.vlnv, cell.why, groups))
+    return tuple(out)
+
+
+def link_views(bd: BlockDesign) -> tuple[LinkView, ...]:
+    return tuple(LinkView(link.master.replace("/", "_"), _intf_cmd(link.master), link.master,
+                          _intf_cmd(link.slave), link.slave,
+                          f"{link.why} ({link.width} bit)" if link.width else link.why)
+                 for link in bd.links)
+
+
+def net_views(bd: BlockDesign) -> tuple[NetView, ...]:
+    return tuple(NetView(net.name, net.driver, net.loads, _f(net.freq_mhz) if net.freq_mhz else "")
+                 for net in bd.nets)
+
+
+def address_views(bd: BlockDesign) -> tuple[AddressView, ...]:
+    return tuple(AddressView(a.space, a.segment, f"0x{a.offset:08X}", f"0x{a.range:08X}")
+                 for a in bd.addresses)
+
+
+# ----------------------------------------------------------------------------- files
+def block_design_tcl(design, clocks, bd: BlockDesign) -> str:
+    return render("tcl/block_design.tcl.j2", hdr=header_view(design), bd=bd,
+                  clock_rows=clock_rows(design, clocks), clock_notes=clocks.notes,
+                  cells=cell_views(design, bd), ports=bd.ports, links=link_views(bd),
+                  nets=net_views(bd), addresses=address_views(bd))
+
+
+def strategies_tcl(design) -> str:
+    return render("tcl/strategies.tcl.j2", hdr=header_view(design), build=design.settings.build)
+
+
+def build_tcl(design, bd: BlockDesign) -> str:
+    dpu_vlnv = design.dpu.vlnv
+    # The stock IPs, in first-use order, each once.
+    stock = dict.fromkeys(cell.vlnv for cell in bd.cells if cell.vlnv != dpu_vlnv)
+    return render("tcl/build.tcl.j2", hdr=header_view(design), design=design.name,
+                  build_dir_hint=f"build/{design.board.name}", part=design.board.part,
+                  board_part=design.board.board_part, dpu_vlnv=dpu_vlnv,
+                  ip_repo=design.settings.dpu.ip_repo, jobs=design.settings.build.jobs,
+                  stock_vlnvs=tuple(stock))
+
+
+def vivado_outputs(design) -> list[Output]:
+    """The three Vivado Tcl files of ``design`` (a generator for hwgen.build.GENERATORS)."""
+    clocks = design_clocks(design)
+    bd = plan_block_design(design, clocks)
+    return [
+        text_output(BLOCK_DESIGN, "vivado.block_design", block_design_tcl(design, clocks, bd)),
+        text_output(STRATEGIES, "vivado.strategies", strategies_tcl(design)),
+        text_output(BUILD, "vivado.build", build_tcl(design, bd)),
+    ]

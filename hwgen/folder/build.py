@@ -1,0 +1,91 @@
+"""From a validated Design to the list of files a build folder holds.
+
+Each generator takes the design (and the plans derived from it) and returns
+Outputs; ``render_outputs`` collects them, adds ``budget.json`` (the verdict that
+allowed the build) and the manifest last, so the manifest can name and hash
+everything else. ``build`` runs the budget check first: a design over budget gets
+only its ``budget.json`` unless the caller insists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hwgen import __version__
+from hwgen.emit import petalinux
+from hwgen.model.design import Design
+from hwgen.errors import CheckFailed
+from hwgen.emit.fusesoc_core import core_outputs
+from hwgen.emit.output import Output, manifest, text_output, write_all
+from hwgen.review.report import review_outputs
+from hwgen.emit.vitis_ai import arch_json_outputs
+from hwgen.emit.vivado import vivado_outputs
+
+# Generators in output order. Each is ``f(design) -> list[Output]``.
+GENERATORS: list = [
+    vivado_outputs,             # vivado/block_design.tcl, strategies.tcl, build.tcl
+    petalinux.petalinux_outputs,
+    arch_json_outputs,          # vitis-ai/arch.json + README.md (compiler handshake)
+    core_outputs,               # <design>.core, vivado/ip_repo.tcl, vivado/export_xsa.tcl
+]
+
+BUDGET_FILE = "budget.json"
+
+# Generators that read what the others made: ``f(design, verdict, outputs) -> list[Output]``.
+# They run after budget.json and before the manifest (report/index.html links every file).
+REPORTERS: list = [review_outputs]
+
+
+def budget_output(verdict) -> Output:
+    from hwgen.budget.verdict_format import to_json
+
+    return text_output(BUDGET_FILE, "budget", to_json(verdict))
+
+
+class OverBudget(CheckFailed):
+    """The budget verdict refused the build; only budget.json was written."""
+
+    def __init__(self, verdict, out_dir: Path):
+        self.verdict = verdict
+        self.out_dir = out_dir
+        super().__init__(f"{verdict.design}: over budget")
+
+    def lines(self) -> list[str]:
+        from hwgen.budget.verdict_format import to_text
+
+        return to_text(self.verdict).rstrip("\n").splitlines() + [
+            f"nothing built: only {self.out_dir / BUDGET_FILE} was written (the failing verdict); "
+            "fix the design, or pass --allow-over-budget to write everything anyway"]
+
+
+def render_outputs(design: Design, verdict=None) -> list[Output]:
+    if verdict is None:
+        from hwgen.budget.estimate import estimate
+
+        verdict = estimate(design)
+    outputs: list[Output] = []
+    for generate in GENERATORS:
+        outputs.extend(generate(design))
+    outputs.append(budget_output(verdict))
+    for report in REPORTERS:
+        outputs.extend(report(design, verdict, tuple(outputs)))
+    outputs.append(manifest(design, outputs, __version__))
+    return outputs
+
+
+def build(design: Design, out_dir: Path, verdict=None, allow_over_budget: bool = False) -> list[Output]:
+    """Check the budget (memory checks included), then render and write everything.
+
+    Over budget: writes only budget.json and raises OverBudget (exit 1), unless
+    ``allow_over_budget``, which writes everything, the failing budget.json included.
+    """
+    if verdict is None:
+        from hwgen.budget.estimate import estimate
+
+        verdict = estimate(design)
+    if not verdict.ok and not allow_over_budget:
+        write_all(out_dir, [budget_output(verdict)])
+        raise OverBudget(verdict, out_dir)
+    outputs = render_outputs(design, verdict)
+    write_all(out_dir, outputs)
+    return outputs

@@ -1,0 +1,364 @@
+"""Assemble a Design from a board, a DPU profile, the part data and --set overrides.
+
+Design settings come in layers, each validated where it was written:
+built-in defaults < the DPU profile's ``options`` < the board's ``defaults`` < --set.
+The merged settings are checked once, and every problem names the layer's own
+file:line:column (or the --set argument) and key path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hwgen.model import loader
+from hwgen.model import records as model
+from hwgen import resources
+from hwgen.errors import InputError, Mark, Problem
+from hwgen.model.schema import Ctx, Rec, Str, did_you_mean, doc_locator, lookup, validate
+
+SET_ORIGIN = "--set"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    role: str      # "board" | "dpu"
+    name: str      # display name, never absolute
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Design:
+    board: model.Board
+    dpu: model.DpuProfile
+    part: model.Part
+    settings: model.Settings
+    inputs: tuple[InputFile, ...]
+    overrides: tuple[str, ...]
+    origins: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def name(self) -> str:
+        return self.settings.build.design_name or f"{self.board.name}_dpu"
+
+    def origin(self, dotted: str) -> Mark | None:
+        """Where a design setting's value came from (for checks made after validation)."""
+        return self.origins.get(dotted)
+
+
+# --------------------------------------------------------------------------- shipped data
+def _shipped_path(path: Path) -> Path | None:
+    """The resolved path when ``path`` is a shipped board or DPU file, else None."""
+    shipped_dirs = (resources.data_dir("boards"), resources.data_dir("dpus"))
+    if path.parent in shipped_dirs:
+        return path  # from resources.shipped(): already resolved
+    try:
+        resolved = path.resolve()
+        if resolved.parent in shipped_dirs:
+            return resolved
+    except OSError:
+        pass
+    return None
+
+
+@lru_cache(maxsize=None)
+def parts() -> dict[str, model.Part]:
+    path = resources.data_dir("parts") / "parts.yaml"
+    doc, _ = loader.load_file(path, "parts/parts.yaml")
+    schema = Rec(dict, parts=model.Field(model.Seq(model.PART_SCHEMA, 1, 500)))
+    table = validate(schema, doc.data, Ctx(doc_locator(doc)))
+    return {p.name: p for p in table["parts"]}
+
+
+_DEVICE_RE = re.compile(r"(xc7z\d{3}s?|xczu\d+)")
+
+
+def part_for(part: str) -> model.Part | None:
+    """Capacity row for a full part name: xc7z020clg400-1 → xc7z020."""
+    m = _DEVICE_RE.match(part.lower())
+    return parts().get(m.group(1)) if m else None
+
+
+def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
+    """A shipped name ('pynq_z2', 'B512') or a path to a user's YAML file."""
+    if resources.is_file_ref(ref):
+        name = Path(ref).name
+        if not name.isprintable() or "\\" in name or "*/" in name:
+            # The file's name is recorded in every generated header (Tcl, DTS and Kconfig
+            # comments), where a backslash or a line break would end or continue the comment.
+            raise InputError(Problem(mark, path, f"expected a YAML file name without "
+                                     f"backslashes or control characters, got {name!r}"))
+        return Path(ref)
+    table = resources.shipped(kind)
+    if ref.lower() in table:
+        return table[ref.lower()]
+    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} ({', '.join(table)}) "
+                             f"or a path to a .yaml file, got {ref!r}{did_you_mean(ref.lower(), table)}"))
+
+
+# --------------------------------------------------------------------------- --set
+_SET_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)=(.*)", re.S)
+
+
+def _all_keys(spec: Rec, prefix: str = "") -> list[str]:
+    out = []
+    for name, f in spec.fields.items():
+        if isinstance(f.spec, Rec):
+            out += _all_keys(f.spec, prefix + name + ".")
+        else:
+            out.append(prefix + name)
+    return out
+
+
+def _scalar(text: str) -> Any:
+    """A --set value read by YAML's scalar rules (125 → int, true → bool, 512M → str)."""
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    node = yaml.ScalarNode(tag, text)
+    try:
+        return loader._CONSTRUCT.get(tag, loader._CONSTRUCT[loader._STD + "str"])(
+            yaml.constructor.SafeConstructor(), node)
+    except (ValueError, OverflowError):
+        return text
+
+
+def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...], Any, Mark]]:
+    problems, out = [], []
+    for item in items:
+        mark = Mark(f"{SET_ORIGIN} {item}" if len(item) <= 80 else f"{SET_ORIGIN} {item[:77]}...")
+        if not item.isprintable():
+            # A value such as "256M\n" would parse (sizes ignore blanks), and the argument
+            # is recorded verbatim in every generated file's header.
+            problems.append(Problem(mark, "", f"expected KEY=VALUE without control characters "
+                                              f"(newline, tab, NUL, invisible or "
+                                              f"bidirectional controls), got {item[:60]!r}"))
+            continue
+        m = _SET_RE.fullmatch(item)
+        if not m:
+            problems.append(Problem(mark, "", "expected KEY=VALUE with a dotted key, "
+                                              "e.g. --set linux.cma=128M"))
+            continue
+        key, value = m.group(1), m.group(2)
+        path = tuple(key.split("."))
+        spec = lookup(model.SETTINGS_SCHEMA, path)
+        if spec is None:
+            hint = did_you_mean(key, _all_keys(model.SETTINGS_SCHEMA))
+            problems.append(Problem(mark, key, f"unknown setting{hint}"))
+            continue
+        if isinstance(spec, Rec):
+            problems.append(Problem(mark, key, f"is a section; set one of its keys "
+                                               f"({', '.join(spec.fields)})"))
+            continue
+        # A text setting takes the argument as typed: YAML's scalar rules would make
+        # design_name=on a boolean and bd_name=null nothing, with no way to quote them.
+        out.append((path, value if isinstance(spec, Str) else _scalar(value), mark))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+# --------------------------------------------------------------------------- layers
+class _Layers:
+    """Deep-merges raw setting layers and remembers which layer set each path."""
+
+    def __init__(self):
+        self.data: dict = {}
+        self.origin: dict[tuple, tuple[Mark | None, str]] = {}
+        self.key_origin: dict[tuple, tuple[Mark | None, str]] = {}
+
+    def add(self, raw: dict, locate):
+        """Merge ``raw`` over the lower layers; every key in it is now this layer's."""
+        self._mark(raw, (), locate)
+        _merge(raw, self.data)
+
+    def _mark(self, v, path, locate):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                self.origin[path + (k,)] = locate(path + (k,))
+                self.key_origin[path + (k,)] = locate(path + (k,), True)
+                self._mark(x, path + (k,), locate)
+
+    def set(self, path, value, mark: Mark):
+        d = self.data
+        for i, k in enumerate(path[:-1]):
+            if k in d and not isinstance(d[k], dict):
+                # A lower layer wrote a scalar where this section goes (defaults: {dpu: 5});
+                # replacing it would silently drop the mistake.
+                where, shown = self.locate(path[:i + 1])
+                raise InputError(Problem(where, shown, f"expected a mapping, got "
+                                                       f"{loader.describe(d[k])}"))
+            d = d.setdefault(k, {})
+        d[path[-1]] = value
+        for i in range(1, len(path) + 1):
+            self.origin[path[:i]] = self.key_origin[path[:i]] = (mark, ".".join(path[:i]))
+
+    def locate(self, path, at_key=False):
+        if at_key and tuple(path) in self.key_origin:
+            return self.key_origin[tuple(path)]
+        p = tuple(path)
+        while p and p not in self.origin:
+            p = p[:-1]
+        mark, shown = self.origin.get(p, (None, ""))
+        if p != tuple(path):
+            shown = ".".join(filter(None, [shown] + [str(x) for x in path[len(p):]]))
+        return mark, shown
+
+
+def _merge(src: dict, dst: dict) -> None:
+    """Deep-merge ``src`` into ``dst``: mappings merge, anything else replaces (copied)."""
+    for k, v in src.items():
+        if isinstance(v, dict) and isinstance(dst.get(k), dict):
+            _merge(v, dst[k])
+        else:
+            dst[k] = _copy(v)
+
+
+def _copy(v):
+    if isinstance(v, dict):
+        return {k: _copy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_copy(x) for x in v]
+    return v
+
+
+_OPTION_KEYS = ("ram_usage", "dsp_usage", "depthwise_conv", "channel_augmentation", "leaky_relu",
+                "softmax", "cores", "alu_parallel")
+
+
+def _section(doc: loader.Document, key: str) -> dict:
+    raw = doc.data.get(key)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError(Problem(doc.mark((key,)), key,
+                                 f"expected a mapping, got {loader.describe(raw)}"))
+    return raw
+
+
+def board_default_dpu(board_doc: loader.Document):
+    """The DPU profile a board's ``defaults.dpu.profile`` names, else the built-in default."""
+    dpu = _section(board_doc, "defaults").get("dpu")
+    return dpu.get("profile", model.DEFAULT_DPU) if isinstance(dpu, dict) else model.DEFAULT_DPU
+
+
+# --------------------------------------------------------------------------- entry point
+def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
+    file = _resolve("boards", ref, mark, path)
+    shipped = _shipped_path(file)
+    return _board_shipped(shipped) if shipped is not None else _board(file, str(file))
+
+
+def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
+    file = _resolve("dpus", ref, mark, path)
+    if mark is not None:
+        # Named by a setting (--set dpu.profile, a board's defaults): say which one.
+        try:
+            why = "" if file.is_file() else "a directory" if file.is_dir() else "no such file"
+        except OSError as exc:   # a name too long for the file system, a folder we may not read
+            why = exc.strerror or "cannot read"
+        if why:
+            raise InputError(Problem(mark, path, f"expected a shipped DPU name or a .yaml file, "
+                                                 f"got {ref!r}: {why}"))
+    shipped = _shipped_path(file)
+    return _dpu_shipped(shipped) if shipped is not None else _dpu(file, str(file))
+
+
+# Shipped files are parsed and validated once per process (the models are frozen; the
+# Documents are only read), so a sweep of hundreds of designs pays for its settings only.
+# Messages name a shipped file as boards/pynq_z2.yaml, a user's file as given.
+@lru_cache(maxsize=None)
+def _board_shipped(file: Path):
+    return _board(file, resources.display_name(file))
+
+
+@lru_cache(maxsize=None)
+def _dpu_shipped(file: Path):
+    return _dpu(file, resources.display_name(file))
+
+
+def _board(file: Path, source: str):
+    doc, raw = loader.load_file(file, source)
+    body = {k: v for k, v in doc.data.items() if k != "defaults"}
+    board = validate(model.BOARD_SCHEMA, body, Ctx(doc_locator(doc)))
+    _check_board(board, doc)
+    return board, doc, raw, resources.display_name(file)
+
+
+def _dpu(file: Path, source: str):
+    doc, raw = loader.load_file(file, source)
+    body = {k: v for k, v in doc.data.items() if k != "options"}
+    profile = validate(model.DPU_SCHEMA, body, Ctx(doc_locator(doc)))
+    options = _section(doc, "options")
+    problems = [Problem(doc.mark(("options", k)), f"options.{k}",
+                        f"unknown option (options are: {', '.join(_OPTION_KEYS)})")
+                for k in options if k not in _OPTION_KEYS]
+    for name, _ in profile.connect:
+        if name not in profile.interfaces.data + (profile.interfaces.instr,):
+            problems.append(Problem(doc.mark(("connect", name)), f"connect.{name}",
+                                    "not one of the profile's data or instruction interfaces"))
+    if problems:
+        raise InputError(problems)
+    return profile, doc, raw, resources.display_name(file)
+
+
+def _check_board(board: model.Board, doc: loader.Document):
+    problems = []
+    for key in model.FBDIV.values():
+        value = board.ps.preset_value(key)
+        if value is None or not value.isdigit() or not 13 <= int(value) <= 66:
+            # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
+            got = "nothing" if value is None else repr(value)
+            problems.append(Problem(doc.mark(("ps", "preset", key)), f"ps.preset.{key}",
+                                    f"expected an integer PLL feedback divider from 13 to 66, got {got}"))
+    if part_for(board.part) is None:
+        problems.append(Problem(doc.mark(("part",)), "part",
+                                f"no capacity data for {board.part!r} (known devices: "
+                                f"{', '.join(parts())})"))
+    if board.ddr.base % (1 << 20):
+        problems.append(Problem(doc.mark(("ddr", "base")), "ddr.base", "expected a 1 MiB aligned address"))
+    if problems:
+        raise InputError(problems)
+
+
+def load_design(board: str | None = None, dpu: str | None = None,
+                sets: tuple[str, ...] | list[str] = ()) -> Design:
+    """Validate everything and return the Design, or raise InputError with every problem."""
+    overrides = parse_sets(sets)
+    board_model, board_doc, board_raw, board_name = load_board(board or "pynq_z2")
+    defaults = _section(board_doc, "defaults")
+
+    set_profile = [(v, m) for p, v, m in overrides if p == ("dpu", "profile")]
+    if dpu is not None:
+        dpu_ref, dpu_mark, dpu_path = dpu, None, "--dpu"
+    elif set_profile:
+        dpu_ref, dpu_mark = set_profile[-1]
+        dpu_path = "dpu.profile"
+    else:
+        dpu_ref = board_default_dpu(board_doc)
+        dpu_mark, dpu_path = board_doc.mark(("defaults", "dpu", "profile")), "defaults.dpu.profile"
+    if not isinstance(dpu_ref, str):
+        raise InputError(Problem(dpu_mark, dpu_path, f"expected a DPU profile name or path, "
+                                                     f"got {loader.describe(dpu_ref)}"))
+    profile, dpu_doc, dpu_raw, dpu_name = load_dpu(dpu_ref, dpu_mark, dpu_path)
+
+    layers = _Layers()
+    options = _section(dpu_doc, "options")
+    layers.add({"dpu": options}, lambda p, key=False: doc_locator(dpu_doc, ("options",))(p[1:], key))
+    layers.add(defaults, doc_locator(board_doc, ("defaults",)))
+    for path, value, mark in overrides:
+        layers.set(path, value, mark)
+    layers.set(("dpu", "profile"), dpu_ref, dpu_mark or Mark("--dpu"))
+    settings = validate(model.SETTINGS_SCHEMA, layers.data, Ctx(layers.locate))
+
+    origins = {".".join(p): m for p, (m, _) in layers.origin.items()}
+    inputs = (
+        InputFile("board", board_name, hashlib.sha256(board_raw).hexdigest()),
+        InputFile("dpu", dpu_name, hashlib.sha256(dpu_raw).hexdigest()),
+    )
+    return Design(board=board_model, dpu=profile, part=part_for(board_model.part), settings=settings,
+                  inputs=inputs, overrides=tuple(sets), origins=origins)

@@ -1,0 +1,261 @@
+"""YAML → plain Python values plus the position of every key and value.
+
+PyYAML's own loaders silently keep the last of two duplicate keys, construct
+arbitrary tags and expand aliases without limit. hwgen inputs are small,
+hand-written hardware descriptions, so this loader composes the node graph
+itself and refuses everything a hardware description never needs: duplicate
+keys, non-standard tags, non-string keys, more than one document, oversized
+files, alias expansion beyond a node budget, and deep nesting.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hwgen.errors import InputError, Mark, Problem
+
+MAX_FILE_BYTES = 1 << 20  # the largest shipped file is ~10 KiB; 1 MiB leaves room and stays prompt
+MAX_NODES = 20_000  # counted after alias expansion: stops "billion laughs"
+MAX_DEPTH = 32
+
+Path_ = tuple  # a key path: ("ps", "ports", "hp0", "width")
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data and where each key path sits in the file."""
+
+    source: str
+    data: Any
+    marks: dict = field(default_factory=dict)  # key path → Mark of the value
+    key_marks: dict = field(default_factory=dict)  # key path → Mark of the key
+
+    def mark(self, path: Path_) -> Mark:
+        """Position of ``path``'s value, or of the nearest ancestor that exists."""
+        path = tuple(path)
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, Mark(self.source, 1, 1))
+
+
+def _mark(source: str, m) -> Mark:
+    return Mark(source, m.line + 1, m.column + 1)
+
+
+def _offset_mark(source: str, text: str, offset: int) -> Mark:
+    line = text.count("\n", 0, offset)
+    return Mark(source, line + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """Composes nodes only; construction is done by ``_Builder`` below."""
+
+
+# libyaml's composer (when PyYAML was built with it) makes the same node graph about ten
+# times faster than the pure-Python one: ~0.3 ms instead of ~4 ms per shipped file, and
+# a build reads five. It is used for hwgen's own shipped data only: PyYAML's C composer
+# recurses without a depth limit, so a hostile file nested 100,000 levels deep crashes
+# the interpreter instead of raising an error. Users' files always take the pure-Python
+# path, and so does any shipped file libyaml does not accept cleanly, so every message
+# about a broken file comes from one parser.
+_FastLoader = getattr(yaml, "CSafeLoader", None)
+
+
+_CONSTRUCT = {
+    _STD + "str": lambda c, n: c.construct_scalar(n),
+    _STD + "int": lambda c, n: c.construct_yaml_int(n),
+    _STD + "float": lambda c, n: c.construct_yaml_float(n),
+    _STD + "bool": lambda c, n: c.construct_yaml_bool(n),
+    _STD + "null": lambda c, n: None,
+}
+
+
+class _Builder:
+    def __init__(self, source: str):
+        self.source = source
+        self.doc = Document(source, None)
+        self.nodes = 0
+        self.ctor = yaml.constructor.SafeConstructor()
+
+    def fail(self, node, path, message):
+        raise InputError(Problem(_mark(self.source, node.start_mark), _dotted(path), message))
+
+    def build(self, node, path: Path_, depth: int = 0):
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.fail(node, path, f"document expands to more than {MAX_NODES} nodes "
+                      "(alias expansion?); hwgen inputs are small hand-written files")
+        if depth > MAX_DEPTH:
+            self.fail(node, path, f"nested deeper than {MAX_DEPTH} levels")
+        self.doc.marks[path] = _mark(self.source, node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _STD + "map":
+                self.fail(node, path, f"unsupported tag {node.tag!r}")
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _STD + "seq":
+                self.fail(node, path, f"unsupported tag {node.tag!r}")
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            self.fail(node, path, f"unsupported tag {node.tag!r} (only plain YAML values are allowed)")
+        try:
+            value = _CONSTRUCT[node.tag](self.ctor, node)
+        except (ValueError, OverflowError):
+            self.fail(node, path, f"expected a number hwgen can use, got {_clip(node.value)!r} "
+                                  f"({len(node.value)} characters)")
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, path, f"expected a finite number, got {node.value[:40]!r}")
+        return value
+
+    def _mapping(self, node, path, depth):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _STD + "merge":
+                self.fail(key_node, path, "merge keys ('<<') are not supported")
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STD + "str":
+                self.fail(key_node, path, f"keys must be plain strings, got {key_node.value!r}"
+                          if isinstance(key_node, yaml.ScalarNode) else "keys must be plain strings")
+            key = key_node.value
+            if key in out:
+                first = self.doc.key_marks[path + (key,)]
+                self.fail(key_node, path + (key,),
+                          f"duplicate key (first defined at line {first.line})")
+            self.doc.key_marks[path + (key,)] = _mark(self.source, key_node.start_mark)
+            out[key] = self.build(value_node, path + (key,), depth + 1)
+        return out
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+dotted = _dotted
+
+
+def load_text(text: str, source: str, *, shipped: bool = False) -> Document:
+    """Parse one YAML document from ``text``; ``source`` names it in messages.
+
+    ``shipped`` marks hwgen's own data files, which may be composed by libyaml.
+    """
+    if "\x00" in text:
+        raise InputError(Problem(Mark(source), "", "file contains NUL bytes; not a YAML text file"))
+    node = None
+    if shipped and _FastLoader is not None:
+        try:
+            node = _compose(_FastLoader, text, source)
+        except (yaml.YAMLError, InputError, RecursionError):
+            node = None
+    if node is None:
+        node = _compose(_SafeLoader, text, source)
+    builder = _Builder(source)
+    try:
+        builder.doc.data = builder.build(node, ())
+    except RecursionError:
+        raise InputError(Problem(Mark(source), "", f"nested deeper than {MAX_DEPTH} levels")) from None
+    if not isinstance(builder.doc.data, dict):
+        raise InputError(Problem(_mark(source, node.start_mark), "",
+                                 f"expected a YAML mapping at the top, got {_kind(builder.doc.data)}"))
+    return builder.doc
+
+
+def _compose(loader_class, text: str, source: str):
+    """The one document's root node; InputError for no document, several, or bad YAML."""
+    try:
+        loader = loader_class(text)   # the reader refuses control characters right here
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(Problem(_offset_mark(source, text, exc.position), "",
+                                 f"malformed YAML: character U+{code:04X} ({exc.reason})")) from None
+    try:
+        try:
+            if not loader.check_node():
+                raise InputError(Problem(Mark(source), "", "file is empty; expected a YAML mapping"))
+            node = loader.get_node()
+            if loader.check_node():
+                extra = loader.get_node()
+                raise InputError(Problem(_mark(source, extra.start_mark), "",
+                                         "more than one YAML document; hwgen reads exactly one"))
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        m = exc.problem_mark or exc.context_mark
+        where = _mark(source, m) if m else Mark(source)
+        what = exc.problem or exc.context or "malformed YAML"
+        raise InputError(Problem(where, "", f"malformed YAML: {what}")) from None
+    except yaml.YAMLError as exc:
+        raise InputError(Problem(Mark(source), "", f"malformed YAML: {exc}")) from None
+    except RecursionError:
+        raise InputError(Problem(Mark(source), "", f"nested deeper than {MAX_DEPTH} levels")) from None
+    if node is None:
+        raise InputError(Problem(Mark(source), "", "file is empty; expected a YAML mapping"))
+    return node
+
+
+def load_file(path: Path, source: str | None = None) -> tuple[Document, bytes]:
+    """Read and parse ``path``; returns the document and the raw bytes (for hashing)."""
+    source = source or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(Problem(Mark(source), "", f"file is {size / (1 << 20):.1f} MiB; "
+                                     f"hwgen inputs are limited to {MAX_FILE_BYTES >> 10} KiB"))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem(Mark(source), "", "no such file")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(Mark(source), "", "is a directory, expected a YAML file")) from None
+    except OSError as exc:
+        raise InputError(Problem(Mark(source), "", f"cannot read: {exc.strerror}")) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(Problem(Mark(source, line, 1), "",
+                                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})")) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return load_text(text, source, shipped=_is_shipped(path)), raw
+
+
+def _is_shipped(path: Path) -> bool:
+    """True for a file in one of hwgen's own data folders (boards/, dpus/, parts/, ...)."""
+    from hwgen.resources import shipped_kind
+
+    return shipped_kind(path) is not None
+
+
+def _clip(text: str) -> str:
+    """At most 40 characters of ``text`` for a message, "..." marking a cut."""
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int):
+        return f"an integer ({value})"
+    if isinstance(value, float):
+        return f"a number ({value:g})"
+    if isinstance(value, str):
+        return f"a string ({_clip(value)!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+describe = _kind

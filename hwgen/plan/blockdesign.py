@@ -1,0 +1,500 @@
+"""The block design of a Zynq + DPU design, as a graph (pure; no text).
+
+``plan_block_design(design, clocks)`` decides every cell, property, interface link,
+net and address segment; ``templates/tcl/block_design.tcl.j2`` only writes the graph
+out. Names that belong to the PS family come from ``families/<family>.yaml``; the DPU's
+interface and pin names come from its profile; the infrastructure IPs' pin and CONFIG
+names are the real IPs' (../shared/reference/vivado.md §3, cited beside each).
+
+Clock domains (one ``proc_sys_reset`` each):
+- ``ps``:  FCLK_CLK0. The control path: M_AXI_GP0, its interconnect, the DPU's S_AXI
+  (``s_axi_aclk`` when the profile has an independent control clock), and the wizard input.
+- ``dpu``: the wizard's 1x output. The DPU's masters (``m_axi_dpu_aclk``), the HP
+  interconnects and the HP port clocks, so DPU data never crosses a clock boundary.
+- ``dsp``: the wizard's 2x output (``dpu_2x_clk``), phase-aligned with ``dpu`` because
+  both come from one MMCM (PG338 port table; TRD20 builds them the same way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from hwgen.plan.addressmap import dpu_control_window
+from hwgen.plan.bdgraph import AddressSegment, BlockDesign, Cell, IntfLink, Net, Port
+from hwgen.dpu.arch import geometry
+from hwgen.errors import InputError, Mark, Problem
+from hwgen.model.family import Family, load_family
+
+# Cell names. Short, stable and self-explaining: they appear in every pin path.
+CLK_WIZ = "dpu_clk_wiz"            # the name TRD20 gives the DPU's clocking wizard (dpu.md §6)
+IRQ_CONCAT = "irq_concat"
+IRQ_TIEOFF = "irq_tieoff"
+GP_INTERCONNECT = "axi_{port}"      # axi_gp0, axi_hp0, axi_hp2
+RESET = "rst_{domain}"
+
+# clk_wiz output port names (CLK_OUTn_PORT). TRD20 puts the 2x clock on clk_out1 and the
+# 1x clock on clk_out2 (dpu.md §6); hwgen keeps that order and names the ports after use.
+DSP_PORT = "clk_dsp"
+DPU_PORT = "clk_dpu"
+
+# proc_sys_reset pins (vivado.md §3)
+RST_CLK, RST_EXT, RST_LOCKED = "slowest_sync_clk", "ext_reset_in", "dcm_locked"
+RST_PERIPH, RST_IC = "peripheral_aresetn", "interconnect_aresetn"
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str          # "ps" | "dpu" | "dsp"
+    clock: str         # the pin driving the domain's clock net
+    mhz: float
+    reset: str         # its proc_sys_reset cell
+
+    @property
+    def net(self) -> str:
+        return f"clk_{self.name}"
+
+
+# ----------------------------------------------------------------------------- helpers
+def _b(flag: bool) -> str:
+    return "1" if flag else "0"
+
+
+def _mhz(value: float) -> str:
+    """A frequency as Vivado writes it in CONFIG values: 150.000."""
+    return f"{value:.3f}"
+
+
+def _freq(value: float) -> str:
+    """A requested frequency as people type it: 150, 142.857, 148.148."""
+    return f"{value:.6g}"
+
+
+def fclk_source(family: Family, clocks) -> str:
+    """The family's CLKSRC value for the plan's PLL ("DDR PLL" → key ddr → "DDR PLL")."""
+    key = clocks.fclk0.source.split()[0].lower()
+    return family.ps.fabric_clock.source_name(key)
+
+
+class _Nets:
+    """Nets by name in first-use order: one driver, loads appended as wiring proceeds."""
+
+    def __init__(self):
+        self._order: list[str] = []
+        self._nets: dict[str, dict] = {}
+
+    def drive(self, name: str, driver: str, kind: str, freq_mhz: float | None = None):
+        self._order.append(name)
+        self._nets[name] = {"driver": driver, "loads": [], "kind": kind, "freq": freq_mhz}
+
+    def load(self, name: str, *pins: str):
+        self._nets[name]["loads"].extend(pins)
+
+    def freeze(self) -> tuple[Net, ...]:
+        """The nets that reach at least one load (a SmartConnect leaves interconnect_aresetn unused)."""
+        return tuple(Net(n, self._nets[n]["driver"], tuple(self._nets[n]["loads"]),
+                         self._nets[n]["kind"], self._nets[n]["freq"])
+                     for n in self._order if self._nets[n]["loads"])
+
+
+# ----------------------------------------------------------------------------- DPU
+@dataclass(frozen=True)
+class DpuCore:
+    index: int
+    masters: tuple[tuple[str, str, int], ...]   # (interface, PS port key, data width)
+    interrupt: str
+
+
+def _core_name(name: str, index: int, prefix: str) -> str | None:
+    """DPU0_M_AXI_DATA0 → DPU1_M_AXI_DATA0 for core 1 (VAI20 component.xml naming)."""
+    if index == 0:
+        return name
+    if not name.startswith(prefix):
+        return None
+    return prefix.replace("0", str(index), 1) + name[len(prefix):]
+
+
+def dpu_cores(design) -> tuple[DpuCore, ...]:
+    """Each DPU core's masters (with the PS port the profile sends them to) and interrupt.
+
+    The profile describes core 0; cores 1..3 repeat it with DPU<n>_/dpu<n>_ names (VAI20
+    component.xml: DPU1..3_M_AXI_* and dpu1..3_interrupt exist when VER_DPU_NUM > n) and
+    share core 0's PS ports.
+    """
+    profile, cores = design.dpu, design.settings.dpu.cores
+    iface = profile.interfaces
+    connect = dict(profile.connect)
+    missing = [m for m in iface.data + (iface.instr,) if m not in connect]
+    if missing:
+        raise InputError(Problem(Mark(input_name(design, "dpu")), "connect",
+                                 f"expected a PS port for every DPU master, missing {', '.join(missing)}"))
+    out = []
+    for n in range(cores):
+        masters = []
+        for name, width in [(d, iface.data_width) for d in iface.data] + [(iface.instr, iface.instr_width)]:
+            renamed = _core_name(name, n, "DPU0_")
+            if renamed is None:
+                raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
+                                         f"expected 1 for profile {profile.name}: its master {name} "
+                                         f"does not follow the DPU0_ naming, so core {n}'s masters "
+                                         f"cannot be named"))
+            masters.append((renamed, connect[name], width))
+        irq = _core_name(profile.pins.interrupt, n, "dpu0_")
+        if irq is None:
+            raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
+                                     f"expected 1 for profile {profile.name}: its interrupt "
+                                     f"{profile.pins.interrupt} does not follow the dpu0_ naming"))
+        out.append(DpuCore(n, tuple(masters), irq))
+    return tuple(out)
+
+
+def dpu_config(design, family: Family) -> tuple[tuple[str, str], ...]:
+    """The DPU's CONFIG values from the design's options, every one written explicitly.
+
+    Names and encodings are those of DPUCZDX8G v3.3/v3.4 component.xml (dpu.md §4): the
+    IP's bd.tcl changes some defaults on instantiation (ARCH 4096, DWCV_ENA 1, dpu.md §3),
+    so defaults are never relied on. UNCERTAIN: that DPUCZDX8G v4.x keeps these names; no
+    v4.x component.xml is public (dpu.md §1, "Compiler handshake"). The v4.x ALU
+    parallelism (dpu.alu_parallel) has no documented IP parameter and is not written.
+    """
+    s = design.settings.dpu
+    if s.softmax and not family.dpu.softmax:
+        raise InputError(Problem(design.origin("dpu.softmax"), "dpu.softmax",
+                                 f"expected false: the DPU has no softmax on {family.name} "
+                                 f"(SFM_ENA needs AXI4 HP ports; dpu.md §2-3)"))
+    return (
+        ("ARCH", str(geometry(design.dpu.arch).size)),               # B512 → 512
+        ("VER_DPU_NUM", str(s.cores)),                                # cores 1-4
+        ("ARCH_IMG_BKGRP", "3" if s.ram_usage == "high" else "2"),    # RAM usage: 2 low, 3 high
+        ("CONV_DSP_ACCU_ENA", _b(s.dsp_usage == "high")),             # DSP usage: 0 low, 1 high
+        ("DWCV_ENA", _b(s.depthwise_conv)),                           # depthwise convolution
+        ("LOAD_AUGM", _b(s.channel_augmentation)),                    # channel augmentation
+        ("CONV_RELU_ADDON", "3" if s.leaky_relu else "2"),            # 3: +LeakyReLU, 2: ReLU/ReLU6
+        ("SFM_ENA", _b(s.softmax)),                                   # softmax (AXI4 families only)
+        # 1: S_AXI has its own clock pin (s_axi_aclk), so the register path runs on FCLK0
+        ("S_AXI_CLK_INDEPENDENT", _b(design.dpu.pins.control_clock is not None)),
+    )
+
+
+def input_name(design, role: str) -> str:
+    """The display name of the design's ``role`` input file ("board" or "dpu")."""
+    return next((i.name for i in design.inputs if i.role == role), role)
+
+
+# ----------------------------------------------------------------------------- PS
+def ps_properties(design, family: Family, clocks, ports: dict[str, str | None]
+                  ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """(preset, plan): the board preset as written in its YAML, then what hwgen's plan sets.
+
+    ``ports`` maps each family port key to "used" width text (or None when unused).
+    A preset entry the plan also sets must agree with it; it is then written once, by the plan.
+    """
+    ps = family.ps
+    fc = ps.fabric_clock
+    plan: list[tuple[str, str]] = [
+        (fc.enable, "1"),
+        (fc.port, "1"),
+        (fc.reset_port, "1"),
+        (fc.source, fclk_source(family, clocks)),
+        # Vivado solves its own divisors from the requested frequency; asking for exactly
+        # what the plan's divisors make keeps both in agreement.
+        (fc.freq, _freq(clocks.fclk0.achieved_mhz)),
+        (fc.divisor0, str(clocks.fclk0.divisor0)),
+        (fc.divisor1, str(clocks.fclk0.divisor1)),
+    ]
+    for key, port in ps.master_ports:
+        plan.append((port.use, _b(ports.get(key) is not None)))
+    for key, port in ps.slave_ports:
+        width = ports.get(key)
+        plan.append((port.use, _b(width is not None)))
+        if width is not None:
+            plan.append((port.width, width))
+    plan += list(ps.interrupt.props)
+    plan += [(name, "0") for name in ps.disabled]
+
+    planned = dict(plan)
+    problems, preset = [], []
+    for name, value in design.board.ps.preset:
+        if name not in planned:
+            preset.append((name, value))
+        elif planned[name] != value:
+            problems.append(Problem(Mark(input_name(design, "board")), f"ps.preset.{name}",
+                                    f"expected {planned[name]!r} or no entry (hwgen's plan sets "
+                                    f"{name} for the DPU design), got {value!r}"))
+    if problems:
+        raise InputError(problems)
+    return tuple(preset), tuple(plan)
+
+
+# ----------------------------------------------------------------------------- the plan
+@lru_cache(maxsize=16)
+def plan_block_design(design, clocks) -> BlockDesign:
+    """The whole block design for ``design`` with the clock plan ``clocks``.
+
+    ``clocks`` is a :class:`hwgen.clocks.ClockPlan` (``clockflow.design_clocks(design)``).
+    Pure, so cached: the budget estimate and the Tcl generator both plan the design
+    (equal designs, inputs included, give equal plans; errors are not cached).
+    """
+    family = load_family(design.board.ps.family)
+    ps = family.ps
+    P = ps.cell
+    profile = design.dpu
+    D = profile.cell
+    pins = profile.pins
+    board_ports = design.board.ps.ports
+    interconnect = design.settings.build.interconnect
+    cores = dpu_cores(design)
+
+    # ---- which PS ports the design uses, checked against the board and the family
+    hp_used = sorted({port for core in cores for _, port, _ in core.masters})
+    problems = []
+    for port in hp_used:
+        if ps.slave(port) is None:
+            problems.append(Problem(Mark(input_name(design, "dpu")), "connect",
+                                    f"expected a PS slave port of {family.name} "
+                                    f"({', '.join(k for k, _ in ps.slave_ports)}), got {port!r}"))
+        elif getattr(board_ports, port) is None:
+            problems.append(Problem(Mark(input_name(design, "board")), f"ps.ports.{port}",
+                                    f"expected the port the DPU profile {profile.name} uses; "
+                                    f"the board does not list it"))
+    control_port = ps.control_port
+    if getattr(board_ports, control_port) is None or ps.master(control_port) is None:
+        problems.append(Problem(Mark(input_name(design, "board")), f"ps.ports.{control_port}",
+                                f"expected the port the DPU's registers are reached through "
+                                f"({ps.master(control_port).intf if ps.master(control_port) else control_port})"))
+    if problems:
+        raise InputError(problems)
+    irq_base = design.settings.dpu.irq
+    if irq_base + len(cores) > ps.interrupt.lines:
+        raise InputError(Problem(design.origin("dpu.irq"), "dpu.irq",
+                                 f"expected at most {ps.interrupt.lines - len(cores)} so that "
+                                 f"{len(cores)} DPU interrupt(s) fit {ps.interrupt.pin}"
+                                 f"[{ps.interrupt.lines - 1}:0], got {irq_base}"))
+    window = dpu_control_window(design)
+
+    widths = {p: str(getattr(board_ports, p).width) for p in hp_used}
+    widths[control_port] = str(getattr(board_ports, control_port).width)
+
+    # ---- clock domains
+    fc = ps.fabric_clock
+    ps_dom = Domain("ps", f"{P}/{fc.pin}", clocks.fclk0.achieved_mhz, RESET.format(domain="ps"))
+    dpu_dom = Domain("dpu", f"{CLK_WIZ}/{DPU_PORT}", clocks.dpu_mhz, RESET.format(domain="dpu"))
+    dsp_dom = Domain("dsp", f"{CLK_WIZ}/{DSP_PORT}", clocks.dsp_mhz, RESET.format(domain="dsp"))
+    domains = (ps_dom, dpu_dom, dsp_dom)
+    ctrl_dom = ps_dom if pins.control_clock else dpu_dom
+
+    nets = _Nets()
+    for dom in domains:
+        nets.drive(dom.net, dom.clock, "clock", dom.mhz)
+    nets.drive("ps_resetn", f"{P}/{fc.reset_pin}", "reset")
+    nets.drive("clk_locked", f"{CLK_WIZ}/locked", "signal")
+    for dom in domains:
+        nets.drive(f"{dom.name}_{RST_PERIPH}", f"{dom.reset}/{RST_PERIPH}", "reset")
+    for dom in domains[:2]:
+        nets.drive(f"{dom.name}_{RST_IC}", f"{dom.reset}/{RST_IC}", "reset")
+
+    def clocked(dom: Domain, *clock_pins: str):
+        nets.load(dom.net, *clock_pins)
+
+    def reset_by(dom: Domain, *reset_pins: str, interconnect_reset: bool = False):
+        nets.load(f"{dom.name}_{RST_IC if interconnect_reset else RST_PERIPH}", *reset_pins)
+
+    # ---- cells
+    cells: list[Cell] = []
+    links: list[IntfLink] = []
+
+    preset, plan = ps_properties(design, family, clocks, widths)
+    cells.append(Cell(P, design.board.ps.vlnv, preset + plan, "ps",
+                      why=_ps_why(design, family, clocks, hp_used, widths), preset=len(preset)))
+
+    ips = family.ips
+    cells.append(Cell(
+        CLK_WIZ, ips.clk_wiz, clk_wiz_properties(clocks), "clock",
+        why=(f"One MMCM makes both DPU clocks, so dpu_2x_clk is phase-aligned with "
+             f"m_axi_dpu_aclk as the DPU requires (PG338 port table; TRD20 uses one clk_wiz). "
+             f"{DPU_PORT} {_mhz(clocks.dpu_mhz)} MHz, {DSP_PORT} {_mhz(clocks.dsp_mhz)} MHz from "
+             f"{fc.pin} {_mhz(clocks.fclk0.achieved_mhz)} MHz.")))
+    why_dom = {"ps": f"{fc.pin}: M_AXI_GP0, the register interconnect"
+                     + (" and the DPU's S_AXI" if ctrl_dom is ps_dom else ""),
+               "dpu": "the DPU's AXI masters, the HP interconnects and HP ports",
+               "dsp": "the DPU's DSP (2x) clock"}
+    for dom in domains:
+        cells.append(Cell(dom.reset, ips.proc_sys_reset, (), "reset",
+                          why=f"Reset for the {dom.name} domain ({_mhz(dom.mhz)} MHz): {why_dom[dom.name]}."))
+        clocked(dom, f"{dom.reset}/{RST_CLK}")
+        nets.load("ps_resetn", f"{dom.reset}/{RST_EXT}")
+        if dom is not ps_dom:
+            # Held in reset until the MMCM locks: its outputs are not clocks before that.
+            nets.load("clk_locked", f"{dom.reset}/{RST_LOCKED}")
+    clocked(ps_dom, f"{CLK_WIZ}/clk_in1")
+    nets.load("ps_resetn", f"{CLK_WIZ}/resetn")
+
+    cells.append(Cell(
+        D, profile.vlnv, tuple(dpu_config(design, family)), "dpu",
+        why=(f"DPU profile {profile.name}, DPUCZDX8G {profile.arch}. CONFIG names of DPUCZDX8G v3.3/v3.4 "
+             f"component.xml (dpu.md §4); UNCERTAIN that v4.x keeps them. Not written, the IP "
+             f"sets them from the part family: {family.dpu.implied}. dpu.alu_parallel="
+             f"{design.settings.dpu.alu_parallel} is not written: no v4.x IP parameter for it is "
+             f"documented (UNCERTAIN), check the IP's setting against the arch.json fingerprint.")))
+    clocked(dpu_dom, f"{D}/{pins.axi_clock}")
+    reset_by(dpu_dom, f"{D}/{pins.axi_reset}")
+    clocked(dsp_dom, f"{D}/{pins.dsp_clock}")
+    reset_by(dsp_dom, f"{D}/{pins.dsp_reset}")
+    if pins.control_clock:
+        clocked(ps_dom, f"{D}/{pins.control_clock}")
+        reset_by(ps_dom, f"{D}/{pins.control_reset}")
+
+    # ---- interconnects: GP0 → DPU registers, then one per used HP port
+    gp = ps.master(control_port)
+    ic_gp = GP_INTERCONNECT.format(port=control_port)
+    cells.append(_interconnect_cell(ic_gp, ips, interconnect, 1, 1,
+                                    f"M_AXI_GP0 to the DPU's {profile.interfaces.control}: "
+                                    f"converts the PS's AXI3 master to the DPU register slave."))
+    clocked(ps_dom, f"{P}/{gp.clock}")
+    _wire_interconnect(ic_gp, interconnect, [(ps_dom, f"S00")], [(ctrl_dom, "M00")],
+                       ps_dom, clocked, reset_by)
+    links.append(IntfLink(f"{P}/{gp.intf}", f"{ic_gp}/S00_AXI", int(widths[control_port]),
+                          "PS register access"))
+    links.append(IntfLink(f"{ic_gp}/M00_AXI", f"{D}/{profile.interfaces.control}", 32,
+                          "DPU registers"))
+
+    for port in hp_used:
+        hp = ps.slave(port)
+        ic = GP_INTERCONNECT.format(port=port)
+        feeding = [(name, width) for core in cores for name, p, width in core.masters if p == port]
+        cells.append(_interconnect_cell(
+            ic, ips, interconnect, len(feeding), 1,
+            f"DPU masters {', '.join(n for n, _ in feeding)} to {hp.intf}; all in the dpu clock "
+            f"domain, so no clock conversion."))
+        clocked(dpu_dom, f"{P}/{hp.clock}")
+        _wire_interconnect(ic, interconnect, [(dpu_dom, f"S{i:02d}") for i in range(len(feeding))],
+                           [(dpu_dom, "M00")], dpu_dom, clocked, reset_by)
+        for i, (name, width) in enumerate(feeding):
+            links.append(IntfLink(f"{D}/{name}", f"{ic}/S{i:02d}_AXI", width, "DPU to DDR"))
+        links.append(IntfLink(f"{ic}/M00_AXI", f"{P}/{hp.intf}", int(widths[port]), "to DDR"))
+
+    # ---- interrupts: DPU core n → IRQ_F2P[irq + n]
+    inputs = []
+    if irq_base:
+        cells.append(Cell(IRQ_TIEOFF, ips.xlconstant,
+                          (("CONST_VAL", "0"), ("CONST_WIDTH", str(irq_base))), "irq_tieoff",
+                          why=f"{ps.interrupt.pin}[{irq_base - 1}:0] unused: tied to 0 "
+                              f"explicitly rather than left for validate to tie off."))
+        inputs.append(("tieoff", irq_base))
+    inputs += [(core.interrupt, 1) for core in cores]
+    concat_props = [("NUM_PORTS", str(len(inputs)))]
+    if irq_base:
+        concat_props.append(("IN0_WIDTH", str(irq_base)))
+    cells.append(Cell(IRQ_CONCAT, ips.xlconcat, tuple(concat_props), "irq_concat",
+                      why=(f"DPU interrupt(s) onto {ps.interrupt.pin}[{irq_base}"
+                           + (f"..{irq_base + len(cores) - 1}" if len(cores) > 1 else "")
+                           + f"] (dpu.irq={irq_base}); the device tree's SPI number follows "
+                             f"from that line (addressmap.gic_spi).")))
+    for i, (source, _) in enumerate(inputs):
+        pin = f"{IRQ_CONCAT}/In{i}"
+        if source == "tieoff":
+            nets.drive("irq_tieoff", f"{IRQ_TIEOFF}/dout", "signal")
+            nets.load("irq_tieoff", pin)
+        else:
+            nets.drive(f"irq_{source}", f"{D}/{source}", "interrupt")
+            nets.load(f"irq_{source}", pin)
+    nets.drive("irq_f2p", f"{IRQ_CONCAT}/dout", "interrupt")
+    nets.load("irq_f2p", f"{P}/{ps.interrupt.pin}")
+
+    # ---- external ports
+    ports = tuple(Port(e.name, e.vlnv, e.mode) for e in ps.external)
+    links = [IntfLink(f"{P}/{e.pin}", e.name, 0, "board pins") for e in ps.external] + links
+
+    # ---- addresses
+    addresses = [AddressSegment(f"{P}/{ps.data_space}",
+                                f"{D}/{profile.interfaces.control}/{profile.interfaces.control_segment}",
+                                window.base, window.range)]
+    ddr = design.board.ddr
+    for core in cores:
+        for name, port, _ in core.masters:
+            hp = ps.slave(port)
+            addresses.append(AddressSegment(f"{D}/{name}", f"{P}/{hp.intf}/{hp.ddr_segment}",
+                                            ddr.base, ddr.size))
+
+    return BlockDesign(design.settings.build.bd_name, tuple(cells), ports, tuple(links),
+                       nets.freeze(), tuple(addresses))
+
+
+def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str, str]) -> str:
+    ps = family.ps
+    dpu_width = family.dpu.hp_data_width
+    hp = ", ".join(f"{ps.slave(p).intf} {widths[p]}-bit" for p in hp_used)
+    text = (f"The PS with the {design.board.name} preset written property by property from the "
+            f"board YAML (no board files needed), then hwgen's plan: {ps.fabric_clock.pin} "
+            f"{_mhz(clocks.fclk0.achieved_mhz)} MHz from the {clocks.fclk0.source}; {hp} for the "
+            f"DPU masters; {ps.master(ps.control_port).intf} for its registers; "
+            f"{ps.interrupt.pin} for its interrupt. HP widths come from the board's "
+            f"ps.ports.hpN.width. ")
+    if all(int(widths[p]) == dpu_width for p in hp_used):
+        text += (f"{dpu_width} bit because the DPU's data masters are {dpu_width} bit on this "
+                 f"family (dpu.md §3): the port takes them without a width "
+                 f"converter and moves twice the data per clock of a 32-bit port, which the PS "
+                 f"upsizes to its 64-bit DDR path anyway (UG585 ch. 5).")
+    else:
+        text += (f"A port narrower than the DPU's {dpu_width}-bit data masters makes its "
+                 f"interconnect convert widths and halves that port's bandwidth per clock.")
+    return text
+
+
+# ----------------------------------------------------------------------------- infrastructure
+# axi_interconnect: per-port clocks/resets S00_ACLK, M00_ARESETN ... plus ACLK/ARESETN;
+# smartconnect: aclk/aresetn only (vivado.md §3).
+def _interconnect_cell(name: str, ips, kind: str, num_si: int, num_mi: int, why: str) -> Cell:
+    vlnv = ips.axi_interconnect if kind == "axi_interconnect" else ips.smartconnect
+    return Cell(name, vlnv, (("NUM_SI", str(num_si)), ("NUM_MI", str(num_mi))), "interconnect", why=why)
+
+
+def _wire_interconnect(name, kind, slaves, masters, core_dom, clocked, reset_by):
+    if kind == "smartconnect":
+        # SmartConnect has one clock and one reset; Vivado's automation drives aresetn from
+        # peripheral_aresetn.
+        clocked(core_dom, f"{name}/aclk")
+        reset_by(core_dom, f"{name}/aresetn")
+        return
+    clocked(core_dom, f"{name}/ACLK")
+    reset_by(core_dom, f"{name}/ARESETN", interconnect_reset=True)
+    for dom, prefix in list(slaves) + list(masters):
+        clocked(dom, f"{name}/{prefix}_ACLK")
+        reset_by(dom, f"{name}/{prefix}_ARESETN")
+
+
+def clk_wiz_properties(clocks) -> tuple[tuple[str, str], ...]:
+    """clk_wiz CONFIG (vivado.md §3; TRD20 settings in dpu.md §6).
+
+    The requested frequencies are what the wizard solves for; the MMCM divider values of
+    the clock plan are written too, so the exact 150/300 MHz solution is fixed rather than
+    left to the wizard's search.
+    """
+    mm = clocks.wizard
+    return (
+        ("PRIMITIVE", "MMCM"),
+        # FCLK_CLK0 already leaves the PS through a BUFG (PCW_FCLK_CLK0_BUF): no input buffer.
+        ("PRIM_SOURCE", "No_buffer"),
+        ("PRIM_IN_FREQ", _mhz(clocks.fclk0.achieved_mhz)),
+        ("NUM_OUT_CLKS", "2"),
+        ("CLK_OUT1_PORT", DSP_PORT),
+        ("CLKOUT1_REQUESTED_OUT_FREQ", _mhz(clocks.dsp_mhz)),
+        ("CLKOUT2_USED", "true"),
+        ("CLK_OUT2_PORT", DPU_PORT),
+        ("CLKOUT2_REQUESTED_OUT_FREQ", _mhz(clocks.dpu_mhz)),
+        ("RESET_TYPE", "ACTIVE_LOW"),
+        ("RESET_PORT", "resetn"),
+        ("USE_LOCKED", "true"),
+        ("USE_RESET", "true"),
+        ("MMCM_DIVCLK_DIVIDE", str(mm.divclk)),
+        ("MMCM_CLKFBOUT_MULT_F", f"{mm.mult_f:.3f}"),
+        ("MMCM_CLKOUT0_DIVIDE_F", f"{mm.out_divides[0]:.3f}"),   # clk_out1: the 2x clock
+        ("MMCM_CLKOUT1_DIVIDE", str(int(mm.out_divides[1]))),    # clk_out2: the 1x clock
+    )
+
+
+def block_design_for(design) -> BlockDesign:
+    """The block design hwgen would build for ``design``, with its own clock plan."""
+    from hwgen.plan.clockflow import design_clocks
+
+    return plan_block_design(design, design_clocks(design))

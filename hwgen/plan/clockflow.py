@@ -1,0 +1,68 @@
+"""The clock plan of a Design: settings → ``clocks.plan_clocks`` → plan or a located error.
+
+The solver (``hwgen/plan/clocks.py``) knows PLLs, divisors and MMCMs; this module knows where
+its inputs come from (the board's PLLs, ``dpu.clock_mhz``, ``dpu.dsp_clock_mhz``,
+``dpu.fclk_tolerance_ppm``, the part's speed grade) and turns "no solution" into the
+one-line input error a user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hwgen.plan import clocks as solver
+from hwgen.errors import InputError, Problem
+
+_SPEED_RE = re.compile(r"-(\d)[a-z]*$")
+
+
+def speed_grade(part: str) -> int:
+    """xc7z020clg400-1 → -1. Grades the solver has no MMCM figures for plan as -1.
+
+    -1 has the narrowest MMCM ranges, so a -1 solution is legal on faster grades too.
+    """
+    m = _SPEED_RE.search(part.lower())
+    grade = -int(m.group(1)) if m else -1
+    return grade if grade in solver.MMCM_LIMITS else -1
+
+
+def dsp_request_mhz(dpu_settings) -> float:
+    """The dpu_2x_clk frequency asked for: dpu.dsp_clock_mhz, else 2 x dpu.clock_mhz (DPU6)."""
+    s = dpu_settings
+    return s.dsp_clock_mhz if s.dsp_clock_mhz is not None else 2 * s.clock_mhz
+
+
+def design_clocks(design) -> solver.ClockPlan:
+    """FCLK_CLK0 and the DPU clocking wizard for ``design``.
+
+    ``dpu.fclk_tolerance_ppm`` is how far FCLK_CLK0 and the wizard's outputs may sit from
+    the requested clocks (0 = exactly, up to floating-point noise). A request no PS PLL
+    meets and the wizard cannot make is an InputError at the place ``dpu.clock_mhz`` was
+    set, naming the nearest achievable values.
+    """
+    s = design.settings.dpu
+    tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM)
+    plls = design.board.ps.plls.as_dict()
+    grade = speed_grade(design.board.part)
+    try:
+        return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade)
+    except solver.ClockError as exc:
+        dsp_only = s.dsp_clock_mhz is not None and _plans(plls, s.clock_mhz, None, tolerance, grade)
+        origin = "dpu.dsp_clock_mhz" if dsp_only else "dpu.clock_mhz"
+        raise InputError(Problem(design.origin(origin), origin, str(exc))) from None
+
+
+def _plan(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int):
+    # Not cached here: the MMCM search, the slow step, is cached where it runs
+    # (clocks._search_mmcm), so sweeps over settings that leave the clocks alone reuse it.
+    return solver.plan_clocks(plls, fabric, dsp, exact_ppm=tolerance,
+                              tolerance_ppm=tolerance, speed_grade=grade)
+
+
+def _plans(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int) -> bool:
+    """Would this request plan? (Tells whether the DSP clock alone is the culprit.)"""
+    try:
+        _plan(plls, fabric, dsp, tolerance, grade)
+        return True
+    except solver.ClockError:
+        return False

@@ -1,0 +1,393 @@
+"""The block-design graph as a picture: DOT text for Graphviz, and the SVG ``dot`` makes of it.
+
+``diagram_dot(bd)`` turns the graph hwgen builds (``hwgen/plan/bdgraph.py``) into DOT, drawn
+left to right the way the data flows on a Zynq: the PS and its board pins on the left,
+the clocking wizard, resets, interconnects and interrupt concat in the middle, the DPU on
+the right. Every cell is a node whose rows are its connected pins; every AXI link is an
+edge from master pin to slave pin labelled with its data width; every clock, reset and
+interrupt net is drawn from its driver pin to the cells it reaches (one edge per cell, the
+pins it reaches listed in that cell's row), clock nets labelled with their frequency.
+
+Edges that go right-to-left in that picture (a DPU master reaching DDR through an HP
+port of the PS) are laid out as if they went left-to-right and drawn with the arrow
+reversed (``dir=back``), so Graphviz never has to route a cycle around the diagram.
+
+``render_svg(dot_text)`` runs ``dot -Tsvg`` and returns the SVG with everything that
+varies between runs or points outside the file (the generator comment, the DOCTYPE's DTD
+address, the unused xlink namespace) removed; None when ``dot`` is not installed, with
+the reason in ``MISSING_DOT``. ``cached_svg`` is the same, remembered between runs.
+
+Decisions only; the DOT's text shape is ``templates/report/block_design.dot.j2``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from hwgen.plan.bdgraph import BlockDesign, Cell
+
+# Left-to-right order of the picture by cell role. A role not listed here sits in the middle.
+COLUMN = {"port": 0, "ps": 1, "clock": 2, "reset": 3, "interconnect": 4, "irq_concat": 4,
+          "irq_tieoff": 5, "dpu": 6}
+MIDDLE = 3
+# Roles drawn in one column: every interconnect (and the interrupt concat) between the PS
+# and the DPU, so the AXI paths are all the same length.
+SAME_RANK = (("interconnect", "irq_concat"),)
+
+# Colours: one per clock net (in net order), fixed ones for the other kinds. Chosen to stay
+# distinguishable for the common colour-vision deficiencies (Okabe-Ito palette).
+CLOCK_COLOURS = ("#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+AXI_COLOUR = "#0B3C8C"
+RESET_COLOUR = "#7F7F7F"
+INTERRUPT_COLOUR = "#C0392B"
+SIGNAL_COLOUR = "#555555"
+BOARD_COLOUR = "#333333"
+FILL = {"ps": "#DCE8F7", "dpu": "#FBE3C9", "clock": "#E4F2E1", "reset": "#EEEEEE",
+        "interconnect": "#E8E4F4", "irq_concat": "#F8DDDD", "irq_tieoff": "#F8DDDD", "port": "#FFFFFF"}
+
+MISSING_DOT = ("Graphviz `dot` is not installed, so no block_design.svg was drawn; "
+               "the DOT source is report/block_design.dot (install the graphviz package and "
+               "run `dot -Tsvg report/block_design.dot -o block_design.svg`).")
+
+
+# ----------------------------------------------------------------------------- view objects
+@dataclass(frozen=True)
+class Row:
+    """One connected pin (or the pins of one net) of a node, on its left or right side."""
+
+    port: str          # the DOT port name, unique within the node
+    text: str
+    note: str          # a second, smaller line: frequency, where the net comes from
+    side: str          # "w" | "e"
+    kind: str          # "axi" | "board" | "clock" | "reset" | "interrupt" | "signal"
+    colour: str
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    title: str
+    ip: str            # "processing_system7 5.5"
+    role: str
+    fill: str
+    details: tuple[str, ...]
+    left: tuple[Row, ...]
+    right: tuple[Row, ...]
+
+    @property
+    def rows(self) -> tuple[tuple[Row | None, Row | None], ...]:
+        """Left and right rows side by side (None where one side is shorter)."""
+        n = max(len(self.left), len(self.right))
+        return tuple((self.left[i] if i < len(self.left) else None,
+                      self.right[i] if i < len(self.right) else None) for i in range(n))
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One drawn connection. ``tail`` → ``head`` is the layout direction; ``back`` reverses the arrow."""
+
+    id: str
+    tail: str
+    tail_port: str
+    head: str
+    head_port: str
+    kind: str
+    label: str
+    colour: str
+    back: bool
+    width: float
+    style: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    name: str
+    caption: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    legend: tuple[tuple[str, str, str], ...]    # (colour, style, text)
+    ranks: tuple[tuple[str, ...], ...]          # nodes drawn in one column
+
+
+# ----------------------------------------------------------------------------- helpers
+def mhz(value: float) -> str:
+    """A frequency as Vivado reports it: 150.000 MHz."""
+    return f"{value:.3f} MHz"
+
+
+def ip_label(vlnv: str) -> str:
+    """'xilinx.com:ip:clk_wiz:6.0' -> 'clk_wiz 6.0'."""
+    parts = vlnv.split(":")
+    return f"{parts[2]} {parts[3]}" if len(parts) == 4 else vlnv
+
+
+def _split(pin: str) -> tuple[str, str]:
+    """'dpu/S_AXI' -> ('dpu', 'S_AXI'); a block-design port 'DDR' -> ('DDR', 'DDR')."""
+    return tuple(pin.split("/", 1)) if "/" in pin else (pin, pin)   # type: ignore[return-value]
+
+
+def _column(role: str) -> int:
+    return COLUMN.get(role, MIDDLE)
+
+
+# Clock and reset nets reaching these roles are written in the cell's rows (the net and its
+# source named, in the net's colour) instead of drawn: an interconnect has a clock and a
+# reset pin per interface, and drawing them all buries the AXI paths the picture is for.
+ROWS_ONLY = ("interconnect", "ps")
+
+
+def _drawn(kind: str, role: str) -> bool:
+    return kind == "interrupt" or role not in ROWS_ONLY
+
+
+def _pins_text(pins: list[str]) -> str:
+    return ", ".join(pins) if len(pins) <= 3 else f"{pins[0]}, {pins[1]} +{len(pins) - 2} more"
+
+
+def cell_details(cell: Cell) -> tuple[str, ...]:
+    """A line or two of the cell's CONFIG that a reviewer looks for first."""
+    p = cell.prop
+    if cell.role == "dpu":
+        cores = p("VER_DPU_NUM") or "1"
+        out = [f"ARCH B{p('ARCH')} \u00b7 {cores} core{'s' if cores != '1' else ''}"]
+        opts = [name for name, key, on in (("RAM high", "ARCH_IMG_BKGRP", "3"),
+                                           ("DSP high", "CONV_DSP_ACCU_ENA", "1"),
+                                           ("depthwise", "DWCV_ENA", "1"),
+                                           ("chan. augm.", "LOAD_AUGM", "1"),
+                                           ("LeakyReLU", "CONV_RELU_ADDON", "3"),
+                                           ("softmax", "SFM_ENA", "1")) if p(key) == on]
+        if opts:
+            out.append(" \u00b7 ".join(opts))
+        return tuple(out)
+    if cell.role == "interconnect" and p("NUM_SI"):
+        return (f"{p('NUM_SI')} SI \u2192 {p('NUM_MI')} MI",)
+    if cell.role == "clock" and p("MMCM_CLKFBOUT_MULT_F"):
+        return (f"{p('PRIMITIVE') or 'MMCM'} /{p('MMCM_DIVCLK_DIVIDE')} "
+                f"\u00d7{p('MMCM_CLKFBOUT_MULT_F')}",)
+    if cell.role == "irq_tieoff":
+        return (f"{p('CONST_WIDTH')}'b{p('CONST_VAL')}",)
+    return ()
+
+
+# ----------------------------------------------------------------------------- the diagram
+def build_diagram(bd: BlockDesign, caption: str = "",
+                  interrupt_notes: tuple[tuple[str, str], ...] = ()) -> Diagram:
+    """The drawing of ``bd``: nodes with their pin rows, edges, legend.
+
+    ``interrupt_notes`` maps an interrupt pin ("ps7/IRQ_F2P") to what it means for
+    software ("IRQ_F2P[0] = GIC SPI 29"), taken from the plans by the caller.
+    """
+    roles = {c.name: c.role for c in bd.cells}
+    roles.update({p.name: "port" for p in bd.ports})
+    col = {name: _column(role) for name, role in roles.items()}
+    notes = dict(interrupt_notes)
+
+    # Per node: ordered rows; a row is keyed by its DOT port so a net's pins share one row.
+    rows: dict[str, dict[str, Row]] = {name: {} for name in roles}
+
+    def add_row(node: str, port: str, text: str, note: str, other: str, kind: str, colour: str,
+                as_tail: bool, replace: bool = False) -> None:
+        if port in rows[node] and not replace:
+            return
+        if col[other] == col[node]:
+            side = "e" if as_tail else "w"
+        else:
+            side = "e" if col[other] > col[node] else "w"
+        rows[node][port] = Row(port, text, note, side, kind, colour)
+
+    edges: list[Edge] = []
+
+    def add_edge(kind: str, master: tuple[str, str], slave: tuple[str, str], label: str,
+                 colour: str, width: float, style: str) -> None:
+        (m_node, m_port), (s_node, s_port) = master, slave
+        back = col[m_node] > col[s_node]
+        tail, head = (slave, master) if back else (master, slave)
+        # The id names the connection master to slave (SVG edge titles lose the ports).
+        edges.append(Edge(f"{kind}:{m_node}/{m_port}->{s_node}/{s_port}", tail[0], tail[1], head[0],
+                          head[1], kind, label, colour, back, width, style))
+
+    # ---- interface links: AXI (with width) and the board pins
+    for link in bd.links:
+        m_node, m_pin = _split(link.master)
+        s_node, s_pin = _split(link.slave)
+        board = roles[s_node] == "port" or roles[m_node] == "port"
+        kind = "board" if board else "axi"
+        colour = BOARD_COLOUR if board else AXI_COLOUR
+        back = col[m_node] > col[s_node]
+        for node, pin, other, is_master in ((m_node, m_pin, s_node, True), (s_node, s_pin, m_node, False)):
+            add_row(node, pin, pin, "board pins" if roles[node] == "port" else "", other, kind,
+                    colour, as_tail=is_master != back)
+        add_edge(kind, (m_node, m_pin), (s_node, s_pin),
+                 f"{link.width} bit" if link.width else "", colour, 1.6 if board else 2.4, "solid")
+
+    # ---- nets: driver pin -> every cell it reaches (the cell's pins on that net share a row)
+    clock_index = 0
+    merged: dict[tuple[str, str], list[str]] = {}
+    legend: list[tuple[str, str, str]] = [(AXI_COLOUR, "bold", "AXI, master \u2192 slave, data width")]
+    for net in bd.nets:
+        d_node, d_pin = _split(net.driver)
+        freq = mhz(net.freq_mhz) if net.kind == "clock" and net.freq_mhz else ""
+        if net.kind == "clock":
+            colour = CLOCK_COLOURS[clock_index % len(CLOCK_COLOURS)]
+            clock_index += 1
+            label, width, style = f"{net.name} {freq}".strip(), 1.6, "solid"
+            legend.append((colour, "solid", f"clock {label}"))
+        elif net.kind == "reset":
+            colour, label, width, style = RESET_COLOUR, "", 1.0, "dashed"
+        elif net.kind == "interrupt":
+            colour, label, width, style = INTERRUPT_COLOUR, "", 1.8, "bold"
+        else:
+            colour, label, width, style = SIGNAL_COLOUR, "", 1.0, "dotted"
+        loads: dict[str, list[str]] = {}
+        for pin in net.loads:
+            node, name = _split(pin)
+            loads.setdefault(node, []).append(name)
+        drawn = [n for n in loads if n != d_node and _drawn(net.kind, roles[n])]
+        first_other = drawn[0] if drawn else next((n for n in loads if n != d_node), d_node)
+        add_row(d_node, d_pin, d_pin, freq or notes.get(net.driver, ""), first_other, net.kind,
+                colour, as_tail=True)
+        for node, pins in loads.items():
+            note = freq or next((notes[f"{node}/{p}"] for p in pins if f"{node}/{p}" in notes), "")
+            if node in drawn:
+                add_row(node, f"net_{net.name}", _pins_text(pins), note, d_node, net.kind, colour,
+                        as_tail=False)
+                # A clock net's name and frequency once, on its first line; every row it
+                # reaches repeats the frequency.
+                edge_label = label if net.kind == "clock" and node == drawn[0] else ""
+                add_edge(net.kind, (d_node, d_pin), (node, f"net_{net.name}"), edge_label, colour,
+                         width, style)
+                continue
+            # Not drawn: the row names where the net comes from. Rows of one driver cell and
+            # kind merge (an interconnect's ARESETN and S00_ARESETN).
+            port = f"{net.kind}_{d_node}"
+            source = d_pin if node == d_node else (net.name if net.kind == "clock" else d_node)
+            merged.setdefault((node, port), []).extend(pins)
+            add_row(node, port, _pins_text(merged[(node, port)]),
+                    f"\u2190 {source}" + (f" {freq}" if freq else ""),
+                    d_node if node != d_node else node, net.kind, colour, as_tail=False, replace=True)
+    legend += [(RESET_COLOUR, "dashed", "reset"), (INTERRUPT_COLOUR, "bold", "interrupt"),
+               (SIGNAL_COLOUR, "dotted", "other signal (MMCM locked, tie-off)")]
+
+    nodes: list[Node] = []
+    for port in bd.ports:
+        r = rows[port.name]
+        nodes.append(_node(port.name, port.name, f"board {port.mode.lower()} interface", "port", (), r))
+    for cell in bd.cells:
+        nodes.append(_node(cell.name, cell.name, ip_label(cell.vlnv), cell.role, cell_details(cell),
+                           rows[cell.name]))
+    ranks = []
+    for group in SAME_RANK:
+        names = tuple(c.name for c in bd.cells if c.role in group)
+        if len(names) > 1:
+            ranks.append(names)
+    return Diagram(bd.name, caption, tuple(nodes), tuple(edges), tuple(legend), tuple(ranks))
+
+
+def _node(name: str, title: str, ip: str, role: str, details: tuple[str, ...],
+          rows: dict[str, Row]) -> Node:
+    made = list(rows.values())
+    order = {"board": 0, "axi": 1, "clock": 2, "signal": 3, "reset": 4, "interrupt": 5}
+    made.sort(key=lambda r: order.get(r.kind, 9))    # stable: first use within a kind
+    return Node(name, title, ip, role, FILL.get(role, "#FFFFFF"), details,
+                tuple(r for r in made if r.side == "w"), tuple(r for r in made if r.side == "e"))
+
+
+def diagram_dot(bd: BlockDesign, caption: str = "",
+                interrupt_notes: tuple[tuple[str, str], ...] = ()) -> str:
+    """DOT text for ``bd`` (deterministic: graph order in, same text out)."""
+    from hwgen.emit.render import render
+
+    return render("report/block_design.dot.j2", d=build_diagram(bd, caption, interrupt_notes))
+
+
+# ----------------------------------------------------------------------------- SVG
+_GENERATOR = re.compile(r"<!-- Generated by graphviz[^>]*-->\n?")
+_DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\n?", re.S)
+_XLINK = ' xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+def dot_program() -> str | None:
+    return shutil.which("dot")
+
+
+def clean_svg(svg: str) -> str:
+    """Drop what varies by Graphviz build or points outside the file.
+
+    The generator comment names the Graphviz version; the DOCTYPE names a DTD by URL
+    (nothing needs it, and a validating reader would fetch it); the xlink namespace is
+    declared but unused because the DOT sets no URLs or tooltips.
+    """
+    svg = _GENERATOR.sub("", svg)
+    svg = _DOCTYPE.sub("", svg)
+    if "xlink:" not in svg.replace(_XLINK, ""):
+        svg = svg.replace(_XLINK, "")
+    return svg
+
+
+_SVG_MEMO: dict[str, bytes] = {}
+
+
+def cached_svg(dot_text: str) -> bytes | None:
+    """``render_svg(dot_text)``, remembered in this process and in hwgen's cache folder.
+
+    ``dot`` costs 25-35 ms per build, about a third of the benchmark floor (benchmarks/),
+    and its output is a function of the DOT text, the Graphviz installation and this
+    module's cleaning; those are the key: the DOT, the ``dot`` executable's resolved path,
+    size and modification time (a Graphviz upgrade replaces it) and this file's sha256.
+    What the key does not see is a change of installed fonts without a Graphviz change:
+    until the cache folder is emptied (hwgen/emit/cache.py), such a machine keeps drawing the
+    text boxes it drew before. None when ``dot`` is not installed.
+    """
+    import hashlib
+
+    from hwgen.emit import cache
+
+    program = dot_program()
+    if program is None:
+        return None
+    try:
+        real = os.path.realpath(program)
+        st = os.stat(real)
+        with open(__file__, "rb") as f:
+            own = f.read()
+    except OSError:
+        return render_svg(dot_text)
+    key = hashlib.sha256(repr((real, st.st_size, st.st_mtime_ns)).encode() + b"\0" + own
+                         + b"\0" + dot_text.encode("utf-8")).hexdigest()
+    svg = _SVG_MEMO.get(key)
+    if svg is None:
+        name = f"svg-{key[:32]}.svg"
+        svg = cache.read(name)
+        if svg is None or not svg.startswith(b"<"):
+            svg = render_svg(dot_text)
+            if svg is None:
+                return None
+            cache.write(name, svg)
+        if len(_SVG_MEMO) >= 256:
+            _SVG_MEMO.clear()
+        _SVG_MEMO[key] = svg
+    return svg
+
+
+def render_svg(dot_text: str, timeout: float = 30.0) -> bytes | None:
+    """``dot -Tsvg`` of ``dot_text``, cleaned (``clean_svg``); None when ``dot`` is missing."""
+    program = dot_program()
+    if program is None:
+        return None
+    try:
+        done = subprocess.run([program, "-Tsvg"], input=dot_text.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False,
+                              env=dict(os.environ, LC_ALL="C.UTF-8"))
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        from hwgen.errors import OutputError
+
+        raise OutputError(f"dot -Tsvg failed: {exc}") from None
+    if done.returncode != 0:
+        from hwgen.errors import OutputError
+
+        raise OutputError("dot -Tsvg failed: " + done.stderr.decode("utf-8", "replace").strip())
+    return clean_svg(done.stdout.decode("utf-8")).encode("utf-8")

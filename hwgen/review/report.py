@@ -1,0 +1,343 @@
+"""The review artefacts of a build: a block diagram, one HTML page, a Markdown summary.
+
+``review_outputs(design, verdict, outputs)`` runs after every other generator (it links
+to their files) and writes, under ``report/``:
+
+- ``design.json``: the design summary (``hwgen/review/summary.py``) that ``hwgen diff`` reads;
+- ``block_design.dot``: the block-design graph as Graphviz DOT (``hwgen/review/diagram.py``);
+- ``block_design.svg``: that graph drawn by ``dot``, when ``dot`` is installed;
+- ``index.html``: one self-contained page (inline CSS and SVG, no script, no network);
+- ``summary.md``: the same facts, short enough for a merge-request comment.
+
+Every number comes from the plans and the budget verdict; this module only turns them
+into display strings and bar geometry (view objects), and the templates under
+``templates/report/`` lay them out.
+
+Determinism: the DOT, JSON, Markdown and HTML text are hwgen's own and identical on every
+machine. The SVG is Graphviz's layout: identical for the same Graphviz version and fonts,
+but another Graphviz release can move a curve by a point. Without ``dot`` there is no SVG,
+and index.html and summary.md say so instead of embedding it: a build folder made on a
+machine without Graphviz differs from one made with it in those files (and the manifest).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hwgen.review import diagram
+from hwgen.budget.estimate import fmt_amount, fmt_percent
+from hwgen.emit.output import Output, text_output
+from hwgen.emit.render import render
+from hwgen.model.schema import format_mib
+from hwgen.review.summary import Summary, design_summary, setting_text, to_json
+from hwgen.model.verdict import Verdict
+from hwgen.budget.verdict_format import _num, status
+
+OUT_DIR = "report"
+DESIGN_JSON = f"{OUT_DIR}/design.json"
+DOT = f"{OUT_DIR}/block_design.dot"
+SVG = f"{OUT_DIR}/block_design.svg"
+HTML = f"{OUT_DIR}/index.html"
+MARKDOWN = f"{OUT_DIR}/summary.md"
+MANIFEST = "manifest.json"
+
+
+# ----------------------------------------------------------------------------- formatting
+def mhz(value: float | None) -> str:
+    """Achieved frequencies as Vivado reports them (150.000 MHz); None as a dash."""
+    return "-" if value is None else diagram.mhz(value)
+
+
+def requested(value: float | None) -> str:
+    """Requested frequencies as people type them (150 MHz, 142.857 MHz)."""
+    return "chosen by the plan" if value is None else f"{value:g} MHz"
+
+
+def hex32(value: int) -> str:
+    return f"0x{value:08X}"
+
+
+def span(base: int, size: int) -> str:
+    return f"0x{base:08X}-0x{base + size - 1:08X}"
+
+
+# ----------------------------------------------------------------------------- views
+@dataclass(frozen=True)
+class BudgetBar:
+    """One resource as the page shows it; the raw values ride along as data attributes."""
+
+    name: str
+    used: str              # "24,856"
+    available: str         # "53,200"
+    percent: str           # "46.72%"
+    limit: str             # "80%"
+    status: str            # "ok" | "OVER LIMIT" | "DOES NOT FIT"
+    css: str               # "ok" | "over" | "nofit"
+    bar_width: str         # CSS percent of the track, capped at 100
+    limit_left: str        # CSS percent where the limit marker sits
+    raw_used: str
+    raw_available: str
+    raw_percent: str
+    raw_limit: str
+
+
+def _raw(value: float) -> str:
+    """A number as budget.json writes it: 24856, 69.5."""
+    return str(_num(value))
+
+
+def budget_bars(verdict: Verdict) -> tuple[BudgetBar, ...]:
+    out = []
+    for line in verdict.resources:
+        pct = line.percent
+        shown = min(pct, 100.0) if pct == pct else 100.0
+        css = "ok" if line.ok else ("over" if line.fits else "nofit")
+        out.append(BudgetBar(
+            line.name, fmt_amount(line.used), fmt_amount(line.available), fmt_percent(pct),
+            f"{line.limit_percent:g}%", status(line), css, f"{shown:.2f}",
+            f"{min(line.limit_percent, 100.0):.2f}", _raw(line.used), _raw(line.available),
+            "inf" if pct == float("inf") else f"{pct:.2f}", _raw(line.limit_percent)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class MapBox:
+    """One region drawn to scale, with its label placed below the bar (px, as text)."""
+
+    x: str
+    y: str
+    width: str
+    height: str
+    label: str
+    detail: str
+    css: str
+    label_x: str
+    label_y: str
+    anchor: str        # "start" | "end": labels in the right half end at their box
+
+
+@dataclass(frozen=True)
+class DdrMap:
+    """The DDR drawn to scale: fixed regions on the address bar, a dynamic CMA pool below it."""
+
+    width: int                       # the bar
+    height: int
+    view_width: int                  # the drawing, with room for the end labels
+    boxes: tuple[MapBox, ...]
+    start: str
+    end: str
+    title: str
+    caption: str
+
+
+BAR = 720          # px, the DDR bar's width in the page
+BAR_TOP, BAR_H, LINE = 16, 30, 15
+
+
+def ddr_map(s: Summary) -> DdrMap:
+    """Kernel region and CMA pool on the DDR bar; a kernel-placed pool as a bar of its size below."""
+    m = s.memory
+    scale = BAR / m.ddr_size
+    regions = [(m.kernel_base, m.kernel_size, f"kernel {format_mib(m.kernel_size)}",
+                f"{span(m.kernel_base, m.kernel_size)}: kernel image, page tables, early allocations",
+                "kernel")]
+    cma_text = f"CMA {format_mib(m.cma_size)} ({m.cma_argument})"
+    if m.cma_base is not None:
+        regions.append((m.cma_base, m.cma_size, f"{cma_text} at {span(m.cma_base, m.cma_size)}",
+                        "fixed by linux.cma_base", "cma"))
+    boxes = []
+    y = BAR_TOP + BAR_H + LINE
+    for base, size, label, detail, css in regions:
+        x, w = (base - m.ddr_base) * scale, max(size * scale, 1.0)
+        right = x + w / 2 > BAR / 2
+        boxes.append(MapBox(f"{x:.1f}", str(BAR_TOP), f"{w:.1f}", str(BAR_H), label, detail, css,
+                            f"{x + w if right else x:.1f}", str(y), "end" if right else "start"))
+        y += LINE
+    if m.cma_base is None:
+        # No fixed base: the kernel picks the place at boot, so only the size is drawn to scale.
+        y += 4
+        w = m.cma_size * scale
+        boxes.append(MapBox("0", str(y), f"{w:.1f}", "18", f"{cma_text}, size to scale; the kernel "
+                            f"places it in free DDR (no linux.cma_base)", "dynamic pool", "cma",
+                            "0", str(y + 18 + LINE - 2), "start"))
+        y += 18 + LINE
+        caption = f"{cma_text}, placed by the kernel (no fixed base)"
+    else:
+        caption = f"{cma_text} at {span(m.cma_base, m.cma_size)}"
+    caption += (f"; Linux keeps {format_mib(m.linux_free)} (at least {format_mib(m.min_free)} "
+                f"required); the largest CMA that fits is {format_mib(m.largest_cma)}")
+    return DdrMap(BAR, y + 4, BAR + 20, tuple(boxes), hex32(m.ddr_base), hex32(m.ddr_base + m.ddr_size - 1),
+                  f"DDR {format_mib(m.ddr_size)} ({s.board.ddr_type})", caption)
+
+
+@dataclass(frozen=True)
+class FileLink:
+    path: str          # in the build folder: vivado/build.tcl
+    href: str          # from report/index.html: ../vivado/build.tcl
+    role: str
+
+
+def file_links(outputs, own: tuple[tuple[str, str], ...]) -> tuple[FileLink, ...]:
+    """Every file of the build folder, sorted by path, with its link from report/."""
+    rows = [(o.path, o.role) for o in outputs] + list(own) + [(MANIFEST, "manifest")]
+    return tuple(FileLink(path, relative(path), role) for path, role in sorted(set(rows)))
+
+
+def relative(path: str) -> str:
+    """A build-folder path as a link from report/index.html."""
+    return path[len(OUT_DIR) + 1:] if path.startswith(OUT_DIR + "/") else "../" + path
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What both the HTML page and the Markdown summary show, as display strings."""
+
+    title: str
+    verdict: str                      # PASS | FAIL
+    board: str
+    part: str
+    dpu: str
+    fingerprint: str
+    inputs: tuple[str, ...]
+    overrides: tuple[str, ...]
+    dpu_options: tuple[Row, ...]      # setting, value
+    dpu_config: tuple[Row, ...]       # CONFIG, value
+    clocks: tuple[Row, ...]           # clock, net, requested, achieved, source, setting
+    mmcm: str
+    clock_notes: tuple[str, ...]
+    ports: tuple[Row, ...]            # port, direction, width, clock, peers
+    addresses: tuple[Row, ...]        # space, segment, base, range, span
+    registers: tuple[str, ...]        # the DPU register windows: "0x4F000000-0x4FFFFFFF (16 MiB)"
+    interrupts: tuple[Row, ...]       # pin, IRQ_F2P, GIC SPI, trigger
+    memory: tuple[Row, ...]           # what, value
+    strategies: tuple[Row, ...]
+    budget: tuple[BudgetBar, ...]
+    checks: tuple[Row, ...]           # status, name, message
+    messages: tuple[str, ...]
+
+
+def facts(design, s: Summary, verdict: Verdict) -> Facts:
+    from hwgen.model.family import load_family
+
+    ps_irq = load_family(design.board.ps.family).ps.interrupt.pin
+    trigger = {4: "level high", 1: "rising edge"}
+    mem = s.memory
+    dpu_opts = tuple(Row((k, setting_text(k, v))) for k, v in s.settings if k.startswith("dpu."))
+    checks = tuple(Row(("ok" if c.ok else ("FAIL" if c.severity == "error" else "warning"), c.name,
+                        c.message)) for c in verdict.memory + verdict.checks)
+    return Facts(
+        title=f"{s.design}: {s.board.name} + DPU {s.dpu.profile}",
+        verdict="PASS" if verdict.ok else "FAIL",
+        board=f"{s.board.name} ({s.board.vendor}): {s.board.description}".rstrip(": "),
+        part=s.board.part,
+        dpu=(f"{s.dpu.profile}: DPUCZDX8G {s.dpu.arch}, {s.dpu.cores} core"
+             f"{'s' if s.dpu.cores > 1 else ''} ({s.dpu.vlnv})"),
+        fingerprint=(f"{s.dpu.fingerprint}, target {s.dpu.target}"
+                     + ("" if s.dpu.registered else " (not a registered Vitis AI target)")),
+        inputs=tuple(f"{i.role}: {i.name} (sha256 {i.sha256})" for i in design.inputs),
+        overrides=tuple(design.overrides),
+        dpu_options=dpu_opts,
+        dpu_config=tuple(Row((k, v)) for k, v in s.dpu.config),
+        clocks=tuple(Row((c.name, c.net, requested(c.requested_mhz), mhz(c.achieved_mhz), c.source,
+                          c.setting or "-")) for c in s.clocks),
+        mmcm=(f"{s.mmcm.fin_mhz:g} MHz / {s.mmcm.divclk} \u00d7 {s.mmcm.mult_f:.3f} = VCO "
+              f"{s.mmcm.vco_mhz:g} MHz; "
+              + ", ".join(f"{port} /{d:g}" for port, d in zip(s.mmcm.outputs, s.mmcm.out_divides))),
+        clock_notes=s.clock_notes,
+        ports=tuple(Row((p.port, p.direction, f"{p.width} bit", f"{p.clock} {mhz(p.clock_mhz)}",
+                         ", ".join(p.peers) or "-")) for p in s.ps_ports),
+        addresses=tuple(Row((a.space, a.segment, hex32(a.base), format_mib(a.range), span(a.base, a.range)))
+                        for a in s.address_map),
+        registers=tuple(f"{span(a.base, a.range)} ({format_mib(a.range)})" for a in s.address_map
+                        if a.segment.startswith(f"{s.dpu.cell}/")),
+        interrupts=tuple(Row((f"{s.dpu.cell}/{i.pin}", f"{ps_irq}[{i.irq_f2p}]", str(i.gic_spi),
+                              trigger.get(i.flags, str(i.flags)))) for i in s.interrupts),
+        memory=(
+            Row(("DDR", f"{span(mem.ddr_base, mem.ddr_size)} ({format_mib(mem.ddr_size)}, {s.board.ddr_type})")),
+            Row(("kernel region", f"{span(mem.kernel_base, mem.kernel_size)} ({format_mib(mem.kernel_size)})")),
+            Row(("CMA", f"{format_mib(mem.cma_size)}, "
+                        + (f"fixed at {span(mem.cma_base, mem.cma_size)}" if mem.cma_base is not None
+                           else "placed by the kernel")
+                        + f", aligned to {format_mib(mem.cma_alignment)}")),
+            Row(("kernel command line", mem.cma_argument)),
+            Row(("left to Linux", f"{format_mib(mem.linux_free)} (linux.min_free {format_mib(mem.min_free)})")),
+            Row(("largest CMA that fits", format_mib(mem.largest_cma))),
+        ),
+        strategies=(
+            Row(("synthesis", s.strategies.synth)),
+            Row(("implementation", s.strategies.impl)),
+            Row(("post-route phys_opt", "on" if s.strategies.post_route_phys_opt else "off")),
+            Row(("jobs", str(s.strategies.jobs))),
+            Row(("interconnect IP", s.strategies.interconnect)),
+        ),
+        budget=budget_bars(verdict),
+        checks=checks,
+        messages=tuple(verdict.messages),
+    )
+
+
+# ----------------------------------------------------------------------------- SVG in HTML
+_XML_DECL = re.compile(r"<\?xml[^>]*\?>\s*")
+_COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
+
+
+def inline_svg(svg: str) -> str:
+    """The SVG file's text as an element inside HTML: no XML declaration, no comments."""
+    return _COMMENT.sub("", _XML_DECL.sub("", svg)).strip()
+
+
+def interrupt_notes(design, s: Summary) -> tuple[tuple[str, str], ...]:
+    """What each interrupt pin means to software, for the diagram's interrupt path."""
+    from hwgen.model.family import load_family
+
+    ps = next(c.name for c in s.cells if c.role == "ps")
+    pin = load_family(design.board.ps.family).ps.interrupt.pin
+    notes = [(f"{s.dpu.cell}/{i.pin}", f"{pin}[{i.irq_f2p}], GIC SPI {i.gic_spi}") for i in s.interrupts]
+    lines = ", ".join(f"bit {i.irq_f2p}: GIC SPI {i.gic_spi}" for i in s.interrupts)
+    notes.append((f"{ps}/{pin}", lines))
+    return tuple(notes)
+
+
+def diagram_caption(s: Summary) -> str:
+    return (f"{s.design}: {s.board.name} ({s.board.part}) + DPU {s.dpu.profile} "
+            f"({s.dpu.target}, {s.dpu.cores} core{'s' if s.dpu.cores > 1 else ''}), "
+            f"block design {s.setting('build.bd_name')}")
+
+
+# ----------------------------------------------------------------------------- the generator
+def review_outputs(design, verdict: Verdict, outputs=()) -> list[Output]:
+    """report/*: design.json, block_design.dot/.svg, index.html, summary.md (see module doc).
+
+    ``outputs`` are the files the other generators made (linked from the page).
+    """
+    from hwgen.plan.blockdesign import plan_block_design
+    from hwgen.plan.clockflow import design_clocks
+
+    clocks = design_clocks(design)
+    bd = plan_block_design(design, clocks)
+    s = design_summary(design, clocks, bd)
+    dot_text = diagram.diagram_dot(bd, diagram_caption(s), interrupt_notes(design, s))
+    svg = diagram.cached_svg(dot_text)
+
+    own = [(DESIGN_JSON, "report.design"), (DOT, "report.diagram_source"),
+           (HTML, "report.html"), (MARKDOWN, "report.summary")]
+    if svg is not None:
+        own.append((SVG, "report.diagram"))
+    links = file_links(outputs, tuple(own))
+    f = facts(design, s, verdict)
+    context = dict(f=f, s=s, ddr=ddr_map(s),
+                   svg=inline_svg(svg.decode("utf-8")) if svg is not None else None,
+                   no_svg=None if svg is not None else diagram.MISSING_DOT, links=links)
+    result = [text_output(DESIGN_JSON, "report.design", to_json(s)),
+              text_output(DOT, "report.diagram_source", dot_text)]
+    if svg is not None:
+        result.append(Output(SVG, "report.diagram", svg))
+    result += [text_output(HTML, "report.html", render("report/index.html.j2", **context)),
+               text_output(MARKDOWN, "report.summary", render("report/summary.md.j2", **context))]
+    return result

@@ -1,0 +1,364 @@
+"""The design in engineering terms, gathered from the plans: what a reviewer looks at.
+
+``design_summary(design)`` collects, without deciding anything new, what the plans
+already decided: the DPU and its IP CONFIG (``blockdesign``), the fingerprint the
+compiler needs (``vitis_ai``), the clock plan with requested and achieved frequencies
+(``clockflow``/``clocks``), the PS ports and their widths, the address map and the
+interrupt lines (the block-design graph, ``petalinux.dpu_interrupts``), the memory plan
+(``memory.plan_memory``) and the run strategies. Every number is the plan's own value.
+
+It is written to the build folder as ``report/design.json`` (``to_json``) so that
+``hwgen diff`` can compare two builds in these terms, and read back with ``from_json``.
+The budget is not repeated here: ``budget.json`` holds the verdict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass
+
+from hwgen import resources
+
+FORMAT = "hwgen.design-summary/1"
+
+
+# ----------------------------------------------------------------------------- types
+@dataclass(frozen=True)
+class BoardFacts:
+    name: str
+    vendor: str
+    description: str
+    part: str
+    ddr_base: int
+    ddr_size: int
+    ddr_type: str
+
+
+@dataclass(frozen=True)
+class DpuFacts:
+    profile: str
+    arch: str
+    vlnv: str
+    cell: str
+    cores: int
+    config: tuple[tuple[str, str], ...]     # the IP CONFIG hwgen writes, in Tcl order
+    fingerprint: str                         # 0x0101000056010200
+    target: str                              # DPUCZDX8G_ISA1_B512 (or the fingerprint's name)
+    registered: bool                         # the Vitis AI runtime knows the target by name
+
+
+@dataclass(frozen=True)
+class ClockLine:
+    name: str                  # m_axi_dpu_aclk, dpu_2x_clk, FCLK_CLK0
+    net: str                   # the block-design net it drives: clk_dpu
+    requested_mhz: float | None   # None: not requested by a setting, chosen by the plan
+    achieved_mhz: float
+    source: str                # "clocking wizard clk_dpu", "DDR PLL 1050 MHz / (7 x 1)"
+    setting: str               # the setting that asks for it ("" when none)
+
+
+@dataclass(frozen=True)
+class Mmcm:
+    fin_mhz: float
+    divclk: int
+    mult_f: float
+    vco_mhz: float
+    out_divides: tuple[float, ...]
+    outputs: tuple[str, ...]   # clk_wiz ports, in out_divides order
+
+
+@dataclass(frozen=True)
+class PsPort:
+    port: str                  # S_AXI_HP0, M_AXI_GP0
+    direction: str             # "slave" (fabric masters reach DDR) | "master" (PS reaches fabric)
+    width: int
+    clock: str                 # the net clocking the port: clk_dpu
+    clock_mhz: float | None
+    peers: tuple[str, ...]     # the DPU interfaces behind it: dpu/DPU0_M_AXI_DATA0
+
+
+@dataclass(frozen=True)
+class CellFacts:
+    name: str
+    ip: str                    # vlnv
+    role: str
+
+
+@dataclass(frozen=True)
+class LinkFacts:
+    master: str
+    slave: str
+    width: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    space: str
+    segment: str
+    base: int
+    range: int
+
+
+@dataclass(frozen=True)
+class Interrupt:
+    pin: str                   # dpu0_interrupt
+    irq_f2p: int
+    gic_spi: int
+    flags: int
+
+
+@dataclass(frozen=True)
+class MemoryFacts:
+    ddr_base: int
+    ddr_size: int
+    kernel_base: int
+    kernel_size: int
+    cma_size: int
+    cma_base: int | None       # None: a dynamic pool, the kernel places it
+    cma_alignment: int
+    linux_free: int
+    min_free: int
+    largest_cma: int
+    cma_argument: str          # cma=256M as on the kernel command line
+
+
+@dataclass(frozen=True)
+class Strategies:
+    synth: str
+    impl: str
+    post_route_phys_opt: bool
+    jobs: int
+    interconnect: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    format: str
+    hwgen_version: str
+    design: str
+    board: BoardFacts
+    dpu: DpuFacts
+    settings: tuple[tuple[str, object], ...]   # every design setting, dotted key -> value
+    clocks: tuple[ClockLine, ...]
+    clock_notes: tuple[str, ...]
+    mmcm: Mmcm
+    ps_ports: tuple[PsPort, ...]
+    cells: tuple[CellFacts, ...]
+    links: tuple[LinkFacts, ...]
+    address_map: tuple[Segment, ...]
+    interrupts: tuple[Interrupt, ...]
+    memory: MemoryFacts
+    strategies: Strategies
+
+    def setting(self, key: str):
+        return dict(self.settings).get(key)
+
+
+# ----------------------------------------------------------------------------- gathering
+def flat_settings(settings) -> tuple[tuple[str, object], ...]:
+    """Settings as (dotted key, value) in schema order: ("dpu.clock_mhz", 150.0), ..."""
+    out: list[tuple[str, object]] = []
+
+    def walk(obj, prefix: str) -> None:
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if dataclasses.is_dataclass(value):
+                walk(value, f"{prefix}{f.name}.")
+            else:
+                out.append((f"{prefix}{f.name}", value))
+
+    walk(settings, "")
+    return tuple(out)
+
+
+def _profile_name(design) -> str:
+    """dpu.profile as written, unless it is a path: then the file's display name (never absolute)."""
+    ref = design.settings.dpu.profile
+    if resources.is_file_ref(ref):
+        return next((i.name for i in design.inputs if i.role == "dpu"), design.dpu.name)
+    return ref
+
+
+def clock_lines(design, clocks, bd) -> tuple[ClockLine, ...]:
+    """The three clocks a DPU design has, requested (by which setting) against achieved."""
+    from hwgen.plan.blockdesign import CLK_WIZ, DPU_PORT, DSP_PORT
+    from hwgen.plan.clockflow import dsp_request_mhz
+    from hwgen.model.family import load_family
+
+    s = design.settings.dpu
+    fc = load_family(design.board.ps.family).ps.fabric_clock
+    ps = bd.cells_with_role("ps")[0].name
+    net_of = {n.driver: n.name for n in bd.nets if n.kind == "clock"}
+    f = clocks.fclk0
+    dsp_setting = "dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None else "2 x dpu.clock_mhz"
+    return (
+        ClockLine("m_axi_dpu_aclk", net_of.get(f"{CLK_WIZ}/{DPU_PORT}", ""), s.clock_mhz,
+                  clocks.dpu_mhz, f"clocking wizard {DPU_PORT}", "dpu.clock_mhz"),
+        ClockLine("dpu_2x_clk", net_of.get(f"{CLK_WIZ}/{DSP_PORT}", ""),
+                  dsp_request_mhz(s),
+                  clocks.dsp_mhz, f"clocking wizard {DSP_PORT}", dsp_setting),
+        ClockLine(fc.pin, net_of.get(f"{ps}/{fc.pin}", ""),
+                  s.clock_mhz if clocks.fclk_is_dpu_clock else None, f.achieved_mhz,
+                  f"{f.source} {f.pll_mhz:g} MHz / ({f.divisor0} x {f.divisor1})",
+                  "dpu.clock_mhz" if clocks.fclk_is_dpu_clock else ""),
+    )
+
+
+def ps_ports(design, bd) -> tuple[PsPort, ...]:
+    """The PS's AXI ports the design uses, with width, clock and the DPU interfaces behind them."""
+    from hwgen.model.family import load_family
+
+    family = load_family(design.board.ps.family).ps
+    ps = bd.cells_with_role("ps")[0].name
+    dpus = {c.name for c in bd.cells_with_role("dpu")}
+    dpu_masters = [l.master for l in bd.links if l.master.split("/", 1)[0] in dpus]
+    dpu_slaves = [l.slave for l in bd.links if l.slave.split("/", 1)[0] in dpus]
+    clock_pins = {p.intf: p.clock for _, p in family.slave_ports}
+    clock_pins.update({p.intf: p.clock for _, p in family.master_ports})
+    out = []
+    for link in bd.links:
+        for pin, direction in ((link.slave, "slave"), (link.master, "master")):
+            cell, _, name = pin.partition("/")
+            if cell != ps or name not in clock_pins:
+                continue
+            net = bd.net_of(f"{ps}/{clock_pins[name]}")
+            if direction == "slave":
+                peers = tuple(m for m in dpu_masters if bd.reaches(m, pin))
+            else:
+                peers = tuple(s for s in dpu_slaves if bd.reaches(pin, s))
+            out.append(PsPort(name, direction, link.width, net.name if net else "",
+                              net.freq_mhz if net else None, peers))
+    return tuple(sorted(out, key=lambda p: p.port))
+
+
+def design_summary(design, clocks=None, bd=None) -> Summary:
+    """Everything a reviewer needs about ``design``, from the plans (no new decisions)."""
+    from hwgen import __version__
+    from hwgen.plan.blockdesign import plan_block_design
+    from hwgen.plan.clockflow import design_clocks
+    from hwgen.plan.memory import plan_memory
+    from hwgen.emit.petalinux import cma_argument, dpu_interrupts
+    from hwgen.emit.vitis_ai import fingerprint_plan
+
+    clocks = clocks if clocks is not None else design_clocks(design)
+    bd = bd if bd is not None else plan_block_design(design, clocks)
+    board = design.board
+    dpu_cell = bd.cell(design.dpu.cell)
+    fp = fingerprint_plan(design)
+    mem = plan_memory(design)
+    kernel = next(r for r in mem.fixed if r.name == "kernel")
+    w = clocks.wizard
+    from hwgen.plan.blockdesign import DPU_PORT, DSP_PORT
+
+    b = design.settings.build
+    return Summary(
+        format=FORMAT,
+        hwgen_version=__version__,
+        design=design.name,
+        board=BoardFacts(board.name, board.vendor, board.description, board.part, board.ddr.base,
+                         board.ddr.size, board.ddr.memory_type),
+        dpu=DpuFacts(design.dpu.name, design.dpu.arch, design.dpu.vlnv, dpu_cell.name,
+                     design.settings.dpu.cores, dpu_cell.props, fp.hex, fp.name, fp.registered),
+        settings=tuple((k, _profile_name(design) if k == "dpu.profile" else v)
+                       for k, v in flat_settings(design.settings)),
+        clocks=clock_lines(design, clocks, bd),
+        clock_notes=tuple(clocks.notes),
+        # clk_wiz output order is the clock plan's: clk_out1 the 2x clock, clk_out2 the 1x
+        mmcm=Mmcm(w.fin_mhz, w.divclk, w.mult_f, w.vco_mhz, tuple(w.out_divides), (DSP_PORT, DPU_PORT)),
+        ps_ports=ps_ports(design, bd),
+        cells=tuple(CellFacts(c.name, c.vlnv, c.role) for c in bd.cells),
+        links=tuple(LinkFacts(l.master, l.slave, l.width) for l in bd.links),
+        address_map=tuple(Segment(a.space, a.segment, a.offset, a.range) for a in bd.addresses),
+        interrupts=tuple(Interrupt(i.name, i.irq_f2p, i.spi, i.flags) for i in dpu_interrupts(design)),
+        memory=MemoryFacts(mem.ddr.base, mem.ddr.size, kernel.base, kernel.size, mem.cma.size,
+                           mem.cma.base, mem.cma.alignment, mem.linux_free, mem.min_free,
+                           mem.largest_cma, cma_argument(mem.cma)),
+        strategies=Strategies(b.synth_strategy, b.impl_strategy, b.post_route_phys_opt, b.jobs,
+                              b.interconnect),
+    )
+
+
+def setting_text(key: str, value) -> str:
+    """A setting's value as people write it: 150, 256M, 0x4F000000, true, (not set)."""
+    from hwgen.model.records import SETTINGS_SCHEMA
+    from hwgen.model.schema import Size, format_size, lookup
+
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    spec = lookup(SETTINGS_SCHEMA, tuple(key.split(".")))
+    if isinstance(spec, Size) and isinstance(value, int):
+        return f"0x{value:08X}" if "address" in spec.what else format_size(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- JSON
+# Fields holding (key, value) pairs, written as JSON objects in their order.
+_PAIRS = ("settings", "config")
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return {f.name: ({k: v for k, v in getattr(value, f.name)} if f.name in _PAIRS
+                         else _plain(getattr(value, f.name)))
+                for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_json(summary: Summary) -> str:
+    return json.dumps(_plain(summary), indent=2) + "\n"
+
+
+def _build(tp, data, path: str):
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if data is None:
+            return None
+        return _build(args[0], data, path)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected an object")
+        hints = typing.get_type_hints(tp)
+        kwargs = {}
+        for f in dataclasses.fields(tp):
+            if f.name not in data:
+                raise ValueError(f"{path}.{f.name}: missing")
+            raw = data[f.name]
+            if f.name in _PAIRS:
+                if not isinstance(raw, dict):
+                    raise ValueError(f"{path}.{f.name}: expected an object")
+                kwargs[f.name] = tuple((str(k), v) for k, v in raw.items())
+            else:
+                kwargs[f.name] = _build(hints[f.name], raw, f"{path}.{f.name}")
+        return tp(**kwargs)
+    if origin is tuple:
+        if not isinstance(data, list):
+            raise ValueError(f"{path}: expected a list")
+        item = typing.get_args(tp)[0]
+        return tuple(_build(item, v, f"{path}[{i}]") for i, v in enumerate(data))
+    if tp is float:
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            raise ValueError(f"{path}: expected a number")
+        return float(data)
+    if tp in (int, str, bool):
+        if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
+            raise ValueError(f"{path}: expected {tp.__name__}")
+        return data
+    return data
+
+
+def from_json(text: str) -> Summary:
+    """A Summary read back from ``report/design.json``; ValueError naming the bad key otherwise."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"not a {FORMAT} file")
+    return _build(Summary, data, "design")
