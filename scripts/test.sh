@@ -2,7 +2,8 @@
 # Install everything the tests need on a fresh Debian machine, then run them.
 # System tools via apt-get when missing: dtc/fdtget (device-tree-compiler) and tclsh
 # (tcl) for the generated files, dot (graphviz) and rsvg-convert (librsvg2-bin) for the
-# block-design diagram; Python packages into ./.venv. Extra arguments go to pytest.
+# block-design diagram; Python packages (with the docs tools) into ./.venv; then the
+# documentation site (mkdocs build --strict) and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,5 +22,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check '.[test]'
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pip install -q --disable-pip-version-check '.[test,docs]'
+# The documentation site: --strict turns a broken link, a page missing from the nav or a
+# generated reference that fails into an error. Not -q: MkDocs then drops the warnings that
+# --strict counts. Built into a temporary folder, so a checkout stays clean.
+site="$(mktemp -d)"
+trap 'rm -rf "$site"' EXIT
+if ! NO_MKDOCS_2_WARNING=1 .venv/bin/python -m mkdocs build --strict --site-dir "$site/html" \
+        >"$site/mkdocs.log" 2>&1; then
+    grep -v '^INFO' "$site/mkdocs.log" >&2
+    echo "mkdocs build --strict failed" >&2
+    exit 1
+fi
+.venv/bin/python -m pytest "$@"

@@ -20,7 +20,8 @@ from hwgen.cli.app import CONTEXT, _selection, main
 @click.option("--utilization", type=click.Path(dir_okay=False, path_type=Path), metavar="RPT",
               help="Vivado report_utilization text report: check what the run actually used.")
 @click.option("--timing", type=click.Path(dir_okay=False, path_type=Path), metavar="RPT",
-              help="Vivado report_timing_summary of the same run: negative WNS/WHS or NA fail.")
+              help="Vivado report_timing_summary of the same run (needs --utilization): "
+                   "negative WNS/WHS or NA fail.")
 def check(board, dpu, sets, fmt, output, utilization, timing):
     """Check the design against the part's resources, the budget limits and the board's memory.
 
