@@ -206,8 +206,8 @@ def test_every_number_names_its_source():
             assert c.what and c.source, c
     lut_sources = " ".join(c.source for c in line(v, "LUT").contributions)
     assert "PG12 Table 9" in lut_sources and "Channel Augmentation" in lut_sources
-    assert "DepthwiseConv" in lut_sources and "devices.md" in lut_sources
-    assert all("VAI20 gtcl" in c.source for c in line(v, "DSP").contributions)
+    assert "DepthwiseConv" in lut_sources and "public Vivado" in lut_sources
+    assert all("GTCL34" in c.source for c in line(v, "DSP").contributions)
 
 
 def test_b4096_does_not_fit_on_dsp_and_bram():

@@ -165,7 +165,7 @@ def test_junit_of_b4096():
     assert dsp.get("message") == "DSP 642 of 220 (291.82%), limit 90%"
     assert "--dpu B1152 -> 194" in dsp.text
     assert cases["LUT"].find("failure").get("type") == "over_limit"
-    assert "VAI20 gtcl" in cases["DSP"].find("system-out").text        # the sources travel along
+    assert "GTCL34" in cases["DSP"].find("system-out").text        # the sources travel along
     assert all(c.get("classname").startswith("hwgen.budget.") for c in cases.values())
 
 

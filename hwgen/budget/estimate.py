@@ -26,7 +26,7 @@ from hwgen.model.verdict import CheckResult, Contribution, ResourceLine, TimingR
 
 ESTIMATE = "estimate"
 REPORT = "report"
-_FORMULA = "VAI20 gtcl via hwgen/dpu_arch.py (dpu.md §8)"
+_FORMULA = "GTCL34, the DPU IP's own formulas"
 
 
 # --------------------------------------------------------------------------- numbers for people

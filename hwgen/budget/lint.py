@@ -58,7 +58,7 @@ def hp_width(design, bd) -> list[CheckResult]:
             f"{_fmt(p.port_bits / 8 * p.mhz / 1000)} GB/s instead of "
             f"{_fmt(want / 8 * p.mhz / 1000)} GB/s ({lost:.0%} less), and the interconnect adds a "
             f"width converter. Set ps.ports.{p.port}.width: {want} (the DPU's data masters are "
-            f"{family.dpu.hp_data_width} bit on {family.name}, dpu.md §3)")))
+            f"{family.dpu.hp_data_width} bit on {family.name}, VAI20 bd.tcl)")))
     return out
 
 
@@ -84,13 +84,13 @@ def hp_shared(design, bd) -> list[CheckResult]:
             hint = f" (the board has {', '.join(free)} free)" if free else ""
             text = (f"{input_name(design, 'dpu')}: connect: {split}. Give each data master its own HP "
                     f"port{hint}, on different DDR controller ports as the reference design does "
-                    f"with HP0 and HP2 (devices.md)")
+                    f"with HP0 and HP2 (UG585 ch. 5)")
         out.append(_warn("lint.hp_shared", text))
     return out
 
 
 def dsp_clock_ratio(design, bd) -> list[CheckResult]:
-    """dpu_2x_clk must be twice m_axi_dpu_aclk (PG338 port table, dpu.md §6)."""
+    """dpu_2x_clk must be twice m_axi_dpu_aclk (PG338 port table; TRD20)."""
     cell, pins = design.dpu.cell, design.dpu.pins
     axi = _clock(bd, f"{cell}/{pins.axi_clock}")
     dsp = _clock(bd, f"{cell}/{pins.dsp_clock}")
@@ -107,7 +107,7 @@ def dsp_clock_ratio(design, bd) -> list[CheckResult]:
         else setting_origin(design, "dpu.clock_mhz")
     return [_warn("lint.dsp_clock_ratio", (
         f"{where}: {pins.dsp_clock} {_fmt(dsp)} MHz is not 2 x {pins.axi_clock} {_fmt(axi)} MHz "
-        f"= {_fmt(2 * axi)} MHz (PG338 port table, dpu.md §6): {effect}. Leave dpu.dsp_clock_mhz "
+        f"= {_fmt(2 * axi)} MHz (PG338 port table; TRD20): {effect}. Leave dpu.dsp_clock_mhz "
         f"unset (2x) or lower dpu.clock_mhz instead"))]
 
 
@@ -139,7 +139,7 @@ def clock_approximate(design, bd) -> list[CheckResult]:
 
 
 def axi_clock_max(design, bd) -> list[CheckResult]:
-    """Every PS-PL AXI port runs up to 250 MHz (DS187 Table 19 via devices.md)."""
+    """Every PS-PL AXI port runs up to 250 MHz (DS187 Table 19)."""
     from hwgen.plan.clocks import max_axi_port_mhz
     from hwgen.model.family import load_family
 
@@ -152,8 +152,8 @@ def axi_clock_max(design, bd) -> list[CheckResult]:
             continue
         out.append(_warn("lint.axi_clock_max", (
             f"{setting_origin(design, 'dpu.clock_mhz')}: {intf} is clocked at {_fmt(mhz)} MHz ({clock}), above "
-            f"the {_fmt(max_axi_port_mhz)} MHz the Zynq-7000 PS-PL AXI ports run at (DS187 Table 19, "
-            f"devices.md); the DPU's masters and the HP ports share m_axi_dpu_aclk, so lower "
+            f"the {_fmt(max_axi_port_mhz)} MHz the Zynq-7000 PS-PL AXI ports run at (DS187 Table 19); "
+            f"the DPU's masters and the HP ports share m_axi_dpu_aclk, so lower "
             f"dpu.clock_mhz to {_fmt(max_axi_port_mhz)} or below")))
     return out
 

@@ -4,7 +4,7 @@ hwgen compares a finished Vivado run against the design's budget, so these parse
 must never hand back a wrong number: anything that does not look exactly like a
 complete Vivado report raises ReportError instead of guessing.
 
-Formats handled (see shared/reference/report_formats.md): Vivado 2018.x-2024.x,
+Formats handled (UG835 report_utilization and report_timing_summary): Vivado 2018.x-2024.x,
 7-series and UltraScale+ row names, with/without the "Prohibited" column, synthesis
 ("Slice LUTs*") and placed reports, "-hierarchical" reports, LF or CRLF endings.
 """

@@ -1,7 +1,6 @@
 """DPU (dpu_eu / DPUCZDX8G) architecture geometry and the IP's own resource formulas.
 
-Pure functions, no I/O. Every figure cites a source tag defined in
-/work/shared/reference/dpu.md:
+Pure functions, no I/O. Every figure cites a source key that docs/references.md resolves:
 
 - VAI20  Xilinx/Vitis-AI v2.0 ``dsa/DPU-TRD/dpu_ip/DPUCZDX8G_v3_4_0/`` (``component.xml``,
          ``gui/dpuczdx8g_v3_4.gtcl``)
@@ -10,7 +9,7 @@ Pure functions, no I/O. Every figure cites a source tag defined in
 - PG4x   PG338 v4.0/v4.1
 
 The resource counts here are what the IP itself prints in its GUI summary
-("DSP Slice Count", "Block-RAM Count"); the IP has no LUT/FF formula (dpu.md §8), so
+("DSP Slice Count", "Block-RAM Count"); the IP has no LUT/FF formula (GTCL34), so
 none is offered here.
 """
 
@@ -48,7 +47,7 @@ __all__ = [
 class ArchGeometry:
     """One DPU architecture: pixel, input-channel and output-channel parallelism.
 
-    ``arch_index`` is the value of fingerprint bits [3:0] (dpu.md "Compiler handshake":
+    ``arch_index`` is the value of fingerprint bits [3:0] (DEC1:
     0 B512 ... 7 B4096; the VAI20 fingerprint generator uses the same table).
     """
 
@@ -60,7 +59,7 @@ class ArchGeometry:
     arch_index: int
 
 
-# dpu.md §7 (PG4x "Architecture of the DPUCZDX8G"; PG12 Table 8). B1152 really is
+# PG4x "Architecture of the DPUCZDX8G"; PG12 Table 8. B1152 really is
 # 2*4*12*12 = 1152; PG12 and PG4x print "1150" for it, a typo the IP does not share
 # (VAI20 component.xml ARCH legal value 1152).
 ARCHES: tuple[ArchGeometry, ...] = (
@@ -106,7 +105,7 @@ def geometry(arch: ArchLike) -> ArchGeometry:
             return _BY_SIZE[arch]
         raise UnknownArchError(
             f"unknown DPU architecture {arch!r}: legal sizes are "
-            f"{', '.join(str(g.size) for g in ARCHES)} (dpu.md §7)"
+            f"{', '.join(str(g.size) for g in ARCHES)} (PG4x)"
         )
     if isinstance(arch, str):
         key = arch.strip().upper()
@@ -115,7 +114,7 @@ def geometry(arch: ArchLike) -> ArchGeometry:
         if key.isdigit() and int(key) in _BY_SIZE:
             return _BY_SIZE[int(key)]
         raise UnknownArchError(
-            f"unknown DPU architecture {arch!r}: legal names are {_legal_names()} (dpu.md §7)"
+            f"unknown DPU architecture {arch!r}: legal names are {_legal_names()} (PG4x)"
         )
     raise UnknownArchError(
         f"DPU architecture must be a name like 'B512', a size like 512 or an ArchGeometry, "
@@ -124,13 +123,13 @@ def geometry(arch: ArchLike) -> ArchGeometry:
 
 
 def ops_per_clock(g: ArchLike) -> int:
-    """Peak operations per m_axi_dpu_aclk cycle: 2*PP*ICP*OCP (dpu.md §7; a MAC is 2 ops)."""
+    """Peak operations per m_axi_dpu_aclk cycle: 2*PP*ICP*OCP (PG4x; a MAC is 2 ops)."""
     g = geometry(g)
     return 2 * g.pp * g.icp * g.ocp
 
 
 def peak_gops(arch: ArchLike, clock_mhz: float) -> float:
-    """Peak GOPS of one core = ops/clk x m_axi_dpu_aclk (dpu.md §7 arithmetic).
+    """Peak GOPS of one core = ops/clk x m_axi_dpu_aclk (PG4x arithmetic).
 
     B512 at 150 MHz -> 76.8.
     """
@@ -139,20 +138,20 @@ def peak_gops(arch: ArchLike, clock_mhz: float) -> float:
     return ops_per_clock(arch) * clock_mhz / 1000.0
 
 
-# ARCH_IMG_BKGRP: 2 = Low, 3 = High (VAI20 component.xml, dpu.md §4); the fingerprint
+# ARCH_IMG_BKGRP: 2 = Low, 3 = High (VAI20 component.xml); the fingerprint
 # carries the same number (hwgen/dpu/fingerprint.py).
 IMG_BANK_GROUPS: Mapping[str, int] = MappingProxyType({"low": 2, "high": 3})
-_DSP_USAGE = {"low": 0, "high": 1}  # CONV_DSP_ACCU_ENA: 0 = Low, 1 = High (VAI20 component.xml, dpu.md §4)
+_DSP_USAGE = {"low": 0, "high": 1}  # CONV_DSP_ACCU_ENA: 0 = Low, 1 = High (VAI20 component.xml)
 
 
 @dataclass(frozen=True)
 class DpuOptions:
     """The IP parameters the resource formulas read.
 
-    Defaults are the VAI20 component.xml defaults (dpu.md §4): ARCH_IMG_BKGRP 2 (low),
+    Defaults are the VAI20 component.xml defaults: ARCH_IMG_BKGRP 2 (low),
     CONV_DSP_ACCU_ENA 1 (high), DWCV_ENA 0, SFM_ENA 0, VER_DPU_NUM 1.
-    Softmax (SFM_ENA) is only enabled on AXI4 parts, i.e. not on Zynq-7000 (VAI20 gtcl,
-    dpu.md §3); it is still accepted here so ZynqMP budgets can be computed.
+    Softmax (SFM_ENA) is only enabled on AXI4 parts, i.e. not on Zynq-7000 (VAI20 bd.tcl,
+    GTCL34); it is still accepted here so ZynqMP budgets can be computed.
     """
 
     ram_usage: str = "low"
@@ -170,7 +169,7 @@ class DpuOptions:
             raise ValueError(f"depthwise_conv must be a bool, got {self.depthwise_conv!r}")
         if not isinstance(self.softmax, bool):
             raise ValueError(f"softmax must be a bool, got {self.softmax!r}")
-        # VER_DPU_NUM legal values 1-4 (VAI20 component.xml, dpu.md §4)
+        # VER_DPU_NUM legal values 1-4 (VAI20 component.xml)
         if isinstance(self.cores, bool) or not isinstance(self.cores, int) or not 1 <= self.cores <= 4:
             raise ValueError(f"cores must be an int in 1..4 (VER_DPU_NUM), got {self.cores!r}")
 
@@ -183,7 +182,7 @@ class DpuOptions:
         return _DSP_USAGE[self.dsp_usage]
 
 
-# Fixed DSP/BRAM costs in the VAI20 gtcl SUM_* formulas (dpu.md §8).
+# Fixed DSP/BRAM costs in the VAI20 gtcl SUM_* formulas (GTCL34).
 LOAD_DSP = 1  # LOAD engine, 1 DSP per core
 SAVE_DSP = 1  # SAVE engine, 1 DSP per core
 SFM_DSP = 14  # softmax block, once per IP (not per core)
@@ -191,13 +190,13 @@ SFM_BRAM36 = 4.0  # softmax block, once per IP
 
 
 def dwcv_parallel(arch: ArchLike) -> int:
-    """DWCV_PARALLEL when DWCV_ENA=1: 2 if PP = 2 else PP/2 (VAI20 gtcl, dpu.md §8)."""
+    """DWCV_PARALLEL when DWCV_ENA=1: 2 if PP = 2 else PP/2 (GTCL34)."""
     g = geometry(arch)
     return 2 if g.pp == 2 else g.pp // 2
 
 
 def conv_dsp_count(arch: ArchLike, dsp_usage: str = "high") -> int:
-    """CONV_DSP_NUM = PP*ICP*OCP/4 + CONV_DSP_ACCU_ENA*PP*OCP (VAI20 gtcl, dpu.md §8).
+    """CONV_DSP_NUM = PP*ICP*OCP/4 + CONV_DSP_ACCU_ENA*PP*OCP (GTCL34).
 
     The gtcl uses Tcl integer ``expr`` arithmetic, hence ``//``; for every legal
     architecture the division is exact anyway.
@@ -211,7 +210,7 @@ def conv_dsp_count(arch: ArchLike, dsp_usage: str = "high") -> int:
 
 def dwcv_dsp_count(arch: ArchLike, depthwise_conv: bool = True) -> int:
     """DWCV_DSP_NUM = DWCV_ENA*(DWCV_PARALLEL*ICP/4 + DWCV_PARALLEL*ICP/2) (VAI20 gtcl,
-    dpu.md §8; Tcl integer division as in the gtcl)."""
+    GTCL34; Tcl integer division as in the gtcl)."""
     if not depthwise_conv:
         return 0
     g = geometry(arch)
@@ -221,7 +220,7 @@ def dwcv_dsp_count(arch: ArchLike, depthwise_conv: bool = True) -> int:
 
 def dsp_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> int:
     """SUM_DSP_NUM = VER_DPU_NUM*(LOAD 1 + SAVE 1 + CONV_DSP_NUM + DWCV_DSP_NUM) + 14*SFM_ENA
-    (VAI20 gtcl, dpu.md §8). The formula does not depend on DSP48E1 vs DSP48E2."""
+    (GTCL34). The formula does not depend on DSP48E1 vs DSP48E2."""
     per_core = (
         LOAD_DSP
         + SAVE_DSP
@@ -232,7 +231,7 @@ def dsp_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> int:
 
 
 def bram36_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> float:
-    """SUM_BRAM_N in BRAM36 units, multiples of 0.5 (VAI20 gtcl, dpu.md §8):
+    """SUM_BRAM_N in BRAM36 units, multiples of 0.5 (GTCL34):
 
         VER_DPU_NUM*((BANK_IMG_N + BANK_WGT_N + BANK_BIAS)*ceil(ICP*8/9)/2
                      + ceil((12 + ceil(log2 BANK_IMG_N) + 8*ICP)/36)/2) + 4*SFM_ENA
@@ -242,7 +241,7 @@ def bram36_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> float:
     Evaluated exactly as the gtcl writes it: floating ``ceil(ICP*8.0/9.0)`` and
     ``ceil(log(BANK_IMG_N)/log(2))`` (Tcl's ``log`` is the C library's natural log, as is
     Python's ``math.log``). Assumes no UltraRAM (URAM_N_USER = 0, the default; Zynq-7000
-    has none, devices.md), so every bank is a BRAM bank.
+    has none, DS190), so every bank is a BRAM bank.
     """
     g = geometry(arch)
     bank_img_n = opts.arch_img_bkgrp * g.pp
@@ -255,7 +254,7 @@ def bram36_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> float:
 
 
 # BRAM36 per core with DepthwiseConv, (RAM low, RAM high). The two PG338 releases
-# disagree (dpu.md §9); the VAI20 IP formula above reproduces PG34 exactly, while PG4x is
+# disagree (PG12 Table 9, PG34, PG4x); the VAI20 IP formula above reproduces PG34 exactly, while PG4x is
 # 1.5-2.5 lower in every cell. Budgets should use the formula (what the IP itself
 # reports, and what the real 7Z020 build printed: B1152 RAM low + DWCV = 123.0, DPUZ2).
 DWCV_BRAM36_PG34: Mapping[str, tuple[float, float]] = MappingProxyType(

@@ -1,12 +1,12 @@
 """The compiler handshake: DPUCZDX8G fingerprints (arch.json) encoded, decoded and named.
 
-Pure functions, no I/O. Facts come from /work/shared/reference/dpu.md, section
-"Compiler handshake: arch.json and the DPU fingerprint", whose sources are Xilinx/Vitis-AI
+Pure functions, no I/O. Facts come from Xilinx/Vitis-AI
 ``src/vai_runtime/target_factory/`` (``target_factory.cpp``, ``targets/*.prototxt``,
 ``create_target_DPUCZDX8G_ISA1.cpp``) and the VAI20 IP generator
 ``DPUCZDX8G_v3_4_0/ttcl/fingerprint_json.ttcl``. Tags used below:
 
-- HS      dpu.md "Compiler handshake" section
+- HS      the handshake as TF, DEC1 and GEN34 define it together (fingerprint layout,
+          registered targets, which links are certain)
 - DEC1    the runtime ISA1 decoder ``create_target_DPUCZDX8G_ISA1.cpp``
 - DEC0    the runtime ISA0 decoder ``create_target_v2.cpp`` (same directory; read for this
           module to confirm the ISA0 field list HS gives)
@@ -65,7 +65,7 @@ _FEATURE_MASK = (1 << 48) - 1
 # The fingerprint carries the number of image bank groups (ARCH_IMG_BKGRP) in [25:24] (HS).
 _RAM_BY_GROUPS = {v: k for k, v in IMG_BANK_GROUPS.items()}
 _WRITE_PARALLEL = (1, 2, 4, 8)  # [33:32] and [35:34] hold log2 of these (HS, DEC1)
-# ALU parallel: PG4x tabulates the v4.x ALU engine at parallel 1, 2, 4, 8 (dpu.md §9);
+# ALU parallel: PG4x tabulates the v4.x ALU engine at parallel 1, 2, 4, 8 (PG12 Table 9, PG34, PG4x);
 # the registered targets use 2 and 4 (HS). The field itself is 4 bits wide (DEC1).
 _ALU_PARALLEL = (1, 2, 4, 8)
 
@@ -130,7 +130,7 @@ class Isa0Config:
     checked. ``bit37`` is written as 1 by every v3.4 IP (GEN34, HS "always 1"); DEC0 reads
     it as pool max-reduce support. It is a field only so that decode/encode round-trip.
 
-    Defaults follow the VAI20 component.xml defaults through GEN34 (dpu.md §4): no depthwise
+    Defaults follow the VAI20 component.xml defaults through GEN34: no depthwise
     conv (so depthwise parallel 0, pool parallel 1, no depthwise ReLU6), RAM low, channel
     augmentation on, CONV_RELU_ADDON 3 (leaky-ReLU and ReLU6), average pool on, no eltwise
     multiply. The eltwise-parallel default 1 is the value in the HS ISA0 example, not a
@@ -267,7 +267,7 @@ def _from_raw(kind: str, raw: int, isa: int, name: str) -> Any:
         if raw not in _ARCH_BY_INDEX:
             raise ValueError(
                 f"ISA{isa} arch index {raw} is not one of the DPUCZDX8G IP architectures "
-                f"B512..B4096 (indices 0..7, dpu.md §7 and 'Compiler handshake')"
+                f"B512..B4096 (indices 0..7, PG4x and DEC1)"
             )
         return _ARCH_BY_INDEX[raw]
     if kind == "ram":

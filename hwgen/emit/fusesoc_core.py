@@ -8,7 +8,7 @@ same plan (hwgen/run/edalize_bridge.py), so the two ways into Edalize cannot dri
 Why the order is ip_repo.tcl, block_design.tcl, strategies.tcl, then constraints:
 Edalize's project script runs ``create_project`` and ``set_property part`` first, then
 sources every tclSource in fileset order, then ``read_xdc``, and only then sets the
-toplevel (shared/reference/tools.md §1, TRIAL). The DPU must be in the IP catalog
+toplevel (FUSESOC-CAPI2; tried by hand with FuseSoC 2.4 / Edalize 0.6). The DPU must be in the IP catalog
 before the block design instantiates it; the runs synth_1/impl_1 exist from
 ``create_project`` on, so strategies.tcl could run earlier, but it goes after the block
 design so it always sees the finished project; constraints follow the sources as in

@@ -4,7 +4,7 @@ The command line is built once here and written in three places (the dtsi's
 /chosen/bootargs, ``petalinux/bootargs`` and CONFIG_SUBSYSTEM_USER_CMDLINE), so the CMA
 size can never disagree between files. The CMA scheme, explained again in the dtsi:
 ``cma=`` on the command line is what the kernel uses (``rmem_cma_setup`` bypasses a
-``linux,cma-default`` pool when ``cma=`` is given; petalinux.md §3-4), and the
+``linux,cma-default`` pool when ``cma=`` is given; LINUX-CMA), and the
 /reserved-memory pool repeats the same size and placement so that a boot whose command
 line comes from somewhere else (a U-Boot ``bootargs`` without ``cma=``) gets the same
 area from the device tree.
@@ -32,8 +32,8 @@ OUT_DIR = "petalinux"
 # the node at the same path merges ours into the generated one instead of adding a second
 # device at the same address; without pl.dtsi ours stands alone.
 PL_BUS = "amba_pl"
-GIC_LABEL = "intc"   # Linux zynq-7000.dtsi: intc: interrupt-controller@f8f01000 (petalinux.md §2)
-GIC_SPI = 0          # first cell of a GIC interrupt specifier (ARM GIC binding; dpu.md §11)
+GIC_LABEL = "intc"   # Linux zynq-7000.dtsi: intc: interrupt-controller@f8f01000 (LINUX-ZYNQ-DTSI)
+GIC_SPI = 0          # first cell of a GIC interrupt specifier (ARM GIC binding; UG585 §7.2.3)
 
 # Words of linux.extra_bootargs that would silently override what hwgen derives from a
 # setting, so the three files and the memory checks could no longer be trusted.
@@ -76,7 +76,7 @@ def dpu_interrupts(design) -> tuple[DpuInterrupt, ...]:
     """One interrupt per DPU core: dpuN_interrupt on IRQ_F2P[dpu.irq + N].
 
     The pin names are the block design's (``blockdesign.dpu_cores``: dpu0_interrupt ...
-    dpu3_interrupt, dpu.md §5); the binding wants them in interrupt-names (linux-xlnx
+    dpu3_interrupt, VAI20 component.xml); the binding wants them in interrupt-names (linux-xlnx
     xlnx,dpu.yaml). Core N's line is the next one after core N-1's, as the block design
     wires it.
     """
@@ -103,7 +103,7 @@ def cma_argument(cma: CmaPool) -> str:
     """``cma=`` as the kernel's early_cma() reads it (memparse: K/M/G suffixes, 0x numbers).
 
     A static pool is ``cma=SIZE@BASE``: with no ``-limit`` the kernel sets limit =
-    base + size, which makes the reservation fixed (kernel/dma/contiguous.c; petalinux.md §4).
+    base + size, which makes the reservation fixed (kernel/dma/contiguous.c; LINUX-CMA).
     """
     text = f"cma={format_size(cma.size)}"
     return text + (f"@0x{cma.base:x}" if cma.static else "")

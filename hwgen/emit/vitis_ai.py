@@ -10,9 +10,9 @@ Pure decisions here: design settings -> fingerprint fields (with where each fiel
 value comes from and how sure that link is), fingerprint -> the hwgen arguments that
 rebuild it, the check, and the outputs. Text shape lives in templates/vitis_ai/.
 
-Source tags (every one is in /work/shared/reference/dpu.md or cited inline):
+Source keys (docs/references.md resolves every one):
 
-- HS      dpu.md "Compiler handshake" (fingerprint layout, registered targets, certainty)
+- HS      TF, DEC1 and GEN34 together (fingerprint layout, registered targets, certainty)
 - DEC1    Xilinx/Vitis-AI ``src/vai_runtime/target_factory/src/create_target_DPUCZDX8G_ISA1.cpp``
           (ISA1 decoder; every ISA1 target gets an ALU engine with ``dwconv``)
 - GEN34   Xilinx/Vitis-AI v2.0 ``dsa/DPU-TRD/dpu_ip/DPUCZDX8G_v3_4_0/ttcl/fingerprint_json.ttcl``
@@ -20,7 +20,7 @@ Source tags (every one is in /work/shared/reference/dpu.md or cited inline):
 - GTCL34  same IP, ``gui/dpuczdx8g_v3_4.gtcl``: CONV_LEAKYRELU = ADDON in {1,3},
           CONV_RELU6 = ADDON in {2,3}, DWCV_RELU6 = DWCV_ENA ? CONV_RELU6 : 0,
           DWCV_PARALLEL = DWCV_ENA ? (PP == 2 ? 2 : PP/2) : 0
-- CXML    dpu.md §4, component.xml defaults (POOL_AVERAGE 1, ELEW_MULT_EN 0, CONV_WR_PARALLEL 1)
+- CXML    VAI20 component.xml defaults (POOL_AVERAGE 1, ELEW_MULT_EN 0, CONV_WR_PARALLEL 1)
 - UG14    UG1414 v2.0 "VAI_C Usage" (https://docs.amd.com/r/2.0-English/ug1414-vitis-ai/VAI_C-Usage):
           ``--arch`` holds ``{"target": "<registered name>"}`` for pre-built DPUs or
           ``{"fingerprint": "0x..."}`` for customized DPU IPs
@@ -151,7 +151,7 @@ _ISA1_ORIGINS = (
     FieldOrigin("alu_parallel", "dpu.alu_parallel", INFERRED,
                 "DEC1 reads [11:8] as the ALU/eltwise pixel parallelism and the registered targets "
                 "use 2 (B512/B800/B1152) and 4 (the rest) (HS); no IP parameter for it is "
-                "documented (dpu.md §4), so hwgen assumes the built IP has dpu.alu_parallel"),
+                "documented (VAI20 component.xml), so hwgen assumes the built IP has dpu.alu_parallel"),
     FieldOrigin("bit16", None, INFERRED,
                 "not decoded by DEC1; set in every registered ISA1 target (HS), so hwgen sets it"),
     FieldOrigin("ram_usage", "dpu.ram_usage", INFERRED,

@@ -4,7 +4,7 @@ A model file (``models/*.yaml``, or the user's own) gives the operations and the
 one inference moves, each with its source, and the fraction of peak compute the DPU
 reaches on that network. ``estimate(design, model)`` takes the smallest of three rates:
 
-- compute: cores x ops/clock x the DPU clock (dpu_arch.ops_per_clock, dpu.md §7) x the
+- compute: cores x ops/clock x the DPU clock (dpu_arch.ops_per_clock, PG4x) x the
   model's compute efficiency;
 - the DPU's data ports: for every PS port a data master reaches, the narrower of the
   master and the port in bytes x the DPU clock (the HP ports run on m_axi_dpu_aclk in
@@ -285,7 +285,7 @@ def _assumptions(design, model, ddr_eff, dpu_mhz, dsp_mhz, compute_mhz, ports) -
         "roofline: the DPU overlaps computing and moving data perfectly, so a frame takes the longest "
         "of the three; with no overlap at all it takes their sum (the serial latency)",
         "batch 1, one frame at a time per core, the model held in DDR; the CPU's work (decoding, "
-        "resizing, softmax - the Zynq-7000 DPU has none, dpu.md §3) and driver overhead are not counted",
+        "resizing, softmax - the Zynq-7000 DPU has none, VAI20 bd.tcl) and driver overhead are not counted",
         "1 GOP = 1e9 operations (a MAC is 2), 1 GB = 1e9 bytes, 1 MB = 1e6 bytes",
     ]
     if s.cores > 1:
@@ -294,7 +294,7 @@ def _assumptions(design, model, ddr_eff, dpu_mhz, dsp_mhz, compute_mhz, ports) -
     if compute_mhz < dpu_mhz:
         out.append(f"dpu_2x_clk {_fmt(dsp_mhz)} MHz is below 2 x m_axi_dpu_aclk: the DSP array is "
                    f"assumed to run at dsp/2 = {_fmt(compute_mhz)} MHz of work per m_axi_dpu_aclk "
-                   f"cycle (PG338 specifies exactly 2x, dpu.md §6; the slowdown is hwgen's assumption)")
+                   f"cycle (PG338 specifies exactly 2x; the slowdown is hwgen's assumption)")
     narrow = [p for p in ports if p.port_bits < p.master_bits]
     for p in narrow:
         out.append(f"{p.port} is {p.port_bits} bit, narrower than the {p.master_bits}-bit DPU master(s) on "

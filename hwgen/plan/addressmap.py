@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from hwgen.errors import InputError, Problem
 
 # M_AXI_GP0 window: base 0x4000_0000 (XPS_FPGA_AXI_S0_BASEADDR), GP1 starts at
-# 0x8000_0000 (Xilinx/embeddedsw xparameters_ps.h; pynq_z2.md §6).
+# 0x8000_0000 (Xilinx/embeddedsw xparameters_ps.h).
 GP0_BASE = 0x4000_0000
 GP0_END = 0x8000_0000
 

@@ -4,7 +4,7 @@
 net and address segment; ``templates/tcl/block_design.tcl.j2`` only writes the graph
 out. Names that belong to the PS family come from ``families/<family>.yaml``; the DPU's
 interface and pin names come from its profile; the infrastructure IPs' pin and CONFIG
-names are the real IPs' (../shared/reference/vivado.md §3, cited beside each).
+names are the real IPs' (their product guides and real write_bd_tcl exports, cited beside each).
 
 Clock domains (one ``proc_sys_reset`` each):
 - ``ps``:  FCLK_CLK0. The control path: M_AXI_GP0, its interconnect, the DPU's S_AXI
@@ -27,18 +27,18 @@ from hwgen.errors import InputError, Mark, Problem
 from hwgen.model.family import Family, load_family
 
 # Cell names. Short, stable and self-explaining: they appear in every pin path.
-CLK_WIZ = "dpu_clk_wiz"            # the name TRD20 gives the DPU's clocking wizard (dpu.md §6)
+CLK_WIZ = "dpu_clk_wiz"            # the name TRD20 gives the DPU's clocking wizard (TRD20 trd_bd.tcl)
 IRQ_CONCAT = "irq_concat"
 IRQ_TIEOFF = "irq_tieoff"
 GP_INTERCONNECT = "axi_{port}"      # axi_gp0, axi_hp0, axi_hp2
 RESET = "rst_{domain}"
 
 # clk_wiz output port names (CLK_OUTn_PORT). TRD20 puts the 2x clock on clk_out1 and the
-# 1x clock on clk_out2 (dpu.md §6); hwgen keeps that order and names the ports after use.
+# 1x clock on clk_out2 (TRD20 trd_bd.tcl); hwgen keeps that order and names the ports after use.
 DSP_PORT = "clk_dsp"
 DPU_PORT = "clk_dpu"
 
-# proc_sys_reset pins (vivado.md §3)
+# proc_sys_reset pins (PG164)
 RST_CLK, RST_EXT, RST_LOCKED = "slowest_sync_clk", "ext_reset_in", "dcm_locked"
 RST_PERIPH, RST_IC = "peripheral_aresetn", "interconnect_aresetn"
 
@@ -151,17 +151,17 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
 def dpu_config(design, family: Family) -> tuple[tuple[str, str], ...]:
     """The DPU's CONFIG values from the design's options, every one written explicitly.
 
-    Names and encodings are those of DPUCZDX8G v3.3/v3.4 component.xml (dpu.md §4): the
-    IP's bd.tcl changes some defaults on instantiation (ARCH 4096, DWCV_ENA 1, dpu.md §3),
+    Names and encodings are those of DPUCZDX8G v3.3/v3.4 component.xml (VAI20): the
+    IP's bd.tcl changes some defaults on instantiation (ARCH 4096, DWCV_ENA 1, VAI20 bd.tcl),
     so defaults are never relied on. UNCERTAIN: that DPUCZDX8G v4.x keeps these names; no
-    v4.x component.xml is public (dpu.md §1, "Compiler handshake"). The v4.x ALU
+    v4.x component.xml is public (DPU41-PKG; DEC1). The v4.x ALU
     parallelism (dpu.alu_parallel) has no documented IP parameter and is not written.
     """
     s = design.settings.dpu
     if s.softmax and not family.dpu.softmax:
         raise InputError(Problem(design.origin("dpu.softmax"), "dpu.softmax",
                                  f"expected false: the DPU has no softmax on {family.name} "
-                                 f"(SFM_ENA needs AXI4 HP ports; dpu.md §2-3)"))
+                                 f"(SFM_ENA needs AXI4 HP ports; VAI20 bd.tcl, GTCL34)"))
     return (
         ("ARCH", str(geometry(design.dpu.arch).size)),               # B512 → 512
         ("VER_DPU_NUM", str(s.cores)),                                # cores 1-4
@@ -332,7 +332,7 @@ def plan_block_design(design, clocks) -> BlockDesign:
     cells.append(Cell(
         D, profile.vlnv, tuple(dpu_config(design, family)), "dpu",
         why=(f"DPU profile {profile.name}, DPUCZDX8G {profile.arch}. CONFIG names of DPUCZDX8G v3.3/v3.4 "
-             f"component.xml (dpu.md §4); UNCERTAIN that v4.x keeps them. Not written, the IP "
+             f"component.xml (VAI20); UNCERTAIN that v4.x keeps them. Not written, the IP "
              f"sets them from the part family: {family.dpu.implied}. dpu.alu_parallel="
              f"{design.settings.dpu.alu_parallel} is not written: no v4.x IP parameter for it is "
              f"documented (UNCERTAIN), check the IP's setting against the arch.json fingerprint.")))
@@ -432,7 +432,7 @@ def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str
             f"ps.ports.hpN.width. ")
     if all(int(widths[p]) == dpu_width for p in hp_used):
         text += (f"{dpu_width} bit because the DPU's data masters are {dpu_width} bit on this "
-                 f"family (dpu.md §3): the port takes them without a width "
+                 f"family (VAI20 bd.tcl): the port takes them without a width "
                  f"converter and moves twice the data per clock of a 32-bit port, which the PS "
                  f"upsizes to its 64-bit DDR path anyway (UG585 ch. 5).")
     else:
@@ -443,7 +443,7 @@ def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str
 
 # ----------------------------------------------------------------------------- infrastructure
 # axi_interconnect: per-port clocks/resets S00_ACLK, M00_ARESETN ... plus ACLK/ARESETN;
-# smartconnect: aclk/aresetn only (vivado.md §3).
+# smartconnect: aclk/aresetn only (PG247).
 def _interconnect_cell(name: str, ips, kind: str, num_si: int, num_mi: int, why: str) -> Cell:
     vlnv = ips.axi_interconnect if kind == "axi_interconnect" else ips.smartconnect
     return Cell(name, vlnv, (("NUM_SI", str(num_si)), ("NUM_MI", str(num_mi))), "interconnect", why=why)
@@ -464,7 +464,7 @@ def _wire_interconnect(name, kind, slaves, masters, core_dom, clocked, reset_by)
 
 
 def clk_wiz_properties(clocks) -> tuple[tuple[str, str], ...]:
-    """clk_wiz CONFIG (vivado.md §3; TRD20 settings in dpu.md §6).
+    """clk_wiz CONFIG (PG065; TRD20 trd_bd.tcl).
 
     The requested frequencies are what the wizard solves for; the MMCM divider values of
     the clock plan are written too, so the exact 150/300 MHz solution is fixed rather than

@@ -2,14 +2,14 @@
 
 Pure functions, no I/O. Source tags:
 
-- PZ2     /work/shared/reference/pynq_z2.md §3 (FCLK = PLL / (DIVISOR0 x DIVISOR1), divisor
+- PZ2     PYNQZ2-PRESET and UG585 (ch. 25 clocks: FCLK = PLL / (DIVISOR0 x DIVISOR1), divisor
           fields, PLL values, "150 MHz on Pynq-Z2")
-- ZYBO    /work/shared/reference/zybo_z7_20.md §3 (PLL values, "No PS PLL gives exactly 150")
+- ZYBO    ZYBO-PRESET (PLL values, "No PS PLL gives exactly 150")
 - UG585   Zynq-7000 TRM clock-control registers (SRCSEL encoding; DIVISOR0 bits 13:8 and
-          DIVISOR1 bits 25:20, 6 bit each), as quoted in PZ2
-- DPU6    /work/shared/reference/dpu.md §6 (dpu_2x_clk = 2 x m_axi_dpu_aclk, one clk_wiz
+          DIVISOR1 bits 25:20, 6 bit each; UG585 register pages FPGA0_CLK_CTRL, DCI_CLK_CTRL)
+- DPU6    PG338 port table and TRD20 trd_bd.tcl (dpu_2x_clk = 2 x m_axi_dpu_aclk, one clk_wiz
           for both, TRD20 output order clk_dsp then clk_dpu)
-- DEV     /work/shared/reference/devices.md "PS-PL port facts" (250 MHz, DS187 Table 19)
+- DEV     DS187 Table 19 (PS-PL AXI ports: 250 MHz)
 - DS187   AMD DS187 Zynq-7000 DC and AC switching characteristics, MMCM table. The MMCM
           figures below are the ones given in this project's brief; DS187 itself was not
           re-read for this module, so each is marked UNCERTAIN until someone checks it.
@@ -97,7 +97,7 @@ DEFAULT_FALLBACK_FCLK_MHZ = 100.0
 
 # All PS-PL AXI interfaces (GP, HP, ACP) run up to 250 MHz at every speed grade (DEV,
 # quoting AMD DS187 v1.21 Table 19). m_axi_dpu_aclk also clocks the HP ports the DPU
-# masters use (dpu.md §5-6 wiring), so it is bound by this.
+# masters use (DPUZ2 and TRD20 wiring), so it is bound by this.
 max_axi_port_mhz = 250.0
 
 
@@ -569,24 +569,24 @@ def _notes(cands: Sequence[FclkChoice], fclk: FclkChoice, is_dpu: bool,
     if fclk.source == "DDR PLL":
         notes.append(
             "FCLK_CLK0 comes from the DDR PLL, whose frequency follows the DDR clock: "
-            "changing the DDR speed moves FCLK_CLK0 too (pynq_z2.md §3); whether Vivado "
+            "changing the DDR speed moves FCLK_CLK0 too (UG585 ch. 25); whether Vivado "
             "2023.2 reports the exact ACT frequency with this source is UNCERTAIN"
         )
     if fclk.source == "ARM PLL":
         notes.append(
             "FCLK_CLK0 comes from the ARM PLL, whose value board files have changed for the "
-            "same board (zybo_z7_20.md §3: Digilent's Zybo Z7-20 preset 1300 -> 1333.333 MHz); "
+            "same board (ZYBO-PRESET: Digilent's Zybo Z7-20 preset 1300 -> 1333.333 MHz); "
             "check it against the board preset in use"
         )
     if abs(dsp - 2.0 * fabric) > 1e-9 * fabric:
         notes.append(
             f"dpu_2x_clk {_fmt(dsp)} MHz is not 2 x m_axi_dpu_aclk {_fmt(fabric)} MHz; the "
-            f"PG338 port table and the TRD20 README specify exactly twice (dpu.md §6)"
+            f"PG338 port table and the TRD20 README specify exactly twice"
         )
     if fabric > max_axi_port_mhz:
         notes.append(
             f"m_axi_dpu_aclk {_fmt(fabric)} MHz also clocks the HP ports, which run up to "
-            f"{_fmt(max_axi_port_mhz)} MHz (devices.md, DS187 Table 19)"
+            f"{_fmt(max_axi_port_mhz)} MHz (DS187 Table 19)"
         )
     notes.append(
         f"clocking wizard: {wiz.describe()} (clk_out1 = dpu_2x_clk, clk_out2 = "

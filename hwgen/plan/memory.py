@@ -5,14 +5,14 @@ how big it may be; ``memory_checks`` says, one named check at a time, whether th
 design's request can work, and when it cannot, names the DDR range, the requested
 region and the largest CMA size that would fit (computed, never a table).
 
-Facts used (sources in /work/shared/reference):
+Facts used (keys resolved in docs/references.md):
 - Kernel CMA placement rules, ``kernel/dma/contiguous.c`` ``rmem_cma_setup`` and
   ``mm/cma.c``: a CMA area's base and size must be multiples of the CMA minimum
   alignment, ``PAGE_SIZE << max(MAX_ORDER - 1, pageblock_order)`` = 4 MiB with 4 KiB pages
-  and MAX_ORDER 11 (petalinux.md §3; the exact value in the 2023.2 kernel is UNCERTAIN,
+  and MAX_ORDER 11 (LINUX-CMA; the exact value in the 2023.2 kernel is UNCERTAIN,
   hence ``linux.cma_alignment`` may raise it but never lower it).
 - Zynq-7000 device trees use one address cell and one size cell (Xilinx/linux-xlnx
-  ``arch/arm/boot/dts/xilinx/zynq-7000.dtsi`` root; petalinux.md §3 table).
+  ``arch/arm/boot/dts/xilinx/zynq-7000.dtsi`` root, LINUX-ZYNQ-DTSI).
 - The ARM kernel runs from the bottom of RAM: its page tables at PHYS_OFFSET + 0x4000 and
   its image at PHYS_OFFSET + 0x8000 (Linux ``arch/arm/Makefile`` textofs-y, ``head.S``).
   A fixed CMA region there cannot be reserved (``mm/cma.c``: region already reserved ->
@@ -29,11 +29,11 @@ from hwgen.model import verdict
 from hwgen.model.schema import format_mib, format_size
 
 MIB = 1 << 20
-KERNEL_CMA_MIN_ALIGNMENT = 4 * MIB   # petalinux.md §3 (rmem_cma_setup, 4 KiB pages, MAX_ORDER 11)
+KERNEL_CMA_MIN_ALIGNMENT = 4 * MIB   # LINUX-CMA (rmem_cma_setup, 4 KiB pages, MAX_ORDER 11)
 KERNEL_REGION = 16 * MIB             # hwgen's margin for the kernel at the bottom of DDR (see above)
 
 # Device-tree cells per PS family: (#address-cells, #size-cells) of the root and of
-# /reserved-memory, which must match (reserved-memory binding; petalinux.md §3).
+# /reserved-memory, which must match (LINUX-RESMEM).
 _CELLS = {"zynq7": (1, 1)}
 
 

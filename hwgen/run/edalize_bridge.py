@@ -1,7 +1,7 @@
 """Set up and run the Vivado project through Edalize's Python API.
 
 Why the Edalize API and not FuseSoC with the generated core: it takes 0.07 s instead
-of about half a second plus a FuseSoC library (shared/reference/tools.md §3, TRIAL); it
+of about half a second plus a FuseSoC library (EDALIZE; tried by hand with Edalize 0.6); it
 references the build folder's files in place instead of copying them, so the relative
 path from vivado/ip_repo.tcl to the DPU IP repository holds and a re-rendered build
 folder is picked up without a second copy going stale; and there is one less layer
