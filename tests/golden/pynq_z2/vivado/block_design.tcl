@@ -3,8 +3,8 @@
 #
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/pynq_z2.yaml  c6ef26395940aa88c935db02aaa57c3708e9036b405f860e94a4c55d58b059d1
-#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
+#   board boards/pynq_z2.yaml  6dffb3b9a464649701eaaa311c0f3a2a107c296d930c87efedfcdc2b86b276a4
+#   dpu   dpus/b512.yaml  ed58c436d086e2bc176e5d9fc3af68d956f374e64ece7e60b2991fceb8ece071
 #
 # Creates the block design system in the project that is already open (vivado/build.tcl,
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
@@ -19,7 +19,7 @@
 #   MMCM            requested -        achieved 150.000 MHz / 1 x 8.000 = VCO 1200.000 MHz; /4.000 = 300.000 MHz, /8 = 150.000 MHz
 # Note: FCLK_CLK0 = 150 MHz exactly: DDR PLL 1050 MHz / (7 x 1); it is also the fabric clock
 # Note: FCLK_CLK0 comes from the DDR PLL, whose frequency follows the DDR clock: changing the
-# DDR speed moves FCLK_CLK0 too (pynq_z2.md §3); whether Vivado 2023.2 reports the exact ACT
+# DDR speed moves FCLK_CLK0 too (UG585 ch. 25); whether Vivado 2023.2 reports the exact ACT
 # frequency with this source is UNCERTAIN
 # Note: clocking wizard: 150 MHz /1 x8 = VCO 1200 MHz -> 300 MHz (/4, +0 ppm), 150 MHz (/8, +0
 # ppm) (clk_out1 = dpu_2x_clk, clk_out2 = m_axi_dpu_aclk, as TRD20)
@@ -33,7 +33,7 @@ current_bd_design system
 # files needed), then hwgen's plan: FCLK_CLK0 150.000 MHz from the DDR PLL; S_AXI_HP0 64-bit,
 # S_AXI_HP2 64-bit for the DPU masters; M_AXI_GP0 for its registers; IRQ_F2P for its interrupt.
 # HP widths come from the board's ps.ports.hpN.width. 64 bit because the DPU's data masters are
-# 64 bit on this family (dpu.md §3): the port takes them without a width converter and moves
+# 64 bit on this family (VAI20 bd.tcl): the port takes them without a width converter and moves
 # twice the data per clock of a 32-bit port, which the PS upsizes to its 64-bit DDR path anyway
 # (UG585 ch. 5).
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
@@ -190,8 +190,8 @@ create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_dpu
 create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_dsp
 
 # dpu: DPU profile B512, DPUCZDX8G B512. CONFIG names of DPUCZDX8G v3.3/v3.4 component.xml
-# (dpu.md §4); UNCERTAIN that v4.x keeps them. Not written, the IP sets them from the part
-# family: AXI_PROTOCOL 0 (AXI3), ARCH_HP_BW 2 (64-bit data), VER_CHIP_PART 1, DSP48_VER DSP48E1.
+# (VAI20); UNCERTAIN that v4.x keeps them. Not written, the IP sets them from the part family:
+# AXI_PROTOCOL 0 (AXI3), ARCH_HP_BW 2 (64-bit data), VER_CHIP_PART 1, DSP48_VER DSP48E1.
 # dpu.alu_parallel=2 is not written: no v4.x IP parameter for it is documented (UNCERTAIN),
 # check the IP's setting against the arch.json fingerprint.
 create_bd_cell -type ip -vlnv xilinx.com:ip:dpuczdx8g:4.1 dpu

@@ -3,8 +3,8 @@
 #
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/pynq_z2.yaml  c6ef26395940aa88c935db02aaa57c3708e9036b405f860e94a4c55d58b059d1
-#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
+#   board boards/pynq_z2.yaml  6dffb3b9a464649701eaaa311c0f3a2a107c296d930c87efedfcdc2b86b276a4
+#   dpu   dpus/b512.yaml  ed58c436d086e2bc176e5d9fc3af68d956f374e64ece7e60b2991fceb8ece071
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
 # (vivado/build.tcl, or FuseSoC/Edalize as a tclSource after block_design.tcl: Edalize has

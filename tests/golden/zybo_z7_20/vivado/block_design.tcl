@@ -3,8 +3,8 @@
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  7c703b245def931f31516d4e268e329849c99eb9665fb8ec6d876652b3403d85
-#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
+#   board boards/zybo_z7_20.yaml  7022ae206eae87eb5efc07d8db06492e0a633d243c37281eab7c8d266eb7f129
+#   dpu   dpus/b512.yaml  ed58c436d086e2bc176e5d9fc3af68d956f374e64ece7e60b2991fceb8ece071
 #
 # Creates the block design system in the project that is already open (vivado/build.tcl,
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
@@ -34,9 +34,9 @@ current_bd_design system
 # board files needed), then hwgen's plan: FCLK_CLK0 100.000 MHz from the IO PLL; S_AXI_HP0
 # 64-bit, S_AXI_HP2 64-bit for the DPU masters; M_AXI_GP0 for its registers; IRQ_F2P for its
 # interrupt. HP widths come from the board's ps.ports.hpN.width. 64 bit because the DPU's data
-# masters are 64 bit on this family (dpu.md §3): the port takes them without a width converter
-# and moves twice the data per clock of a 32-bit port, which the PS upsizes to its 64-bit DDR
-# path anyway (UG585 ch. 5).
+# masters are 64 bit on this family (VAI20 bd.tcl): the port takes them without a width
+# converter and moves twice the data per clock of a 32-bit port, which the PS upsizes to its
+# 64-bit DDR path anyway (UG585 ch. 5).
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
 # Board preset: boards/zybo_z7_20.yaml ps.preset, in file order.
 set_property -dict [list \
@@ -211,8 +211,8 @@ create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_dpu
 create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_dsp
 
 # dpu: DPU profile B512, DPUCZDX8G B512. CONFIG names of DPUCZDX8G v3.3/v3.4 component.xml
-# (dpu.md §4); UNCERTAIN that v4.x keeps them. Not written, the IP sets them from the part
-# family: AXI_PROTOCOL 0 (AXI3), ARCH_HP_BW 2 (64-bit data), VER_CHIP_PART 1, DSP48_VER DSP48E1.
+# (VAI20); UNCERTAIN that v4.x keeps them. Not written, the IP sets them from the part family:
+# AXI_PROTOCOL 0 (AXI3), ARCH_HP_BW 2 (64-bit data), VER_CHIP_PART 1, DSP48_VER DSP48E1.
 # dpu.alu_parallel=2 is not written: no v4.x IP parameter for it is documented (UNCERTAIN),
 # check the IP's setting against the arch.json fingerprint.
 create_bd_cell -type ip -vlnv xilinx.com:ip:dpuczdx8g:4.1 dpu

@@ -3,8 +3,8 @@
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  7c703b245def931f31516d4e268e329849c99eb9665fb8ec6d876652b3403d85
-#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
+#   board boards/zybo_z7_20.yaml  7022ae206eae87eb5efc07d8db06492e0a633d243c37281eab7c8d266eb7f129
+#   dpu   dpus/b512.yaml  ed58c436d086e2bc176e5d9fc3af68d956f374e64ece7e60b2991fceb8ece071
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
 # (vivado/build.tcl, or FuseSoC/Edalize as a tclSource after block_design.tcl: Edalize has
