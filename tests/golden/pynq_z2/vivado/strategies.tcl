@@ -4,7 +4,7 @@
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
 #   board boards/pynq_z2.yaml  6dffb3b9a464649701eaaa311c0f3a2a107c296d930c87efedfcdc2b86b276a4
-#   dpu   dpus/b512.yaml  ed58c436d086e2bc176e5d9fc3af68d956f374e64ece7e60b2991fceb8ece071
+#   dpu   dpus/b512.yaml  877e182c5fed1699b1128ad86079ee37bbef8e7c45fd1d3e6384bbe9f839f265
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
 # (vivado/build.tcl, or FuseSoC/Edalize as a tclSource after block_design.tcl: Edalize has

@@ -4,7 +4,7 @@
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
 #   board boards/zybo_z7_20.yaml  7022ae206eae87eb5efc07d8db06492e0a633d243c37281eab7c8d266eb7f129
-#   dpu   dpus/b512.yaml  ed58c436d086e2bc176e5d9fc3af68d956f374e64ece7e60b2991fceb8ece071
+#   dpu   dpus/b512.yaml  877e182c5fed1699b1128ad86079ee37bbef8e7c45fd1d3e6384bbe9f839f265
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
 # (vivado/build.tcl, or FuseSoC/Edalize as a tclSource after block_design.tcl: Edalize has
