@@ -213,7 +213,7 @@ def _fmt(v: float) -> str:
 
 
 def utilization_report(top: str, part: str, used: dict) -> str:
-    # xc7z020 capacities (shared/reference/devices.md), as Vivado prints them.
+    # xc7z020 capacities (DS190 Table 1), as Vivado prints them.
     avail = {"LUT": 53200, "FF": 106400, "BRAM": 140, "DSP": 220}
 
     def row(label, name):

@@ -1,7 +1,6 @@
 """The compiler handshake through the design layer: settings -> fingerprint -> arch.json, and back.
 
-Expected fingerprints are computed here from the bit layout in dpu.md "Compiler
-handshake" (type << 56 | ISA << 48 | fields), written out independently of
+Expected fingerprints are computed here from the bit layout DEC1 decodes (type << 56 | ISA << 48 | fields), written out independently of
 hwgen/dpu/fingerprint.py, so an error in either shows up as a mismatch:
 
 ISA1: [3:0] arch index, [11:8] ALU parallel, [16] set, [25:24] bank groups (2 low /
@@ -31,9 +30,9 @@ from hwgen.emit.vitis_ai import (arch_json, arch_json_outputs, dpu_fingerprint, 
                             fingerprint_plan, reproduce)
 
 ARCH_INDEX = {"B512": 0, "B800": 1, "B1024": 2, "B1152": 3, "B1600": 4, "B2304": 5, "B3136": 6,
-              "B4096": 7}                                   # dpu.md "Compiler handshake"
+              "B4096": 7}                                   # DEC1
 PP = {"B512": 4, "B800": 4, "B1024": 8, "B1152": 4, "B1600": 8, "B2304": 8, "B3136": 8,
-      "B4096": 8}                                           # dpu.md §7
+      "B4096": 8}                                           # PG4x
 PROFILE_ALU = {"B512": 2, "B800": 2, "B1152": 2, "B1024": 4, "B1600": 4, "B2304": 4,
                "B3136": 4, "B4096": 4}                      # registered ISA1 targets (HS)
 BOARDS = ("pynq_z2", "zybo_z7_20")
@@ -82,7 +81,7 @@ def isa0_profiles(tmp_path_factory):
 def test_default_design_is_the_registered_b512_target(board):
     design = load_design(board)
     fp, config = dpu_fingerprint(design)
-    assert fp == 0x0101000056010200 == isa1_expected("B512")      # dpu.md: DPUCZDX8G_ISA1_B512
+    assert fp == 0x0101000056010200 == isa1_expected("B512")      # DEC1: DPUCZDX8G_ISA1_B512
     assert config.arch == "B512"
     plan = fingerprint_plan(design)
     assert plan.name == "DPUCZDX8G_ISA1_B512" and plan.registered
@@ -189,7 +188,7 @@ def test_isa0_b4096_with_depthwise_is_the_registered_vai1_target_but_arch_json_k
 def test_ip_version_4_0_clears_bit_30_like_the_vai_2_5_targets(tmp_path):
     profile = _profile_variant(tmp_path, "B4096", 1, "4.0")
     fp, config = dpu_fingerprint(load_design("pynq_z2", profile))
-    # KV260 with the VAI 2.5 IP reports 0x101000016010407 (dpu.md: bit 30 clear in VAI 2.5)
+    # KV260 with the VAI 2.5 IP reports 0x101000016010407 (DEC1: bit 30 clear in VAI 2.5)
     assert fp == 0x0101000016010407 == isa1_expected("B4096", alu=4, bit30=False)
     assert not config.bit30
     rep = reproduce(fp)

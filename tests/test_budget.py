@@ -1,7 +1,7 @@
 """The budget verdict: estimate before the build, Vivado's reports after it.
 
 Every expected number is worked out here from the documented formulas and tables
-(dpu.md §8/§9, devices.md, parts/infrastructure.yaml), not read back from the code.
+(GTCL34, PG12/PG34/PG4x, DS190/DS187, parts/infrastructure.yaml), not read back from the code.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def est(dpu=None, sets=()):
 
 
 # --------------------------------------------------------------------------- data
-# DS190 v1.11.1 Table 1 and DS891 v1.7 Tables 1/3/5, as read into devices.md
+# DS190 v1.11.1 Table 1 and DS891 v1.7 Tables 1/3/5
 # "Confirmed capacities": LUT, FF, BRAM36, DSP, URAM.
 DATASHEET = {
     "xc7z007s": (14400, 28800, 50, 66, 0), "xc7z012s": (34400, 68800, 72, 120, 0),
@@ -88,7 +88,7 @@ def test_published_depthwise_extras_agree_with_the_ip_formula(arch):
 
 def test_every_profile_has_both_addons():
     expected_ca = {"B512": 3121, "B800": 2624, "B1024": 3133, "B1152": 1744, "B1600": 2476,
-                   "B2304": 1710, "B3136": 1946, "B4096": 1701}     # PG34/PG4x, dpu.md §9
+                   "B2304": 1710, "B3136": 1946, "B4096": 1701}     # PG34/PG4x
     for arch, lut in expected_ca.items():
         addons = load_dpu(arch)[0].cost.addons
         assert addons.channel_augmentation.lut == lut
@@ -280,7 +280,7 @@ def test_b1152_ram_usage_high_versus_low():
 
 
 def test_b1152_depthwise_high_dsp_needs_a_looser_limit():
-    # The real DPUZ2 7Z020 build (dpu.md §8): B1152, DSP high, DWCV on -> the IP printed 212 DSP.
+    # The real DPUZ2 7Z020 build (GTCL34): B1152, DSP high, DWCV on -> the IP printed 212 DSP.
     v = est("B1152", ("dpu.depthwise_conv=true",))
     assert line(v, "DSP").used == 212 and not v.ok                  # 96.36 % > 90 %
     assert est("B1152", ("dpu.depthwise_conv=true", "budget.dsp=97")).ok
@@ -288,7 +288,7 @@ def test_b1152_depthwise_high_dsp_needs_a_looser_limit():
 
 
 def test_against_the_one_public_7z020_dpu_build():
-    # DPUZ2 (dpu.md §8/§9): Pynq-Z2, B1152, DSP high, RAM low, depthwise conv on. The IP printed
+    # DPUZ2 (GTCL34, PG12/PG34/PG4x): Pynq-Z2, B1152, DSP high, RAM low, depthwise conv on. The IP printed
     # "DSP Slice Count:212; Block-RAM Count:123.0"; post-synthesis the whole design used
     # 33196 LUT and 63041 FF. DSP and BRAM are the IP's own formulas, so they match exactly.
     v = est("B1152", ("dpu.depthwise_conv=true",))

@@ -1,7 +1,7 @@
 """Hand-checked tests for hwgen.plan.clocks.
 
-Board PLL values: Pynq-Z2 IO 1000 / ARM 1300 / DDR 1050 MHz (pynq_z2.md §3 PRESET);
-Zybo Z7-20 IO 1000 / ARM 1333.333 / DDR 1066.667 MHz (zybo_z7_20.md §3 EXP/DPRE).
+Board PLL values: Pynq-Z2 IO 1000 / ARM 1300 / DDR 1050 MHz (PYNQZ2-PRESET);
+Zybo Z7-20 IO 1000 / ARM 1333.333 / DDR 1066.667 MHz (EXP/DPRE).
 Every expected frequency below is worked out by hand in the comment beside it.
 """
 

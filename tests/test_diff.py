@@ -68,7 +68,7 @@ def test_clock_change_names_requested_and_achieved_from_the_clock_plan():
     texts = _texts(d, "Clocks")
     assert (f"m_axi_dpu_aclk (clk_dpu): requested 150 MHz \u2192 125 MHz; achieved "
             f"{a.dpu_mhz:.3f} MHz \u2192 {b.dpu_mhz:.3f} MHz") in texts
-    # dpu_2x_clk follows at twice the DPU clock (PG338 port table, dpu.md §6)
+    # dpu_2x_clk follows at twice the DPU clock (PG338 port table; TRD20)
     assert any(t.startswith("dpu_2x_clk (clk_dsp): requested 300 MHz \u2192 250 MHz") for t in texts)
     fclk = next(t for t in texts if t.startswith("FCLK_CLK0"))
     assert f"{a.fclk0.source} {a.fclk0.pll_mhz:g} MHz" in fclk and f"{b.fclk0.source} {b.fclk0.pll_mhz:g} MHz" in fclk

@@ -1,6 +1,6 @@
 """Hand-checked tests for hwgen.dpu.arch.
 
-Expected values are transcribed by hand from /work/shared/reference/dpu.md (§7, §8, §9)
+Expected values are transcribed by hand from PG4x, GTCL34 and PG12/PG34/PG4x (docs/references.md)
 and compared with what the functions compute; nothing here is computed with the code
 under test to produce an expectation.
 """
@@ -24,7 +24,7 @@ from hwgen.dpu.arch import (
     peak_gops,
 )
 
-# dpu.md §7: arch -> (PP, ICP, OCP, ops/clk); arch index from dpu.md "Compiler handshake".
+# PG4x: arch -> (PP, ICP, OCP, ops/clk); arch index from DEC1.
 ARCH_TABLE = {
     "B512": (4, 8, 8, 512, 0),
     "B800": (4, 10, 10, 800, 1),
@@ -36,7 +36,7 @@ ARCH_TABLE = {
     "B4096": (8, 16, 16, 4096, 7),
 }
 
-# dpu.md §8 table, per core, no softmax, no URAM:
+# GTCL34 table, per core, no softmax, no URAM:
 # arch: ((DSP high, DSP low), (DSP high +DWCV, DSP low +DWCV),
 #        (BRAM RAM low, RAM high), (BRAM low +DWCV, high +DWCV))
 DPU_MD_S8 = {
@@ -50,7 +50,7 @@ DPU_MD_S8 = {
     "B4096": ((642, 514), (690, 562), (249.5, 310), (257, 317.5)),
 }
 
-# PG12 Table 9 (dpu.md §9): ZCU102, 1 core, no DWCV, RAM low.
+# PG12 Table 9: ZCU102, 1 core, no DWCV, RAM low.
 # arch: (high DSP: BRAM36, DSP), (low DSP: BRAM36, DSP)
 PG12_TABLE9 = {
     "B512": ((69.5, 98), (69.5, 66)),
@@ -63,7 +63,7 @@ PG12_TABLE9 = {
     "B4096": ((249.5, 642), (249.5, 514)),
 }
 
-# PG34 "DepthwiseConv" add-on (dpu.md §9): arch -> (extra BRAM36, extra DSP)
+# PG34 "DepthwiseConv" add-on: arch -> (extra BRAM36, extra DSP)
 PG34_DWCV_ADDON = {
     "B512": (4, 12),
     "B800": (4.5, 15),
@@ -117,7 +117,7 @@ def test_geometry_is_frozen():
 
 
 def test_peak_gops_b512_at_150():
-    # dpu.md §7: B512 at 150 MHz = 76.8 GOPS
+    # PG4x: B512 at 150 MHz = 76.8 GOPS
     assert peak_gops("B512", 150) == pytest.approx(76.8)
 
 
@@ -131,7 +131,7 @@ def test_peak_gops_rejects_nonpositive_clock():
         peak_gops("B512", 0)
 
 
-# ---------------------------------------------------------------- dpu.md §8 table
+# ---------------------------------------------------------------- GTCL34 table
 
 
 @pytest.mark.parametrize("arch", list(DPU_MD_S8))
@@ -178,21 +178,21 @@ def test_float_log2_as_in_gtcl_equals_exact_integer_log2_for_every_bank_count():
 
 
 def test_real_build_dpuz2_b1152_high_dsp_ram_low_dwcv():
-    # DPUZ2 (dpu.md §8): IP prints "DSP Slice Count:212; Block-RAM Count:123.0"
+    # DPUZ2 (GTCL34): IP prints "DSP Slice Count:212; Block-RAM Count:123.0"
     o = DpuOptions(ram_usage="low", dsp_usage="high", depthwise_conv=True)
     assert dsp_count("B1152", o) == 212
     assert bram36_count("B1152", o) == 123.0
 
 
 def test_real_build_zed_b1152_high_dsp_ram_high_no_dwcv():
-    # ZED (dpu.md §4, §8): SUM_DSP_NUM {194}, SUM_BRAM_N {139.5}
+    # ZED (VAI20 component.xml, GTCL34): SUM_DSP_NUM {194}, SUM_BRAM_N {139.5}
     o = DpuOptions(ram_usage="high", dsp_usage="high", depthwise_conv=False)
     assert dsp_count("B1152", o) == 194
     assert bram36_count("B1152", o) == 139.5
 
 
 def test_dpuz2_fits_xc7z020_dsp_and_bram():
-    # XC7Z020 has 220 DSP and 140 BRAM36 (devices.md); DPUZ2 used 212 / 123.
+    # XC7Z020 has 220 DSP and 140 BRAM36 (DS190/DS187); DPUZ2 used 212 / 123.
     o = DpuOptions(ram_usage="low", depthwise_conv=True)
     assert dsp_count("B1152", o) <= 220
     assert bram36_count("B1152", o) <= 140
@@ -220,7 +220,7 @@ def test_pg34_depthwise_addon_equals_formula_delta(arch):
 
 
 def test_pg34_vs_pg4x_dwcv_bram_disagreement_is_recorded_and_formula_matches_pg34():
-    # dpu.md §9, transcribed by hand: PG34 / PG4x RAM-usage low, high with DWCV
+    # PG12/PG34/PG4x, transcribed by hand: PG34 / PG4x RAM-usage low, high with DWCV
     pg34 = {
         "B512": (73.5, 89.5), "B800": (91.5, 109.5), "B1024": (105.5, 137.5),
         "B1152": (123, 145), "B1600": (127.5, 163.5), "B2304": (167, 211),
@@ -255,7 +255,7 @@ def test_two_cores_double_everything(arch):
 
 
 def test_two_cores_b4096_hand_value():
-    # 2 x 642 = 1284 DSP, 2 x 249.5 = 499 BRAM36 (dpu.md §8 row B4096, doubled by hand)
+    # 2 x 642 = 1284 DSP, 2 x 249.5 = 499 BRAM36 (GTCL34 row B4096, doubled by hand)
     o = DpuOptions(cores=2)
     assert dsp_count("B4096", o) == 1284
     assert bram36_count("B4096", o) == 499.0
@@ -311,7 +311,7 @@ def test_options_frozen():
 
 
 def test_dwcv_parallel_and_component_counts():
-    # DWCV_PARALLEL = PP/2 for PP 4/8 (dpu.md §8): B512 -> 2, B4096 -> 4
+    # DWCV_PARALLEL = PP/2 for PP 4/8 (GTCL34): B512 -> 2, B4096 -> 4
     assert dpu_arch.dwcv_parallel("B512") == 2
     assert dpu_arch.dwcv_parallel("B4096") == 4
     # B1152: CONV = 4*12*12/4 + 4*12 = 144 + 48 = 192; DWCV = 2*12/4 + 2*12/2 = 6 + 12 = 18

@@ -16,7 +16,7 @@ from hwgen.explore import perf
 from hwgen.model.design import load_design
 
 ARCH_OPS = {"B512": 512, "B800": 800, "B1024": 1024, "B1152": 1152, "B1600": 1600, "B2304": 2304,
-            "B3136": 3136, "B4096": 4096}                 # dpu.md §7: 2 x PP x ICP x OCP
+            "B3136": 3136, "B4096": 4096}                 # PG4x: 2 x PP x ICP x OCP
 DDR_PEAK = {"pynq_z2": 2 * 1050 / 1000, "zybo_z7_20": 4 * 1066.667 / 1000}   # GB/s
 
 
@@ -115,7 +115,7 @@ def test_the_best_fits_and_runs_the_model(sweeps, board):
     fitting = [r for r in sweeps[board] if r.fits and r.perf.applies]
     assert best.perf.attainable_gops == max(r.perf.attainable_gops for r in fitting)
     # on a 7Z020 at these clocks: B1152 with depthwise conv at 200 MHz; DSP usage low because
-    # high needs 212 DSP = 96% > the 90% limit (dpu.md §8: the DPUZ2 build printed 212)
+    # high needs 212 DSP = 96% > the 90% limit (GTCL34: the DPUZ2 build printed 212)
     assert (best.arch, best.config.dsp_usage, best.config.depthwise_conv, best.config.clock_mhz) == \
            ("B1152", "low", True, 200.0)
 

@@ -1,4 +1,4 @@
-"""Tests for hwgen.dpu.fingerprint (dpu.md "Compiler handshake").
+"""Tests for hwgen.dpu.fingerprint (DEC1).
 
 Registered values are transcribed by hand from the reference; the reference writes the
 middle ones as "...56010201", meaning 0x0101000056010201 (type 1, ISA 1, feature
@@ -24,7 +24,7 @@ from hwgen.dpu.fingerprint import (
     target_name,
 )
 
-# Transcribed from dpu.md "Compiler handshake" (full 16-digit form written out by hand).
+# Transcribed from DEC1 (full 16-digit form written out by hand).
 REFERENCE_ISA1 = {
     "DPUCZDX8G_ISA1_B512": (0x0101000056010200, "B512", 2),
     "DPUCZDX8G_ISA1_B800": (0x0101000056010201, "B800", 2),

@@ -4,9 +4,9 @@ Expected numbers are worked out here from the board files and documented rules, 
 read back from hwgen:
 - Pynq-Z2 DDR 0x0000_0000-0x1FFF_FFFF (512 MiB, pynq_z2.yaml ddr), default CMA 256 MiB;
   Zybo Z7-20 DDR 0x0000_0000-0x3FFF_FFFF (1 GiB), default CMA 512 MiB.
-- CMA alignment 4 MiB (kernel minimum, petalinux.md §3); linux.min_free 128 MiB.
-- DPU registers 0x4F00_0000, 16 MiB (dpu.md §3); IRQ_F2P[0] is GIC ID 61, SPI 61 - 32 = 29,
-  level high = 4 (dpu.md §11); IRQ_F2P[8] is GIC ID 84, SPI 52.
+- CMA alignment 4 MiB (kernel minimum, LINUX-CMA); linux.min_free 128 MiB.
+- DPU registers 0x4F00_0000, 16 MiB (VAI20 bd.tcl); IRQ_F2P[0] is GIC ID 61, SPI 61 - 32 = 29,
+  level high = 4 (UG585 §7.2.3); IRQ_F2P[8] is GIC ID 84, SPI 52.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def test_dtsi_compiles_and_reads_back(board, tmp_path):
     ddr_base, ddr_size, cma = BOARDS[board]
     files = outputs(board)
     body = files["system-user.dtsi"].split("*/\n", 1)[1]        # after the header comment
-    assert body.startswith('/include/ "system-conf.dtsi"\n')   # PetaLinux's form (petalinux.md §2)
+    assert body.startswith('/include/ "system-conf.dtsi"\n')   # PetaLinux's form (LINUX-ZYNQ-DTSI)
     dtb = compile_dtsi(files["system-user.dtsi"], tmp_path, ddr_base, ddr_size)
 
     rm = "/reserved-memory"

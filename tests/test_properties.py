@@ -122,7 +122,7 @@ def valid_designs(draw) -> Drawn:
         "dpu.depthwise_conv": draw(st.booleans()),
         "dpu.channel_augmentation": draw(st.booleans()),
         "dpu.leaky_relu": draw(st.booleans()),
-        "dpu.softmax": False,            # no softmax on Zynq-7000 (README, dpu.md §2-3)
+        "dpu.softmax": False,            # no softmax on Zynq-7000 (README, VAI20 bd.tcl, GTCL34)
         "dpu.cores": cores,
         "dpu.alu_parallel": draw(st.sampled_from([1, 2, 4, 8])),
         "dpu.ip_repo": draw(text("dpu.ip_repo")),

@@ -27,7 +27,7 @@ from tclrec import (
 
 pytestmark = pytest.mark.skipif(shutil.which("tclsh") is None, reason="tclsh not installed")
 
-DPU = "xilinx.com:ip:dpuczdx8g:4.1"  # dpu.md §1
+DPU = "xilinx.com:ip:dpuczdx8g:4.1"  # DPU41-PKG
 PS7 = "xilinx.com:ip:processing_system7:5.5"
 PART = "xc7z020clg400-1"
 BOARD = "tul.com.tw:pynq-z2:part0:1.0"

@@ -4,9 +4,9 @@ Every assertion is about what the recorder saw Vivado being asked to do (cells,
 properties, connections, nets, addresses, runs, reports, the XSA), never about the
 text; the golden files at the end only catch unreviewed changes. Expected frequencies
 and divisors are worked out by hand in comments from the board presets:
-  Pynq-Z2 (pynq_z2.md §3): crystal 50 MHz; IO PLL 50 x 20 = 1000, DDR PLL 50 x 21 = 1050,
+  Pynq-Z2 (PYNQZ2-PRESET): crystal 50 MHz; IO PLL 50 x 20 = 1000, DDR PLL 50 x 21 = 1050,
     ARM PLL 50 x 26 = 1300 MHz.
-  Zybo Z7-20 (zybo_z7_20.md §3): crystal 33.333333 MHz; IO PLL x 30 = 1000, DDR x 32 =
+  Zybo Z7-20 (ZYBO-PRESET): crystal 33.333333 MHz; IO PLL x 30 = 1000, DDR x 32 =
     1066.667, ARM x 40 = 1333.333 MHz.
 """
 

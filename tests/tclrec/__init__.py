@@ -67,7 +67,7 @@ RECORDER_TCL = Path(__file__).with_name("vivado_recorder.tcl")
 TIMEOUT_S = 30
 
 # Stock IP the hwgen block designs use, with the versions seen in Vivado 2020.1-2024.1
-# exports (shared/reference/vivado.md §3; that 2023.2 ships the same versions is
+# exports (public write_bd_tcl exports, PG065/PG164; that 2023.2 ships the same versions is
 # inferred there).  The DPU is not stock: pass its VLNV via ``catalog=`` or
 # ``repo_ips=``.
 DEFAULT_CATALOG: tuple[str, ...] = (
@@ -80,11 +80,11 @@ DEFAULT_CATALOG: tuple[str, ...] = (
     "xilinx.com:ip:xlconstant:1.1",
 )
 
-# Parts create_project/-part and set_property part accept (pynq_z2.md, zybo_z7_20.md).
+# Parts create_project/-part and set_property part accept (PYNQZ2-PRESET, ZYBO-PRESET).
 DEFAULT_PARTS: tuple[str, ...] = ("xc7z020clg400-1",)
 
 # Board parts set_property board_part accepts -> the part they imply.  Zybo Z7-20:
-# 1.0 is in Digilent's export, 1.2 in current board files (zybo_z7_20.md, which
+# 1.0 is in Digilent's export, 1.2 in current board files (ZYBO-PRESET, which
 # version a 2023.2 install carries is UNCERTAIN).
 DEFAULT_BOARD_PARTS: Mapping[str, str] = {
     "tul.com.tw:pynq-z2:part0:1.0": "xc7z020clg400-1",

@@ -307,7 +307,7 @@ proc ::rec::kind_of {obj} {
 }
 
 # In Vivado a master's address space shares its name with the master's interface pin
-# (dpu/DPU0_M_AXI_DATA0, vivado.md §2). Strings cannot carry the object type, so where a
+# (dpu/DPU0_M_AXI_DATA0, UG835). Strings cannot carry the object type, so where a
 # command asks for an address space, a name that is a known space counts as one.
 proc ::rec::is_space {obj} {
     expr {[kind_of $obj] eq "bd_addr_space" || [dhas spaces $obj]}
@@ -1667,7 +1667,7 @@ proc ::rec::exclusion {name o pos excluded} {
     set d [design_of_file make_wrapper $f]
     set pr $S(project)
     set base [file_join [dict get $pr dir] "[dict get $pr name]"]
-    # Where Vivado 2023.2 writes the wrapper is UNCERTAIN (vivado.md): the recorder
+    # Where Vivado 2023.2 writes the wrapper is UNCERTAIN (UG835): the recorder
     # answers <proj>.gen/sources_1/bd/<bd>/hdl/<bd>_wrapper.v, or the imported copy
     # under <proj>.srcs/sources_1/imports/hdl/ with -import.
     if {[dict exists $o -import]} {
