@@ -1,4 +1,8 @@
-"""MkDocs hook: the YAML and settings references, generated from hwgen's schema at build time.
+"""MkDocs hook: the CLI, YAML and settings references, generated from the code at build time.
+
+The CLI reference: a page's ``::: mkdocs-click`` directive is expanded here with mkdocs-click's
+own generator (the text of ``--help``, command by command), and the paragraphs click keeps
+verbatim (the examples) become code blocks instead of reflowed text.
 
 A page asks for a table with a marker line ``<!-- hwgen-schema: NAME -->`` (NAME is
 ``board``, ``dpu`` or ``settings``); ``on_page_markdown`` replaces it with one row per key of
@@ -180,7 +184,51 @@ def table(name: str) -> str:
     return lead + "\n\n" + "\n".join(rows) + "\n"
 
 
+def _verbatim_paragraphs(lines):
+    """Click's verbatim paragraphs (examples, indented lines) as fenced text, the rest as it is.
+
+    Click keeps a paragraph as written when it follows a backspace line; mkdocs-click drops
+    that marker, so a paragraph outside a code block with an indented line is taken as one.
+    """
+    out, paragraph, fenced = [], [], False
+
+    def flush():
+        if any(l.startswith("  ") for l in paragraph):
+            out.extend(["```text", *paragraph, "```"])
+        else:
+            out.extend(paragraph)
+        paragraph.clear()
+
+    for line in lines:
+        if line.startswith("```"):
+            flush()
+            fenced = not fenced
+            out.append(line)
+        elif fenced:
+            out.append(line)
+        elif not line.strip():
+            flush()
+            out.append(line)
+        else:
+            paragraph.append(line)
+    flush()
+    return out
+
+
+def expand_cli(markdown: str) -> str:
+    """The ``::: mkdocs-click`` blocks of a page, expanded into the commands' help."""
+    from mkdocs_click._extension import replace_command_docs
+    from mkdocs_click._processing import replace_blocks
+
+    lines = replace_blocks(markdown.splitlines(), title="mkdocs-click",
+                           replace=lambda **opts: replace_command_docs(has_attr_list=True, **opts))
+    return "\n".join(_verbatim_paragraphs(list(lines))) + "\n"
+
+
 def on_page_markdown(markdown, page, config, files):  # noqa: ARG001  (MkDocs hook signature)
+    if "::: mkdocs-click" in markdown:
+        markdown = expand_cli(markdown)
+
     def replace(m):
         if m.group(1) not in _schemas():
             raise ValueError(f"{page.file.src_path}: unknown schema table {m.group(1)!r}")
