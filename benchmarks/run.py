@@ -44,24 +44,12 @@ SWEEP_RATE = 500.0          # designs per second, one core
 REPORT_RATE = 50.0          # MB per second
 
 
-CACHE_ENV = "HWGEN_CACHE_DIR"   # hwgen/emit/render.py: where compiled templates are kept
-
-
 def _env(cache: Path | None) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("PYTHONDONTWRITEBYTECODE", None)   # an installed hwgen has its .pyc files
     env.pop("PYTHONPROFILEIMPORTTIME", None)
-    env[CACHE_ENV] = str(cache) if cache else ""   # the suite's own (filled by warm-up), or off
     return env
-
-
-def _uses_template_cache() -> bool:
-    try:
-        from hwgen.emit import render
-    except ImportError:
-        return False
-    return getattr(render, "CACHE_ENV", None) == CACHE_ENV
 
 
 def _core_name(out: Path) -> str | None:
@@ -93,16 +81,6 @@ def process_figures(work: Path, rounds: int, warmup: int, say) -> tuple[list[dic
                    before=bp.fresh_dir(build_cwd / "build")),
         bp.Command("check", "hwgen check", hwgen + ["check"], work),
     ]
-    # The same build with HWGEN_CACHE_DIR set and filled by the warm-up (compiled
-    # templates and the drawn diagram kept): shown beside the goal, not judged by it.
-    warm_cwd = work / "warm_cwd"
-    warm_cwd.mkdir()
-    warm = bp.Command("build_warm", "hwgen build, HWGEN_CACHE_DIR set", hwgen + ["build"],
-                      warm_cwd, before=bp.fresh_dir(warm_cwd / "build"),
-                      env={CACHE_ENV: str(work / "template-cache")})
-    if _uses_template_cache():
-        commands.append(warm)
-
     # The peer: FuseSoC setting up the core hwgen generated (needs the fusesoc generator).
     peer_cwd = work / "peer"
     peer_cwd.mkdir()
@@ -154,9 +132,6 @@ def process_figures(work: Path, rounds: int, warmup: int, say) -> tuple[list[dic
         b = breakdown[c]
         figures.append(_figure(f"{c}_breakdown", f"hwgen {c}: its time beyond the floor", kind="breakdown",
                                floor_s=f.wall, **b))
-    if "build_warm" in by_key:
-        figures.append(row("build_warm", "hwgen build with HWGEN_CACHE_DIR set (templates and diagram cached)",
-                           f"{CACHE_ENV}=<folder> hwgen build"))
     h = by_key["help"]
     figures.append(_figure("help_absolute", "hwgen --help, absolute wall time", kind="absolute",
                            command="hwgen --help", median_s=h.wall, min_s=h.wall_min, samples=h.samples,

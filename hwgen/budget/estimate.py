@@ -13,7 +13,7 @@ re-evaluating the alternatives rather than by canned advice.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from hwgen.frozen import dataclass, replace
 from functools import lru_cache
 
 from hwgen.dpu import arch as dpu_arch

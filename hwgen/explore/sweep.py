@@ -22,7 +22,7 @@ Ranking ("best"), in order:
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, replace
+from hwgen.frozen import dataclass, replace
 
 from hwgen.model import records as model_mod
 from hwgen.errors import InputError, Problem

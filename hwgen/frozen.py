@@ -1,0 +1,145 @@
+"""Frozen dataclasses that cost little to create: hwgen's typed records.
+
+hwgen's model, plans and views are ~180 frozen dataclasses. ``dataclasses.dataclass``
+writes six methods for each frozen class as Python source and compiles each one with
+``exec`` (CPython 3.10-3.12), about 0.5 ms per class: 45 ms of every ``hwgen check``
+and 65 ms of every ``hwgen build`` before any work (benchmarks/importtime.md).
+
+``dataclass(frozen=True)`` here makes the same class with one compiled function, its
+``__init__`` (the call that runs for every record made, so it stays as fast as the
+standard one). The other methods are shared and built from ``operator.attrgetter``,
+which reads the fields in C:
+
+- ``__eq__``/``__hash__`` compare and hash the tuple of the fields with ``compare``/``hash``
+  set, exactly as the standard methods do; ``__repr__`` shows the fields with ``repr``;
+- ``__setattr__``/``__delattr__`` raise ``dataclasses.FrozenInstanceError``.
+
+Everything that reads ``__dataclass_fields__`` (``dataclasses.fields``, ``replace``,
+``asdict``, ``is_dataclass``) works unchanged. Any other option (order, slots,
+kw_only ...) or a class that is not frozen goes to ``dataclasses.dataclass`` itself.
+tests/test_frozen.py holds the two to the same behaviour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import MISSING, FrozenInstanceError, field, replace  # noqa: F401 (re-exported)
+from operator import attrgetter
+
+__all__ = ["dataclass", "field", "replace", "FrozenInstanceError"]
+
+# The options the fast path implements with their standard meaning; anything else set
+# differently is handed to dataclasses.dataclass.
+_DEFAULTS = {"init": True, "repr": True, "eq": True}
+
+
+def dataclass(cls=None, /, *, frozen: bool = False, **options):
+    """``dataclasses.dataclass``, with frozen classes made without compiling their methods."""
+    fast = frozen and all(options.get(k, v) == v for k, v in _DEFAULTS.items()) \
+        and set(options) <= set(_DEFAULTS)
+
+    def wrap(c):
+        if fast:
+            return _make_frozen(c)
+        return dataclasses.dataclass(c, frozen=frozen, **options)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _make_frozen(cls):
+    if not cls.__dict__.get("__doc__"):
+        # dataclasses would compute the text from inspect.signature (slow); ours below
+        cls.__doc__ = "-"
+        documented = False
+    else:
+        documented = True
+    dataclasses.dataclass(cls, init=False, repr=False, eq=False)
+    all_fields = dataclasses.fields(cls)
+    names = [f.name for f in all_fields]
+    cls.__init__ = _init(cls, all_fields)
+    if not documented:
+        cls.__doc__ = f"{cls.__name__}({', '.join(names)})"
+    compared = tuple(f.name for f in all_fields if f.compare)
+    hashed = tuple(f.name for f in all_fields if (f.compare if f.hash is None else f.hash))
+    shown = tuple(f.name for f in all_fields if f.repr)
+    compare_key = _getter(compared)
+    hash_key = _getter(hashed)
+    cls._frozen_compare_key = staticmethod(compare_key)
+    cls._frozen_hash_key = staticmethod(hash_key)
+    cls._frozen_shown = shown
+    own = cls.__dict__
+    # As dataclasses does: methods the class defines itself stay; a class that defines
+    # __eq__ has __hash__ = None in its namespace, which does not count as its own hash.
+    explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
+    for name, method in (("__eq__", _eq), ("__repr__", _repr), ("__setattr__", _setattr),
+                         ("__delattr__", _delattr)):
+        if name not in own:
+            setattr(cls, name, method)
+    if not explicit_hash:
+        cls.__hash__ = _hash
+    return cls
+
+
+def _getter(names: tuple[str, ...]):
+    """A function returning the tuple of those attributes (always a tuple, even of one)."""
+    if not names:
+        return lambda obj: ()
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return attrgetter(*names)
+
+
+def _eq(self, other):
+    if other.__class__ is self.__class__:
+        return self._frozen_compare_key(self) == self._frozen_compare_key(other)
+    return NotImplemented
+
+
+def _hash(self):
+    return hash(self._frozen_hash_key(self))
+
+
+def _repr(self):
+    return (f"{self.__class__.__qualname__}("
+            + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._frozen_shown) + ")")
+
+
+def _setattr(self, name, value):
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _delattr(self, name):
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+_FACTORY = object()   # stands for "call the field's default_factory" in a signature
+
+
+def _init(cls, fields):
+    """The class's ``__init__``: the one method compiled, as dataclasses writes it for frozen."""
+    params, body = [], []
+    env = {"__set": object.__setattr__, "__factory": _FACTORY}
+    for f in fields:
+        if f.default_factory is not MISSING:
+            env[f"__dflt_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=__factory")
+            body.append(f"__set(self, {f.name!r}, __dflt_{f.name}() if {f.name} is __factory "
+                        f"else {f.name})")
+            continue
+        if f.default is not MISSING:
+            env[f"__dflt_{f.name}"] = f.default
+            params.append(f"{f.name}=__dflt_{f.name}")
+        else:
+            params.append(f.name)
+        body.append(f"__set(self, {f.name!r}, {f.name})")
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    src = (f"def __init__(self{''.join(', ' + p for p in params)}):\n"
+           + "".join(f"    {line}\n" for line in body or ["pass"]))
+    namespace: dict = {}
+    exec(src, env, namespace)   # noqa: S102 (the names are Python identifiers of the class)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    return init
