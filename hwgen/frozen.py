@@ -11,7 +11,9 @@ standard one). The other methods are shared and built from ``operator.attrgetter
 which reads the fields in C:
 
 - ``__eq__``/``__hash__`` compare and hash the tuple of the fields with ``compare``/``hash``
-  set, exactly as the standard methods do; ``__repr__`` shows the fields with ``repr``;
+  set, exactly as the standard methods do, and the hash is remembered in the instance
+  (records are immutable and key the plans' caches); ``__repr__`` shows the fields with
+  ``repr``;
 - ``__setattr__``/``__delattr__`` raise ``dataclasses.FrozenInstanceError``.
 
 Everything that reads ``__dataclass_fields__`` (``dataclasses.fields``, ``replace``,
@@ -77,6 +79,8 @@ def _make_frozen(cls):
             setattr(cls, name, method)
     if not explicit_hash:
         cls.__hash__ = _hash
+        if "__getstate__" not in own:
+            cls.__getstate__ = _getstate
     return cls
 
 
@@ -97,7 +101,25 @@ def _eq(self, other):
 
 
 def _hash(self):
-    return hash(self._frozen_hash_key(self))
+    # Remembered in the instance: a record never changes, and records key the plans'
+    # caches, so a Design (hundreds of nested records) would be hashed in full at every
+    # lookup (half a second of a 320-configuration ``hwgen explore``). Not pickled
+    # (``_getstate``): str hashes differ between processes.
+    try:
+        return self.__dict__[_HASH]
+    except KeyError:
+        value = hash(self._frozen_hash_key(self))
+        object.__setattr__(self, _HASH, value)
+        return value
+
+
+_HASH = "_frozen_hash"
+
+
+def _getstate(self):
+    state = dict(self.__dict__)
+    state.pop(_HASH, None)
+    return state
 
 
 def _repr(self):

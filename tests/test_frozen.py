@@ -134,3 +134,19 @@ def test_other_options_go_to_the_standard_decorator():
     m = Mutable(1)
     m.a = 2
     assert m.a == 2 and Mutable.__eq__ is not frozen._eq
+
+
+def test_the_remembered_hash_is_the_field_hash_and_is_not_pickled():
+    import pickle
+
+    from hwgen.model.design import load_design
+
+    design = load_design()
+    first = hash(design)
+    assert hash(design) == first
+    assert design.__dict__[frozen._HASH] == first
+    # What the standard hash would be: the tuple of the hashed fields.
+    key = tuple(getattr(design, f.name) for f in dataclasses.fields(design)
+                if (f.compare if f.hash is None else f.hash))
+    assert first == hash(key)
+    assert frozen._HASH not in pickle.loads(pickle.dumps(design)).__dict__

@@ -350,8 +350,14 @@ def _lint(design, bd: BlockDesign) -> tuple[CheckResult, ...]:
     return lint_checks(design, bd)
 
 
-def estimate(design, block_design: BlockDesign | None = None) -> Verdict:
-    """The verdict before the build. ``block_design`` defaults to the one hwgen would build."""
+def estimate(design, block_design: BlockDesign | None = None, suggest: bool = True) -> Verdict:
+    """The verdict before the build. ``block_design`` defaults to the one hwgen would build.
+
+    A resource over its limit is explained with the changes that would fix it, each
+    evaluated as a design of its own (``alternatives``); ``suggest=False`` leaves them
+    out of the messages, for callers that read only the numbers (``hwgen explore``
+    judges every configuration itself, and the suggestions were 60 % of its time).
+    """
     bd = block_design if block_design is not None else block_design_for(design)
     lines, costs = _evaluate(design, bd)
     memory = _memory_checks(design)
@@ -360,7 +366,7 @@ def estimate(design, block_design: BlockDesign | None = None) -> Verdict:
     messages = []
     failing = [l for l in lines if not l.ok]
     if failing:
-        alts = alternatives(design, bd)
+        alts = alternatives(design, bd) if suggest else ()
         messages += [failure_message(l, alts) for l in failing]
     messages += _check_messages(memory)
     messages += _warnings(memory + checks)
