@@ -228,7 +228,7 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
             rows.append(ExploreRow(design.board.name, config, design.dpu.arch, args, "invalid",
                                    note=_one_line(exc)))
             continue
-        verdict = budget.estimate(design, bd, suggest=False)    # rows show numbers, not fixes
+        verdict = budget.estimate(design, bd, explain=False)    # rows show numbers, not fixes
         estimate = perf.estimate(design, ranking_model, clock_plan)
         usage = tuple(Usage(l.name, l.used, l.available, l.limit_percent) for l in verdict.resources)
         status, note = _status(verdict)
