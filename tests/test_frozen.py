@@ -150,3 +150,23 @@ def test_the_remembered_hash_is_the_field_hash_and_is_not_pickled():
                 if (f.compare if f.hash is None else f.hash))
     assert first == hash(key)
     assert frozen._HASH not in pickle.loads(pickle.dumps(design)).__dict__
+
+
+def test_a_field_without_default_after_one_with_is_refused_alike():
+    body = "    a: int = 1\n    b: int\n"
+    for decorator in (dataclasses.dataclass, frozen.dataclass):
+        with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+            exec("@decorator(frozen=True)\nclass C:\n" + body,   # noqa: S102
+                 {"decorator": decorator})
+
+
+def test_init_keeps_the_field_names_for_keywords_and_errors():
+    std, fast = _both("    first: int\n    second: str = 's'\n")
+    assert fast(second="x", first=2) == fast(2, "x")
+    for cls in (std, fast):
+        with pytest.raises(TypeError, match="missing 1 required positional argument: 'first'"):
+            cls()
+        with pytest.raises(TypeError, match="unexpected keyword argument"):
+            cls(1, third=3)
+    assert fast.__init__.__qualname__ == "C.__init__"
+    assert fast.__init__.__code__.co_varnames[:3] == ("self", "first", "second")
