@@ -266,3 +266,14 @@ def test_pip_builds_a_wheel_whose_templates_are_used_compiled(tmp_path):
          for p in (tmp_path / "checkout").rglob("*") if p.is_file()}
     assert a.keys() == b.keys() and len(a) >= 17
     assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_a_compiled_module_missing_from_the_installation_falls_back_to_source(tmp_path):
+    templates = _compiled_copy(tmp_path)
+    env = _counting(render.make_environment(render._checked_loader(templates)))
+    name = "tcl/build.tcl.j2"
+    module = templates / render.COMPILED_DIR / f"{jinja2.ModuleLoader.get_module_filename(name)}"
+    module.unlink()
+    shutil.rmtree(templates / render.COMPILED_DIR / "__pycache__")
+    env.get_template(name)
+    assert env.compiled_from_source == [name]

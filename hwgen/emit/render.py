@@ -310,7 +310,10 @@ def _checked_loader(templates: Path):
             if self.current is None:
                 self.current = compile_signature(environment) == signature
             if self.current and self.is_compiled(name):
-                return self.modules.load(environment, name, globals)
+                try:
+                    return self.modules.load(environment, name, globals)
+                except jinja2.TemplateNotFound:
+                    pass    # its module is missing from the installation: the source has it
             return source.load(environment, name, globals)
 
         @staticmethod
