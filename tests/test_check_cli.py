@@ -371,3 +371,29 @@ def test_check_does_not_import_the_render_or_review_stack(args):
     assert "hwgen.budget.estimate" in loaded          # it did run the check
     wrong = [m for m in loaded if any(m == p or m.startswith(p + ".") for p in _NOT_FOR_CHECK)]
     assert wrong == []
+
+
+def test_the_garbage_collector_is_paused_for_a_command_and_restored(monkeypatch):
+    import gc
+
+    from hwgen.budget import check as check_mod
+
+    seen = []
+    original = check_mod.verdict_for
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(check_mod, "verdict_for", recording)
+    assert gc.isenabled()
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert seen == [False]          # paused while the command ran
+    assert gc.isenabled()           # and the caller's setting is back
+    gc.disable()
+    try:
+        CliRunner().invoke(main, ["check"])
+        assert not gc.isenabled()   # a caller that had it off keeps it off
+    finally:
+        gc.enable()

@@ -87,6 +87,9 @@ def run(board, dpu, sets, out, jobs, setup_only):
       hwgen run --board pynq_z2 --jobs 8
       hwgen run --setup-only -o build/pynq && make -C build/pynq/edalize
     """
+    import gc
+
     from hwgen.run.run import run as run_design
 
+    gc.enable()     # hours of waiting for Vivado: the collector back on (cli/app.py)
     run_design(board, dpu, sets, out, jobs, setup_only, click.echo)
