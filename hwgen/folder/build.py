@@ -31,6 +31,7 @@ GENERATORS: list = [
 
 BUDGET_FILE = "budget.json"
 
+
 def budget_output(verdict) -> Output:
     from hwgen.budget.verdict_format import to_json
 
