@@ -1,9 +1,10 @@
 """Where the time of `hwgen check` and `hwgen build` goes, beyond the floor.
 
-Each sample is a fresh interpreter (the suite's environment, so the same template cache)
+Each sample is a fresh interpreter (the suite's environment: the installed wheel)
 that imports the floor's three libraries, then times, in order: importing every hwgen
 module the command uses (and, inside that, the time Python spends creating frozen
-dataclasses, counted by wrapping ``dataclasses._process_class`` in that process only),
+dataclasses, counted by wrapping ``dataclasses._process_class`` and hwgen.frozen's
+``_make_frozen`` in that process only),
 ``load_design``, ``budget.estimate``, and the command's own output (the verdict text;
 or rendering every file and writing them). The module list is what the real command
 imports, taken from a run of it. Informational: these are the parts of the ratios.
@@ -33,15 +34,26 @@ import sys, time, json, tempfile, pathlib
 import jinja2, yaml, click
 import dataclasses
 made = [0, 0.0]
-_original = dataclasses._process_class
-def _counted(*args, **kwargs):
-    t = time.perf_counter()
-    try:
-        return _original(*args, **kwargs)
-    finally:
-        made[0] += 1
-        made[1] += time.perf_counter() - t
-dataclasses._process_class = _counted
+inside = [0]
+def _counting(original):
+    def counted(*args, **kwargs):
+        if inside[0]:                  # hwgen.frozen's fast path calls _process_class itself
+            return original(*args, **kwargs)
+        inside[0] += 1
+        t = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            inside[0] -= 1
+            made[0] += 1
+            made[1] += time.perf_counter() - t
+    return counted
+dataclasses._process_class = _counting(dataclasses._process_class)
+try:
+    import hwgen.frozen as _frozen     # frozen records made by hwgen's own decorator
+    _frozen._make_frozen = _counting(_frozen._make_frozen)
+except ImportError:
+    pass
 command, modules = sys.argv[1], sys.argv[2].split(",")
 t0 = time.perf_counter()
 import importlib

@@ -2,8 +2,8 @@
 
 Every command is started the way a user starts it: a fresh interpreter, the console
 script's body (``from hwgen.cli import main; sys.exit(main())`` is exactly what pip
-writes into the ``hwgen`` script), this checkout first on PYTHONPATH, output to
-/dev/null. The floor is the same interpreter importing hwgen's three dependencies.
+writes into the ``hwgen`` script), the hwgen under test first on PYTHONPATH (run.py
+installs the checkout's wheel for that), output to /dev/null. The floor is the same interpreter importing hwgen's three dependencies.
 
 Schedule: ``warmup`` untimed rounds, then ``rounds`` timed rounds. A round runs every
 command once, each immediately after its own floor run, and the order of commands
@@ -44,6 +44,7 @@ class Command:
     env: dict | None = None                     # overrides of the suite's environment
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)   # peak resident set size of each run
 
 
 @dataclass(frozen=True)
@@ -53,19 +54,23 @@ class Stats:
     samples: int
     wall_min: float
     wall_max: float
+    rss_mib: float       # peak RSS, the largest of the timed runs, MiB
 
 
 def stats(cmd: Command) -> Stats:
     return Stats(statistics.median(cmd.wall), statistics.median(cmd.cpu), len(cmd.wall),
-                 min(cmd.wall), max(cmd.wall))
+                 min(cmd.wall), max(cmd.wall), max(cmd.rss_kib) / 1024)
 
 
 class BenchError(RuntimeError):
     pass
 
 
-def run_once(cmd: Command, env: dict) -> tuple[float, float]:
-    """(wall seconds, child CPU seconds) of one run; raises if the exit code is wrong."""
+def run_once(cmd: Command, env: dict) -> tuple[float, float, int]:
+    """(wall seconds, child CPU seconds, peak RSS KiB) of one run; raises if the exit code is wrong.
+
+    The peak RSS is wait4's ru_maxrss: the process's own, or that of a child it waited
+    for (``dot``) when larger."""
     if cmd.before:
         cmd.before()
     env = {**env, **(cmd.env or {})}
@@ -81,7 +86,7 @@ def run_once(cmd: Command, env: dict) -> tuple[float, float]:
             tail = err.read().decode("utf-8", "replace").strip().splitlines()[-5:]
             raise BenchError(f"{cmd.label}: exit {proc.returncode}, expected {cmd.expect_rc}: "
                              + " | ".join(tail))
-    return wall, usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def measure(floor: Command, commands: list[Command], env: dict, rounds: int, warmup: int,
@@ -93,10 +98,11 @@ def measure(floor: Command, commands: list[Command], env: dict, rounds: int, war
         for i in range(n):
             cmd = commands[(r + i) % n]
             for c in (floor, cmd):
-                wall, cpu = run_once(c, env)
+                wall, cpu, rss = run_once(c, env)
                 if timed:
                     c.wall.append(wall)
                     c.cpu.append(cpu)
+                    c.rss_kib.append(rss)
         progress(f"process round {r + 1}/{warmup + rounds}" + ("" if timed else " (warm-up)"))
 
 

@@ -2,8 +2,9 @@
 
 The package follows the data flow, one sub-package per stage, imports pointing down:
 model -> dpu -> plan -> emit -> budget -> review -> folder -> explore -> run -> cli.
-The foundation every stage may use sits here: errors (exit codes, located problems) and
-resources (where the shipped data lives). tests/test_layout.py enforces the direction.
+The foundation every stage may use sits here: errors (exit codes, located problems),
+resources (where the shipped data lives) and frozen (the typed records' decorator).
+tests/test_layout.py enforces the direction.
 """
 
 __version__ = "0.1.0"

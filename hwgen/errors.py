@@ -7,7 +7,7 @@ expected versus found. Nothing a user can type reaches them as a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1

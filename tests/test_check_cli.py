@@ -339,3 +339,61 @@ def test_real_process_exit_codes(tmp_path):
     assert r.returncode == 1 and json.loads(r.stdout)["verdict"] == "fail"
     assert proc("check", "--board", "pynq_z2", "--utilization",
                 rpt("util_2020_1_7series_placed.rpt")).returncode == 2
+
+
+# --------------------------------------------------------------------------- what check loads
+# The generators of build-folder files, the review artefacts, the build folder itself,
+# explore and the Vivado runner: `hwgen check` uses none of them, and loading them cost
+# a third of its time. (It does load hwgen.emit.render and Jinja2 for the verdict's
+# template, and hwgen.emit.vitis_ai for the fingerprint check of the verdict.)
+_NOT_FOR_CHECK = ("hwgen.review", "hwgen.folder", "hwgen.explore", "hwgen.run",
+                  "hwgen.emit.vivado", "hwgen.emit.petalinux", "hwgen.emit.fusesoc_core",
+                  "hwgen.emit.output", "edalize", "fusesoc", "difflib", "xml.etree")
+
+_LOADED = """
+import sys
+from hwgen.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    assert exc.code in (0, 1), exc.code
+print("\\n".join(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "--dpu", "B4096"], ["check", "--format", "json"]])
+def test_check_does_not_import_the_render_or_review_stack(args):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-c", _LOADED, *args], capture_output=True, text=True,
+                       env=env, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    loaded = r.stdout.split()
+    assert "hwgen.budget.estimate" in loaded          # it did run the check
+    wrong = [m for m in loaded if any(m == p or m.startswith(p + ".") for p in _NOT_FOR_CHECK)]
+    assert wrong == []
+
+
+def test_the_garbage_collector_is_paused_for_a_command_and_restored(monkeypatch):
+    import gc
+
+    from hwgen.budget import check as check_mod
+
+    seen = []
+    original = check_mod.verdict_for
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(check_mod, "verdict_for", recording)
+    assert gc.isenabled()
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert seen == [False]          # paused while the command ran
+    assert gc.isenabled()           # and the caller's setting is back
+    gc.disable()
+    try:
+        CliRunner().invoke(main, ["check"])
+        assert not gc.isenabled()   # a caller that had it off keeps it off
+    finally:
+        gc.enable()

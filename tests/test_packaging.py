@@ -38,3 +38,26 @@ def test_installed_hwgen_runs_from_anywhere(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "out" / "manifest.json").is_file()
+
+
+# What `pip install .`, pytest, hypothesis and hwgen itself leave in a checkout; git must
+# ignore all of it (issue 19: a fresh clone's `git status` after the README's steps is clean).
+_LEFT_BY_TOOLS = [".pybuild/lib/hwgen/__init__.py", ".pybuild/hwgen.egg-info/PKG-INFO",
+                  "hwgen.egg-info/PKG-INFO", "build/pynq_z2/manifest.json", "dist/hwgen-0.1.0.whl",
+                  "hwgen/__pycache__/x.cpython-311.pyc", ".pytest_cache/v/x", ".hypothesis/x",
+                  ".venv/bin/python", "benchmarks/out/x", "site/index.html", ".coverage"]
+
+
+def test_git_ignores_what_tools_leave():
+    import shutil
+
+    git = shutil.which("git")
+    assert git, "git is required"
+    r = subprocess.run([git, "check-ignore", "--no-index", *_LEFT_BY_TOOLS], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert sorted(r.stdout.split()) == sorted(_LEFT_BY_TOOLS)
+    # and nothing hwgen ships is ignored
+    shipped = ["setup.py", "pyproject.toml", "hwgen/frozen.py", "templates/verdict.txt.j2"]
+    r = subprocess.run([git, "check-ignore", "--no-index", *shipped], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.stdout.split() == []

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from hwgen.errors import InputError, Mark, Problem
-from hwgen.emit.output import Output, write_all
 from hwgen.model.verdict import Verdict
 
 
@@ -51,4 +50,6 @@ def verdict_for(board=None, dpu=None, sets=(), utilization: Path | None = None,
 
 def write_file(path: Path, text: str) -> None:
     """Atomically, like every file hwgen writes (hwgen/emit/output.py)."""
+    from hwgen.emit.output import Output, write_all   # only with --output: check stays light
+
     write_all(path.parent, [Output(path.name, "verdict", text.encode("utf-8"))])

@@ -13,7 +13,7 @@ re-evaluating the alternatives rather than by canned advice.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from hwgen.frozen import dataclass, replace
 from functools import lru_cache
 
 from hwgen.dpu import arch as dpu_arch
@@ -350,17 +350,27 @@ def _lint(design, bd: BlockDesign) -> tuple[CheckResult, ...]:
     return lint_checks(design, bd)
 
 
-def estimate(design, block_design: BlockDesign | None = None) -> Verdict:
-    """The verdict before the build. ``block_design`` defaults to the one hwgen would build."""
+def estimate(design, block_design: BlockDesign | None = None, explain: bool = True) -> Verdict:
+    """The verdict before the build. ``block_design`` defaults to the one hwgen would build.
+
+    A resource over its limit is explained with the changes that would fix it, each
+    evaluated as a design of its own (``alternatives``), and warnings (coverage, the
+    Vitis AI target, performance lint) follow. ``explain=False`` leaves both out: the
+    same numbers and the same pass or fail (warnings never fail a verdict), for callers
+    that judge many designs by their numbers (``hwgen explore``, where the suggestions
+    alone were 60 % of the time).
+    """
     bd = block_design if block_design is not None else block_design_for(design)
     lines, costs = _evaluate(design, bd)
     memory = _memory_checks(design)
-    checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes) \
-        + _design_checks(design) + _lint(design, bd)
+    checks = ()
+    if explain:
+        checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes) \
+            + _design_checks(design) + _lint(design, bd)
     messages = []
     failing = [l for l in lines if not l.ok]
     if failing:
-        alts = alternatives(design, bd)
+        alts = alternatives(design, bd) if explain else ()
         messages += [failure_message(l, alts) for l in failing]
     messages += _check_messages(memory)
     messages += _warnings(memory + checks)

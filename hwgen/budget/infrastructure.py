@@ -9,7 +9,7 @@ converter, anything wider is a crossbar) and adds the figures up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from functools import lru_cache
 
 from hwgen.model import loader

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from typing import Iterator
 
 __all__ = [

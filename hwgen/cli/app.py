@@ -6,6 +6,7 @@ hwgen.errors); the commands live one group a module beside this one.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import click
@@ -33,6 +34,24 @@ def _fail(exc: HwgenError) -> None:
 
 
 class _Group(click.Group):
+    def main(self, *args, **kwargs):
+        """Run one command with Python's cyclic garbage collector paused.
+
+        A command is short and makes few reference cycles, but it imports most of hwgen
+        and parses YAML, and the collector's passes over those young objects were 5-6 %
+        of a ``hwgen build`` (measured with gc.callbacks: ~60 collections). Reference
+        counting still frees everything that is not a cycle; the collector is restored
+        when the command returns, so an in-process caller keeps its own setting.
+        ``hwgen run``, which waits for Vivado for hours, turns it back on.
+        """
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

@@ -8,6 +8,12 @@ import click
 
 from hwgen.cli.app import CONTEXT, _selection, main
 
+# Graphviz is optional: without it the build writes the diagram's DOT source and no SVG.
+# One line on stderr says so (the page itself says it too), with how to get it.
+NO_GRAPHVIZ = ("WARNING: Graphviz `dot` is not on PATH, so {svg} was not drawn ({dot} was "
+               "written); install Graphviz (Debian/Ubuntu: apt-get install graphviz, macOS: "
+               "brew install graphviz) and build again to get the diagram")
+
 
 @main.command(context_settings=CONTEXT)
 @_selection
@@ -32,6 +38,7 @@ def build(board, dpu, sets, out, allow_over_budget):
     out = out or Path("build") / design.board.name
     verdict = estimate(design)
     outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
+    _say_if_no_diagram(out, outputs)
     if not verdict.ok:
         click.echo(f"WARNING: {design.name} FAILS its budget check and was written anyway because "
                    f"of --allow-over-budget:", err=True)
@@ -48,6 +55,14 @@ def build(board, dpu, sets, out, allow_over_budget):
         click.echo(f"WARNING: this build should not have been written - {why}. "
                    f"{out / BUDGET_FILE} records the failing verdict.", err=True)
     click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
+
+
+def _say_if_no_diagram(out: Path, outputs) -> None:
+    from hwgen.review.report import DOT, SVG
+
+    written = {o.path for o in outputs}
+    if DOT in written and SVG not in written:
+        click.echo(NO_GRAPHVIZ.format(svg=out / SVG, dot=out / DOT), err=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -72,6 +87,9 @@ def run(board, dpu, sets, out, jobs, setup_only):
       hwgen run --board pynq_z2 --jobs 8
       hwgen run --setup-only -o build/pynq && make -C build/pynq/edalize
     """
+    import gc
+
     from hwgen.run.run import run as run_design
 
+    gc.enable()     # hours of waiting for Vivado: the collector back on (cli/app.py)
     run_design(board, dpu, sets, out, jobs, setup_only, click.echo)

@@ -16,7 +16,7 @@ none is offered here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from types import MappingProxyType
 from typing import Mapping, Union
 

@@ -22,7 +22,7 @@ UNCERTAIN because no v4.x generator is public; bits 16 and 30 are not decoded at
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, Union
 

@@ -17,7 +17,7 @@ any Vivado project.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.model.design import Design
 from hwgen.emit.output import Output, text_output

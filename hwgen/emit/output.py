@@ -23,7 +23,7 @@ import signal
 import tempfile
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from pathlib import Path, PurePosixPath
 
 from hwgen.errors import OutputError, one_line

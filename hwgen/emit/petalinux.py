@@ -13,7 +13,7 @@ area from the device tree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.plan import addressmap
 from hwgen.plan.blockdesign import dpu_cores

@@ -13,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from hwgen import __version__
-from hwgen.emit import cache
 from hwgen import resources
 from hwgen.errors import EXIT_INVALID_INPUT, HwgenError, one_line
 
@@ -172,11 +171,6 @@ def dts_cell(value: int) -> str:
     return f"0x{value:x}"
 
 
-# Where compiled templates are kept between runs (hwgen/emit/cache.py); names kept here too.
-CACHE_ENV = cache.CACHE_ENV
-cache_dir = cache.cache_dir
-
-
 # What Jinja2 bakes into a compiled template besides its source: the lexer settings and
 # whether each filter and test is handed the environment or context (that decides the
 # call the compiler writes). jinja2.Environment attribute names.
@@ -227,50 +221,122 @@ def _code_digest(func) -> str:
         return "?"
 
 
-def _bytecode_cache(signature: str = ""):
-    """Jinja2's bytecode cache over ``cache_dir()``, or None.
+# ----------------------------------------------------------------------------- compiled templates
+# The wheel carries every template compiled to a Python module (``compile_installed``, run by
+# the build hook in setup.py), in this folder of the installed templates, with a manifest of
+# what they were compiled from. Compiling the templates from source took about half of a
+# ``hwgen build``; importing their byte-compiled modules takes a few milliseconds.
+COMPILED_DIR = "_compiled"
+COMPILED_MANIFEST = "manifest.json"
 
-    Compiling hwgen's templates takes longer than everything else a build does; loading
-    them compiled takes ~1/30 of that. Jinja2 stores each template's code keyed by its
-    name and path and checks the source's checksum on load, so an edited template is
-    recompiled, never served stale; ``signature`` (``compile_signature``) joins the key,
-    so code compiled under other filters or settings (another hwgen version) is not used
-    either. Folder rules in hwgen/emit/cache.py; a file that cannot be read or written is
-    skipped.
+
+def _source_digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _template_names(templates: Path) -> list[str]:
+    return sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*.j2")
+                  if COMPILED_DIR not in p.relative_to(templates).parts)
+
+
+def compile_installed(templates: Path) -> Path:
+    """Compile every template under ``templates`` into ``templates/_compiled`` (the build hook).
+
+    ``zip=None`` writes plain ``.py`` modules, which pip byte-compiles when it installs
+    the wheel (a zip archive would be compiled from Python source in every process);
+    ``ignore_errors=False`` stops the wheel build at a broken template. The environment
+    is the run-time one (``make_environment``): Jinja2 resolves filters and folds constant
+    filter calls at compile time. The manifest records each template's source sha256 and
+    ``compile_signature``; ``environment()`` loads a compiled module only while both match.
     """
+    import json
+    import shutil
+
     import jinja2
 
-    folder = cache.usable_dir()
-    if folder is None:
-        return None
+    target = templates / COMPILED_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir()
+    env = make_environment(jinja2.FileSystemLoader(str(templates)))
+    names = _template_names(templates)
+    env.compile_templates(str(target), zip=None, ignore_errors=False,
+                          filter_func=lambda name: name in names)
+    manifest = {"jinja2": jinja2.__version__, "signature": compile_signature(env),
+                "templates": {name: _source_digest(templates / name) for name in names}}
+    (target / COMPILED_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return target
 
-    class Cache(jinja2.FileSystemBytecodeCache):
-        def get_cache_key(self, name, filename=None):
-            return super().get_cache_key(f"{signature}|{name}", filename)
 
-        def load_bytecode(self, bucket):
+def _checked_loader(templates: Path):
+    """A loader that takes each template from its compiled module while that module is current.
+
+    A template whose source no longer matches the manifest's digest (an edited
+    installation), one missing from it (a new template), or every template when the
+    manifest was made under other filters, settings or another Jinja2 (``compile_signature``)
+    is compiled from its source instead, as if nothing had been compiled: slower, never
+    stale. Without a manifest (a source checkout, an editable install) that is every
+    template. Nothing is written: what is compiled from source stays in this process.
+    """
+    import json
+
+    import jinja2
+
+    source = jinja2.FileSystemLoader(str(templates))
+    folder = templates / COMPILED_DIR
+    try:
+        manifest = json.loads((folder / COMPILED_MANIFEST).read_text(encoding="utf-8"))
+        digests = dict(manifest["templates"])
+        signature = str(manifest["signature"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return source
+
+    class CompiledFirst(jinja2.BaseLoader):
+        has_source_access = False
+
+        def __init__(self):
+            self.modules = jinja2.ModuleLoader(str(folder))
+            self.current: bool | None = None    # compiled under this environment's signature?
+
+        def get_source(self, environment, template):
+            return source.get_source(environment, template)
+
+        def list_templates(self):
+            return source.list_templates()
+
+        def load(self, environment, name, globals=None):
+            if self.current is None:
+                self.current = compile_signature(environment) == signature
+            if self.current and self.is_compiled(name):
+                try:
+                    return self.modules.load(environment, name, globals)
+                except jinja2.TemplateNotFound:
+                    pass    # its module is missing from the installation: the source has it
+            return source.load(environment, name, globals)
+
+        @staticmethod
+        def is_compiled(name: str) -> bool:
+            """Is the compiled module of ``name`` made from the source installed beside it?"""
+            expected = digests.get(name)
+            if expected is None:
+                return False
             try:
-                super().load_bytecode(bucket)
-            except Exception:  # unreadable or corrupt: compile as if there were no cache
-                bucket.reset()
-
-        def dump_bytecode(self, bucket):
-            try:
-                super().dump_bytecode(bucket)
+                return _source_digest(templates / name) == expected
             except OSError:
-                pass
+                return False     # the source loader reports the missing template
 
-    return Cache(str(folder), "jinja2-%s.cache")
+    return CompiledFirst()
 
 
-@lru_cache(maxsize=1)
-def environment():
-    """The one environment; compiled templates are cached inside it across renders,
-    and on disk across runs (``_bytecode_cache``)."""
+def make_environment(loader):
+    """hwgen's Jinja2 environment over ``loader``: the settings and filters every template
+    is compiled and rendered with, at build time (``compile_installed``) and at run time."""
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.data_dir("templates"))),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -286,9 +352,14 @@ def environment():
     env.filters.update(md=md_text, md_code=md_code)     # report/summary.md, hwgen diff
     env.filters["wordwrap"] = _remembered_wordwrap(env)
     env.globals["hwgen_version"] = __version__
-    if cache.cache_dir() is not None:   # off by default; the signature alone costs ~1 ms
-        env.bytecode_cache = _bytecode_cache(compile_signature(env))   # once every filter is in
     return env
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The one environment: templates loaded compiled where the installation has them
+    (``_checked_loader``), and kept inside it across renders."""
+    return make_environment(_checked_loader(resources.data_dir("templates")))
 
 
 def _remembered_wordwrap(env):

@@ -32,7 +32,7 @@ Source keys (docs/references.md resolves every one):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from functools import lru_cache
 from typing import Any, Union
 

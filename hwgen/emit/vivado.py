@@ -9,7 +9,7 @@ under templates/tcl/ lay them out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.plan.bdgraph import BlockDesign
 from hwgen.plan.blockdesign import input_name, plan_block_design

@@ -19,7 +19,7 @@ sentence in the result, so the output states what it took for granted. Units: 1 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from hwgen.frozen import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 

@@ -22,7 +22,7 @@ Ranking ("best"), in order:
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, replace
+from hwgen.frozen import dataclass, replace
 
 from hwgen.model import records as model_mod
 from hwgen.errors import InputError, Problem
@@ -228,7 +228,7 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
             rows.append(ExploreRow(design.board.name, config, design.dpu.arch, args, "invalid",
                                    note=_one_line(exc)))
             continue
-        verdict = budget.estimate(design, bd)
+        verdict = budget.estimate(design, bd, explain=False)    # rows show numbers, not fixes
         estimate = perf.estimate(design, ranking_model, clock_plan)
         usage = tuple(Usage(l.name, l.used, l.available, l.limit_percent) for l in verdict.resources)
         status, note = _status(verdict)

@@ -17,7 +17,7 @@ from hwgen.model.design import Design
 from hwgen.errors import CheckFailed
 from hwgen.emit.fusesoc_core import core_outputs
 from hwgen.emit.output import Output, manifest, text_output, write_all
-from hwgen.review.report import review_outputs
+from hwgen.review.report import review_outputs, start_review
 from hwgen.emit.vitis_ai import arch_json_outputs
 from hwgen.emit.vivado import vivado_outputs
 
@@ -30,10 +30,6 @@ GENERATORS: list = [
 ]
 
 BUDGET_FILE = "budget.json"
-
-# Generators that read what the others made: ``f(design, verdict, outputs) -> list[Output]``.
-# They run after budget.json and before the manifest (report/index.html links every file).
-REPORTERS: list = [review_outputs]
 
 
 def budget_output(verdict) -> Output:
@@ -63,12 +59,19 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
         from hwgen.budget.estimate import estimate
 
         verdict = estimate(design)
-    outputs: list[Output] = []
-    for generate in GENERATORS:
-        outputs.extend(generate(design))
-    outputs.append(budget_output(verdict))
-    for report in REPORTERS:
-        outputs.extend(report(design, verdict, tuple(outputs)))
+    # Graphviz starts drawing the diagram now, on another core, while the other files
+    # render; the review reads what the others made and runs after budget.json, before
+    # the manifest (report/index.html links every file), and collects the drawing last.
+    review = start_review(design)
+    try:
+        outputs: list[Output] = []
+        for generate in GENERATORS:
+            outputs.extend(generate(design))
+        outputs.append(budget_output(verdict))
+    except BaseException:
+        review.drawing.close()
+        raise
+    outputs.extend(review_outputs(design, verdict, tuple(outputs), review))
     outputs.append(manifest(design, outputs, __version__))
     return outputs
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from pathlib import Path
 
 from hwgen.budget.estimate import fmt_amount, fmt_percent

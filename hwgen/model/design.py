@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from hwgen.frozen import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any

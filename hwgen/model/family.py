@@ -8,7 +8,7 @@ adding a family is adding a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from functools import lru_cache
 
 from hwgen.model import loader

@@ -11,7 +11,7 @@ files, alias expansion beyond a node budget, and deep nesting.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from hwgen.frozen import dataclass, field
 from pathlib import Path
 from typing import Any
 

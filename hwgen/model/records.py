@@ -7,7 +7,7 @@ here decides anything about the hardware; the plans do that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.model.schema import (Bool, Choice, Field, Int, MapOf, Num, Rec, Seq, Size, Str, sub)
 

@@ -9,7 +9,7 @@ maps a key path to the place the value came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from typing import Any, Callable
 
 from hwgen.errors import InputError, Mark, Problem

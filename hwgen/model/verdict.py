@@ -6,7 +6,7 @@ Verdict, so text, JSON and JUnit output are written once for both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from hwgen.frozen import dataclass, field
 
 RESOURCES = ("LUT", "FF", "BRAM", "DSP", "URAM")
 

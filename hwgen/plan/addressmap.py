@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.errors import InputError, Problem
 

@@ -6,7 +6,7 @@ Used by the performance estimate (hwgen/explore/perf.py) and by the performance 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 
 @dataclass(frozen=True)

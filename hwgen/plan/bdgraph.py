@@ -8,7 +8,7 @@ the questions people ask of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 
 @dataclass(frozen=True)

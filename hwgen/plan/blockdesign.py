@@ -17,7 +17,7 @@ Clock domains (one ``proc_sys_reset`` each):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from functools import lru_cache
 
 from hwgen.plan.addressmap import dpu_control_window

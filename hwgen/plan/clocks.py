@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Iterator, Mapping, Optional, Sequence

@@ -23,7 +23,7 @@ Facts used (keys resolved in docs/references.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.model import verdict
 from hwgen.model.schema import format_mib, format_size

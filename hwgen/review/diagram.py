@@ -15,7 +15,8 @@ reversed (``dir=back``), so Graphviz never has to route a cycle around the diagr
 ``render_svg(dot_text)`` runs ``dot -Tsvg`` and returns the SVG with everything that
 varies between runs or points outside the file (the generator comment, the DOCTYPE's DTD
 address, the unused xlink namespace) removed; None when ``dot`` is not installed, with
-the reason in ``MISSING_DOT``. ``cached_svg`` is the same, remembered between runs.
+the reason in ``MISSING_DOT``. ``start_svg`` starts ``dot`` and returns at once, so the
+drawing overlaps the rest of a build; ``render_svg`` waits for it.
 
 Decisions only; the DOT's text shape is ``templates/report/block_design.dot.j2``.
 """
@@ -26,7 +27,7 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.plan.bdgraph import BlockDesign, Cell
 
@@ -328,66 +329,94 @@ def clean_svg(svg: str) -> str:
     return svg
 
 
-_SVG_MEMO: dict[str, bytes] = {}
+# Drawings already made in this process, by (dot program, DOT text): a sweep or a test
+# suite draws the same block design again and again. Bounded; cleared when full.
+_SVG_MEMO: dict[tuple[str, str], bytes] = {}
 
 
-def cached_svg(dot_text: str) -> bytes | None:
-    """``render_svg(dot_text)``, remembered in this process and in hwgen's cache folder.
+class PendingSvg:
+    """``dot -Tsvg`` of one DOT text, started by ``start_svg`` and collected by ``result``.
 
-    ``dot`` costs 25-35 ms per build, about a third of the benchmark floor (benchmarks/),
-    and its output is a function of the DOT text, the Graphviz installation and this
-    module's cleaning; those are the key: the DOT, the ``dot`` executable's resolved path,
-    size and modification time (a Graphviz upgrade replaces it) and this file's sha256.
-    What the key does not see is a change of installed fonts without a Graphviz change:
-    until the cache folder is emptied (hwgen/emit/cache.py), such a machine keeps drawing the
-    text boxes it drew before. None when ``dot`` is not installed.
+    Graphviz takes 25-35 ms for a block design, as long as rendering every other file
+    of a build; started as soon as the DOT text exists, it draws on another core while
+    hwgen renders, and the build waits only for what is left when it needs the SVG.
     """
-    import hashlib
 
-    from hwgen.emit import cache
+    def __init__(self, dot_text: str, program: str | None, svg: bytes | None = None,
+                 process: subprocess.Popen | None = None):
+        self.dot_text = dot_text
+        self.program = program
+        self._svg = svg
+        self._process = process
 
-    program = dot_program()
-    if program is None:
-        return None
-    try:
-        real = os.path.realpath(program)
-        st = os.stat(real)
-        with open(__file__, "rb") as f:
-            own = f.read()
-    except OSError:
-        return render_svg(dot_text)
-    key = hashlib.sha256(repr((real, st.st_size, st.st_mtime_ns)).encode() + b"\0" + own
-                         + b"\0" + dot_text.encode("utf-8")).hexdigest()
-    svg = _SVG_MEMO.get(key)
-    if svg is None:
-        name = f"svg-{key[:32]}.svg"
-        svg = cache.read(name)
-        if svg is None or not svg.startswith(b"<"):
-            svg = render_svg(dot_text)
-            if svg is None:
-                return None
-            cache.write(name, svg)
+    @property
+    def missing(self) -> bool:
+        """Graphviz's ``dot`` is not on PATH: there is no SVG, only the DOT text."""
+        return self.program is None
+
+    def result(self, timeout: float = 30.0) -> bytes | None:
+        """The cleaned SVG (``clean_svg``), waiting for ``dot`` if needed; None when missing."""
+        process, self._process = self._process, None
+        if process is None:
+            return self._svg
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            from hwgen.errors import OutputError
+
+            raise OutputError(f"dot -Tsvg failed: it took longer than {timeout:g} s") from None
+        if process.returncode != 0:
+            from hwgen.errors import OutputError
+
+            raise OutputError("dot -Tsvg failed: " + err.decode("utf-8", "replace").strip())
+        self._svg = clean_svg(out.decode("utf-8")).encode("utf-8")
         if len(_SVG_MEMO) >= 256:
             _SVG_MEMO.clear()
-        _SVG_MEMO[key] = svg
-    return svg
+        _SVG_MEMO[(self.program, self.dot_text)] = self._svg
+        return self._svg
+
+    def close(self) -> None:
+        """Stop a ``dot`` whose result nobody will collect (the build failed meanwhile)."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.kill()
+            process.communicate()
+
+
+def start_svg(dot_text: str) -> PendingSvg:
+    """Start ``dot -Tsvg`` on ``dot_text`` and return at once (``PendingSvg.result`` collects)."""
+    program = dot_program()
+    if program is None:
+        return PendingSvg(dot_text, None)
+    svg = _SVG_MEMO.get((program, dot_text))
+    if svg is not None:
+        return PendingSvg(dot_text, program, svg=svg)
+    try:
+        process = subprocess.Popen([program, "-Tsvg"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   env=dict(os.environ, LC_ALL="C.UTF-8"))
+    except OSError as exc:
+        from hwgen.errors import OutputError
+
+        raise OutputError(f"dot -Tsvg failed: {exc}") from None
+    # dot reads the whole graph before it lays it out or writes a byte, so writing it all
+    # now cannot deadlock; its output waits in the pipe until ``result`` reads it.
+    # communicate() must not touch the closed stdin again, hence None.
+    stdin, process.stdin = process.stdin, None
+    try:
+        stdin.write(dot_text.encode("utf-8"))
+    except BrokenPipeError:
+        pass    # dot exited early; result() reports its error message
+    finally:
+        try:
+            stdin.close()
+        except BrokenPipeError:
+            pass
+    return PendingSvg(dot_text, program, process=process)
 
 
 def render_svg(dot_text: str, timeout: float = 30.0) -> bytes | None:
     """``dot -Tsvg`` of ``dot_text``, cleaned (``clean_svg``); None when ``dot`` is missing."""
-    program = dot_program()
-    if program is None:
-        return None
-    try:
-        done = subprocess.run([program, "-Tsvg"], input=dot_text.encode("utf-8"),
-                              capture_output=True, timeout=timeout, check=False,
-                              env=dict(os.environ, LC_ALL="C.UTF-8"))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        from hwgen.errors import OutputError
-
-        raise OutputError(f"dot -Tsvg failed: {exc}") from None
-    if done.returncode != 0:
-        from hwgen.errors import OutputError
-
-        raise OutputError("dot -Tsvg failed: " + done.stderr.decode("utf-8", "replace").strip())
-    return clean_svg(done.stdout.decode("utf-8")).encode("utf-8")
+    return start_svg(dot_text).result(timeout)

@@ -23,7 +23,7 @@ machine without Graphviz differs from one made with it in those files (and the m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.review import diagram
 from hwgen.budget.estimate import fmt_amount, fmt_percent
@@ -311,11 +311,19 @@ def diagram_caption(s: Summary) -> str:
 
 
 # ----------------------------------------------------------------------------- the generator
-def review_outputs(design, verdict: Verdict, outputs=()) -> list[Output]:
-    """report/*: design.json, block_design.dot/.svg, index.html, summary.md (see module doc).
+@dataclass(frozen=True)
+class StartedReview:
+    """What the review needs before the other files exist: the plans, the summary, and
+    Graphviz already drawing the block design (``start_review``)."""
 
-    ``outputs`` are the files the other generators made (linked from the page).
-    """
+    summary: Summary
+    dot_text: str
+    drawing: diagram.PendingSvg
+
+
+def start_review(design) -> StartedReview:
+    """Plan the review and start ``dot`` on its diagram, so the drawing overlaps the
+    rendering of every other file; ``review_outputs`` collects it last."""
     from hwgen.plan.blockdesign import plan_block_design
     from hwgen.plan.clockflow import design_clocks
 
@@ -323,19 +331,37 @@ def review_outputs(design, verdict: Verdict, outputs=()) -> list[Output]:
     bd = plan_block_design(design, clocks)
     s = design_summary(design, clocks, bd)
     dot_text = diagram.diagram_dot(bd, diagram_caption(s), interrupt_notes(design, s))
-    svg = diagram.cached_svg(dot_text)
+    return StartedReview(s, dot_text, diagram.start_svg(dot_text))
 
+
+def review_outputs(design, verdict: Verdict, outputs=(), started: StartedReview | None = None
+                   ) -> list[Output]:
+    """report/*: design.json, block_design.dot/.svg, index.html, summary.md (see module doc).
+
+    ``outputs`` are the files the other generators made (linked from the page);
+    ``started`` is ``start_review(design)`` when the caller began it earlier.
+    """
+    started = started or start_review(design)
+    try:
+        return _review_outputs(design, verdict, outputs, started)
+    finally:
+        started.drawing.close()     # a no-op once collected; stops dot if this failed
+
+
+def _review_outputs(design, verdict: Verdict, outputs, started: StartedReview) -> list[Output]:
+    s, dot_text, drawing = started.summary, started.dot_text, started.drawing
     own = [(DESIGN_JSON, "report.design"), (DOT, "report.diagram_source"),
            (HTML, "report.html"), (MARKDOWN, "report.summary")]
-    if svg is not None:
+    if not drawing.missing:
         own.append((SVG, "report.diagram"))
     links = file_links(outputs, tuple(own))
     f = facts(design, s, verdict)
+    result = [text_output(DESIGN_JSON, "report.design", to_json(s)),
+              text_output(DOT, "report.diagram_source", dot_text)]
+    svg = drawing.result()      # collected last: everything above ran while dot drew
     context = dict(f=f, s=s, ddr=ddr_map(s),
                    svg=inline_svg(svg.decode("utf-8")) if svg is not None else None,
                    no_svg=None if svg is not None else diagram.MISSING_DOT, links=links)
-    result = [text_output(DESIGN_JSON, "report.design", to_json(s)),
-              text_output(DOT, "report.diagram_source", dot_text)]
     if svg is not None:
         result.append(Output(SVG, "report.diagram", svg))
     result += [text_output(HTML, "report.html", render("report/index.html.j2", **context)),

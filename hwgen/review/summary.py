@@ -18,7 +18,7 @@ import dataclasses
 import json
 import types
 import typing
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen import resources
 

@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from pathlib import Path
 
 from hwgen.errors import OutputError, ToolMissing

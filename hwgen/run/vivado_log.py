@@ -8,7 +8,7 @@ fed one line at a time so it can follow a log that is still being written.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from typing import Iterable
 
 __all__ = ["STAGES", "StageEvent", "ProgressParser", "summarize"]
