@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from hwgen.plan.bdgraph import BlockDesign
-from hwgen.plan.blockdesign import input_name, plan_block_design
+from hwgen.plan.blockdesign import input_name, plan_block_design, plan_overrides
 from hwgen.plan.clockflow import design_clocks, dsp_request_mhz
 from hwgen.plan.clocks import DEFAULT_FALLBACK_FCLK_MHZ
 from hwgen.emit.output import Output, text_output
@@ -130,7 +130,15 @@ def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
     # Not the DPU clock: FCLK_CLK0 was planned for the solver's fallback frequency
     # (clockflow passes none of its own), whatever it achieved.
     fclk_req = s.clock_mhz if clocks.fclk_is_dpu_clock else DEFAULT_FALLBACK_FCLK_MHZ
+    ps = design.board.ps
+    plls = ps.plls.as_dict()
+    crystal = ClockRow("PS crystal", "-", f"{ps.crystal_mhz:g} MHz (ps.crystal_mhz = the preset's "
+                       f"PCW_CRYSTAL_PERIPHERAL_FREQMHZ); " + ", ".join(
+                           f"{name} {ps.crystal_mhz:g} x {ps.fbdiv(key)} = {plls[name]:g}"
+                           for key, name in (("arm", "ARM PLL"), ("io", "IO PLL"), ("ddr", "DDR PLL")))
+                       + ("" if ps.pll_exact else " (IO PLL predicted; Vivado may pick another)"))
     return (
+        crystal,
         ClockRow("m_axi_dpu_aclk", _req(s.clock_mhz), f"{_f(clocks.dpu_mhz)} (dpu.clock_mhz)"),
         ClockRow("dpu_2x_clk", _req(dsp_req),
                  f"{_f(clocks.dsp_mhz)} (" + ("dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None
@@ -155,16 +163,34 @@ def cell_views(design, bd: BlockDesign) -> tuple[CellView, ...]:
     out = []
     for cell in bd.cells:
         if cell.role == "ps":
-            # A preset entry the plan also sets is written once, by the plan (ps_properties).
-            preset, plan = cell.props[:cell.preset], cell.props[cell.preset:]
-            board_file = input_name(design, "board")
-            groups = (PropGroup(f"Board preset: {board_file} ps.preset, in file order.", preset),
-                      PropGroup("hwgen's plan: FCLK0 and its reset, the PS ports the DPU uses (and "
-                                "every other port off), the fabric interrupt.", plan))
+            groups = _ps_groups(design, cell)
         else:
             groups = (PropGroup("", cell.props),) if cell.props else ()
         out.append(CellView(cell.name, cell.vlnv, cell.why, groups))
     return tuple(out)
+
+
+def _ps_groups(design, cell) -> tuple[PropGroup, ...]:
+    """The PS cell's CONFIG as Vivado's apply-board-preset writes it (one group per preset
+    block, whole and in file order), then hwgen's plan, which overrides what it must."""
+    board_file = input_name(design, "board")
+    groups, start = [], 0
+    sizes = cell.preset_blocks or ((cell.preset,) if cell.preset else ())
+    for i, size in enumerate(sizes, 1):
+        block = cell.props[start:start + size]
+        start += size
+        first = f" It starts with CONFIG.preset {block[0][1]}: Vivado applies that built-in " \
+                f"preset, then the values after it." if block and block[0][0] == "preset" else ""
+        groups.append(PropGroup(f"Board preset, block {i} of {len(sizes)}: {board_file} ps.preset, "
+                                f"{size} parameters in the vendor's order, as apply-board-preset "
+                                f"sets them.{first}", block))
+    overrides = plan_overrides(design, cell)
+    changed = (" It changes these preset values: " + ", ".join(
+        f"{n} {a} -> {b}" for n, (a, b) in overrides.items()) + ".") if overrides else ""
+    groups.append(PropGroup("hwgen's plan: FCLK0 and its reset, the PS ports the DPU uses (and "
+                            "every other port off), the fabric interrupt." + changed,
+                            cell.props[cell.preset:]))
+    return tuple(groups)
 
 
 def link_views(bd: BlockDesign) -> tuple[LinkView, ...]:

@@ -21,7 +21,7 @@ from hwgen.model import loader
 from hwgen.model import records as model
 from hwgen import resources
 from hwgen.errors import InputError, Mark, Problem
-from hwgen.model.schema import Ctx, Rec, Str, did_you_mean, doc_locator, lookup, validate
+from hwgen.model.schema import Ctx, Rec, Str, did_you_mean, doc_locator, format_mib, lookup, validate
 
 SET_ORIGIN = "--set"
 
@@ -306,21 +306,88 @@ def _dpu(file: Path, source: str):
     return profile, doc, raw, resources.display_name(file)
 
 
+def _preset_path(board: model.Board, doc: loader.Document, name: str) -> tuple:
+    """The key path of the preset entry that sets ``name`` last (the value Vivado ends with)."""
+    raw = doc.data.get("ps", {}).get("preset")
+    if isinstance(raw, dict):
+        return ("ps", "preset", name)
+    for i in reversed(range(len(board.ps.preset))):
+        if name in dict(board.ps.preset[i]):
+            return ("ps", "preset", i, name)
+    return ("ps", "preset")
+
+
 def _check_board(board: model.Board, doc: loader.Document):
     problems = []
-    for key in model.FBDIV.values():
-        value = board.ps.preset_value(key)
-        if value is None or not value.isdigit() or not 13 <= int(value) <= 66:
-            # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
-            got = "nothing" if value is None else repr(value)
-            problems.append(Problem(doc.mark(("ps", "preset", key)), f"ps.preset.{key}",
-                                    f"expected an integer PLL feedback divider from 13 to 66, got {got}"))
+    ps = board.ps
+    for key, name in model.FBDIV.items():
+        if ps.fbdiv(key) is None:
+            problems.append(Problem(doc.mark(("ps", "pll_fbdiv")), f"ps.pll_fbdiv.{key}",
+                                    f"expected the {key.upper()} PLL feedback divider (13 to 66): "
+                                    f"the preset has no {name}, so the YAML must give it"))
+        else:
+            value = ps.preset_value(name)
+            if value is not None and (not value.isdigit() or not 13 <= int(value) <= 66):
+                # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
+                problems.append(Problem(doc.mark(_preset_path(board, doc, name)), f"ps.preset.{name}",
+                                        f"expected an integer PLL feedback divider from 13 to 66, "
+                                        f"got {value!r}"))
     if part_for(board.part) is None:
         problems.append(Problem(doc.mark(("part",)), "part",
                                 f"no capacity data for {board.part!r} (known devices: "
                                 f"{', '.join(parts())})"))
     if board.ddr.base % (1 << 20):
         problems.append(Problem(doc.mark(("ddr", "base")), "ddr.base", "expected a 1 MiB aligned address"))
+    if problems:
+        raise InputError(problems)
+    _check_against_preset(board, doc)
+
+
+def _check_against_preset(board: model.Board, doc: loader.Document):
+    """What the YAML says about the board agrees with what its PS preset makes Vivado do.
+
+    Each disagreement names both places: the YAML key and the preset entry.
+    """
+    from hwgen.model.boardfiles import facts_module
+
+    fam = facts_module(board.ps.family)
+    flat = board.ps.effective
+    builtin = flat.get(fam.BUILTIN)
+
+    def at(path):
+        return f"{doc.mark(path)} ({loader.dotted(path)})"
+
+    try:
+        facts = fam.derive(flat, board.part, builtin, board.console.uart,
+                           board.sd.controller if board.sd else None, board.ddr.size)
+    except fam.FactError as exc:
+        overlay_path = tuple(exc.overlay.split(".")) if exc.overlay else None
+        path = _preset_path(board, doc, exc.param) if exc.param else ("ps", "preset")
+        where = f"; the YAML's {at(overlay_path)}" if overlay_path and overlay_path[0] in doc.data else ""
+        raise InputError(Problem(doc.mark(path), loader.dotted(path), f"{exc}{where}")) from None
+    problems = []
+
+    def differs(path, got, want, fact, param):
+        if got == want:
+            return
+        source = (f"ps.preset.{param} at {doc.mark(_preset_path(board, doc, param))}"
+                  if param in flat else fact.source)
+        problems.append(Problem(doc.mark(path), loader.dotted(path),
+                                f"expected {want} as {source} makes it, got {got}"))
+
+    if fam.HIGHADDR in flat or fam.PARTNO in flat:
+        differs(("ddr", "size"), format_mib(board.ddr.size), format_mib(facts.ddr_size.value),
+                facts.ddr_size, fam.HIGHADDR if fam.HIGHADDR in flat else fam.PARTNO)
+    differs(("ddr", "bus_width"), board.ddr.bus_width, facts.bus_width.value, facts.bus_width,
+            fam.BUS_WIDTH)
+    if abs(board.ps.crystal_mhz - facts.crystal_mhz.value) > 1e-6:
+        differs(("ps", "crystal_mhz"), f"{board.ps.crystal_mhz:g} MHz",
+                f"{facts.crystal_mhz.value:g} MHz", facts.crystal_mhz, fam.CRYSTAL)
+    for key in model.FBDIV:
+        yaml_value = getattr(board.ps.pll_fbdiv, key)
+        if yaml_value is not None and board.ps.preset_value(model.FBDIV[key]) is not None:
+            differs(("ps", "pll_fbdiv", key), yaml_value, facts.fbdiv[key].value, facts.fbdiv[key],
+                    model.FBDIV[key])
     if problems:
         raise InputError(problems)
 
