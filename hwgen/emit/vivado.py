@@ -130,15 +130,7 @@ def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
     # Not the DPU clock: FCLK_CLK0 was planned for the solver's fallback frequency
     # (clockflow passes none of its own), whatever it achieved.
     fclk_req = s.clock_mhz if clocks.fclk_is_dpu_clock else DEFAULT_FALLBACK_FCLK_MHZ
-    ps = design.board.ps
-    plls = ps.plls.as_dict()
-    crystal = ClockRow("PS crystal", "-", f"{ps.crystal_mhz:g} MHz (ps.crystal_mhz = the preset's "
-                       f"PCW_CRYSTAL_PERIPHERAL_FREQMHZ); " + ", ".join(
-                           f"{name} {ps.crystal_mhz:g} x {ps.fbdiv(key)} = {plls[name]:g}"
-                           for key, name in (("arm", "ARM PLL"), ("io", "IO PLL"), ("ddr", "DDR PLL")))
-                       + ("" if ps.pll_exact else " (IO PLL predicted; Vivado may pick another)"))
     return (
-        crystal,
         ClockRow("m_axi_dpu_aclk", _req(s.clock_mhz), f"{_f(clocks.dpu_mhz)} (dpu.clock_mhz)"),
         ClockRow("dpu_2x_clk", _req(dsp_req),
                  f"{_f(clocks.dsp_mhz)} (" + ("dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None
@@ -152,6 +144,24 @@ def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
                  f"/{w.out_divides[0]:.3f} = {_f(w.achieved[0])}, /{w.out_divides[1]:g} = "
                  f"{_f(w.achieved[1])}"),
     )
+
+
+def _trim(x: float, places: int) -> str:
+    return f"{x:.{places}f}".rstrip("0").rstrip(".")
+
+
+def crystal_note(design) -> str:
+    """Where every PS clock starts: the crystal and the PLLs the clock plan derived from it."""
+    ps = design.board.ps
+    plls = ps.plls.as_dict()
+    text = (f"PS crystal {_trim(ps.crystal_mhz, 6)} MHz (the preset's PCW_CRYSTAL_PERIPHERAL_FREQMHZ, "
+            f"written below with the preset); PLLs = crystal x feedback divider: " + ", ".join(
+                f"{name} x {ps.fbdiv(key)} = {_trim(plls[name], 3)} MHz"
+                for key, name in (("arm", "ARM PLL"), ("io", "IO PLL"), ("ddr", "DDR PLL"))) + ".")
+    if not ps.pll_exact:
+        text += (" The preset does not fix every PLL (ps.pll_exact false): Vivado may run the IO "
+                 "PLL elsewhere, so the clocking wizard takes FCLK_CLK0 as Vivado sets it.")
+    return text
 
 
 def _intf_cmd(ref: str) -> str:
@@ -213,7 +223,8 @@ def address_views(bd: BlockDesign) -> tuple[AddressView, ...]:
 # ----------------------------------------------------------------------------- files
 def block_design_tcl(design, clocks, bd: BlockDesign) -> str:
     return render("tcl/block_design.tcl.j2", hdr=header_view(design), bd=bd,
-                  clock_rows=clock_rows(design, clocks), clock_notes=clocks.notes,
+                  clock_rows=clock_rows(design, clocks),
+                  clock_notes=(crystal_note(design),) + tuple(clocks.notes),
                   cells=cell_views(design, bd), ports=bd.ports, links=link_views(bd),
                   nets=net_views(bd), addresses=address_views(bd))
 
