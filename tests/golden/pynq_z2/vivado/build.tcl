@@ -3,7 +3,7 @@
 #
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/pynq_z2.yaml  c6ef26395940aa88c935db02aaa57c3708e9036b405f860e94a4c55d58b059d1
+#   board boards/pynq_z2.yaml  ed80576c6e93ac860f1e8acab232b787d7430b487971ab79bc40f0520d09998a
 #   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
 #
 # From the YAML to a bitstream and an XSA, from any working directory:
