@@ -13,7 +13,7 @@ import pytest
 
 from _dts import compile_dtsi, fdtget
 from _vivado import ps7_property_names, run_build
-from conftest import BOARDS, run_hwgen
+from conftest import BOARDS, hwgen_env, run_hwgen
 from hwgen.errors import InputError
 from hwgen.model.boardfiles import import_board
 from hwgen.model.design import load_design
@@ -334,3 +334,83 @@ def test_import_errors_are_input_errors():
     with pytest.raises(InputError):
         import_board(STORE / "Xilinx/zc706/1.4")
     assert parse_size("512M") == 512 << 20
+
+
+# ----------------------------------------------------------------------------- the documented walk
+def test_adding_a_board_walk_works_after_pip_install(tmp_path):
+    """docs/adding-a-board.md's walk, line for line, against a pip-installed copy of this
+    checkout (not the source tree), from a folder holding the board store."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "adding-a-board.md").read_text()
+    walk = doc.split("<!-- walk:", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    assert walk.startswith("mkdir -p ~/hwgen-boards\nhwgen board import ")
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "tests", "__pycache__", "*.egg-info", ".pytest_cache"))
+    site = tmp_path / "site"
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
+                        str(site), str(src)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    work = tmp_path / "work"
+    shutil.copytree(STORE, work / "XilinxBoardStore" / "boards")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "HWGEN_BOARD_PATH", "XILINX_VIVADO")}
+    env.update(HOME=str(tmp_path / "home"), PYTHONPATH=str(site),
+               PATH=f"{site / 'bin'}{os.pathsep}{env['PATH']}")
+    (tmp_path / "home").mkdir()
+    which = subprocess.run(["hwgen", "--version"], cwd=work, env=env, capture_output=True, text=True)
+    assert which.returncode == 0, which.stderr
+    where = subprocess.run([sys.executable, "-c", "import hwgen; print(hwgen.__file__)"], cwd=work,
+                           env=env, capture_output=True, text=True)
+    assert where.stdout.startswith(str(site)), where.stdout
+    r = subprocess.run(["bash", "-euo", "pipefail", "-c", walk], cwd=work, env=env,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr + r.stdout
+    assert "PASS: microzed_7020_dpu" in r.stdout
+    assert (tmp_path / "home" / "hwgen-boards" / "microzed_7020.yaml").is_file()
+    tcl = (work / "build" / "microzed_7020" / "vivado" / "block_design.tcl").read_text()
+    assert "CONFIG.PCW_UIPARAM_DDR_PARTNO {MT41K256M16 RE-125}" in tcl
+    assert "microzed_7020  avnet.com:microzed_7020:part0:1.3" not in r.stdout  # a YAML, not files
+    assert "microzed_7020  (hwgen YAML)" in r.stdout
+
+
+def test_store_board_and_imported_yaml_give_identical_outputs(tmp_path):
+    """--board by board_part (board files found through HWGEN_BOARD_PATH) and --board with the
+    YAML `board import` wrote build byte-identical folders."""
+    env_store = {"HWGEN_BOARD_PATH": str(STORE)}
+    yaml_path = tmp_path / "y" / "microzed_7020.yaml"
+    yaml_path.parent.mkdir()
+    assert run_hwgen("board", "import", STORE / "Avnet/microzed_7020/1.3", "-o", yaml_path).returncode == 0
+    env = hwgen_env(**env_store)
+    a = run_hwgen("build", "--board", "avnet.com:microzed_7020:part0:1.3", "-o", tmp_path / "a", env=env)
+    assert a.returncode == 0, a.stderr
+    b = run_hwgen("build", "--board", yaml_path, "-o", tmp_path / "b")
+    assert b.returncode == 0, b.stderr
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b and len(files_a) > 5
+    for f in files_a:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+def test_board_name_lookup_picks_the_newest_revision_and_says_so(tmp_path):
+    import shutil
+
+    for rev, version in (("1.0", "1.0"), ("1.3", "1.3")):
+        folder = tmp_path / "store" / "Avnet" / "microzed_7020" / rev
+        shutil.copytree(STORE / "Avnet/microzed_7020/1.3", folder)
+        xml = folder / "board.xml"
+        xml.write_text(re.sub(r"<file_version>[^<]*</file_version>",
+                              f"<file_version>{version}</file_version>", xml.read_text()))
+    env = hwgen_env(HWGEN_BOARD_PATH=str(tmp_path / "store"))
+    r = run_hwgen("check", "--board", "microzed-7020", env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "2 revisions found" in r.stderr and "using the newest, avnet.com:microzed_7020:part0:1.3" in r.stderr
+    r = run_hwgen("list", "boards", env=env, cwd=tmp_path)
+    assert "avnet.com:microzed_7020:part0:1.0" in r.stdout and str(tmp_path / "store") in r.stdout

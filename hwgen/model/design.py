@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -98,8 +99,11 @@ def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
     table = resources.shipped(kind)
     if ref.lower() in table:
         return table[ref.lower()]
-    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} ({', '.join(table)}) "
-                             f"or a path to a .yaml file, got {ref!r}{did_you_mean(ref.lower(), table)}"))
+    elsewhere = (", a board in HWGEN_BOARD_PATH or a Vivado board store (by name or "
+                 "VENDOR:NAME:part0:VERSION)" if kind == "boards" else "")
+    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} ({', '.join(table)})"
+                             f"{elsewhere} or a path to a .yaml file, got {ref!r}"
+                             f"{did_you_mean(ref.lower(), table)}"))
 
 
 # --------------------------------------------------------------------------- --set
@@ -248,6 +252,19 @@ def board_default_dpu(board_doc: loader.Document):
 
 # --------------------------------------------------------------------------- entry point
 def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
+    if not resources.is_file_ref(ref) and ref.lower() not in resources.shipped("boards"):
+        # Not one of hwgen's own: a board YAML in HWGEN_BOARD_PATH, or Vivado board files
+        # in a board store, by name or board_part (boardstore.py says where it looks).
+        from hwgen.model import boardstore
+
+        found, note = boardstore.find(ref)
+        if note:
+            # The one message a lookup prints: which of several revisions it took.
+            sys.stderr.write(f"hwgen: {note}\n")
+        if found is not None and found.kind == "yaml":
+            return _board(found.path, str(found.path))
+        if found is not None:
+            return _board_files(found.path)
     file = _resolve("boards", ref, mark, path)
     shipped = _shipped_path(file)
     return _board_shipped(shipped) if shipped is not None else _board(file, str(file))
@@ -281,12 +298,28 @@ def _dpu_shipped(file: Path):
     return _dpu(file, resources.display_name(file))
 
 
+@lru_cache(maxsize=None)
+def _board_files(folder: Path):
+    """A board from Vivado board files, through the same importer as `hwgen board import`:
+    the design is byte-identical to one built from the YAML it writes (named <name>.yaml)."""
+    from hwgen.model.boardfiles import import_board
+
+    imported = import_board(folder)
+    name = f"{imported.name}.yaml"
+    doc = loader.load_text(imported.text, name)
+    return _board_doc(doc, imported.text.encode("utf-8"), name)
+
+
 def _board(file: Path, source: str):
     doc, raw = loader.load_file(file, source)
+    return _board_doc(doc, raw, resources.display_name(file))
+
+
+def _board_doc(doc: loader.Document, raw: bytes, name: str):
     body = {k: v for k, v in doc.data.items() if k != "defaults"}
     board = validate(model.BOARD_SCHEMA, body, Ctx(doc_locator(doc)))
     _check_board(board, doc)
-    return board, doc, raw, resources.display_name(file)
+    return board, doc, raw, name
 
 
 def _dpu(file: Path, source: str):
