@@ -238,11 +238,12 @@ def derive(preset: dict, part: str, builtin: str | None = None, console_uart: in
     uarts = [n for n in UARTS if _on_mio(preset, "UART", n)]
     if console_uart is not None:
         if console_uart not in uarts:
-            raise FactError(f"the overlay's console.uart {console_uart} is not enabled on MIO "
+            raise FactError(f"expected a console UART the preset enables on MIO, got console.uart "
+                            f"{console_uart} "
                             f"({uart_enable(console_uart)} = "
                             f"{preset.get(uart_enable(console_uart), 'absent')!r})",
                             uart_enable(console_uart), "console.uart")
-        console = Fact(console_uart, f"the overlay's console.uart, {uart_enable(console_uart)} = '1'")
+        console = Fact(console_uart, f"console.uart given, {uart_enable(console_uart)} = '1'")
     elif len(uarts) == 1:
         console = Fact(uarts[0], f"{uart_enable(uarts[0])} = '1', the only UART on MIO")
     elif not uarts:
@@ -261,10 +262,11 @@ def derive(preset: dict, part: str, builtin: str | None = None, console_uart: in
     sds = [n for n in SDS if _on_mio(preset, "SD", n)]
     if sd is not None:
         if sd not in sds:
-            raise FactError(f"the overlay's sd.controller {sd} is not enabled on MIO "
+            raise FactError(f"expected an SD controller the preset enables on MIO, got "
+                            f"sd.controller {sd} "
                             f"({sd_enable(sd)} = {preset.get(sd_enable(sd), 'absent')!r})",
                             sd_enable(sd), "sd.controller")
-        sd_fact = Fact(sd, f"the overlay's sd.controller, {sd_enable(sd)} = '1'")
+        sd_fact = Fact(sd, f"sd.controller given, {sd_enable(sd)} = '1'")
     elif sds:
         sd_fact = Fact(sds[0], f"{sd_enable(sds[0])} = '1'" + ("" if len(sds) == 1 else
                                                               ", the first SD controller on MIO"))

@@ -387,17 +387,18 @@ def _check_against_preset(board: model.Board, doc: loader.Document):
     flat = board.ps.effective
     builtin = flat.get(fam.BUILTIN)
 
-    def at(path):
-        return f"{doc.mark(path)} ({loader.dotted(path)})"
-
     try:
         facts = fam.derive(flat, board.part, builtin, board.console.uart,
                            board.sd.controller if board.sd else None, board.ddr.size)
     except fam.FactError as exc:
-        overlay_path = tuple(exc.overlay.split(".")) if exc.overlay else None
         path = _preset_path(board, doc, exc.param) if exc.param else ("ps", "preset")
-        where = f"; the YAML's {at(overlay_path)}" if overlay_path and overlay_path[0] in doc.data else ""
-        raise InputError(Problem(doc.mark(path), loader.dotted(path), f"{exc}{where}")) from None
+        key = tuple(exc.overlay.split(".")) if exc.overlay else None
+        if key and doc.mark(key) != doc.mark(()) and key in doc.marks:
+            # the YAML names a choice the preset contradicts: report it there, and where the
+            # preset says otherwise
+            raise InputError(Problem(doc.mark(key), loader.dotted(key),
+                                     f"{exc}: ps.preset.{exc.param} at {doc.mark(path)}")) from None
+        raise InputError(Problem(doc.mark(path), loader.dotted(path), str(exc))) from None
     problems = []
 
     def differs(path, got, want, fact, param):
@@ -414,8 +415,8 @@ def _check_against_preset(board: model.Board, doc: loader.Document):
     differs(("ddr", "bus_width"), board.ddr.bus_width, facts.bus_width.value, facts.bus_width,
             fam.BUS_WIDTH)
     if abs(board.ps.crystal_mhz - facts.crystal_mhz.value) > 1e-6:
-        differs(("ps", "crystal_mhz"), f"{board.ps.crystal_mhz:g} MHz",
-                f"{facts.crystal_mhz.value:g} MHz", facts.crystal_mhz, fam.CRYSTAL)
+        differs(("ps", "crystal_mhz"), f"{board.ps.crystal_mhz:.8g} MHz",
+                f"{facts.crystal_mhz.value:.8g} MHz", facts.crystal_mhz, fam.CRYSTAL)
     for key in model.FBDIV:
         yaml_value = getattr(board.ps.pll_fbdiv, key)
         if yaml_value is not None and board.ps.preset_value(model.FBDIV[key]) is not None:
