@@ -20,17 +20,18 @@ VLNV = "xilinx.com:ip:processing_system7:5.5"
 BUILTIN = "preset"                          # CONFIG.preset names one of Vivado's built-in presets
 PORTS = {"hp0": 64, "hp1": 64, "hp2": 64, "hp3": 64, "gp0": 32}   # hwgen's plan, not a board fact
 
-# Vivado's processing_system7 5.5 defaults for the parameters a fact falls back on. The PS7
-# IP default crystal is 33.333333 MHz and the default CPU/DDR requests 666.666666/533.333333
-# MHz: exports of designs that never set them carry exactly these values next to
-# PCW_ARMPLL_CTRL_FBDIV 40 and PCW_DDRPLL_CTRL_FBDIV 32 (VIVEXP).
+# Vivado's processing_system7 5.5 defaults for the parameters a fact falls back on: crystal
+# 33.333333 MHz, CPU 666.666666 MHz, DDR 533.333333 MHz. UNCERTAIN: read from write_bd_tcl
+# exports of designs that leave them alone (they carry exactly these values), not from the
+# IP's component.xml, which is not public.
 DEFAULT_CRYSTAL = "33.333333"
 DEFAULT_APU = "666.666666"
 DEFAULT_DDR_FREQ = "533.333333"
 DEFAULT_BAUD = "115200"
 # Nominal IO PLL: the frequency most presets run it at (1000 MHz). Vivado chooses the IO PLL
 # from the peripheral clocks requested, so a preset without PCW_IOPLL_CTRL_FBDIV cannot be
-# predicted exactly (one export runs it at 1600 MHz, VIVEXP); such boards get pll_exact false.
+# predicted exactly (the MiniZed preset runs it at 1400 MHz, XBS-MINIZED); such boards get
+# pll_exact false.
 NOMINAL_IO_PLL = 1000.0
 
 FBDIV = {"arm": "PCW_ARMPLL_CTRL_FBDIV", "io": "PCW_IOPLL_CTRL_FBDIV", "ddr": "PCW_DDRPLL_CTRL_FBDIV"}
@@ -178,7 +179,7 @@ def derive(preset: dict, part: str, builtin: str | None = None, console_uart: in
     if BUS_WIDTH in preset:
         bus = Fact(_bits(preset, BUS_WIDTH, "Bit"), f"{BUS_WIDTH} = {preset[BUS_WIDTH]!r}")
     else:
-        # CLG225 packages bond out a 16-bit DDR interface only (DS187 package table); the
+        # CLG225 packages bond out a 16-bit DDR interface only (DS190 Table 1 notes); the
         # IP's default for every other package is 32 bit.
         width = 16 if "clg225" in part.lower() else 32
         bus = Fact(width, f"{BUS_WIDTH} absent: {width} bit, the {part} package's DDR width")
@@ -201,10 +202,10 @@ def derive(preset: dict, part: str, builtin: str | None = None, console_uart: in
         rate = Fact(round(2 * ddr_freq, 3), f"{DDR_FREQ} absent: 2 x Vivado's default {DEFAULT_DDR_FREQ}")
 
     # PLL feedback dividers: explicit where the preset has them. Otherwise Vivado runs the
-    # CPU and the DDR at PLL/2 (PCW_CPU_PERIPHERAL_DIVISOR0 2 and PCW_DDR_PERIPHERAL_DIVISOR0 2
-    # in 6:2:1 mode) and picks the multiplier nearest twice the requested frequency: exports
-    # with 33.333333 MHz, CPU 666.666666 and DDR 533.333333 carry FBDIV 40 (1333.333) and 32
-    # (1066.667) (VIVEXP).
+    # CPU and the DDR at PLL/2 and picks the multiplier nearest twice the requested frequency:
+    # XBS-MINIZED (a preset Vivado wrote out whole) has crystal 33.333333, CPU 666.666666 with
+    # PCW_CPU_PERIPHERAL_DIVISOR0 2 and FBDIV 40 (PCW_CPU_CPU_PLL_FREQMHZ 1333.333), DDR
+    # PCW_DDR_PERIPHERAL_DIVISOR0 2 with FBDIV 32 (PCW_DDR_DDR_PLL_FREQMHZ 1066.667).
     fbdiv, exact = {}, True
     apu = _num(preset, APU_FREQ) if APU_FREQ in preset else float(DEFAULT_APU)
     for key, name in FBDIV.items():
