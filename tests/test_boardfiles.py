@@ -414,3 +414,25 @@ def test_board_name_lookup_picks_the_newest_revision_and_says_so(tmp_path):
     assert "2 revisions found" in r.stderr and "using the newest, avnet.com:microzed_7020:part0:1.3" in r.stderr
     r = run_hwgen("list", "boards", env=env, cwd=tmp_path)
     assert "avnet.com:microzed_7020:part0:1.0" in r.stdout and str(tmp_path / "store") in r.stdout
+
+
+def test_vivado_and_user_board_stores_are_searched(tmp_path):
+    import shutil
+
+    vivado = tmp_path / "Vivado" / "2023.2"
+    shutil.copytree(STORE / "Avnet/microzed_7020/1.3",
+                    vivado / "data/xhub/boards/XilinxBoardStore/boards/Avnet/microzed_7020/1.3")
+    home = tmp_path / "home"
+    shutil.copytree(STORE / "Digilent/arty-z7-10/A.0",
+                    home / ".Xilinx/Vivado/2023.2/xhub/board_store/xilinx_board_store/XilinxBoardStore"
+                           "/boards/Digilent/arty-z7-10/A.0")
+    env = hwgen_env(XILINX_VIVADO=str(vivado), HOME=str(home))
+    env.pop("HWGEN_BOARD_PATH", None)
+    r = run_hwgen("check", "--board", "avnet.com:microzed_7020:part0:1.3", env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_hwgen("check", "--board", "arty-z7-10", env=env, cwd=tmp_path)
+    assert r.returncode == 1 and "FAIL: arty_z7_10_dpu" in r.stdout, r.stderr
+    r = run_hwgen("list", "boards", env=env, cwd=tmp_path)
+    assert "$XILINX_VIVADO board store" in r.stdout and "Vivado 2023.2 user board store" in r.stdout
+    r = run_hwgen("check", "--board", "zedboard", env=env, cwd=tmp_path)
+    assert r.returncode == 2 and "a Vivado board store" in r.stderr

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 MAX_DEPTH = 8          # <root>/<Vendor>/<board>/<rev>/board.xml is 4; Digilent's adds one or two
@@ -111,6 +112,13 @@ def everything() -> list[Found]:
 
 def find(ref: str) -> tuple[Found | None, str]:
     """The board ``ref`` names (a NAME or a board_part), and a note when it had to choose."""
+    # A sweep loads its design hundreds of times: walk the stores once per process and
+    # search folders (the environment does not change while hwgen runs).
+    return _find(ref, tuple(roots()))
+
+
+@lru_cache(maxsize=64)
+def _find(ref: str, _roots: tuple) -> tuple[Found | None, str]:
     found = everything()
     if BOARD_PART_RE.fullmatch(ref):
         hits = [f for f in found if f.board_part.lower() == ref.lower()]
