@@ -9,6 +9,12 @@ are derived by the PS family's module (``FAMILIES``) and written with where each
 XML is parsed by defusedxml (no DTD entities, no external references): board files are
 downloaded from the internet and are hostile input like any other. Every problem is an
 InputError naming file:line.
+
+Adding a PS family (Zynq UltraScale+): a module beside ``boardfacts_zynq7`` with the same
+names (FAMILY, IP_NAMES, VLNV, BUILTIN, PORTS, FactError, derive() returning Facts, and the
+parameter names design._check_against_preset quotes: CRYSTAL, HIGHADDR, PARTNO, BUS_WIDTH),
+registered in FAMILIES under its IP name and removed from KNOWN_LATER. Nothing here or in the
+YAML writer knows a parameter name.
 """
 
 from __future__ import annotations
