@@ -436,3 +436,17 @@ def test_vivado_and_user_board_stores_are_searched(tmp_path):
     assert "$XILINX_VIVADO board store" in r.stdout and "Vivado 2023.2 user board store" in r.stdout
     r = run_hwgen("check", "--board", "zedboard", env=env, cwd=tmp_path)
     assert r.returncode == 2 and "a Vivado board store" in r.stderr
+
+
+def test_preset_without_the_crystal_contradicts_a_50_mhz_yaml(tmp_path):
+    # The old hand-picked Pynq-Z2 preset said crystal_mhz: 50 but never set the crystal in
+    # the preset, so Vivado used its 33.333 MHz default and every PS clock was 1.5x off.
+    text = (BOARDS / "pynq_z2.yaml").read_text()
+    text, n = re.subn(r'(?m)^    PCW_CRYSTAL_PERIPHERAL_FREQMHZ: .*\n', "", text)
+    assert n == 1
+    board = tmp_path / "old.yaml"
+    board.write_text(text)
+    r = run_hwgen("check", "--board", board, cwd=tmp_path)
+    assert r.returncode == 2
+    assert "ps.crystal_mhz: expected 33.333333 MHz as PCW_CRYSTAL_PERIPHERAL_FREQMHZ absent: " \
+           "Vivado's default 33.333333 MHz makes it, got 50 MHz" in r.stderr

@@ -398,7 +398,8 @@ def _check_against_preset(board: model.Board, doc: loader.Document):
             # preset says otherwise
             raise InputError(Problem(doc.mark(key), loader.dotted(key),
                                      f"{exc}: ps.preset.{exc.param} at {doc.mark(path)}")) from None
-        raise InputError(Problem(doc.mark(path), loader.dotted(path), str(exc))) from None
+        hint = (f" (in the board YAML: {exc.overlay})" if exc.overlay else "")
+        raise InputError(Problem(doc.mark(path), loader.dotted(path), f"{exc}{hint}")) from None
     problems = []
 
     def differs(path, got, want, fact, param):
