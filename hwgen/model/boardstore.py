@@ -46,10 +46,10 @@ def roots() -> list[tuple[Path, str]]:
     if vivado:
         out.append((Path(vivado) / "data" / "xhub" / "boards" / "XilinxBoardStore" / "boards",
                     "$XILINX_VIVADO board store"))
-    user = Path.home() / ".Xilinx" / "Vivado"
     try:
+        user = Path.home() / ".Xilinx" / "Vivado"
         versions = sorted(p for p in user.iterdir() if p.is_dir())
-    except OSError:
+    except (OSError, RuntimeError):     # no such folder; no home directory at all
         versions = []
     for v in versions:
         out.append((v / "xhub" / "board_store" / "xilinx_board_store", f"Vivado {v.name} user board store"))
