@@ -7,9 +7,11 @@ here decides anything about the hardware; the plans do that.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from hwgen.frozen import dataclass
 
-from hwgen.model.schema import (Bool, Choice, Field, Int, MapOf, Num, Rec, Seq, Size, Str, sub)
+from hwgen.model.schema import (_ERR, Bool, Choice, Field, Int, MapOf, Num, Rec, Seq, Size, Str, sub)
 
 # Names that end up as Tcl words, file names and device-tree node names. Strict on
 # purpose: a name never needs quoting anywhere, so it can never inject anything.
@@ -26,11 +28,15 @@ BOARD_PART = Str(r"[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[0-9.]+", 
 TEXT = Str(r"[^\\{}\[\]$\"`;]*", max_len=200,
            what="plain text (no backslashes, braces, brackets, $, quotes, backticks or ;)")
 SOURCE = Str(r"[^\\{}\[\]$\"`]*", max_len=400, what="a source citation")
-PCW_NAME = Str(r"PCW_[A-Z0-9_]+", max_len=80, what="a PS7 property name (PCW_...)")
+# PCW_* parameters, and `preset`: CONFIG.preset names one of Vivado's built-in PS7 presets
+# (ZedBoard, ZC702, ZC706), which a vendor preset may apply before its explicit values.
+PCW_NAME = Str(r"PCW_[A-Z0-9_]+|preset", max_len=80, what="a PS7 property name (PCW_... or preset)")
 # PS7 preset values as Vivado writes them: numbers, 'MIO 1 .. 6', 'DDR 3 (Low Voltage)',
-# 'LVCMOS 3.3V', '6:2:1', 'GPIO#Quad SPI Flash#...'. No Tcl metacharacters.
-PCW_VALUE = Str(r"[A-Za-z0-9 .:#_()\-+/%<>=,]*", max_len=2000,
-                what="a PS7 property value (letters, digits, spaces and . : # _ ( ) - + / % < > = ,)")
+# 'LVCMOS 3.3V', '6:2:1', 'GPIO#Quad SPI Flash#...', 'qspi0_io[0]#...' (PCW_MIO_TREE_SIGNALS).
+# Brackets are safe: every value is written brace-quoted, which stops Tcl substitution.
+# No $, quotes, braces or backslashes.
+PCW_VALUE = Str(r"[A-Za-z0-9 .:#_()\-+/%<>=,\[\]]*", max_len=2000,
+                what="a PS7 property value (letters, digits, spaces and . : # _ ( ) [ ] - + / % < > = ,)")
 ADDR32 = Size(0, 0xFFFF_FFFF, what="an address")
 IRQ_LINE = Int(0, 15)
 PS_PORTS = ("hp0", "hp1", "hp2", "hp3", "gp0")
@@ -74,24 +80,46 @@ FBDIV = {"arm": "PCW_ARMPLL_CTRL_FBDIV", "io": "PCW_IOPLL_CTRL_FBDIV", "ddr": "P
 
 
 @dataclass(frozen=True)
+class PllFbdiv:
+    arm: int | None
+    io: int | None
+    ddr: int | None
+
+
+@dataclass(frozen=True)
 class Ps:
     family: str
     vlnv: str
     crystal_mhz: float
-    preset: tuple[tuple[str, str], ...]
+    # The vendor's preset blocks, each ((name, value), ...) in file order; Vivado applies
+    # them one after the other, so a later block's value wins.
+    preset: tuple[tuple[tuple[str, str], ...], ...]
     ports: PsPorts
+    pll_fbdiv: PllFbdiv
+    pll_exact: bool
+
+    @cached_property
+    def effective(self) -> dict[str, str]:
+        """Every preset block applied in order: name -> the value Vivado ends with."""
+        out: dict[str, str] = {}
+        for block in self.preset:
+            out.update(block)
+        return out
 
     def preset_value(self, name: str) -> str | None:
-        return dict(self.preset).get(name)
+        return self.effective.get(name)
+
+    def fbdiv(self, pll: str) -> int | None:
+        """The PLL's feedback divider: the preset's, else the YAML's pll_fbdiv."""
+        value = self.preset_value(FBDIV[pll])
+        if value is not None and value.isdigit():
+            return int(value)
+        return getattr(self.pll_fbdiv, pll)
 
     @property
     def plls(self) -> Plls:
-        """PLL output = crystal x feedback divider, rounded as Vivado prints it (1066.667).
-
-        Derived rather than written in the YAML so the preset stays the one source.
-        """
-        return Plls(**{k: round(self.crystal_mhz * int(self.preset_value(v)), 3)
-                       for k, v in FBDIV.items()})
+        """PLL output = crystal x feedback divider, rounded as Vivado prints it (1066.667)."""
+        return Plls(**{k: round(self.crystal_mhz * self.fbdiv(k), 3) for k in FBDIV})
 
 
 @dataclass(frozen=True)
@@ -112,6 +140,12 @@ class Ddr:
 class Console:
     device: str
     baud: int
+    uart: int | None = None     # the PS UART (0 or 1) carrying it; checked against the preset
+
+
+@dataclass(frozen=True)
+class SdCard:
+    controller: int             # the PS SD controller the root file system is on
 
 
 @dataclass(frozen=True)
@@ -125,6 +159,24 @@ class Board:
     ddr: Ddr
     console: Console
     sources: tuple[str, ...]
+    sd: SdCard | None = None
+
+
+class PresetBlocks(MapOf):
+    """``ps.preset``: one mapping (one block) or a list of mappings (blocks applied in order)."""
+
+    @property
+    def expected(self):
+        return f"a mapping of {self.key.what} to {self.value.expected}, or a list of such mappings"
+
+    def check(self, value, ctx, path):
+        if isinstance(value, dict):
+            block = super().check(value, ctx, path)
+            return block if block is _ERR else (block,)
+        if not isinstance(value, list) or not 1 <= len(value) <= 16:
+            return self.expect(value, ctx, path)
+        out = [super(PresetBlocks, self).check(v, ctx, path + (i,)) for i, v in enumerate(value)]
+        return _ERR if _ERR in out else tuple(out)
 
 
 _HP = Rec(HpPort, width=Field(Choice((32, 64)), default=64))
@@ -142,9 +194,12 @@ BOARD_SCHEMA = Rec(
         family=Field(Choice(("zynq7",))),
         vlnv=Field(VLNV, default="xilinx.com:ip:processing_system7:5.5"),
         crystal_mhz=Field(Num(10, 60, "MHz")),
-        preset=Field(MapOf(PCW_NAME, PCW_VALUE)),
+        preset=Field(PresetBlocks(PCW_NAME, PCW_VALUE)),
         ports=Field(Rec(PsPorts, hp0=Field(_HP, None), hp1=Field(_HP, None), hp2=Field(_HP, None),
                         hp3=Field(_HP, None), gp0=Field(_GP, None))),
+        pll_fbdiv=Field(Rec(PllFbdiv, **{k: Field(Int(13, 66), None) for k in ("arm", "io", "ddr")}),
+                        default=PllFbdiv(None, None, None)),
+        pll_exact=Field(Bool(), default=True),
     )),
     ddr=Field(Rec(
         Ddr,
@@ -156,8 +211,10 @@ BOARD_SCHEMA = Rec(
     )),
     console=Field(Rec(Console, device=Field(Str(r"tty[A-Za-z]+[0-9]", max_len=16,
                                                 what="a tty name such as ttyPS0")),
-                      baud=Field(Choice((9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600))))),
+                      baud=Field(Choice((9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600))),
+                      uart=Field(Choice((0, 1)), default=None))),
     sources=Field(Seq(SOURCE, min_len=1)),
+    sd=Field(Rec(SdCard, controller=Field(Choice((0, 1)))), default=None),
 )
 
 

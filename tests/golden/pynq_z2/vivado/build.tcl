@@ -3,7 +3,7 @@
 #
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/pynq_z2.yaml  6dffb3b9a464649701eaaa311c0f3a2a107c296d930c87efedfcdc2b86b276a4
+#   board boards/pynq_z2.yaml  ed80576c6e93ac860f1e8acab232b787d7430b487971ab79bc40f0520d09998a
 #   dpu   dpus/b512.yaml  877e182c5fed1699b1128ad86079ee37bbef8e7c45fd1d3e6384bbe9f839f265
 #
 # From the YAML to a bitstream and an XSA, from any working directory:

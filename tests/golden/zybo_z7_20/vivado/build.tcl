@@ -3,7 +3,7 @@
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  7022ae206eae87eb5efc07d8db06492e0a633d243c37281eab7c8d266eb7f129
+#   board boards/zybo_z7_20.yaml  64360118d3ab4085b83ccf490d7ece28466791fdd2b38d0d45f70a068fd307a5
 #   dpu   dpus/b512.yaml  877e182c5fed1699b1128ad86079ee37bbef8e7c45fd1d3e6384bbe9f839f265
 #
 # From the YAML to a bitstream and an XSA, from any working directory:
@@ -44,8 +44,14 @@ if {![string is integer -strict $jobs] || $jobs < 1} {
 
 # ---------------------------------------------------------------------------------- project
 create_project -force $design [file join $here project] -part $part
-# No board_part: the board YAML names none, and block_design.tcl sets the whole PS preset
-# itself, so no board files are needed.
+# The PS is configured property by property in block_design.tcl; the board part only
+# records the board in the project and the XSA. Vivado refuses a board_part whose board
+# files are not installed, so it is set only when they are: the build needs none.
+if {[llength [get_board_parts -quiet digilentinc.com:zybo-z7-20:part0:1.0]] > 0} {
+    set_property board_part digilentinc.com:zybo-z7-20:part0:1.0 [current_project]
+} else {
+    puts "WARNING: hwgen: board files for digilentinc.com:zybo-z7-20:part0:1.0 are not installed; the project records only the part $part (the PS preset in block_design.tcl does not need them)"
+}
 
 # ---------------------------------------------------------------------------------- IP
 if {[info exists ::env(HWGEN_DPU_IP_REPO)] && $::env(HWGEN_DPU_IP_REPO) ne ""} {

@@ -3,7 +3,7 @@
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  7022ae206eae87eb5efc07d8db06492e0a633d243c37281eab7c8d266eb7f129
+#   board boards/zybo_z7_20.yaml  64360118d3ab4085b83ccf490d7ece28466791fdd2b38d0d45f70a068fd307a5
 #   dpu   dpus/b512.yaml  877e182c5fed1699b1128ad86079ee37bbef8e7c45fd1d3e6384bbe9f839f265
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
