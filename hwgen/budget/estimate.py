@@ -44,9 +44,7 @@ def fmt_percent(value: float) -> str:
 
 # --------------------------------------------------------------------------- the DPU's cost
 def dpu_options(settings: model.Settings) -> dpu_arch.DpuOptions:
-    d = settings.dpu
-    return dpu_arch.DpuOptions(ram_usage=d.ram_usage, dsp_usage=d.dsp_usage, alu_parallel=d.alu_parallel,
-                               uram=d.uram, softmax=d.softmax, cores=d.cores)
+    return dpu_arch.DpuOptions.of(settings.dpu)
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,13 @@ class DpuOptions:
     def conv_dsp_accu_ena(self) -> int:
         return _DSP_USAGE[self.dsp_usage]
 
+    @classmethod
+    def of(cls, dpu_settings) -> "DpuOptions":
+        """The options a design's ``settings.dpu`` writes into CONFIG."""
+        d = dpu_settings
+        return cls(ram_usage=d.ram_usage, dsp_usage=d.dsp_usage, alu_parallel=d.alu_parallel,
+                   uram=d.uram, softmax=d.softmax, cores=d.cores)
+
 
 # Fixed DSP/BRAM terms of the SUM_* formulas (DPU41-GTCL; LOAD_DSP_NUM, SAVE_DSP_NUM and
 # SFM_DSP_NUM are constant model parameters, read back as 1, 1 and 14 from real builds).
