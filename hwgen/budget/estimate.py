@@ -339,6 +339,26 @@ def _warnings(checks: tuple[CheckResult, ...]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- before the build
+def _clock_limits(design, bd: BlockDesign) -> tuple[CheckResult, ...]:
+    """The DPU clocks as the block design carries them against the part's data-sheet limits
+    (hwgen/plan/clock_limits.py): above one fails the verdict, near one warns."""
+    from hwgen.errors import InputError
+    from hwgen.plan.clock_limits import clock_checks
+    from hwgen.plan.clockflow import design_clocks, dsp_request_mhz
+
+    cell, pins, s = design.dpu.cell, design.dpu.pins, design.settings.dpu
+
+    def planned(pin, asked):
+        net = bd.net_of(f"{cell}/{pin}")
+        return net.freq_mhz if net is not None and net.freq_mhz is not None else asked
+    try:
+        vco = design_clocks(design).wizard.vco_mhz
+    except InputError:          # no plan: the build reports that itself
+        vco = None
+    return tuple(clock_checks(design, planned(pins.axi_clock, s.clock_mhz),
+                              planned(pins.dsp_clock, dsp_request_mhz(s)), vco))
+
+
 def _lint(design, bd: BlockDesign) -> tuple[CheckResult, ...]:
     """Performance warnings (hwgen/budget/lint.py); they never fail the verdict."""
     from hwgen.budget.lint import lint_checks
@@ -352,13 +372,13 @@ def estimate(design, block_design: BlockDesign | None = None) -> Verdict:
     lines, costs = _evaluate(design, bd)
     memory = _memory_checks(design)
     checks = tuple(CheckResult("estimate.coverage", False, note, "warning") for note in costs.notes) \
-        + _design_checks(design) + _lint(design, bd)
+        + _design_checks(design) + _clock_limits(design, bd) + _lint(design, bd)
     messages = []
     failing = [l for l in lines if not l.ok]
     if failing:
         alts = alternatives(design, bd)
         messages += [failure_message(l, alts) for l in failing]
-    messages += _check_messages(memory)
+    messages += _check_messages(memory + checks)
     messages += _warnings(memory + checks)
     return Verdict(design=design.name, part=design.board.part, source=ESTIMATE, resources=lines,
                    memory=memory, timing=None, checks=checks, messages=tuple(messages))

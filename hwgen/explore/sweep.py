@@ -249,13 +249,18 @@ def _status(verdict) -> tuple[str, str]:
     if any(not l.ok for l in verdict.resources):
         return "over limit", ""
     if not verdict.ok:
+        # a clock above the part's data-sheet limit is never a configuration to recommend
+        clock = [f"{c.name}: {c.message}" for c in verdict.checks
+                 if not c.ok and c.severity == "error" and c.name.startswith("clock.")]
+        if clock:
+            return "clock limit", "; ".join(clock)
         failed = [f"{c.name}: {c.message}" for c in verdict.memory + verdict.checks
                   if not c.ok and c.severity == "error"]
         return "memory", "; ".join(failed)
     return "fits", ""
 
 
-_STATUS_ORDER = ("fits", "over limit", "memory", "does not fit", "invalid", "no clock")
+_STATUS_ORDER = ("fits", "over limit", "memory", "does not fit", "clock limit", "invalid", "no clock")
 
 
 def _rank_key(row: ExploreRow) -> tuple:
