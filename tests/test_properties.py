@@ -99,7 +99,7 @@ DRAWN = (
     "linux.cma", "linux.cma_base", "linux.cma_alignment", "linux.min_free", "linux.root",
     "linux.rootfstype", "linux.earlycon", "linux.extra_bootargs",
     "build.design_name", "build.bd_name", "build.synth_strategy", "build.impl_strategy",
-    "build.post_route_phys_opt", "build.jobs", "build.interconnect",
+    "build.post_route_phys_opt", "build.jobs", "build.interconnect", "build.toolchain",
     "budget.lut", "budget.ff", "budget.bram", "budget.dsp", "budget.uram",
 )
 
@@ -151,6 +151,7 @@ def valid_designs(draw) -> Drawn:
         "build.post_route_phys_opt": draw(st.booleans()),
         "build.jobs": draw(st.integers(1, 64)),
         "build.interconnect": draw(st.sampled_from(["axi_interconnect", "smartconnect"])),
+        "build.toolchain": draw(st.sampled_from(["2022.2", "2023.1", "2023.2", "2024.1", "2024.2"])),
         "budget.lut": draw(st.integers(1, 100)),
         "budget.ff": draw(st.floats(1, 100, allow_nan=False)),
         "budget.bram": draw(st.integers(1, 100)),

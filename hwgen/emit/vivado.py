@@ -41,6 +41,8 @@ class HeaderView:
     part: str
     inputs: tuple
     overrides: tuple[str, ...]
+    vivado: str = ""          # the releases build.toolchain names (parts/toolchains.yaml)
+    petalinux: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,11 @@ def header_view(design) -> HeaderView:
     (resources.display_name made them), so the Tcl never carries the machine's paths."""
     inputs = tuple(InputView(i.role, _shown(i.name), i.sha256) for i in design.inputs)
     overrides = tuple(_shown(o) for o in design.overrides)
+    from hwgen.model.toolchain import toolchains
+
+    tc = toolchains()[design.settings.build.toolchain]
     return HeaderView(design.name, design.board.name, design.dpu.name, design.board.part,
-                      inputs, overrides)
+                      inputs, overrides, tc.vivado, tc.petalinux)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hwgen.model import toolchain as _toolchain
 from hwgen.model.schema import (Bool, Choice, Field, Int, MapOf, Num, Rec, Seq, Size, Str, sub)
 
 # Names that end up as Tcl words, file names and device-tree node names. Strict on
@@ -361,6 +362,7 @@ class BuildSettings:
     post_route_phys_opt: bool
     jobs: int
     interconnect: str
+    toolchain: str
 
 
 @dataclass(frozen=True)
@@ -445,6 +447,9 @@ SETTINGS_SCHEMA = Rec(
         post_route_phys_opt=Field(Bool(), default=True),
         jobs=Field(Int(1, 64), default=4),
         interconnect=Field(Choice(("axi_interconnect", "smartconnect")), default="axi_interconnect"),
+        # The Vivado/PetaLinux release written for (parts/toolchains.yaml, docs/dpu-versions.md)
+        toolchain=Field(_toolchain.ReleaseChoice(_toolchain.releases()), default=_toolchain.default_release(),
+                        doc="Vivado and PetaLinux release"),
     )),
     budget=sub(Rec(
         BudgetLimits,

@@ -80,7 +80,7 @@ def run(board, dpu, sets, out: Path | None, jobs: int | None, setup_only: bool, 
             f"hwgen run: cannot build here: {'; '.join(missing)}.\n"
             f"The Vivado project is set up in {project.work_root} (Edalize: Makefile, "
             f"{project.name}.tcl); nothing was run.\n"
-            f"On a machine with Vivado 2023.2 on PATH, run:\n"
+            f"On a machine with Vivado {design.settings.build.toolchain} on PATH (build.toolchain), run:\n"
             f"  {project.command}\n"
             "or run this hwgen run command again there for the progress display and the "
             "post-build check.")

@@ -2077,9 +2077,11 @@ proc ::rec::bit_available {} {
 # ---------------------------------------------------------------------------
 # Misc
 # ---------------------------------------------------------------------------
+# The release the recorder plays; a test may set ::rec::vivado_version to another one.
+set ::rec::vivado_version 2023.2
 ::rec::defcmd version {-short flag} 0 0 {
-    if {[dict exists $o -short]} { return 2023.2 }
-    return "Vivado v2023.2 (64-bit)\nTcl recorder stub (tests/tclrec)"
+    if {[dict exists $o -short]} { return $::rec::vivado_version }
+    return "Vivado v$::rec::vivado_version (64-bit)\nTcl recorder stub (tests/tclrec)"
 }
 
 proc ::rec::message {name id severity msg} {
