@@ -2,6 +2,7 @@
 # Change the YAML (or the --set options) and run `hwgen build` again; this file is rewritten.
 #
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
+# Written for Vivado 2023.2 and PetaLinux 2023.2 (build.toolchain)
 # Inputs (sha256):
 #   board boards/pynq_z2.yaml  c6ef26395940aa88c935db02aaa57c3708e9036b405f860e94a4c55d58b059d1
 #   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
@@ -10,6 +11,14 @@
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
 # addresses, validates, saves, and makes the HDL wrapper the top. It names no file path, so
 # the working directory does not matter.
+
+# ---------------------------------------------------------------------------------- Vivado release
+# Written for Vivado 2023.2 (build.toolchain). The DPU v4.1 IP package is the same for
+# every release (docs/dpu-versions.md); the stock IP versions and PS properties written here
+# are this release's. Another release is worth a note, not a stop.
+if {![string match {2023.2*} [version -short]]} {
+    puts "WARNING: hwgen: this block design was written for Vivado 2023.2 (build.toolchain) and runs in Vivado [version -short]; if it fails, set build.toolchain to this release or use Vivado 2023.2"
+}
 
 # ---------------------------------------------------------------------------------- clocks
 # Clock plan, requested vs achieved:
