@@ -22,8 +22,7 @@ _RELEASE = Str(r"20[0-9]{2}\.[1-4]", max_len=7, what="a release such as 2023.2")
 
 
 @dataclass(frozen=True)
-class Toolchain:
-    release: str
+class _Row:
     vivado: str
     petalinux: str
     note: str
@@ -31,11 +30,8 @@ class Toolchain:
 
 
 @dataclass(frozen=True)
-class _Row:
-    vivado: str
-    petalinux: str
-    note: str
-    seen: tuple[str, ...]
+class Toolchain(_Row):
+    release: str
 
 
 class ReleaseChoice(Choice):
@@ -57,7 +53,7 @@ def _data() -> tuple[str, tuple[Toolchain, ...]]:
               seen=Field(Seq(Str(r"[A-Z0-9][A-Za-z0-9\-]*", max_len=40, what="a source key"), 0, 20)))
     schema = Rec(dict, default=Field(_RELEASE), releases=Field(MapOf(_RELEASE, row)))
     data = validate(schema, doc.data, Ctx(doc_locator(doc)))
-    rows = tuple(Toolchain(k, r.vivado, r.petalinux, r.note, tuple(r.seen)) for k, r in data["releases"])
+    rows = tuple(Toolchain(**vars(r), release=k) for k, r in data["releases"])
     if data["default"] not in {t.release for t in rows}:
         raise ValueError(f"{TOOLCHAINS_FILE}: default {data['default']} is not a listed release")
     return data["default"], rows

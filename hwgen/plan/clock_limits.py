@@ -49,18 +49,10 @@ class Row:
 
 
 @dataclass(frozen=True)
-class ClockLimits:
-    """The limits of one part at its speed grade, with where they come from."""
+class ClockLimits(Row):
+    """The limits of one part at its speed grade (a data-sheet row), with where they come from."""
 
     part: str
-    sheet: str
-    grade: str
-    vccint: float
-    dsp_fmax: float
-    bufg_fmax: float
-    vco_min: float
-    vco_max: float
-    fout_max: float
     source: str
 
     @property
@@ -114,8 +106,7 @@ def limits_for(part: str) -> ClockLimits | None:
             if row.sheet == key and row.grade == grade:
                 note = "" if sheet.checked else ", figures to be compared with the PDF (UNCERTAIN)"
                 source = f"{key} {sheet.tables}, speed grade {grade} at {row.vccint:g} V{note}"
-                return ClockLimits(part, key, grade, row.vccint, row.dsp_fmax, row.bufg_fmax,
-                                   row.vco_min, row.vco_max, row.fout_max, source)
+                return ClockLimits(**vars(row), part=part, source=source)
     return None
 
 
