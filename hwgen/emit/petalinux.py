@@ -143,11 +143,17 @@ def to_cells(value: int, count: int) -> tuple[int, ...]:
 
 
 # --------------------------------------------------------------------------- outputs
+def _toolchain(design):
+    from hwgen.model.toolchain import toolchains
+
+    return toolchains()[design.settings.build.toolchain]
+
+
 def petalinux_outputs(design) -> list[Output]:
     plan = plan_memory(design)
     context = dict(design=design, plan=plan, cma=plan.cma, ddr=plan.ddr, dpu=dpu_node(design),
                    bootargs=kernel_command_line(design, plan), cma_arg=cma_argument(plan.cma),
-                   cells=to_cells, format_mib=format_mib)
+                   cells=to_cells, format_mib=format_mib, toolchain=_toolchain(design))
     return [
         text_output(f"{OUT_DIR}/system-user.dtsi", "petalinux.dtsi",
                     render("dts/system-user.dtsi.j2", **context)),

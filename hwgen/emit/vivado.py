@@ -41,6 +41,8 @@ class HeaderView:
     part: str
     inputs: tuple
     overrides: tuple[str, ...]
+    vivado: str = ""          # the releases build.toolchain names (parts/toolchains.yaml)
+    petalinux: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,11 @@ def header_view(design) -> HeaderView:
     (resources.display_name made them), so the Tcl never carries the machine's paths."""
     inputs = tuple(InputView(i.role, _shown(i.name), i.sha256) for i in design.inputs)
     overrides = tuple(_shown(o) for o in design.overrides)
+    from hwgen.model.toolchain import toolchains
+
+    tc = toolchains()[design.settings.build.toolchain]
     return HeaderView(design.name, design.board.name, design.dpu.name, design.board.part,
-                      inputs, overrides)
+                      inputs, overrides, tc.vivado, tc.petalinux)
 
 
 @dataclass(frozen=True)
@@ -221,12 +226,45 @@ def address_views(bd: BlockDesign) -> tuple[AddressView, ...]:
 
 
 # ----------------------------------------------------------------------------- files
+def dpu_readback(design) -> tuple[tuple[str, str, str], ...]:
+    """(IP parameter, hwgen's number, what) the block design reads back from the DPU cell:
+    the IP computes SUM_DSP_NUM, SUM_BRAM_N and SUM_URAM_N itself from the CONFIG written
+    (DPU41-GTCL), so a difference means hwgen's budget is wrong, minutes into the build."""
+    from hwgen.dpu import arch as dpu_arch
+
+    o = dpu_arch.DpuOptions.of(design.settings.dpu)
+    g = design.dpu.arch
+    return (("SUM_DSP_NUM", str(dpu_arch.dsp_count(g, o)), "DSP"),
+            ("SUM_BRAM_N", f"{dpu_arch.bram36_count(g, o):g}", "BRAM36"),
+            ("SUM_URAM_N", str(dpu_arch.uram_count(g, o)), "URAM"))
+
+
+@dataclass(frozen=True)
+class ArchJsonView:
+    """What the block design compares the IP's own arch.json with: vitis-ai/arch.json's
+    text as hwgen writes it, and the fingerprint it stands for (a registered target name
+    stands for exactly one fingerprint)."""
+
+    text: str
+    fingerprint: str
+    vlnv: str
+
+
+def arch_json_view(design) -> ArchJsonView:
+    from hwgen.emit.vitis_ai import arch_json_text, fingerprint_plan
+
+    plan = fingerprint_plan(design)
+    return ArchJsonView(arch_json_text(plan.decoded).strip(), f"0x{plan.fingerprint:X}", design.dpu.vlnv)
+
+
 def block_design_tcl(design, clocks, bd: BlockDesign) -> str:
     return render("tcl/block_design.tcl.j2", hdr=header_view(design), bd=bd,
                   clock_rows=clock_rows(design, clocks),
                   clock_notes=(crystal_note(design),) + tuple(clocks.notes),
                   cells=cell_views(design, bd), ports=bd.ports, links=link_views(bd),
-                  nets=net_views(bd), addresses=address_views(bd))
+                  nets=net_views(bd), addresses=address_views(bd),
+                  dpu_cell=design.dpu.cell, dpu_readback=dpu_readback(design),
+                  arch_json=arch_json_view(design))
 
 
 def strategies_tcl(design) -> str:

@@ -38,8 +38,9 @@ _TEXT = Str(r"[^\\{}\[\]$\"`]*", max_len=1200, what="a source or arithmetic (no 
             "braces, brackets, $, quotes or backticks)")
 _NAME = Str(r"[A-Za-z][A-Za-z0-9_.\-]{0,62}", max_len=63, what="a model name (letter, then letters, "
             "digits, _ . -)")
-# DPU options a model may need (boolean dpu.* settings).
-NEEDABLE = ("depthwise_conv", "channel_augmentation", "leaky_relu", "softmax")
+# DPU options a model may need (boolean dpu.* settings). Depthwise convolution is not one:
+# every v4.x DPU builds it (DWCV_ENA fixed at 1, DPU41-PKG).
+NEEDABLE = ("channel_augmentation", "leaky_relu", "softmax", "alu_leaky_relu", "save_argmax")
 
 
 # --------------------------------------------------------------------------- the model file

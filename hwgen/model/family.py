@@ -96,6 +96,8 @@ class FamilyDpu:
     softmax: bool
     hp_data_width: int
     implied: str
+    uram: bool = False          # UltraRAM exists, so URAM_N_USER may be above 0
+    clock_gating: bool = False  # CLK_GATING_ENA is enabled in the IP GUI (AXI4 families only)
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ FAMILY_SCHEMA = Rec(
                             props=Field(MapOf(_NAME, _VALUE)))),
     )),
     dpu=Field(Rec(FamilyDpu, softmax=Field(Bool()), hp_data_width=Field(Choice((32, 64, 128))),
-                  implied=Field(Str(r"[^\\{}\[\]$\"`;]*", max_len=400, what="plain text")))),
+                  implied=Field(Str(r"[^\\{}\[\]$\"`;]*", max_len=400, what="plain text")),
+                  uram=Field(Bool(), default=False), clock_gating=Field(Bool(), default=False))),
     ips=Field(Rec(FamilyIps, **{k: Field(VLNV) for k in
                                 ("clk_wiz", "proc_sys_reset", "axi_interconnect", "smartconnect",
                                  "xlconcat", "xlconstant")})),

@@ -2,14 +2,23 @@
 # Change the YAML (or the --set options) and run `hwgen build` again; this file is rewritten.
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
+# Written for Vivado 2023.2 and PetaLinux 2023.2 (build.toolchain)
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  64360118d3ab4085b83ccf490d7ece28466791fdd2b38d0d45f70a068fd307a5
-#   dpu   dpus/b512.yaml  877e182c5fed1699b1128ad86079ee37bbef8e7c45fd1d3e6384bbe9f839f265
+#   board boards/zybo_z7_20.yaml  7c703b245def931f31516d4e268e329849c99eb9665fb8ec6d876652b3403d85
+#   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
 #
 # Creates the block design system in the project that is already open (vivado/build.tcl,
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
 # addresses, validates, saves, and makes the HDL wrapper the top. It names no file path, so
 # the working directory does not matter.
+
+# ---------------------------------------------------------------------------------- Vivado release
+# Written for Vivado 2023.2 (build.toolchain). The DPU v4.1 IP package is the same for
+# every release (docs/dpu-versions.md); the stock IP versions and PS properties written here
+# are this release's. Another release is worth a note, not a stop.
+if {![string match {2023.2*} [version -short]]} {
+    puts "WARNING: hwgen: this block design was written for Vivado 2023.2 (build.toolchain) and runs in Vivado [version -short]; if it fails, set build.toolchain to this release or use Vivado 2023.2"
+}
 
 # ---------------------------------------------------------------------------------- clocks
 # Clock plan, requested vs achieved:
@@ -17,12 +26,9 @@
 #   dpu_2x_clk      requested 300 MHz  achieved 300.000 MHz (2 x dpu.clock_mhz)
 #   FCLK_CLK0       requested 100 MHz  achieved 100.000 MHz = IO PLL 1000 MHz / (10 x 1), feeds the clocking wizard only
 #   MMCM            requested -        achieved 100.000 MHz / 1 x 12.000 = VCO 1200.000 MHz; /4.000 = 300.000 MHz, /8 = 150.000 MHz
-# Note: PS crystal 33.333333 MHz (the preset's PCW_CRYSTAL_PERIPHERAL_FREQMHZ, written below
-# with the preset); PLLs = crystal x feedback divider: ARM PLL x 39 = 1300 MHz, IO PLL x 30 =
-# 1000 MHz, DDR PLL x 32 = 1066.667 MHz.
-# Note: no PS PLL makes 150 MHz exactly (nearest: DDR PLL 1066.667/(7x1) = 152.381 MHz (+15873
-# ppm); ARM PLL 1300/(9x1) = 144.444 MHz (-37037 ppm); IO PLL 1000/(7x1) = 142.857 MHz (-47619
-# ppm))
+# Note: no PS PLL makes 150 MHz exactly (nearest: ARM PLL 1333.333/(9x1) = 148.148 MHz (-12346
+# ppm); DDR PLL 1066.667/(7x1) = 152.381 MHz (+15873 ppm); IO PLL 1000/(7x1) = 142.857 MHz
+# (-47619 ppm))
 # Note: FCLK_CLK0 = 100 MHz from IO PLL 1000 MHz / (10 x 1) and the clocking wizard makes
 # 300/150 MHz exactly
 # Note: clocking wizard: 100 MHz /1 x12 = VCO 1200 MHz -> 300 MHz (/4, +0 ppm), 150 MHz (/8, +0
@@ -33,401 +39,115 @@ current_bd_design system
 
 # ---------------------------------------------------------------------------------- cells
 
-# ps7: The PS with the zybo_z7_20 vendor preset written whole, property by property from the
-# board YAML (no board files needed), then hwgen's plan: FCLK_CLK0 100.000 MHz from the IO PLL;
-# S_AXI_HP0 64-bit, S_AXI_HP2 64-bit for the DPU masters; M_AXI_GP0 for its registers; IRQ_F2P
-# for its interrupt. HP widths come from the board's ps.ports.hpN.width. 64 bit because the
-# DPU's data masters are 64 bit on this family (VAI20 bd.tcl): the port takes them without a
-# width converter and moves twice the data per clock of a 32-bit port, which the PS upsizes to
-# its 64-bit DDR path anyway (UG585 ch. 5).
+# ps7: The PS with the zybo_z7_20 preset written property by property from the board YAML (no
+# board files needed), then hwgen's plan: FCLK_CLK0 100.000 MHz from the IO PLL; S_AXI_HP0
+# 64-bit, S_AXI_HP2 64-bit for the DPU masters; M_AXI_GP0 for its registers; IRQ_F2P for its
+# interrupt. HP widths come from the board's ps.ports.hpN.width. 64 bit because the DPU's data
+# masters are 64 bit on this family (dpu.md §3): the port takes them without a width converter
+# and moves twice the data per clock of a 32-bit port, which the PS upsizes to its 64-bit DDR
+# path anyway (UG585 ch. 5).
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
-# Board preset, block 1 of 1: boards/zybo_z7_20.yaml ps.preset, 384 parameters in the vendor's
-# order, as apply-board-preset sets them.
+# Board preset: boards/zybo_z7_20.yaml ps.preset, in file order.
 set_property -dict [list \
-  CONFIG.PCW_DDR_RAM_HIGHADDR {0x3FFFFFFF} \
-  CONFIG.PCW_APU_CLK_RATIO_ENABLE {6:2:1} \
-  CONFIG.PCW_APU_PERIPHERAL_FREQMHZ {667} \
-  CONFIG.PCW_ARMPLL_CTRL_FBDIV {39} \
-  CONFIG.PCW_CPU_CPU_PLL_FREQMHZ {1300.000} \
-  CONFIG.PCW_CPU_PERIPHERAL_CLKSRC {ARM PLL} \
-  CONFIG.PCW_CPU_PERIPHERAL_DIVISOR0 {2} \
-  CONFIG.PCW_CRYSTAL_PERIPHERAL_FREQMHZ {33.333333} \
-  CONFIG.PCW_DCI_PERIPHERAL_CLKSRC {DDR PLL} \
-  CONFIG.PCW_DCI_PERIPHERAL_DIVISOR0 {15} \
-  CONFIG.PCW_DCI_PERIPHERAL_DIVISOR1 {7} \
-  CONFIG.PCW_DCI_PERIPHERAL_FREQMHZ {10.159} \
-  CONFIG.PCW_DDRPLL_CTRL_FBDIV {32} \
-  CONFIG.PCW_DDR_DDR_PLL_FREQMHZ {1066.667} \
-  CONFIG.PCW_DDR_HPRLPR_QUEUE_PARTITION {HPR(0)/LPR(32)} \
-  CONFIG.PCW_DDR_HPR_TO_CRITICAL_PRIORITY_LEVEL {15} \
-  CONFIG.PCW_DDR_LPR_TO_CRITICAL_PRIORITY_LEVEL {2} \
-  CONFIG.PCW_DDR_PERIPHERAL_CLKSRC {DDR PLL} \
-  CONFIG.PCW_DDR_PERIPHERAL_DIVISOR0 {2} \
-  CONFIG.PCW_DDR_WRITE_TO_CRITICAL_PRIORITY_LEVEL {2} \
-  CONFIG.PCW_ENET0_ENET0_IO {MIO 16 .. 27} \
-  CONFIG.PCW_ENET0_GRP_MDIO_ENABLE {1} \
-  CONFIG.PCW_ENET0_GRP_MDIO_IO {MIO 52 .. 53} \
-  CONFIG.PCW_ENET0_PERIPHERAL_CLKSRC {IO PLL} \
-  CONFIG.PCW_ENET0_PERIPHERAL_DIVISOR0 {8} \
-  CONFIG.PCW_ENET0_PERIPHERAL_DIVISOR1 {1} \
-  CONFIG.PCW_ENET0_PERIPHERAL_ENABLE {1} \
-  CONFIG.PCW_ENET0_PERIPHERAL_FREQMHZ {1000 Mbps} \
-  CONFIG.PCW_ENET1_PERIPHERAL_CLKSRC {IO PLL} \
-  CONFIG.PCW_ENET1_PERIPHERAL_DIVISOR0 {1} \
-  CONFIG.PCW_ENET1_PERIPHERAL_DIVISOR1 {1} \
-  CONFIG.PCW_ENET1_PERIPHERAL_ENABLE {0} \
-  CONFIG.PCW_ENET1_PERIPHERAL_FREQMHZ {1000 Mbps} \
-  CONFIG.PCW_ENET_RESET_ENABLE {1} \
-  CONFIG.PCW_ENET_RESET_POLARITY {Active Low} \
-  CONFIG.PCW_ENET_RESET_SELECT {Share reset pin} \
-  CONFIG.PCW_EN_4K_TIMER {0} \
-  CONFIG.PCW_GPIO_MIO_GPIO_ENABLE {1} \
-  CONFIG.PCW_GPIO_MIO_GPIO_IO {MIO} \
-  CONFIG.PCW_GPIO_PERIPHERAL_ENABLE {0} \
-  CONFIG.PCW_IOPLL_CTRL_FBDIV {30} \
-  CONFIG.PCW_IO_IO_PLL_FREQMHZ {1000.000} \
-  CONFIG.PCW_IRQ_F2P_MODE {DIRECT} \
-  CONFIG.PCW_MIO_0_DIRECTION {inout} \
-  CONFIG.PCW_MIO_0_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_0_PULLUP {enabled} \
-  CONFIG.PCW_MIO_0_SLEW {slow} \
-  CONFIG.PCW_MIO_10_DIRECTION {inout} \
-  CONFIG.PCW_MIO_10_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_10_PULLUP {enabled} \
-  CONFIG.PCW_MIO_10_SLEW {slow} \
-  CONFIG.PCW_MIO_11_DIRECTION {inout} \
-  CONFIG.PCW_MIO_11_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_11_PULLUP {enabled} \
-  CONFIG.PCW_MIO_11_SLEW {slow} \
-  CONFIG.PCW_MIO_12_DIRECTION {inout} \
-  CONFIG.PCW_MIO_12_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_12_PULLUP {enabled} \
-  CONFIG.PCW_MIO_12_SLEW {slow} \
-  CONFIG.PCW_MIO_13_DIRECTION {inout} \
-  CONFIG.PCW_MIO_13_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_13_PULLUP {enabled} \
-  CONFIG.PCW_MIO_13_SLEW {slow} \
-  CONFIG.PCW_MIO_14_DIRECTION {inout} \
-  CONFIG.PCW_MIO_14_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_14_PULLUP {enabled} \
-  CONFIG.PCW_MIO_14_SLEW {slow} \
-  CONFIG.PCW_MIO_15_DIRECTION {inout} \
-  CONFIG.PCW_MIO_15_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_15_PULLUP {enabled} \
-  CONFIG.PCW_MIO_15_SLEW {slow} \
-  CONFIG.PCW_MIO_16_DIRECTION {out} \
-  CONFIG.PCW_MIO_16_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_16_PULLUP {enabled} \
-  CONFIG.PCW_MIO_16_SLEW {fast} \
-  CONFIG.PCW_MIO_17_DIRECTION {out} \
-  CONFIG.PCW_MIO_17_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_17_PULLUP {enabled} \
-  CONFIG.PCW_MIO_17_SLEW {fast} \
-  CONFIG.PCW_MIO_18_DIRECTION {out} \
-  CONFIG.PCW_MIO_18_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_18_PULLUP {enabled} \
-  CONFIG.PCW_MIO_18_SLEW {fast} \
-  CONFIG.PCW_MIO_19_DIRECTION {out} \
-  CONFIG.PCW_MIO_19_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_19_PULLUP {enabled} \
-  CONFIG.PCW_MIO_19_SLEW {fast} \
-  CONFIG.PCW_MIO_1_DIRECTION {out} \
-  CONFIG.PCW_MIO_1_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_1_PULLUP {enabled} \
-  CONFIG.PCW_MIO_1_SLEW {slow} \
-  CONFIG.PCW_MIO_20_DIRECTION {out} \
-  CONFIG.PCW_MIO_20_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_20_PULLUP {enabled} \
-  CONFIG.PCW_MIO_20_SLEW {fast} \
-  CONFIG.PCW_MIO_21_DIRECTION {out} \
-  CONFIG.PCW_MIO_21_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_21_PULLUP {enabled} \
-  CONFIG.PCW_MIO_21_SLEW {fast} \
-  CONFIG.PCW_MIO_22_DIRECTION {in} \
-  CONFIG.PCW_MIO_22_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_22_PULLUP {enabled} \
-  CONFIG.PCW_MIO_22_SLEW {fast} \
-  CONFIG.PCW_MIO_23_DIRECTION {in} \
-  CONFIG.PCW_MIO_23_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_23_PULLUP {enabled} \
-  CONFIG.PCW_MIO_23_SLEW {fast} \
-  CONFIG.PCW_MIO_24_DIRECTION {in} \
-  CONFIG.PCW_MIO_24_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_24_PULLUP {enabled} \
-  CONFIG.PCW_MIO_24_SLEW {fast} \
-  CONFIG.PCW_MIO_25_DIRECTION {in} \
-  CONFIG.PCW_MIO_25_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_25_PULLUP {enabled} \
-  CONFIG.PCW_MIO_25_SLEW {fast} \
-  CONFIG.PCW_MIO_26_DIRECTION {in} \
-  CONFIG.PCW_MIO_26_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_26_PULLUP {enabled} \
-  CONFIG.PCW_MIO_26_SLEW {fast} \
-  CONFIG.PCW_MIO_27_DIRECTION {in} \
-  CONFIG.PCW_MIO_27_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_27_PULLUP {enabled} \
-  CONFIG.PCW_MIO_27_SLEW {fast} \
-  CONFIG.PCW_MIO_28_DIRECTION {inout} \
-  CONFIG.PCW_MIO_28_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_28_PULLUP {enabled} \
-  CONFIG.PCW_MIO_28_SLEW {fast} \
-  CONFIG.PCW_MIO_29_DIRECTION {in} \
-  CONFIG.PCW_MIO_29_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_29_PULLUP {enabled} \
-  CONFIG.PCW_MIO_29_SLEW {fast} \
-  CONFIG.PCW_MIO_2_DIRECTION {inout} \
-  CONFIG.PCW_MIO_2_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_2_PULLUP {disabled} \
-  CONFIG.PCW_MIO_2_SLEW {slow} \
-  CONFIG.PCW_MIO_30_DIRECTION {out} \
-  CONFIG.PCW_MIO_30_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_30_PULLUP {enabled} \
-  CONFIG.PCW_MIO_30_SLEW {fast} \
-  CONFIG.PCW_MIO_31_DIRECTION {in} \
-  CONFIG.PCW_MIO_31_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_31_PULLUP {enabled} \
-  CONFIG.PCW_MIO_31_SLEW {fast} \
-  CONFIG.PCW_MIO_32_DIRECTION {inout} \
-  CONFIG.PCW_MIO_32_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_32_PULLUP {enabled} \
-  CONFIG.PCW_MIO_32_SLEW {fast} \
-  CONFIG.PCW_MIO_33_DIRECTION {inout} \
-  CONFIG.PCW_MIO_33_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_33_PULLUP {enabled} \
-  CONFIG.PCW_MIO_33_SLEW {fast} \
-  CONFIG.PCW_MIO_34_DIRECTION {inout} \
-  CONFIG.PCW_MIO_34_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_34_PULLUP {enabled} \
-  CONFIG.PCW_MIO_34_SLEW {fast} \
-  CONFIG.PCW_MIO_35_DIRECTION {inout} \
-  CONFIG.PCW_MIO_35_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_35_PULLUP {enabled} \
-  CONFIG.PCW_MIO_35_SLEW {fast} \
-  CONFIG.PCW_MIO_36_DIRECTION {in} \
-  CONFIG.PCW_MIO_36_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_36_PULLUP {enabled} \
-  CONFIG.PCW_MIO_36_SLEW {fast} \
-  CONFIG.PCW_MIO_37_DIRECTION {inout} \
-  CONFIG.PCW_MIO_37_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_37_PULLUP {enabled} \
-  CONFIG.PCW_MIO_37_SLEW {fast} \
-  CONFIG.PCW_MIO_38_DIRECTION {inout} \
-  CONFIG.PCW_MIO_38_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_38_PULLUP {enabled} \
-  CONFIG.PCW_MIO_38_SLEW {fast} \
-  CONFIG.PCW_MIO_39_DIRECTION {inout} \
-  CONFIG.PCW_MIO_39_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_39_PULLUP {enabled} \
-  CONFIG.PCW_MIO_39_SLEW {fast} \
-  CONFIG.PCW_MIO_3_DIRECTION {inout} \
-  CONFIG.PCW_MIO_3_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_3_PULLUP {disabled} \
-  CONFIG.PCW_MIO_3_SLEW {slow} \
-  CONFIG.PCW_MIO_40_DIRECTION {inout} \
-  CONFIG.PCW_MIO_40_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_40_PULLUP {enabled} \
-  CONFIG.PCW_MIO_40_SLEW {slow} \
-  CONFIG.PCW_MIO_41_DIRECTION {inout} \
-  CONFIG.PCW_MIO_41_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_41_PULLUP {enabled} \
-  CONFIG.PCW_MIO_41_SLEW {slow} \
-  CONFIG.PCW_MIO_42_DIRECTION {inout} \
-  CONFIG.PCW_MIO_42_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_42_PULLUP {enabled} \
-  CONFIG.PCW_MIO_42_SLEW {slow} \
-  CONFIG.PCW_MIO_43_DIRECTION {inout} \
-  CONFIG.PCW_MIO_43_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_43_PULLUP {enabled} \
-  CONFIG.PCW_MIO_43_SLEW {slow} \
-  CONFIG.PCW_MIO_44_DIRECTION {inout} \
-  CONFIG.PCW_MIO_44_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_44_PULLUP {enabled} \
-  CONFIG.PCW_MIO_44_SLEW {slow} \
-  CONFIG.PCW_MIO_45_DIRECTION {inout} \
-  CONFIG.PCW_MIO_45_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_45_PULLUP {enabled} \
-  CONFIG.PCW_MIO_45_SLEW {slow} \
-  CONFIG.PCW_MIO_46_DIRECTION {out} \
-  CONFIG.PCW_MIO_46_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_46_PULLUP {enabled} \
-  CONFIG.PCW_MIO_46_SLEW {slow} \
-  CONFIG.PCW_MIO_47_DIRECTION {in} \
-  CONFIG.PCW_MIO_47_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_47_PULLUP {enabled} \
-  CONFIG.PCW_MIO_47_SLEW {slow} \
-  CONFIG.PCW_MIO_48_DIRECTION {out} \
-  CONFIG.PCW_MIO_48_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_48_PULLUP {enabled} \
-  CONFIG.PCW_MIO_48_SLEW {slow} \
-  CONFIG.PCW_MIO_49_DIRECTION {in} \
-  CONFIG.PCW_MIO_49_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_49_PULLUP {enabled} \
-  CONFIG.PCW_MIO_49_SLEW {slow} \
-  CONFIG.PCW_MIO_4_DIRECTION {inout} \
-  CONFIG.PCW_MIO_4_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_4_PULLUP {disabled} \
-  CONFIG.PCW_MIO_4_SLEW {slow} \
-  CONFIG.PCW_MIO_50_DIRECTION {inout} \
-  CONFIG.PCW_MIO_50_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_50_PULLUP {enabled} \
-  CONFIG.PCW_MIO_50_SLEW {slow} \
-  CONFIG.PCW_MIO_51_DIRECTION {inout} \
-  CONFIG.PCW_MIO_51_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_51_PULLUP {enabled} \
-  CONFIG.PCW_MIO_51_SLEW {slow} \
-  CONFIG.PCW_MIO_52_DIRECTION {out} \
-  CONFIG.PCW_MIO_52_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_52_PULLUP {enabled} \
-  CONFIG.PCW_MIO_52_SLEW {slow} \
-  CONFIG.PCW_MIO_53_DIRECTION {inout} \
-  CONFIG.PCW_MIO_53_IOTYPE {LVCMOS 1.8V} \
-  CONFIG.PCW_MIO_53_PULLUP {enabled} \
-  CONFIG.PCW_MIO_53_SLEW {slow} \
-  CONFIG.PCW_MIO_5_DIRECTION {inout} \
-  CONFIG.PCW_MIO_5_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_5_PULLUP {disabled} \
-  CONFIG.PCW_MIO_5_SLEW {slow} \
-  CONFIG.PCW_MIO_6_DIRECTION {out} \
-  CONFIG.PCW_MIO_6_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_6_PULLUP {disabled} \
-  CONFIG.PCW_MIO_6_SLEW {slow} \
-  CONFIG.PCW_MIO_7_DIRECTION {out} \
-  CONFIG.PCW_MIO_7_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_7_PULLUP {disabled} \
-  CONFIG.PCW_MIO_7_SLEW {slow} \
-  CONFIG.PCW_MIO_8_DIRECTION {out} \
-  CONFIG.PCW_MIO_8_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_8_PULLUP {disabled} \
-  CONFIG.PCW_MIO_8_SLEW {slow} \
-  CONFIG.PCW_MIO_9_DIRECTION {inout} \
-  CONFIG.PCW_MIO_9_IOTYPE {LVCMOS 3.3V} \
-  CONFIG.PCW_MIO_9_PULLUP {enabled} \
-  CONFIG.PCW_MIO_9_SLEW {slow} \
-  CONFIG.PCW_OVERRIDE_BASIC_CLOCK {0} \
-  CONFIG.PCW_PCAP_PERIPHERAL_CLKSRC {IO PLL} \
-  CONFIG.PCW_PCAP_PERIPHERAL_DIVISOR0 {5} \
-  CONFIG.PCW_PCAP_PERIPHERAL_FREQMHZ {200} \
-  CONFIG.PCW_PJTAG_PERIPHERAL_ENABLE {0} \
-  CONFIG.PCW_PLL_BYPASSMODE_ENABLE {0} \
-  CONFIG.PCW_PRESET_BANK0_VOLTAGE {LVCMOS 3.3V} \
-  CONFIG.PCW_PRESET_BANK1_VOLTAGE {LVCMOS 1.8V} \
-  CONFIG.PCW_QSPI_GRP_FBCLK_ENABLE {1} \
-  CONFIG.PCW_QSPI_GRP_FBCLK_IO {MIO 8} \
-  CONFIG.PCW_QSPI_GRP_IO1_ENABLE {0} \
-  CONFIG.PCW_QSPI_GRP_SINGLE_SS_ENABLE {1} \
-  CONFIG.PCW_QSPI_GRP_SINGLE_SS_IO {MIO 1 .. 6} \
-  CONFIG.PCW_QSPI_GRP_SS1_ENABLE {0} \
-  CONFIG.PCW_QSPI_INTERNAL_HIGHADDRESS {0xFCFFFFFF} \
-  CONFIG.PCW_QSPI_PERIPHERAL_CLKSRC {IO PLL} \
-  CONFIG.PCW_QSPI_PERIPHERAL_DIVISOR0 {5} \
-  CONFIG.PCW_QSPI_PERIPHERAL_ENABLE {1} \
-  CONFIG.PCW_QSPI_PERIPHERAL_FREQMHZ {200} \
-  CONFIG.PCW_QSPI_QSPI_IO {MIO 1 .. 6} \
-  CONFIG.PCW_SD0_GRP_CD_ENABLE {1} \
-  CONFIG.PCW_SD0_GRP_CD_IO {MIO 47} \
-  CONFIG.PCW_SD0_GRP_POW_ENABLE {0} \
-  CONFIG.PCW_SD0_GRP_WP_ENABLE {0} \
-  CONFIG.PCW_SD0_PERIPHERAL_ENABLE {1} \
-  CONFIG.PCW_SD0_SD0_IO {MIO 40 .. 45} \
-  CONFIG.PCW_SDIO_PERIPHERAL_CLKSRC {IO PLL} \
-  CONFIG.PCW_SDIO_PERIPHERAL_DIVISOR0 {20} \
-  CONFIG.PCW_SDIO_PERIPHERAL_FREQMHZ {50} \
-  CONFIG.PCW_SMC_PERIPHERAL_CLKSRC {IO PLL} \
-  CONFIG.PCW_SMC_PERIPHERAL_DIVISOR0 {1} \
-  CONFIG.PCW_SMC_PERIPHERAL_FREQMHZ {100} \
-  CONFIG.PCW_TPIU_PERIPHERAL_CLKSRC {External} \
-  CONFIG.PCW_TPIU_PERIPHERAL_DIVISOR0 {1} \
-  CONFIG.PCW_TPIU_PERIPHERAL_FREQMHZ {200} \
-  CONFIG.PCW_UART1_BAUD_RATE {115200} \
-  CONFIG.PCW_UART1_GRP_FULL_ENABLE {0} \
-  CONFIG.PCW_UART1_PERIPHERAL_ENABLE {1} \
-  CONFIG.PCW_UART1_UART1_IO {MIO 48 .. 49} \
-  CONFIG.PCW_UART_PERIPHERAL_CLKSRC {IO PLL} \
-  CONFIG.PCW_UART_PERIPHERAL_DIVISOR0 {10} \
-  CONFIG.PCW_UART_PERIPHERAL_FREQMHZ {100} \
-  CONFIG.PCW_UIPARAM_DDR_ADV_ENABLE {0} \
-  CONFIG.PCW_UIPARAM_DDR_AL {0} \
+  CONFIG.PCW_UIPARAM_DDR_MEMORY_TYPE {DDR 3 (Low Voltage)} \
+  CONFIG.PCW_UIPARAM_DDR_PARTNO {MT41K256M16 RE-125} \
+  CONFIG.PCW_UIPARAM_DDR_BUS_WIDTH {32 Bit} \
+  CONFIG.PCW_UIPARAM_DDR_DRAM_WIDTH {16 Bits} \
+  CONFIG.PCW_UIPARAM_DDR_DEVICE_CAPACITY {4096 MBits} \
+  CONFIG.PCW_UIPARAM_DDR_SPEED_BIN {DDR3_1066F} \
+  CONFIG.PCW_UIPARAM_DDR_FREQ_MHZ {533.333333} \
   CONFIG.PCW_UIPARAM_DDR_BANK_ADDR_COUNT {3} \
+  CONFIG.PCW_UIPARAM_DDR_ROW_ADDR_COUNT {15} \
+  CONFIG.PCW_UIPARAM_DDR_COL_ADDR_COUNT {10} \
+  CONFIG.PCW_UIPARAM_DDR_CL {7} \
+  CONFIG.PCW_UIPARAM_DDR_CWL {6} \
+  CONFIG.PCW_UIPARAM_DDR_AL {0} \
   CONFIG.PCW_UIPARAM_DDR_BL {8} \
+  CONFIG.PCW_UIPARAM_DDR_T_RCD {7} \
+  CONFIG.PCW_UIPARAM_DDR_T_RP {7} \
+  CONFIG.PCW_UIPARAM_DDR_T_RC {48.75} \
+  CONFIG.PCW_UIPARAM_DDR_T_RAS_MIN {35.0} \
+  CONFIG.PCW_UIPARAM_DDR_T_FAW {40.0} \
+  CONFIG.PCW_UIPARAM_DDR_HIGH_TEMP {Normal (0-85)} \
+  CONFIG.PCW_UIPARAM_DDR_ECC {Disabled} \
+  CONFIG.PCW_UIPARAM_DDR_USE_INTERNAL_VREF {0} \
+  CONFIG.PCW_UIPARAM_DDR_TRAIN_WRITE_LEVEL {1} \
+  CONFIG.PCW_UIPARAM_DDR_TRAIN_READ_GATE {1} \
+  CONFIG.PCW_UIPARAM_DDR_TRAIN_DATA_EYE {1} \
   CONFIG.PCW_UIPARAM_DDR_BOARD_DELAY0 {0.221} \
   CONFIG.PCW_UIPARAM_DDR_BOARD_DELAY1 {0.222} \
   CONFIG.PCW_UIPARAM_DDR_BOARD_DELAY2 {0.217} \
   CONFIG.PCW_UIPARAM_DDR_BOARD_DELAY3 {0.244} \
-  CONFIG.PCW_UIPARAM_DDR_BUS_WIDTH {32 Bit} \
-  CONFIG.PCW_UIPARAM_DDR_CL {7} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_0_LENGTH_MM {18.8} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_0_PACKAGE_LENGTH {80.4535} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_0_PROPOGATION_DELAY {160} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_1_LENGTH_MM {18.8} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_1_PACKAGE_LENGTH {80.4535} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_1_PROPOGATION_DELAY {160} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_2_LENGTH_MM {18.8} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_2_PACKAGE_LENGTH {80.4535} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_2_PROPOGATION_DELAY {160} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_3_LENGTH_MM {18.8} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_3_PACKAGE_LENGTH {80.4535} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_3_PROPOGATION_DELAY {160} \
-  CONFIG.PCW_UIPARAM_DDR_CLOCK_STOP_EN {0} \
-  CONFIG.PCW_UIPARAM_DDR_COL_ADDR_COUNT {10} \
-  CONFIG.PCW_UIPARAM_DDR_CWL {6} \
-  CONFIG.PCW_UIPARAM_DDR_DEVICE_CAPACITY {4096 MBits} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_0_LENGTH_MM {22.8} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_0_PACKAGE_LENGTH {105.056} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_0_PROPOGATION_DELAY {160} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_1_LENGTH_MM {27.9} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_1_PACKAGE_LENGTH {66.904} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_1_PROPOGATION_DELAY {160} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_2_LENGTH_MM {22.9} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_2_PACKAGE_LENGTH {89.1715} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_2_PROPOGATION_DELAY {160} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_3_LENGTH_MM {29.4} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_3_PACKAGE_LENGTH {113.63} \
-  CONFIG.PCW_UIPARAM_DDR_DQS_3_PROPOGATION_DELAY {160} \
   CONFIG.PCW_UIPARAM_DDR_DQS_TO_CLK_DELAY_0 {-0.050} \
   CONFIG.PCW_UIPARAM_DDR_DQS_TO_CLK_DELAY_1 {-0.044} \
   CONFIG.PCW_UIPARAM_DDR_DQS_TO_CLK_DELAY_2 {-0.035} \
   CONFIG.PCW_UIPARAM_DDR_DQS_TO_CLK_DELAY_3 {-0.100} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_0_LENGTH_MM {22.8} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_1_LENGTH_MM {27.9} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_2_LENGTH_MM {22.9} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_3_LENGTH_MM {29.4} \
   CONFIG.PCW_UIPARAM_DDR_DQ_0_LENGTH_MM {22.8} \
-  CONFIG.PCW_UIPARAM_DDR_DQ_0_PACKAGE_LENGTH {98.503} \
-  CONFIG.PCW_UIPARAM_DDR_DQ_0_PROPOGATION_DELAY {160} \
   CONFIG.PCW_UIPARAM_DDR_DQ_1_LENGTH_MM {27.9} \
-  CONFIG.PCW_UIPARAM_DDR_DQ_1_PACKAGE_LENGTH {68.5855} \
-  CONFIG.PCW_UIPARAM_DDR_DQ_1_PROPOGATION_DELAY {160} \
   CONFIG.PCW_UIPARAM_DDR_DQ_2_LENGTH_MM {22.9} \
-  CONFIG.PCW_UIPARAM_DDR_DQ_2_PACKAGE_LENGTH {90.295} \
-  CONFIG.PCW_UIPARAM_DDR_DQ_2_PROPOGATION_DELAY {160} \
   CONFIG.PCW_UIPARAM_DDR_DQ_3_LENGTH_MM {29.4} \
-  CONFIG.PCW_UIPARAM_DDR_DQ_3_PACKAGE_LENGTH {103.977} \
-  CONFIG.PCW_UIPARAM_DDR_DQ_3_PROPOGATION_DELAY {160} \
-  CONFIG.PCW_UIPARAM_DDR_DRAM_WIDTH {16 Bits} \
-  CONFIG.PCW_UIPARAM_DDR_ECC {Disabled} \
-  CONFIG.PCW_UIPARAM_DDR_ENABLE {1} \
-  CONFIG.PCW_UIPARAM_DDR_FREQ_MHZ {533.333333} \
-  CONFIG.PCW_UIPARAM_DDR_HIGH_TEMP {Normal (0-85)} \
-  CONFIG.PCW_UIPARAM_DDR_MEMORY_TYPE {DDR 3 (Low Voltage)} \
-  CONFIG.PCW_UIPARAM_DDR_PARTNO {MT41K256M16 RE-125} \
-  CONFIG.PCW_UIPARAM_DDR_ROW_ADDR_COUNT {15} \
-  CONFIG.PCW_UIPARAM_DDR_SPEED_BIN {DDR3_1066F} \
-  CONFIG.PCW_UIPARAM_DDR_TRAIN_DATA_EYE {1} \
-  CONFIG.PCW_UIPARAM_DDR_TRAIN_READ_GATE {1} \
-  CONFIG.PCW_UIPARAM_DDR_TRAIN_WRITE_LEVEL {1} \
-  CONFIG.PCW_UIPARAM_DDR_T_FAW {40.0} \
-  CONFIG.PCW_UIPARAM_DDR_T_RAS_MIN {35.0} \
-  CONFIG.PCW_UIPARAM_DDR_T_RC {48.75} \
-  CONFIG.PCW_UIPARAM_DDR_T_RCD {7} \
-  CONFIG.PCW_UIPARAM_DDR_T_RP {7} \
-  CONFIG.PCW_UIPARAM_DDR_USE_INTERNAL_VREF {0} \
-  CONFIG.PCW_USB0_PERIPHERAL_ENABLE {1} \
+  CONFIG.PCW_UIPARAM_DDR_CLOCK_0_LENGTH_MM {18.8} \
+  CONFIG.PCW_UIPARAM_DDR_CLOCK_1_LENGTH_MM {18.8} \
+  CONFIG.PCW_UIPARAM_DDR_CLOCK_2_LENGTH_MM {18.8} \
+  CONFIG.PCW_UIPARAM_DDR_CLOCK_3_LENGTH_MM {18.8} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_0_PACKAGE_LENGTH {105.056} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_1_PACKAGE_LENGTH {66.904} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_2_PACKAGE_LENGTH {89.1715} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_3_PACKAGE_LENGTH {113.63} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_0_PROPOGATION_DELAY {160} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_1_PROPOGATION_DELAY {160} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_2_PROPOGATION_DELAY {160} \
+  CONFIG.PCW_UIPARAM_DDR_DQS_3_PROPOGATION_DELAY {160} \
+  CONFIG.PCW_ARMPLL_CTRL_FBDIV {40} \
+  CONFIG.PCW_IOPLL_CTRL_FBDIV {30} \
+  CONFIG.PCW_DDRPLL_CTRL_FBDIV {32} \
+  CONFIG.PCW_APU_PERIPHERAL_FREQMHZ {666.666666} \
+  CONFIG.PCW_CPU_PERIPHERAL_DIVISOR0 {2} \
+  CONFIG.PCW_APU_CLK_RATIO_ENABLE {6:2:1} \
+  CONFIG.PCW_UART_PERIPHERAL_FREQMHZ {100} \
+  CONFIG.PCW_SDIO_PERIPHERAL_FREQMHZ {50} \
+  CONFIG.PCW_QSPI_PERIPHERAL_FREQMHZ {200} \
+  CONFIG.PCW_PCAP_PERIPHERAL_FREQMHZ {200} \
+  CONFIG.PCW_ENET0_PERIPHERAL_FREQMHZ {1000 Mbps} \
   CONFIG.PCW_USB0_PERIPHERAL_FREQMHZ {60} \
+  CONFIG.PCW_PRESET_BANK0_VOLTAGE {LVCMOS 3.3V} \
+  CONFIG.PCW_PRESET_BANK1_VOLTAGE {LVCMOS 1.8V} \
+  CONFIG.PCW_QSPI_PERIPHERAL_ENABLE {1} \
+  CONFIG.PCW_QSPI_QSPI_IO {MIO 1 .. 6} \
+  CONFIG.PCW_QSPI_GRP_SINGLE_SS_ENABLE {1} \
+  CONFIG.PCW_QSPI_GRP_SINGLE_SS_IO {MIO 1 .. 6} \
+  CONFIG.PCW_QSPI_GRP_FBCLK_ENABLE {1} \
+  CONFIG.PCW_QSPI_GRP_FBCLK_IO {MIO 8} \
+  CONFIG.PCW_SINGLE_QSPI_DATA_MODE {x4} \
+  CONFIG.PCW_ENET0_PERIPHERAL_ENABLE {1} \
+  CONFIG.PCW_ENET0_ENET0_IO {MIO 16 .. 27} \
+  CONFIG.PCW_ENET0_GRP_MDIO_ENABLE {1} \
+  CONFIG.PCW_ENET0_GRP_MDIO_IO {MIO 52 .. 53} \
+  CONFIG.PCW_ENET_RESET_ENABLE {1} \
+  CONFIG.PCW_ENET_RESET_SELECT {Share reset pin} \
+  CONFIG.PCW_ENET_RESET_POLARITY {Active Low} \
+  CONFIG.PCW_ENET0_RESET_ENABLE {0} \
+  CONFIG.PCW_UART0_PERIPHERAL_ENABLE {0} \
+  CONFIG.PCW_UART1_PERIPHERAL_ENABLE {1} \
+  CONFIG.PCW_UART1_UART1_IO {MIO 48 .. 49} \
+  CONFIG.PCW_UART1_BAUD_RATE {115200} \
+  CONFIG.PCW_USB0_PERIPHERAL_ENABLE {1} \
+  CONFIG.PCW_USB0_USB0_IO {MIO 28 .. 39} \
   CONFIG.PCW_USB0_RESET_ENABLE {1} \
   CONFIG.PCW_USB0_RESET_IO {MIO 46} \
-  CONFIG.PCW_USB0_USB0_IO {MIO 28 .. 39} \
-  CONFIG.PCW_USB_RESET_ENABLE {1} \
-  CONFIG.PCW_USB_RESET_POLARITY {Active Low} \
   CONFIG.PCW_USB_RESET_SELECT {Share reset pin} \
-  CONFIG.PCW_USE_AXI_NONSECURE {0} \
-  CONFIG.PCW_USE_CROSS_TRIGGER {0} \
-  CONFIG.PCW_USE_M_AXI_GP0 {1} \
+  CONFIG.PCW_SD0_PERIPHERAL_ENABLE {1} \
+  CONFIG.PCW_SD0_SD0_IO {MIO 40 .. 45} \
+  CONFIG.PCW_SD0_GRP_CD_ENABLE {1} \
+  CONFIG.PCW_SD0_GRP_CD_IO {MIO 47} \
+  CONFIG.PCW_SD0_GRP_WP_ENABLE {0} \
+  CONFIG.PCW_SD0_GRP_POW_ENABLE {0} \
+  CONFIG.PCW_GPIO_MIO_GPIO_ENABLE {1} \
+  CONFIG.PCW_GPIO_MIO_GPIO_IO {MIO} \
 ] [get_bd_cells ps7]
 # hwgen's plan: FCLK0 and its reset, the PS ports the DPU uses (and every other port off), the
 # fabric interrupt.
@@ -499,22 +219,26 @@ create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_dpu
 # rst_dsp: Reset for the dsp domain (300.000 MHz): the DPU's DSP (2x) clock.
 create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_dsp
 
-# dpu: DPU profile B512, DPUCZDX8G B512. CONFIG names of DPUCZDX8G v3.3/v3.4 component.xml
-# (VAI20); UNCERTAIN that v4.x keeps them. Not written, the IP sets them from the part family:
-# AXI_PROTOCOL 0 (AXI3), ARCH_HP_BW 2 (64-bit data), VER_CHIP_PART 1, DSP48_VER DSP48E1.
-# dpu.alu_parallel=2 is not written: no v4.x IP parameter for it is documented (UNCERTAIN),
-# check the IP's setting against the arch.json fingerprint.
+# dpu: DPU profile B512, DPUCZDX8G B512: every user parameter of the v4.x IP that decides what
+# is built or what the compiler targets (DPU41-PKG component.xml). Not written, the IP's init
+# sets them from the part family: AXI_PROTOCOL 0 (AXI3), ARCH_HP_BW 2 (64-bit data),
+# VER_CHIP_PART 1, DSP48_VER DSP48E1, CONV_DSP_CASC_MAX 1; DWCV_ENA and POOL_AVERAGE are fixed
+# at 1 in v4.x.
 create_bd_cell -type ip -vlnv xilinx.com:ip:dpuczdx8g:4.1 dpu
 set_property -dict [list \
   CONFIG.ARCH {512} \
   CONFIG.VER_DPU_NUM {1} \
   CONFIG.ARCH_IMG_BKGRP {2} \
-  CONFIG.CONV_DSP_ACCU_ENA {1} \
-  CONFIG.DWCV_ENA {0} \
   CONFIG.LOAD_AUGM {1} \
   CONFIG.CONV_RELU_ADDON {3} \
-  CONFIG.SFM_ENA {0} \
+  CONFIG.ALU_PARALLEL_USER {4} \
+  CONFIG.ALU_LEAKYRELU {0} \
+  CONFIG.SAVE_ARGMAX_ENA {1} \
+  CONFIG.CONV_DSP_ACCU_ENA {1} \
+  CONFIG.URAM_N_USER {0} \
   CONFIG.S_AXI_CLK_INDEPENDENT {1} \
+  CONFIG.CLK_GATING_ENA {0} \
+  CONFIG.SFM_ENA {0} \
 ] [get_bd_cells dpu]
 
 # axi_gp0: M_AXI_GP0 to the DPU's S_AXI: converts the PS's AXI3 master to the DPU register
@@ -547,6 +271,20 @@ create_bd_cell -type ip -vlnv xilinx.com:ip:xlconcat:2.1 irq_concat
 set_property -dict [list \
   CONFIG.NUM_PORTS {1} \
 ] [get_bd_cells irq_concat]
+
+# ---------------------------------------------------------------------------------- the IP agrees
+# The DPU computes its own resource count from the CONFIG above (read-only CONFIG values);
+# hwgen's budget used the same formulas. A difference stops here, not two hours later.
+foreach {param expected what} [list \
+    SUM_DSP_NUM 134 DSP \
+    SUM_BRAM_N 72 BRAM36 \
+    SUM_URAM_N 0 URAM \
+] {
+    set got [get_property CONFIG.$param [get_bd_cells dpu]]
+    if {$got != $expected} {
+        error "hwgen: the DPU IP reports $param = $got $what, hwgen's budget estimated $expected: the budget is wrong for this IP version or configuration"
+    }
+}
 
 # ---------------------------------------------------------------------------------- ports
 create_bd_intf_port -mode Master -vlnv xilinx.com:interface:ddrx_rtl:1.0 DDR
@@ -658,3 +396,43 @@ set wrapper [make_wrapper -files [get_files system.bd] -top]
 add_files -norecurse $wrapper
 set_property top system_wrapper [current_fileset]
 update_compile_order -fileset sources_1
+
+# ---------------------------------------------------------------------------------- the IP's arch.json
+# The DPU IP writes its own arch.json into its output products from the CONFIG above
+# (DPU41-TTCL). A model compiled against vitis-ai/arch.json runs only on a DPU with the same
+# fingerprint, so the two are compared now, before synthesis. The file is found through the
+# DPU instance's own generated files: its folder depends on the cell name and the Vivado
+# release, so no path is written here.
+generate_target all [get_files system.bd]
+set hwgen_vai_json [file join [file dirname [file dirname [file normalize [info script]]]] vitis-ai arch.json]
+set hwgen_expected_json {{"fingerprint":"0x101000056010400"}}
+set hwgen_expected_fp 0x101000056010400
+set hwgen_dpu_vlnv xilinx.com:ip:dpuczdx8g:4.1
+# Outside the build folder (a copied script) only the copy above is compared.
+if {[file isfile $hwgen_vai_json]} {
+    set hwgen_f [open $hwgen_vai_json r]
+    set hwgen_text [string trim [read $hwgen_f]]
+    close $hwgen_f
+    if {$hwgen_text ne $hwgen_expected_json} {
+        error "hwgen: $hwgen_vai_json holds $hwgen_text, but this block design was generated with $hwgen_expected_json (fingerprint $hwgen_expected_fp): run hwgen build again rather than editing it"
+    }
+}
+set hwgen_ip_jsons {}
+foreach hwgen_ip [get_ips -all -quiet -filter "IPDEF == \"$hwgen_dpu_vlnv\""] {
+    lappend hwgen_ip_jsons {*}[get_files -all -quiet -of_objects [get_ips -all $hwgen_ip] -filter {NAME =~ "*/arch.json"}]
+}
+if {[llength $hwgen_ip_jsons] == 0} {
+    puts "WARNING: \[hwgen dpu.arch_json\] NOT CHECKED: the DPU IP's own arch.json is not among the generated files of its instance, so vitis-ai/arch.json (fingerprint $hwgen_expected_fp) was not compared with what the IP built. Before compiling a model, compare it by hand with the arch.json in the DPU's output products (under the project's .gen or .srcs folder)."
+}
+foreach hwgen_ip_json $hwgen_ip_jsons {
+    set hwgen_f [open $hwgen_ip_json r]
+    set hwgen_text [string trim [read $hwgen_f]]
+    close $hwgen_f
+    if {![regexp {"fingerprint"\s*:\s*"(0x[0-9A-Fa-f]+)"} $hwgen_text -> hwgen_ip_fp]} {
+        error "hwgen: the DPU IP's arch.json ($hwgen_ip_json) holds no fingerprint: $hwgen_text"
+    }
+    if {$hwgen_ip_fp != $hwgen_expected_fp} {
+        error "hwgen: the DPU IP's arch.json ($hwgen_ip_json) has fingerprint $hwgen_ip_fp, vitis-ai/arch.json ($hwgen_vai_json) has $hwgen_expected_fp: a model compiled against vitis-ai/arch.json would be refused by this DPU; hwgen's fingerprint is wrong for this IP version or configuration"
+    }
+    puts "hwgen: the DPU IP's arch.json ($hwgen_ip_json) agrees with vitis-ai/arch.json: fingerprint $hwgen_ip_fp"
+}

@@ -1,0 +1,98 @@
+"""The DPU clocks against the part's data-sheet limits (parts/clock_limits.yaml).
+
+The expected figures are typed here from the data sheets' tables, not read back from
+hwgen: DS925 v1.30 "DSP48 Slice Switching Characteristics" (FMAX with all registers used)
+and "Clock Buffers Switching Characteristics" (BUFG FMAX), MMCM VCO 800-1600 MHz; DS187
+"DSP48E1 Switching Characteristics" FMAX 464.25 MHz and BUFGCTRL FMAX 464 MHz at -1.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from hwgen.cli import main
+from hwgen.model.design import load_design
+from hwgen.plan.clock_limits import clock_checks, limits_for, max_fabric_mhz
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+# (part, DSP48 FMAX, BUFG FMAX, VCO min, VCO max, VCCINT)
+DATASHEET = [
+    ("xc7z020clg400-1", 464.25, 464.0, 600, 1200, 1.0),     # DS187, both shipped boards
+    ("xc7z010clg400-1", 464.25, 464.0, 600, 1200, 1.0),
+    ("xczu3eg-sbva484-1-e", 645, 667, 800, 1600, 0.85),     # DS925 -1 at 0.85 V
+    ("xczu9eg-ffvb1156-2-e", 775, 775, 800, 1600, 0.85),    # ZCU102, DS925 -2
+    ("xck26-sfvc784-2LV-c", 644, 725, 800, 1600, 0.72),     # K26 SOM, DS925 -2 at 0.72 V
+]
+
+
+@pytest.mark.parametrize("part, dsp, bufg, vco_min, vco_max, volts", DATASHEET)
+def test_limits_are_the_data_sheets(part, dsp, bufg, vco_min, vco_max, volts):
+    lim = limits_for(part)
+    assert (lim.dsp_fmax, lim.bufg_fmax, lim.vco_min, lim.vco_max, lim.vccint) == (dsp, bufg, vco_min, vco_max, volts)
+    assert lim.sheet == ("DS187" if part.startswith("xc7z0") and part[5] in "12" else "DS925")
+
+
+def test_each_zynq7_group_reads_its_own_sheet():
+    # Z-7030..Z-7100 are Kintex-class fabric (DS191), faster than the Artix-class Z-7020
+    assert limits_for("xc7z030sbg485-1").sheet == "DS191"
+    assert limits_for("xc7z045ffg900-2").sheet == "DS191"
+    assert limits_for("xc7z030sbg485-1").dsp_fmax > limits_for("xc7z020clg400-1").dsp_fmax
+    assert limits_for("xc7z007sclg225-1").sheet == "DS187"
+    assert limits_for("xcvu9p-flga2104-2-e") is None          # no row: not checked, not guessed
+
+
+def test_the_2x_clock_bounds_the_fabric_clock():
+    # dpu_2x_clk <= min(DSP48 464.25, BUFG 464) on a -1 7Z020: the DPU clock at most 232 MHz
+    assert max_fabric_mhz("xc7z020clg400-1") == 232.0
+
+
+def test_check_240_mhz_on_a_minus_1_7z020_stops():
+    r = run("check", "--set", "dpu.clock_mhz=240")
+    assert r.exit_code == 1, r.output
+    line = next(l for l in r.output.splitlines() if l.startswith("clock.part_limit"))
+    assert "dpu_2x_clk 480 MHz is above what xc7z020clg400-1 can run: 464 MHz" in line
+    assert "DS187" in line and "dpu.clock_mhz" in line and "try --set dpu.clock_mhz=" in line
+    assert r.output.rstrip().endswith("FAIL: pynq_z2_dpu (estimate)")
+    doc = json.loads(run("check", "--set", "dpu.clock_mhz=240", "--format", "json").output)
+    assert doc["verdict"] == "fail" and any(m.startswith("clock.part_limit") for m in doc["messages"])
+
+
+def test_build_refuses_an_impossible_clock(tmp_path):
+    r = run("build", "--set", "dpu.clock_mhz=240", "-o", str(tmp_path / "out"))
+    assert r.exit_code == 1
+    assert not (tmp_path / "out" / "vivado").exists()
+
+
+def test_close_to_the_limit_is_a_warning_with_advice():
+    # 210 MHz: dpu_2x_clk 420 MHz is 90.5 % of 464 MHz, above the 90 % warning line
+    r = run("check", "--set", "dpu.clock_mhz=210")
+    assert r.exit_code == 0, r.output
+    line = next(l for l in r.output.splitlines() if l.startswith("warning: clock.part_limit"))
+    assert "dpu_2x_clk 420 MHz is 91% of the 464 MHz" in line and "timing closure will be hard" in line
+    assert "build.post_route_phys_opt=true" in line
+    assert "clock.part_limit" not in run("check").output          # 150/300 MHz: 65 %, quiet
+
+
+def test_the_vco_outside_the_mmcm_range_is_an_error():
+    design = load_design()
+    assert not clock_checks(design, 150.0, 300.0, 1200.0)
+    bad = clock_checks(design, 150.0, 300.0, 1300.0)
+    assert len(bad) == 1 and bad[0].severity == "error" and "600-1200 MHz" in bad[0].message
+
+
+def test_explore_best_never_recommends_an_impossible_clock():
+    r = run("explore", "--clocks", "150,240", "--best")
+    assert r.exit_code == 0, r.output
+    assert "dpu.clock_mhz=150" in r.output
+    nothing = run("explore", "--clocks", "240,250", "--best")
+    assert nothing.exit_code == 1
+    table = run("explore", "--clocks", "240")
+    rows = [l for l in table.output.splitlines() if l.strip()[:1].isdigit()]
+    assert rows and not any(" fits " in l for l in rows)
