@@ -2,7 +2,12 @@
 # Install everything the tests need on a fresh Debian machine, then run them.
 # System tools via apt-get when missing: dtc/fdtget (device-tree-compiler) and tclsh
 # (tcl) for the generated files, dot (graphviz) and rsvg-convert (librsvg2-bin) for the
-# block-design diagram; Python packages into ./.venv. Extra arguments go to pytest.
+# block-design diagram, make for the Edalize projects, chromium for the page test; Python
+# packages (fusesoc, edalize, pytest-xdist, playwright) into ./.venv, whose bin/ the tests put
+# first on PATH themselves. A test whose tool is missing FAILS (tests/_toolguard.py).
+# The suite runs on every core (pytest-xdist); -ra lists every skip with its reason at the
+# end. Screenshots of the review page land in test-artifacts/ (keep it as a CI artefact).
+# Extra arguments go to pytest (e.g. -n 0 to run serially, -k NAME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +16,8 @@ command -v dtc >/dev/null 2>&1 && command -v fdtget >/dev/null 2>&1 || missing+=
 command -v tclsh >/dev/null 2>&1 || missing+=(tcl)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 python3 -c "import ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
@@ -22,4 +29,5 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check '.[test]'
-exec .venv/bin/python -m pytest "$@"
+export PATH="$PWD/.venv/bin:$PATH"
+exec .venv/bin/python -m pytest -n auto -ra "$@"

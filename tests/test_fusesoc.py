@@ -28,9 +28,8 @@ VLNV = CORE + ":0.1.0"
 SYSTEM = "hwgen_design_pynq_z2_dpu_0.1.0"      # FuseSoC's project name: the VLNV, ':' -> '_'
 DPU_VLNV = "xilinx.com:ip:dpuczdx8g:4.1"       # dpus/b512.yaml vlnv
 
-needs_fusesoc = pytest.mark.skipif(shutil.which("fusesoc") is None, reason="fusesoc not installed")
-needs_tools = pytest.mark.skipif(shutil.which("make") is None or shutil.which("tclsh") is None,
-                                 reason="needs make and tclsh")
+needs_fusesoc = pytest.mark.requires("fusesoc")
+needs_tools = pytest.mark.requires("make", "tclsh")
 
 
 # ----------------------------------------------------------------------------- helpers
