@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hwgen.cli.app import CONTEXT, _selection, main
+from hwgen.cli.app import CONTEXT, _selection, _verbose, main
 
 
 @main.command(context_settings=CONTEXT)
@@ -16,7 +16,8 @@ from hwgen.cli.app import CONTEXT, _selection, main
 @click.option("--allow-over-budget", is_flag=True,
               help="Write every file even when the budget check fails (it exits 1 and writes "
                    "only budget.json otherwise).")
-def build(board, dpu, sets, out, allow_over_budget):
+@_verbose
+def build(board, dpu, sets, out, allow_over_budget, verbose):
     """Check the budget, then write the design's build folder.
 
     \b
@@ -25,13 +26,17 @@ def build(board, dpu, sets, out, allow_over_budget):
       hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
     """
     from hwgen.budget.estimate import estimate
-    from hwgen.folder.build import BUDGET_FILE, build as run_build
+    from hwgen.folder.build import BUDGET_FILE, OverBudget, build as run_build
     from hwgen.model.design import load_design
 
     design = load_design(board, dpu, sets)
     out = out or Path("build") / design.board.name
     verdict = estimate(design)
-    outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
+    try:
+        outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
+    except OverBudget as exc:
+        exc.verbose = verbose
+        raise
     if not verdict.ok:
         click.echo(f"WARNING: {design.name} FAILS its budget check and was written anyway because "
                    f"of --allow-over-budget:", err=True)

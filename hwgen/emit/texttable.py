@@ -12,3 +12,17 @@ def table(rows, right=frozenset()) -> list[str]:
         cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
         out.append("  ".join(cells).rstrip())
     return out
+
+
+# Terminal output a person reads stays within this many columns (longer sentences wrap).
+WIDTH = 100
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "", first: str | None = None) -> list[str]:
+    """``text`` wrapped at ``width`` columns: the first line starts with ``first`` (default
+    ``indent``), the rest with ``indent``; words longer than a line are never cut (paths)."""
+    import textwrap
+
+    first = indent if first is None else first
+    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
