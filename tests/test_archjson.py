@@ -286,7 +286,7 @@ def test_readme_names_version_inputs_and_marks_every_inferred_field():
 
 
 def test_cli_fingerprint_default_text(cli):
-    code, out, err = cli("fingerprint")
+    code, out, err = cli("fingerprint", "--verbose")
     assert code == 0, err
     assert "DPUCZDX8G_ISA1_B512 (registered)" in out
     assert "0x0101000056010200" in out
@@ -314,8 +314,14 @@ def test_cli_decode_prints_the_arguments_that_rebuild_it(cli):
     code, out, err = cli("fingerprint", "--decode", "0x101000056010402")
     assert code == 0, err
     assert "DPUCZDX8G_ISA1_B1024 (registered)" in out
-    line = out.splitlines()[out.splitlines().index("hwgen arguments that build this DPU:") + 1]
-    args = line.split()
+    lines = out.splitlines()
+    assert lines[2] == "hwgen arguments that build this DPU:"           # the answer leads
+    # The arguments, continued with backslashes, paste into a shell as they are.
+    command = [lines[3]]
+    while command[-1].endswith(" \\"):
+        command.append(lines[3 + len(command)])
+    assert all(len(l) <= 100 for l in command)
+    args = " ".join(l.removesuffix(" \\") for l in command).split()
     assert args[:2] == ["--dpu", "B1024"]
     sets = tuple(a for i, a in enumerate(args) if i and args[i - 1] == "--set")
     assert dpu_fingerprint(load_design(None, args[1], sets))[0] == 0x0101000056010402
