@@ -333,11 +333,32 @@ def test_without_dot_the_build_says_so_and_keeps_the_source(monkeypatch):
     _, _, outputs = _build("pynq_z2")
     assert review.SVG not in outputs
     assert review.DOT in outputs
-    html = html_unescape(outputs[review.HTML].decode())
-    assert diagram.MISSING_DOT in html and "<svg class=\"ddr\"" in outputs[review.HTML].decode()
-    assert "not installed" in outputs[review.MARKDOWN].decode()
+    raw = outputs[review.HTML].decode()
+    html = html_unescape(raw)
+    assert diagram.MISSING_DOT_TEXT in html and "<svg class=\"ddr\"" in raw
+    # The command is code in the page, not Markdown backticks shown as text.
+    assert f"<code>{diagram.DOT_COMMAND}</code>" in raw and "`" not in html
+    md = outputs[review.MARKDOWN].decode()
+    assert "not installed" in md and f"`{diagram.DOT_COMMAND}`" in md and "\\`" not in md
     manifest = json.loads(outputs["manifest.json"])
     assert review.SVG not in {o["path"] for o in manifest["outputs"]}
+
+
+@needs_dot
+def test_the_suggested_dot_command_draws_into_report(monkeypatch, tmp_path):
+    """Run in the build folder as the page says: the drawing lands in report/, where the
+    page links it, and nothing is written outside report/."""
+    import shlex
+
+    from hwgen.folder.build import build
+
+    monkeypatch.setattr(diagram, "dot_program", lambda: None)
+    out = tmp_path / "build"
+    build(load_design("pynq_z2"), out)
+    before = {p for p in out.rglob("*")}
+    subprocess.run(shlex.split(diagram.DOT_COMMAND), cwd=out, check=True, timeout=60)
+    assert {p for p in out.rglob("*")} - before == {out / review.SVG}
+    ET.parse(out / review.SVG)                              # a real SVG
 
 
 def test_a_failing_dot_is_an_output_error(monkeypatch, tmp_path):

@@ -333,7 +333,8 @@ def review_outputs(design, verdict: Verdict, outputs=()) -> list[Output]:
     f = facts(design, s, verdict)
     context = dict(f=f, s=s, ddr=ddr_map(s),
                    svg=inline_svg(svg.decode("utf-8")) if svg is not None else None,
-                   no_svg=None if svg is not None else diagram.MISSING_DOT, links=links)
+                   no_svg=None if svg is not None else diagram.MISSING_DOT_TEXT,
+                   dot_command=diagram.DOT_COMMAND, links=links)
     result = [text_output(DESIGN_JSON, "report.design", to_json(s)),
               text_output(DOT, "report.diagram_source", dot_text)]
     if svg is not None:
