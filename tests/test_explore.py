@@ -259,6 +259,21 @@ def test_when_every_row_fails_the_same_way_the_reason_is_given(cli, args, reason
     assert "see hwgen check" not in out
 
 
+def test_best_leads_and_pastes_into_a_shell(cli):
+    code, out, _ = cli("explore", "--dpu", "B512", "--clocks", "142.857")
+    lines = out.splitlines()
+    best = [lines[1]]
+    while best[-1].endswith(" \\"):
+        best.append(lines[len(best) + 1])
+    assert all(len(l) <= 100 for l in best)
+    joined = " ".join(l.strip().removesuffix(" \\") for l in best).removeprefix("Best that fits: ")
+    top = explore.best(explore.sweep("pynq_z2", dpus=("B512",), clocks=(142.857,)))
+    assert shlex.split(joined) == ["hwgen", "build", *top.args]
+    # Everything but the table's rows and the command is prose wrapped at 100 columns.
+    table = {l for l in lines if l[:1].isdigit() or l.startswith("#  ")}
+    assert all(len(l) <= 100 for l in lines if l not in table), out
+
+
 def test_fits_only(cli):
     code, out, _ = cli("explore", "--fits-only", "--format", "json")
     doc = json.loads(out)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hwgen.cli.app import CONTEXT, _selection, _verbose, main
+from hwgen.cli.app import CONTEXT, _selection, _verbose, echo_text, main
 
 
 @main.command(context_settings=CONTEXT)
@@ -38,10 +38,12 @@ def build(board, dpu, sets, out, allow_over_budget, verbose):
         exc.verbose = verbose
         raise
     if not verdict.ok:
-        click.echo(f"WARNING: {design.name} FAILS its budget check and was written anyway because "
-                   f"of --allow-over-budget:", err=True)
+        from hwgen.emit.texttable import wrap
+
+        lines = wrap(f"WARNING: {design.name} FAILS its budget check and was written anyway because "
+                     f"of --allow-over-budget:", indent="  ", first="")
         for message in verdict.messages:
-            click.echo(f"WARNING:   {message}", err=True)
+            lines += wrap(message, indent="      ", first="  - ")
         if any(not line.fits for line in verdict.resources):
             why = ("it does not fit the part: Vivado will run synthesis and then fail placement, "
                    "hours later, with the same numbers")
@@ -50,8 +52,9 @@ def build(board, dpu, sets, out, allow_over_budget, verbose):
                    "congestion and timing closure to fail or take far longer")
         else:
             why = "a memory check failed: the board will not boot Linux with the DPU as configured"
-        click.echo(f"WARNING: this build should not have been written - {why}. "
-                   f"{out / BUDGET_FILE} records the failing verdict.", err=True)
+        lines += wrap(f"WARNING: this build should not have been written - {why}. "
+                      f"{out / BUDGET_FILE} records the failing verdict.", indent="  ", first="")
+        echo_text("\n".join(lines), err=True)
     click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
 
 

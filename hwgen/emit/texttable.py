@@ -26,3 +26,22 @@ def wrap(text: str, width: int = WIDTH, indent: str = "", first: str | None = No
     first = indent if first is None else first
     return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
+def command_lines(args, width: int = WIDTH - 6) -> list[str]:
+    """Command-line arguments within ``width`` columns, each line but the last ending in a
+    backslash so the lines still paste into a shell; an option stays beside its value."""
+    words: list[str] = []
+    for a in args:
+        if words and words[-1].startswith("--") and " " not in words[-1] and not a.startswith("--"):
+            words[-1] += " " + a
+        else:
+            words.append(a)
+    lines = [""]
+    for w in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(w) > width:
+            lines[-1] += " \\"
+            lines.append("  " + w)
+        else:
+            lines[-1] = f"{lines[-1]} {w}" if lines[-1] else w
+    return lines

@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import math
+import shlex
 
 from hwgen.explore.sweep import RANKING, ExploreRow, best
 from hwgen.plan.clocks import TYPED_PRECISION_MHZ, _fmt
-from hwgen.emit.texttable import table, wrap
+from hwgen.emit.texttable import WIDTH, command_lines, table, wrap
 
 FORMATS = ("text", "json", "csv")
 
@@ -150,7 +151,16 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
     return render("explore.txt.j2", rows=everything, shown=len(rows), table=table(out, right), model=model,
                   ranking=wrap(f"Ranked: {RANKING}."), clocks=", ".join(_mhz(c) for c in clocks),
                   fit=sum(r.fits for r in everything), nothing=wrap(nothing_fits(everything)),
-                  best=best(everything), notes=notes, board=rows[0].board if rows else "")
+                  best=_best_lines(best(everything)), notes=notes, board=rows[0].board if rows else "")
+
+
+def _best_lines(top: ExploreRow | None) -> list[str]:
+    """'Best that fits: hwgen build ...', continued with backslashes within the width."""
+    if top is None:
+        return []
+    lead = "Best that fits: "
+    lines = command_lines(["hwgen", "build", *map(shlex.quote, top.args)], WIDTH - len(lead) - 2)
+    return [lead + lines[0]] + [" " * len(lead) + l for l in lines[1:]]
 
 
 # Why nothing fits, when every configuration fails the same way: the reason, not a pointer.

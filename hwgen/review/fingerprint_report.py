@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from hwgen.dpu.arch import geometry, ops_per_clock
-from hwgen.emit.texttable import WIDTH, wrap
+from hwgen.emit.texttable import WIDTH, command_lines, wrap
 from hwgen.dpu.fingerprint import decode
 from hwgen.emit.vitis_ai import DpuFingerprint, arch_json, explain, fingerprint_checks, fingerprint_plan, reproduce
 
@@ -65,25 +65,6 @@ def decode_report(fingerprint: str) -> dict:
     return out
 
 
-def _command_lines(args: list[str]) -> list[str]:
-    """hwgen arguments within the terminal width, continued with a backslash so the lines
-    still paste into a shell; an option stays beside its value."""
-    words = []
-    for a in args:
-        if words and words[-1].startswith("--") and " " not in words[-1] and not a.startswith("--"):
-            words[-1] += " " + a
-        else:
-            words.append(a)
-    lines = [""]
-    for w in words:
-        if lines[-1] and len(lines[-1]) + 1 + len(w) > WIDTH - 6:
-            lines[-1] += " \\"
-            lines.append("  " + w)
-        else:
-            lines[-1] = f"{lines[-1]} {w}" if lines[-1] else w
-    return lines
-
-
 def render_report(report: dict, fmt: str, verbose: bool = False) -> str:
     """JSON: everything. Text: the answer first (fingerprint, target, the hwgen arguments), each
     field's value in two lines; with ``verbose`` the bit table and what each field means."""
@@ -107,7 +88,7 @@ def render_report(report: dict, fmt: str, verbose: bool = False) -> str:
         blockers = [line for b in h["not_settable"] for line in wrap(f"- {b}", WIDTH - 2, indent="    ", first="")]
         closest = ["--dpu", h["profiles"][0] if h["profiles"] else f"({h['profile_hint']})",
                    *(a for s in h["sets"] for a in ("--set", s))]
-        args = _command_lines(h["args"] if h["buildable"] else closest)
+        args = command_lines(h["args"] if h["buildable"] else closest)
     return render("vitis_ai/fingerprint.txt.j2", r={**report, "warnings": warnings}, w=widths,
                   arch_json_line=json.dumps(report["arch_json"]), verbose=verbose, values=values,
                   details=details, args=args, blockers=blockers)
