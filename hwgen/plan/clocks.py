@@ -289,7 +289,7 @@ def solve_fclk(plls: Mapping[str, float], request_mhz: float,
     if abs(best.error_ppm) <= tolerance_ppm:
         return best
     raise ClockError(
-        f"no PS PLL makes {_fmt(request_mhz)} MHz within {tolerance_ppm:g} ppm; nearest "
+        f"no PS PLL makes {_fmt(request_mhz)} MHz within {tolerance_ppm:.3g} ppm; nearest "
         f"achievable: {_nearest_text(cands)}",
         candidates=cands,
     )
@@ -515,7 +515,7 @@ def plan_clocks(
     if not attempts:
         raise ClockError(
             f"no PS PLL makes the fabric clock {_fmt(fabric)} MHz exactly, nor the fallback "
-            f"FCLK {_fmt(fallback)} MHz within {tolerance_ppm:g} ppm; nearest for "
+            f"FCLK {_fmt(fallback)} MHz within {tolerance_ppm:.3g} ppm; nearest for "
             f"{_fmt(fabric)} MHz: {_nearest_text(cands)}",
             candidates=cands,
         )
@@ -539,7 +539,7 @@ def plan_clocks(
     )
     raise ClockError(
         f"cannot make m_axi_dpu_aclk {_fmt(fabric)} MHz and dpu_2x_clk {_fmt(dsp)} MHz within "
-        f"{tolerance_ppm:g} ppm: nearest FCLK per PS PLL for {_fmt(fabric)} MHz: "
+        f"{tolerance_ppm:.3g} ppm: nearest FCLK per PS PLL for {_fmt(fabric)} MHz: "
         f"{_nearest_text(cands)}{wizard_text}",
         candidates=cands,
         wizard=nearest_wizard,
