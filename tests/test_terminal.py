@@ -107,3 +107,15 @@ def test_colour_on_a_terminal_only():
     coloured = CliRunner().invoke(main, ["check", "--dpu", "B4096"], color=True)
     assert ESC not in plain.output and ESC + "31m" in coloured.output
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.output) == plain.output
+
+
+def test_check_of_reports_says_a_timing_failure_once():
+    from conftest import ROOT
+
+    reports = ROOT / "tests" / "fixtures" / "reports"
+    r = run_hwgen("check", "--utilization", reports / "util_2020_1_7series_placed.rpt",
+                  "--timing", reports / "timing_2020_1_not_met.rpt")
+    assert r.returncode == 1
+    _fits(r.stdout, 15)
+    assert r.stdout.count("setup fails: WNS -0.412 ns") == 1
+    assert "Memory" not in r.stdout                  # no design, no memory checks to count

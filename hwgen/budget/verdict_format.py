@@ -123,11 +123,15 @@ def to_text(v: Verdict, verbose: bool = False) -> str:
 
     # A failed memory check is in v.messages as well: said once, in the memory lines.
     said = {f"{c.name}: {c.message}" for c in v.memory} | {f"warning: {c.name}: {c.message}" for c in v.memory}
+    if v.timing is not None:                   # the timing line says it
+        said.add(v.timing.message)
     problems = [line for m in v.messages if m not in said for line in wrap(m, indent="    ", first="  ")]
     shown = v.memory if verbose else [c for c in v.memory if not c.ok]
     memory = [line for c in shown for line in wrap(_memory_line(c), WIDTH - 2, indent="      ", first="")]
     failing = sum(not c.ok and c.severity == "error" for c in v.memory)
-    if failing:
+    if not v.memory:                           # a report checked without a design
+        memory_summary = ""
+    elif failing:
         memory_summary = f"{failing} of {len(v.memory)} checks fail"
     else:
         warned = sum(not c.ok for c in v.memory)
