@@ -139,7 +139,7 @@ def to_text(v: Verdict, verbose: bool = False) -> str:
     timing = wrap(f"{'ok' if v.timing.ok else 'FAIL':<4}  {v.timing.message}", WIDTH - 2, indent="      ", first="") \
         if v.timing is not None else []
     return render("verdict.txt.j2", verdict=v, passed=v.ok, table=table_lines(v), memory=memory,
-                  memory_summary=memory_summary, problems=problems, timing=timing, verbose=verbose,
+                  memory_summary=memory_summary, problems=problems, timing=timing,
                   contributions=contribution_lines(v) if verbose else [])
 
 
