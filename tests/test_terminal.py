@@ -1,8 +1,8 @@
 """Terminal output a person reads: the answer first, about 15 lines and 100 columns by default,
 the provenance behind --verbose, everything in JSON; colour only on a terminal.
 
-Every case runs hwgen as a real process on the shipped designs (stdout is a pipe here, as in
-CI: the plain text, no escape codes)."""
+The cases run the CLI in-process on the shipped designs (click sees no terminal there, as in
+CI: the plain text, no escape codes); the first also as a real process, to show the two agree."""
 
 from __future__ import annotations
 
@@ -11,7 +11,22 @@ import re
 
 import pytest
 
-from conftest import run_hwgen
+from conftest import run_hwgen as run_process
+
+
+class _Result:
+    def __init__(self, code, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
+def run_hwgen(*args) -> _Result:
+    """hwgen in this process (a real process costs a second of CPU per call)."""
+    from click.testing import CliRunner
+
+    from hwgen.cli import main
+
+    r = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return _Result(r.exit_code, r.stdout, r.stderr)
 
 WIDTH = 100
 ESC = "\x1b["
@@ -34,6 +49,8 @@ def test_check_of_a_passing_design_is_short(board):
     r = run_hwgen("check", "--board", board)
     assert r.returncode == 0, r.stderr
     _fits(r.stdout, 15)
+    real = run_process("check", "--board", board)
+    assert (real.returncode, real.stdout) == (r.returncode, r.stdout)
     assert r.stdout.startswith("PASS: ")
     assert "Where the numbers come from" not in r.stdout
 
