@@ -9,6 +9,12 @@ from pathlib import Path
 
 import pytest
 
+# Required tools fail, never skip (see _toolguard); the venv's bin goes first on PATH.
+from _toolguard import (extend_path, pytest_configure, pytest_runtest_makereport,  # noqa: F401
+                        pytest_runtest_setup, require_module, require_tool)
+
+extend_path()
+
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = ROOT / "boards"
 DPUS = ROOT / "dpus"

@@ -124,9 +124,9 @@ def test_unregistered_options_give_a_synthesized_name_and_a_fingerprint_arch_jso
     assert int(json.loads(outputs["vitis-ai/arch.json"].data)["fingerprint"], 16) == expected
     (check,) = fingerprint_checks(design)
     assert not check.ok and check.severity == "warning"
-    assert "compile the model against the generated fingerprint in vitis-ai/arch.json" in check.message
+    assert f"0x{expected:016X} is no registered target: use vitis-ai/arch.json" in check.message
     readme = outputs["vitis-ai/README.md"].data.decode()
-    assert "compile the model against the generated fingerprint" in readme
+    assert f"0x{expected:016X} is no registered target: use vitis-ai/arch.json" in readme
     assert plan.name in readme
 
 
@@ -270,7 +270,7 @@ def test_readme_names_version_inputs_and_marks_every_field_certainty():
 
 
 def test_cli_fingerprint_default_text(cli):
-    code, out, err = cli("fingerprint")
+    code, out, err = cli("fingerprint", "--verbose")
     assert code == 0, err
     assert "0x0101000056010400" in out
     assert '{"fingerprint": "0x101000056010400"}' in out
@@ -292,15 +292,21 @@ def test_cli_fingerprint_json_and_warning(cli):
     certainty = {f["name"]: f["certainty"] for f in rep["fields"]}
     assert certainty["ram_usage"] == "established" and certainty["type"] == "established"
     code, out, _ = cli("fingerprint", "--set", "dpu.ram_usage=high")
-    assert "warning: DPU options match no registered Vitis AI target" in out
+    assert "warning: 0x0101000057010400 is no registered target: use vitis-ai/arch.json" in out
 
 
 def test_cli_decode_prints_the_arguments_that_rebuild_it(cli):
     code, out, err = cli("fingerprint", "--decode", "0x101000056010402")
     assert code == 0, err
     assert "DPUCZDX8G_ISA1_B1024 (registered)" in out
-    line = out.splitlines()[out.splitlines().index("hwgen arguments that build this DPU:") + 1]
-    args = line.split()
+    lines = out.splitlines()
+    assert lines[2] == "hwgen arguments that build this DPU:"           # the answer leads
+    # The arguments, continued with backslashes, paste into a shell as they are.
+    command = [lines[3]]
+    while command[-1].endswith(" \\"):
+        command.append(lines[3 + len(command)])
+    assert all(len(l) <= 100 for l in command)
+    args = " ".join(l.removesuffix(" \\") for l in command).split()
     assert args[:2] == ["--dpu", "B1024"]
     sets = tuple(a for i, a in enumerate(args) if i and args[i - 1] == "--set")
     assert dpu_fingerprint(load_design(None, args[1], sets))[0] == 0x0101000056010402
@@ -319,7 +325,14 @@ def test_cli_decode_maps_every_settable_field_to_its_set(cli):
     fp = isa1_expected("B1024", alu=8, ram="high", augm=False, leaky=False, alu_leaky=True, argmax=False)
     code, out, err = cli("fingerprint", "--decode", f"0x{fp:x}")
     assert code == 0, err
-    line = out.splitlines()[out.splitlines().index("hwgen arguments that build this DPU:") + 1]
+    lines = out.splitlines()
+    start = lines.index("hwgen arguments that build this DPU:") + 1
+    args = []                                  # the arguments wrap with a shell continuation
+    for l in lines[start:]:
+        args.append(l.rstrip("\\"))
+        if not l.endswith("\\"):
+            break
+    line = " ".join(args)
     for s in ("dpu.alu_parallel=8", "dpu.ram_usage=high", "dpu.channel_augmentation=false",
               "dpu.leaky_relu=false", "dpu.alu_leaky_relu=true", "dpu.save_argmax=false"):
         assert s in line.split()

@@ -131,7 +131,9 @@ def test_nothing_changed_is_exit_0_and_says_so(cli):
     # the same facts but another override as typed: only the files' headers differ, and say so
     code, out, _ = cli("diff", "--old-set", "dpu.clock_mhz=150", "--new-set", "dpu.clock_mhz=150.0")
     assert code == 1
-    assert "Settings" not in out and "Clocks" not in out and "vivado/block_design.tcl: changed" in out
+    assert "Settings" not in out and "Clocks" not in out and "vivado/block_design.tcl: changed" not in out
+    assert "only their header comment (the inputs and --set they record): " in out
+    assert "Bitstream inputs unchanged" in out
 
 
 def test_exit_1_and_formats(cli):
@@ -209,3 +211,67 @@ def test_a_damaged_build_folder_is_exit_2(tmp_path):
     (tmp_path / "a" / "budget.json").write_text("{not json")
     r = run_hwgen("diff", tmp_path / "a", tmp_path / "a")
     assert r.returncode == 2 and "budget.json" in r.stderr and "Traceback" not in r.stderr
+
+
+# --------------------------------------------------------------------------- header-only files
+def test_a_device_tree_only_change_leaves_the_bitstream_inputs_unchanged(tmp_path):
+    """linux.cma reaches the device tree and bootargs; the Vivado Tcl and the .core differ only
+    in the header comment that records --set, and the diff says so and that no new run is due."""
+    from hwgen.folder.build import build
+    from hwgen.folder.diff import load_folder
+
+    build(load_design(), tmp_path / "old")
+    d = compare(load_folder(tmp_path / "old"), load_design_side(None, None, ("linux.cma=384M",)))
+    assert d.bitstream is not None and d.bitstream[0] is False
+    assert d.bitstream[1].startswith("Bitstream inputs unchanged")
+    files = {c.item: c for c in _section(d, "Files")}
+    header = files["header comment only"].new
+    assert {"vivado/block_design.tcl", "vivado/build.tcl", "vivado/strategies.tcl",
+            "pynq_z2_dpu.core"} <= set(header)
+    assert not any(p.startswith("vivado/") or p.endswith(".core") for p in files if p != "header comment only")
+    assert {"petalinux/bootargs", "petalinux/system-user.dtsi"} <= set(files)
+    # The files really differ, and only in their opening comment block.
+    old = (tmp_path / "old" / "vivado" / "block_design.tcl").read_text()
+    build(load_design(sets=["linux.cma=384M"]), tmp_path / "new")
+    new = (tmp_path / "new" / "vivado" / "block_design.tcl").read_text()
+    assert old != new and "--set linux.cma=384M" in new
+    body = lambda t: [l for l in t.splitlines() if not l.startswith("#")]  # noqa: E731
+    assert body(old) == body(new)
+    # Said plainly, before the sections, in text and Markdown; a bool for tools.
+    text = render_diff(d, "text")
+    assert text.index("Bitstream inputs unchanged") < text.index("Settings")
+    assert "Bitstream inputs unchanged" in render_diff(d, "markdown")
+    doc = json.loads(render_diff(d, "json"))
+    assert doc["bitstream_inputs_changed"] is False
+
+
+def test_a_clock_change_changes_the_bitstream_inputs():
+    d = _diff(["dpu.clock_mhz=150"], ["dpu.clock_mhz=125"])
+    assert d.bitstream[0] is True and "vivado/block_design.tcl" in d.bitstream[1]
+    assert "vivado/block_design.tcl: changed" in _texts(d, "Files")
+    assert json.loads(render_diff(d, "json"))["bitstream_inputs_changed"] is True
+
+
+def test_header_only_needs_the_body_to_be_identical():
+    from hwgen.folder.diff import header_only
+
+    tcl = b"# generated\n# --set a=1\nset x 1\n# a comment in the body\nset y 2\n"
+    assert header_only("vivado/x.tcl", tcl, tcl.replace(b"a=1", b"a=2"))
+    assert not header_only("vivado/x.tcl", tcl, tcl.replace(b"set y 2", b"set y 3"))
+    assert not header_only("vivado/x.tcl", tcl, tcl.replace(b"in the body", b"in the BODY"))
+    assert not header_only("vivado/x.tcl", tcl, tcl)                       # nothing differs
+    assert not header_only("budget.json", b"{}", b"{ }")                  # no comment syntax
+    core = b"CAPI=2:\n# by hwgen\nname: a\n"
+    assert header_only("d.core", core, core.replace(b"by hwgen", b"by hwgen, --set x=1"))
+
+
+def test_a_manifest_path_outside_the_folder_is_never_read(tmp_path):
+    from hwgen.folder.diff import folder_reader
+
+    (tmp_path / "b").mkdir()
+    (tmp_path / "secret.tcl").write_text("# x\n")
+    (tmp_path / "b" / "in.tcl").write_text("# y\n")
+    read = folder_reader(tmp_path / "b")
+    assert read("in.tcl") == b"# y\n"
+    for path in ("../secret.tcl", str(tmp_path / "secret.tcl"), "missing.tcl"):
+        assert read(path) is None

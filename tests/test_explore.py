@@ -218,13 +218,58 @@ def test_text_table(cli):
     # fit at 150 MHz: all 4 B512 points; B1152 only with RAM low and DSP low (198 DSP =
     # 90%; DSP high needs 246 > 220, RAM high 143 BRAM > 140)
     assert lines[0] == "pynq_z2: 16 DPU configurations at 123.457, 150 MHz, 5 fit the budget"
-    assert any(l.startswith("no clock (123.457 MHz): --set dpu.clock_mhz=123.457: dpu.clock_mhz: "
+    assert any(l.startswith("  no clock (123.457 MHz): --set dpu.clock_mhz=123.457: dpu.clock_mhz: "
                             "cannot make") for l in lines)
-    assert lines[-1].startswith("Best that fits: hwgen build --board pynq_z2 --dpu B1152")
+    # The answer leads: the best configuration right under the count.
+    assert lines[1].startswith("Best that fits: hwgen build --board pynq_z2 --dpu B1152")
     header = next(l for l in lines if l.lstrip().startswith("#"))
     for col in ("DPU", "RAM", "DSP", "MHz", "STATUS", "BINDING", "LUT", "FF", "BRAM",
                 "PEAK GOPS", "BW GB/s", "FPS", "BOUND"):
         assert col in header
+
+
+def test_a_clock_typed_to_three_decimals_is_the_clock_it_rounds_from(cli):
+    """--help's own example: 142.857 is IO PLL 1000/7 = 142.857142... (+1 ppm), as typed."""
+    rows = explore.sweep("pynq_z2", dpus=("B512",), clocks=(142.857,))
+    assert {r.status for r in rows} != {"no clock"} and any(r.fits for r in rows)
+    assert all(abs(r.dpu_mhz - 1000 / 7) < 1e-9 for r in rows if r.perf is not None)
+    code, out, _ = cli("explore", "--clocks", "142.857", "--dpu", "B512")
+    assert code == 0 and "Best that fits: hwgen build" in out
+    assert "(142.857)" not in out                  # the achieved clock reads as the request
+    # One decimal further off is another clock: 142.858 is -6 ppm from 1000/7.
+    assert {r.status for r in explore.sweep("pynq_z2", dpus=("B512",), clocks=(142.858,))} == {"no clock"}
+
+
+def test_a_clock_typed_to_three_decimals_builds_without_a_warning(cli):
+    code, out, _ = cli("check", "--set", "dpu.clock_mhz=142.857", "--verbose")
+    assert code == 0, out
+    assert "lint.clock_approximate" not in out       # "142.857 MHz, not 142.857 MHz" said nothing
+
+
+@pytest.mark.parametrize("args, reason", [
+    (("--clocks", "142.858"), "Nothing fits: no configuration gets its clock"),
+    (("--clocks", "150", "--set", "linux.cma=512M"), "Nothing fits: every configuration fails the memory checks"),
+])
+def test_when_every_row_fails_the_same_way_the_reason_is_given(cli, args, reason):
+    code, out, _ = cli("explore", "--dpu", "B512", *args)
+    lines = out.splitlines()
+    assert lines[1].startswith(reason), lines[:3]
+    assert "see hwgen check" not in out
+
+
+def test_best_leads_and_pastes_into_a_shell(cli):
+    code, out, _ = cli("explore", "--dpu", "B512", "--clocks", "142.857")
+    lines = out.splitlines()
+    best = [lines[1]]
+    while best[-1].endswith(" \\"):
+        best.append(lines[len(best) + 1])
+    assert all(len(l) <= 100 for l in best)
+    joined = " ".join(l.strip().removesuffix(" \\") for l in best).removeprefix("Best that fits: ")
+    top = explore.best(explore.sweep("pynq_z2", dpus=("B512",), clocks=(142.857,)))
+    assert shlex.split(joined) == ["hwgen", "build", *top.args]
+    # Everything but the table's rows and the command is prose wrapped at 100 columns.
+    table = {l for l in lines if l[:1].isdigit() or l.startswith("#  ")}
+    assert all(len(l) <= 100 for l in lines if l not in table), out
 
 
 def test_fits_only(cli):

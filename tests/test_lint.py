@@ -149,9 +149,9 @@ def test_warnings_do_not_fail_the_verdict(narrow_board):
 def test_check_shows_them_and_exits_0(cli, narrow_board):
     code, out, err = cli("check", "--board", narrow_board, "--set", "dpu.dsp_clock_mhz=250")
     assert code == 0, err
-    assert "warning: lint.hp_width: narrow.yaml: ps.ports.hp0.width" in out
+    assert "warning: lint.hp_width: narrow.yaml: ps.ports.hp0.width" in " ".join(out.split())
     assert "warning: lint.dsp_clock_ratio:" in out
-    assert out.rstrip().endswith("PASS: pynq_z2_dpu (estimate)")
+    assert out.startswith("PASS: pynq_z2_dpu on ")
 
 
 def test_check_json_and_junit_carry_them(cli, shared_dpu):

@@ -246,22 +246,49 @@ def test_a_model_may_only_need_boolean_dpu_options(tmp_path):
 
 # --------------------------------------------------------------------------- the command
 def test_cli_text_states_every_assumption(cli):
-    code, out, err = cli("estimate", "--model", "mobilenet_v2")
+    code, out, err = cli("estimate", "--model", "mobilenet_v2", "--verbose")
     assert code == 0, err
-    assert "roofline estimate, not a measurement" in out
-    assert "23.0 frames/s, 43.44 ms per frame (compute bound)" in out
+    flat = " ".join(out.split())                      # sentences wrap at 100 columns
+    assert out.startswith("mobilenet_v2 on pynq_z2_dpu (pynq_z2, DPU B512): 23.0 frames/s, 43.44 ms "
+                          "per frame (compute bound)")
+    assert "roofline estimate, not a measurement" in flat
     assert re.search(r"compute\s+13\.85 GOPS\s+23\.0\s+binds", out)
-    assert "16 bit x 1050 MT/s = 2.1 GB/s x efficiency 0.79 = 1.659 GB/s" in out
+    assert "16 bit x 1050 MT/s = 2.1 GB/s x efficiency 0.79 = 1.659 GB/s" in flat
     e = perf.estimate(load_design(sets=DW), perf.load_model("mobilenet_v2"))
     for assumption in e.assumptions:
-        assert assumption in out
+        assert " ".join(assumption.split()) in flat
     assert "NOT APPLICABLE" not in out
 
 
-def test_cli_says_when_the_model_cannot_run(cli, tmp_path):
-    code, out, _ = cli("estimate", "--model", _needs_softmax(tmp_path))
-    assert code == 0
-    assert "NOT APPLICABLE as configured" in out and "dpu.softmax is false" in out
+def test_cli_text_is_short_and_the_assumptions_are_behind_verbose(cli):
+    code, out, err = cli("estimate")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) <= 15 and max(map(len, lines)) <= 100, out
+    e = perf.estimate(load_design(sets=DW), perf.load_model("mobilenet_v2"))
+    assert not any(a[:40] in out for a in e.assumptions)
+    assert "--verbose" in lines[-1]
+
+
+def test_cli_says_when_the_model_cannot_run_and_exits_1(cli, tmp_path):
+    """A model the design cannot run gives no answer, and no answer is not success."""
+    model = _needs_softmax(tmp_path)
+    code, out, _ = cli("estimate", "--model", model)
+    assert code == 1
+    assert out.startswith("NOT APPLICABLE: pynq_z2_dpu (pynq_z2, DPU B512) cannot run")
+    assert "dpu.softmax is false" in out
+    code, out, _ = cli("estimate", "--model", model, "--format", "json")
+    assert code == 1 and json.loads(out)["applies"] is False
+
+
+def test_estimate_defaults_the_model_like_explore(cli):
+    from hwgen.cli import explore as explore_cli
+
+    code, out, _ = cli("estimate", "--format", "json")
+    assert code == 0 and json.loads(out)["model"]["name"] == "mobilenet_v2"
+    for command in (explore_cli.estimate, explore_cli.explore):
+        model = next(p for p in command.params if p.name == "model")
+        assert model.default == explore_cli.DEFAULT_MODEL and not model.required
 
 
 def test_cli_json(cli):
@@ -278,9 +305,27 @@ def test_cli_json(cli):
     assert doc["assumptions"] and doc["ddr_efficiency"] == DDR_EFFICIENCY
 
 
-def test_cli_model_is_required_and_bad_names_exit_2(cli):
-    code, _, err = cli("estimate")
-    assert code == 2 and "--model" in err
+def test_list_models_names_every_shipped_model_file_and_each_estimates(cli):
+    import yaml
+
+    code, out, _ = cli("list", "models")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["MODEL", "GOP"]
+    listed = [l.split()[0] for l in lines[1:]]
+    shipped = sorted(yaml.safe_load(f.read_text())["name"] for f in (ROOT / "models").glob("*.yaml"))
+    assert sorted(listed) == shipped and shipped
+    for name in listed:
+        m = perf.load_model(name)
+        line = next(l for l in lines[1:] if l.split()[0] == name)
+        assert f"{m.ops.gop:.3f}" in line.split()
+        assert all(f"dpu.{option}" in line for option, _ in m.needs)
+        code, out, _ = cli("estimate", "--model", name, "--format", "json",
+                           *(a for option, _ in m.needs for a in ("--set", f"dpu.{option}=true")))
+        assert code == 0 and json.loads(out)["model"]["name"] == name
+
+
+def test_cli_bad_model_names_exit_2(cli):
     code, _, err = cli("estimate", "--model", "resnet50")
     assert code == 2 and "expected one of the shipped models (mobilenet_v2)" in err
 

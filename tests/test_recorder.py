@@ -8,12 +8,13 @@ script set, so a recorder that dropped or garbled it would fail.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from conftest import require_module
 
 from tclrec import (
     DEFAULT_CATALOG,
@@ -25,7 +26,7 @@ from tclrec import (
     tcl_word,
 )
 
-pytestmark = pytest.mark.skipif(shutil.which("tclsh") is None, reason="tclsh not installed")
+pytestmark = pytest.mark.requires("tclsh")
 
 DPU = "xilinx.com:ip:dpuczdx8g:4.1"  # DPU41-PKG
 PS7 = "xilinx.com:ip:processing_system7:5.5"
@@ -837,7 +838,7 @@ def test_recorder_json_is_valid_for_direct_driver(tmp_path):
 
 
 def test_edalize_generated_project_tcl_runs(tmp_path):
-    vivado_flow = pytest.importorskip("edalize.flows.vivado")
+    vivado_flow = require_module("edalize.flows.vivado")
     (tmp_path / "bd.tcl").write_text(
         f"create_bd_design system\ncreate_bd_cell -type ip -vlnv {PS7} ps7\n"
         "add_files -norecurse [make_wrapper -files [get_files system.bd] -top]\n"

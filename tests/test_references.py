@@ -80,7 +80,7 @@ def cited(texts: dict[str, str], keys: set[str]) -> set[str]:
 # --------------------------------------------------------------------------- the outputs
 BUILDS = {
     "pynq_b512": [],
-    "zybo_b1152": ["--board", "zybo_z7_20", "--dpu", "B1152", "--set", "dpu.depthwise_conv=true",
+    "zybo_b1152": ["--board", "zybo_z7_20", "--dpu", "B1152",
                    "--set", "dpu.ram_usage=high", "--allow-over-budget"],
     "smartconnect_2cores": ["--set", "build.interconnect=smartconnect", "--set", "dpu.cores=2",
                             "--set", "dpu.dsp_clock_mhz=250", "--allow-over-budget"],
@@ -92,7 +92,7 @@ COMMANDS = {
     "check_lints": ["check", "--set", "dpu.clock_mhz=260", "--set", "dpu.dsp_clock_mhz=260",
                     "--set", "dpu.cores=2"],
     "check_zybo": ["check", "--board", "zybo_z7_20", "--dpu", "B1152"],
-    "estimate": ["estimate", "--model", "mobilenet_v2", "--set", "dpu.depthwise_conv=true"],
+    "estimate": ["estimate", "--model", "mobilenet_v2"],
     "estimate_plain": ["estimate", "--model", "mobilenet_v2"],
     "fingerprint": ["fingerprint", "--set", "dpu.ram_usage=high"],
     "fingerprint_decode": ["fingerprint", "--decode", "0x0101000056010200"],

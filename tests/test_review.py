@@ -2,8 +2,8 @@
 
 Semantic checks against the objects the plans and the budget produce (never against
 numbers typed here), plus the picture itself rendered to PNG and looked at by pixel
-statistics. Tests that need Graphviz `dot` or `rsvg-convert` skip only when the tool
-is absent (scripts/test.sh installs both).
+statistics. Tests that need Graphviz `dot` or `rsvg-convert` fail when the tool is
+absent (scripts/test.sh installs both).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import html.parser
 import json
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -30,11 +29,8 @@ from hwgen.model.design import load_design
 from hwgen.plan.memory import plan_memory
 from hwgen.review.summary import design_summary, from_json, to_json
 
-HAS_DOT = shutil.which("dot") is not None
-HAS_RSVG = shutil.which("rsvg-convert") is not None
-needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz dot is not installed (apt-get install graphviz)")
-needs_rsvg = pytest.mark.skipif(not (HAS_DOT and HAS_RSVG),
-                                reason="dot and rsvg-convert are needed (apt-get install graphviz librsvg2-bin)")
+needs_dot = pytest.mark.requires("dot")
+needs_rsvg = pytest.mark.requires("dot", "rsvg-convert")
 SVG_NS = "http://www.w3.org/2000/svg"
 BOARDS = ["pynq_z2", "zybo_z7_20"]
 VARIANTS = [
@@ -236,6 +232,7 @@ def _page(outputs):
     return page
 
 
+@needs_dot
 def test_html_is_self_contained(built):
     _, _, outputs = built
     text = outputs[review.HTML].decode()
@@ -247,10 +244,7 @@ def test_html_is_self_contained(built):
         assert not re.match(r"^([a-z]+:|//)", ref), f"<{tag} {key}={ref!r}> leaves the page"
     assert "url(" not in text and "@import" not in text
     assert re.findall(r"(?:https?:)?//[^\s\"'<]*", text.replace(SVG_NS, "")) == []
-    if HAS_DOT:
-        assert page.tags["svg"] == 2                  # the block design and the DDR map
-    else:
-        assert diagram.MISSING_DOT in html_unescape(text)
+    assert page.tags["svg"] == 2                      # the block design and the DDR map
 
 
 def html_unescape(text):
@@ -340,11 +334,32 @@ def test_without_dot_the_build_says_so_and_keeps_the_source(monkeypatch):
     _, _, outputs = _build("pynq_z2")
     assert review.SVG not in outputs
     assert review.DOT in outputs
-    html = html_unescape(outputs[review.HTML].decode())
-    assert diagram.MISSING_DOT in html and "<svg class=\"ddr\"" in outputs[review.HTML].decode()
-    assert "not installed" in outputs[review.MARKDOWN].decode()
+    raw = outputs[review.HTML].decode()
+    html = html_unescape(raw)
+    assert diagram.MISSING_DOT_TEXT in html and "<svg class=\"ddr\"" in raw
+    # The command is code in the page, not Markdown backticks shown as text.
+    assert f"<code>{diagram.DOT_COMMAND}</code>" in raw and "`" not in html
+    md = outputs[review.MARKDOWN].decode()
+    assert "not installed" in md and f"`{diagram.DOT_COMMAND}`" in md and "\\`" not in md
     manifest = json.loads(outputs["manifest.json"])
     assert review.SVG not in {o["path"] for o in manifest["outputs"]}
+
+
+@needs_dot
+def test_the_suggested_dot_command_draws_into_report(monkeypatch, tmp_path):
+    """Run in the build folder as the page says: the drawing lands in report/, where the
+    page links it, and nothing is written outside report/."""
+    import shlex
+
+    from hwgen.folder.build import build
+
+    monkeypatch.setattr(diagram, "dot_program", lambda: None)
+    out = tmp_path / "build"
+    build(load_design("pynq_z2"), out)
+    before = {p for p in out.rglob("*")}
+    subprocess.run(shlex.split(diagram.DOT_COMMAND), cwd=out, check=True, timeout=60)
+    assert {p for p in out.rglob("*")} - before == {out / review.SVG}
+    ET.parse(out / review.SVG)                              # a real SVG
 
 
 def test_a_failing_dot_is_an_output_error(monkeypatch, tmp_path):

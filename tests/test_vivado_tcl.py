@@ -24,7 +24,7 @@ from _vivado import (GOLDEN, clock_source, ps7_property_names, reaches, render, 
                      run_block_design, run_build, write_build)
 from hwgen.errors import InputError
 
-pytestmark = pytest.mark.skipif(shutil.which("tclsh") is None, reason="needs tclsh (tcl8.6)")
+pytestmark = pytest.mark.requires("tclsh")
 
 DPU_VLNV = "xilinx.com:ip:dpuczdx8g:4.1"
 MIB = 1 << 20

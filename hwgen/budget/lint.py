@@ -17,7 +17,7 @@ from __future__ import annotations
 from hwgen.plan.blockdesign import input_name
 from hwgen.plan.clockflow import dsp_request_mhz
 # "Exact" as the clock plan means it: equal up to floating-point noise.
-from hwgen.plan.clocks import DEFAULT_EXACT_PPM as _EXACT_PPM, _fmt, _ppm
+from hwgen.plan.clocks import DEFAULT_EXACT_PPM as _EXACT_PPM, TYPED_PRECISION_MHZ, _fmt, _ppm
 from hwgen.model.verdict import CheckResult, setting_origin
 
 WARNING = "warning"
@@ -121,7 +121,9 @@ def clock_approximate(design, bd) -> list[CheckResult]:
     off = []
     for pin, requested, key in wanted:
         achieved = _clock(bd, f"{cell}/{pin}")
-        if achieved is not None and abs(_ppm(achieved, requested)) > _EXACT_PPM:
+        # A clock that reads as the request at 3 decimals is the one asked for (142.857).
+        if achieved is not None and abs(_ppm(achieved, requested)) > _EXACT_PPM \
+                and abs(achieved - requested) > TYPED_PRECISION_MHZ:
             off.append((pin, requested, achieved, _ppm(achieved, requested), key))
     if not off:
         return []

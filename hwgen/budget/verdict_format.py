@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from hwgen.budget.estimate import fmt_amount, fmt_percent
 from hwgen.model.verdict import ResourceLine, Verdict
-from hwgen.emit.texttable import table
+from hwgen.emit.texttable import WIDTH, table, wrap
 
 if TYPE_CHECKING:   # JUnit only: imported where it is written, not by every check
     import xml.etree.ElementTree as ET
@@ -37,7 +37,8 @@ def _num(value: float | None):
 
 # --------------------------------------------------------------------------- JSON
 def to_dict(v: Verdict) -> dict:
-    """Exactly the shape of issue 5: verdict, design, part, source, resources, memory, timing, messages."""
+    """The shape of issue 5 (verdict, design, part, source, resources, memory, timing, messages),
+    each resource with its contributions: everything the text shows, --verbose included."""
     timing = None
     if v.timing is not None:
         t = v.timing
@@ -50,7 +51,10 @@ def to_dict(v: Verdict) -> dict:
         "source": v.source,
         "resources": [{"name": l.name, "used": _num(l.used), "available": _num(l.available),
                        "percent": None if math.isinf(l.percent) else round(l.percent, 2),
-                       "limit_percent": _num(l.limit_percent), "ok": l.ok} for l in v.resources],
+                       "limit_percent": _num(l.limit_percent), "ok": l.ok,
+                       # where each figure comes from: what the text prints only with --verbose
+                       "contributions": [{"amount": _num(c.amount), "what": c.what, "source": c.source}
+                                         for c in l.contributions]} for l in v.resources],
         "memory": [{"name": c.name, "ok": c.ok, "severity": c.severity, "message": c.message}
                    for c in v.memory],
         "timing": timing,
@@ -94,21 +98,49 @@ def table_lines(v: Verdict) -> list[str]:
 
 
 def contribution_lines(v: Verdict) -> list[str]:
-    """Resource and amount aligned; what and source follow unpadded (they vary a lot)."""
+    """Resource and amount aligned; what and source follow, wrapped under themselves."""
     rows = []
     for l in v.resources:
         for i, c in enumerate(l.contributions):
             rows.append([l.name if i == 0 else "", fmt_amount(c.amount), f"{c.what}  [{c.source}]"])
-    return table(rows, {1}) if rows else []
+    if not rows:
+        return []
+    out = []
+    for line, row in zip(table([r[:2] + ["|"] for r in rows], {1}), rows):
+        lead = line[:-1]                      # the aligned resource and amount columns
+        out += wrap(row[2], WIDTH - 2, indent=" " * len(lead), first=lead)
+    return out
 
 
-def to_text(v: Verdict) -> str:
+def _memory_line(c) -> str:
+    return f"{'ok' if c.ok else ('FAIL' if c.severity == 'error' else 'warn'):<4}  {c.name}: {c.message}"
+
+
+def to_text(v: Verdict, verbose: bool = False) -> str:
+    """The answer first (PASS/FAIL and the table), each problem once, wrapped to the terminal;
+    the provenance of every figure and every memory check only with ``verbose``."""
     from hwgen.emit.render import render
 
-    memory = [f"{'ok' if c.ok else ('FAIL' if c.severity == 'error' else 'warn'):<4}  {c.name}: {c.message}"
-              for c in v.memory]
+    # A failed memory check is in v.messages as well: said once, in the memory lines.
+    said = {f"{c.name}: {c.message}" for c in v.memory} | {f"warning: {c.name}: {c.message}" for c in v.memory}
+    if v.timing is not None:                   # the timing line says it
+        said.add(v.timing.message)
+    problems = [line for m in v.messages if m not in said for line in wrap(m, indent="    ", first="  ")]
+    shown = v.memory if verbose else [c for c in v.memory if not c.ok]
+    memory = [line for c in shown for line in wrap(_memory_line(c), WIDTH - 2, indent="      ", first="")]
+    failing = sum(not c.ok and c.severity == "error" for c in v.memory)
+    if not v.memory:                           # a report checked without a design
+        memory_summary = ""
+    elif failing:
+        memory_summary = f"{failing} of {len(v.memory)} checks fail"
+    else:
+        warned = sum(not c.ok for c in v.memory)
+        memory_summary = f"{len(v.memory)} checks ok" + (f", {warned} with a warning" if warned else "")
+    timing = wrap(f"{'ok' if v.timing.ok else 'FAIL':<4}  {v.timing.message}", WIDTH - 2, indent="      ", first="") \
+        if v.timing is not None else []
     return render("verdict.txt.j2", verdict=v, passed=v.ok, table=table_lines(v), memory=memory,
-                  contributions=contribution_lines(v))
+                  memory_summary=memory_summary, problems=problems, timing=timing,
+                  contributions=contribution_lines(v) if verbose else [])
 
 
 # --------------------------------------------------------------------------- JUnit XML
@@ -170,5 +202,7 @@ def to_junit(v: Verdict) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def render_verdict(v: Verdict, fmt: str) -> str:
-    return {"text": to_text, "json": to_json, "junit": to_junit}[fmt](v)
+def render_verdict(v: Verdict, fmt: str, verbose: bool = False) -> str:
+    if fmt == "text":
+        return to_text(v, verbose)
+    return {"json": to_json, "junit": to_junit}[fmt](v)

@@ -7,6 +7,7 @@ hwgen.errors); the commands live one group a module beside this one.
 from __future__ import annotations
 
 import gc
+import re
 import sys
 
 import click
@@ -29,9 +30,31 @@ def _selection(f):
     return f
 
 
+def _verbose(f):
+    return click.option("-v", "--verbose", is_flag=True,
+                        help="Also say where every figure comes from (provenance).")(f)
+
+
+# The words a person scans for, coloured on a terminal; click.echo drops the colour when the
+# output is a file or a pipe, so scripts and CI logs get the plain text.
+_COLOURS = {"PASS": "green", "FAIL": "red", "DOES NOT FIT": "red", "NOT APPLICABLE": "red",
+            "OVER LIMIT": "yellow", "WARNING": "yellow", "warning": "yellow"}
+_WORDS = re.compile(r"\b(" + "|".join(sorted(_COLOURS, key=len, reverse=True)) + r")\b")
+
+
+def styled(line: str) -> str:
+    return _WORDS.sub(lambda m: click.style(m.group(1), fg=_COLOURS[m.group(1)], bold=True), line)
+
+
+def echo_text(text: str, err: bool = False) -> None:
+    """Text a person reads: line by line, the verdict words in colour on a terminal."""
+    for line in text.rstrip("\n").split("\n") if text else ():
+        click.echo(styled(line), err=err)
+
+
 def _fail(exc: HwgenError) -> None:
     for line in exc.lines():
-        click.echo(line, err=True)
+        click.echo(styled(line), err=True)
     sys.exit(exc.exit_code)
 
 

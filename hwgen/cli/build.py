@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hwgen.cli.app import CONTEXT, _selection, main
+from hwgen.cli.app import CONTEXT, _selection, _verbose, echo_text, main
 
 # Graphviz is optional: without it the build writes the diagram's DOT source and no SVG.
 # One line on stderr says so (the page itself says it too), with how to get it.
@@ -22,7 +22,8 @@ NO_GRAPHVIZ = ("WARNING: Graphviz `dot` is not on PATH, so {svg} was not drawn (
 @click.option("--allow-over-budget", is_flag=True,
               help="Write every file even when the budget check fails (it exits 1 and writes "
                    "only budget.json otherwise).")
-def build(board, dpu, sets, out, allow_over_budget):
+@_verbose
+def build(board, dpu, sets, out, allow_over_budget, verbose):
     """Check the budget, then write the design's build folder.
 
     \b
@@ -31,19 +32,25 @@ def build(board, dpu, sets, out, allow_over_budget):
       hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
     """
     from hwgen.budget.estimate import estimate
-    from hwgen.folder.build import BUDGET_FILE, build as run_build
+    from hwgen.folder.build import BUDGET_FILE, OverBudget, build as run_build
     from hwgen.model.design import load_design
 
     design = load_design(board, dpu, sets)
     out = out or Path("build") / design.board.name
     verdict = estimate(design)
-    outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
+    try:
+        outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
+    except OverBudget as exc:
+        exc.verbose = verbose
+        raise
     _say_if_no_diagram(out, outputs)
     if not verdict.ok:
-        click.echo(f"WARNING: {design.name} FAILS its budget check and was written anyway because "
-                   f"of --allow-over-budget:", err=True)
+        from hwgen.emit.texttable import wrap
+
+        lines = wrap(f"WARNING: {design.name} FAILS its budget check and was written anyway because "
+                     f"of --allow-over-budget:", indent="  ", first="")
         for message in verdict.messages:
-            click.echo(f"WARNING:   {message}", err=True)
+            lines += wrap(message, indent="      ", first="  - ")
         if any(not line.fits for line in verdict.resources):
             why = ("it does not fit the part: Vivado will run synthesis and then fail placement, "
                    "hours later, with the same numbers")
@@ -52,8 +59,9 @@ def build(board, dpu, sets, out, allow_over_budget):
                    "congestion and timing closure to fail or take far longer")
         else:
             why = "a memory check failed: the board will not boot Linux with the DPU as configured"
-        click.echo(f"WARNING: this build should not have been written - {why}. "
-                   f"{out / BUDGET_FILE} records the failing verdict.", err=True)
+        lines += wrap(f"WARNING: this build should not have been written - {why}. "
+                      f"{out / BUDGET_FILE} records the failing verdict.", indent="  ", first="")
+        echo_text("\n".join(lines), err=True)
     click.echo(f"{design.name}: wrote {len(outputs)} files to {out}")
 
 

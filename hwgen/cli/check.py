@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from hwgen.errors import EXIT_CHECK_FAILED, EXIT_OK
-from hwgen.cli.app import CONTEXT, _selection, main
+from hwgen.cli.app import CONTEXT, _selection, _verbose, echo_text, main
 
 
 @main.command(context_settings=CONTEXT)
@@ -22,7 +22,8 @@ from hwgen.cli.app import CONTEXT, _selection, main
 @click.option("--timing", type=click.Path(dir_okay=False, path_type=Path), metavar="RPT",
               help="Vivado report_timing_summary of the same run (needs --utilization): "
                    "negative WNS/WHS or NA fail.")
-def check(board, dpu, sets, fmt, output, utilization, timing):
+@_verbose
+def check(board, dpu, sets, fmt, output, utilization, timing, verbose):
     """Check the design against the part's resources, the budget limits and the board's memory.
 
     \b
@@ -40,8 +41,10 @@ def check(board, dpu, sets, fmt, output, utilization, timing):
 
     verdict = verdict_for(board, dpu, sets, utilization, timing)
     if output is not None:
-        write_file(output, render_verdict(verdict, fmt))
-        click.echo(render_verdict(verdict, "text"), nl=False)
+        write_file(output, render_verdict(verdict, fmt, verbose))
+        echo_text(render_verdict(verdict, "text", verbose))
+    elif fmt == "text":
+        echo_text(render_verdict(verdict, fmt, verbose))
     else:
         click.echo(render_verdict(verdict, fmt), nl=False)
     sys.exit(EXIT_OK if verdict.ok else EXIT_CHECK_FAILED)

@@ -7,7 +7,11 @@ import sys
 import click
 
 from hwgen.errors import EXIT_CHECK_FAILED
-from hwgen.cli.app import CONTEXT, _selection, main
+from hwgen.cli.app import CONTEXT, _selection, _verbose, echo_text, main
+
+# The network explore ranks by and estimate estimates when --model is not given: the same
+# everywhere, so the two commands answer for the same network.
+DEFAULT_MODEL = "mobilenet_v2"
 
 
 def _clock_list(ctx, param, value):
@@ -32,8 +36,8 @@ def _clock_list(ctx, param, value):
                    "dpu.ram_usage, dpu.dsp_usage or dpu.clock_mhz fixes it.")
 @click.option("--clocks", callback=_clock_list, metavar="MHZ,MHZ,...",
               help="Fabric clocks to try (default 100,125,150,175,200).")
-@click.option("--model", default="mobilenet_v2", show_default=True, metavar="NAME|FILE",
-              help="The network the ranking and the GOPS/FPS columns are for.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME|FILE",
+              help="The network the ranking and the GOPS/FPS columns are for (hwgen list models).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
               show_default=True)
 @click.option("--fits-only", is_flag=True, help="List only the configurations that fit.")
@@ -80,18 +84,21 @@ def explore(board, dpus, sets, clocks, model, fmt, fits_only, best_only):
 
 @main.command(context_settings=CONTEXT)
 @_selection
-@click.option("--model", required=True, metavar="NAME|FILE",
-              help="A shipped model (mobilenet_v2) or a model YAML file: operations, bytes moved "
-                   "and compute efficiency per inference.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME|FILE",
+              help="A shipped model (hwgen list models) or a model YAML file: operations, bytes "
+                   "moved and compute efficiency per inference.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def estimate(board, dpu, sets, model, fmt):
+@_verbose
+def estimate(board, dpu, sets, model, fmt, verbose):
     """How fast the design runs a network: a roofline, not a measurement.
 
     \b
     The smallest of: compute (peak ops x the model's efficiency), the DPU's
     data ports (ports x width x DPU clock) and the board's DDR (bus width x
     transfer rate x efficiency); frames per second, latency, the bound that
-    binds, and every assumption it made.
+    binds, and every assumption it made (--verbose, or --format json).
+    Exit status: 0, or 1 when the model cannot run on the design as
+    configured (NOT APPLICABLE: the DPU lacks an option the model needs).
     Example:
       hwgen estimate --model mobilenet_v2 --set dpu.clock_mhz=125
       hwgen estimate --board zybo_z7_20 --dpu B1152 --model my_net.yaml --format json
@@ -101,4 +108,9 @@ def estimate(board, dpu, sets, model, fmt):
     from hwgen.model.design import load_design
 
     result = perf.estimate(load_design(board, dpu, sets), perf.load_model(model))
-    click.echo(perf_format.to_json(result) if fmt == "json" else perf_format.to_text(result), nl=False)
+    if fmt == "json":
+        click.echo(perf_format.to_json(result), nl=False)
+    else:
+        echo_text(perf_format.to_text(result, verbose))
+    # No answer is not success: the model cannot run on this design as configured.
+    sys.exit(0 if result.applies else EXIT_CHECK_FAILED)

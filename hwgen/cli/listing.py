@@ -40,6 +40,16 @@ def lines(what: str) -> list[str]:
             rows.append((p.name, p.vlnv, ", ".join(f"{i}->{port}" for i, port in p.connect
                                                     if i in p.interfaces.data), p.description))
         return table(rows)
+    if what == "models":
+        from hwgen.explore.perf import load_model
+
+        rows = [("MODEL", "GOP", "WEIGHTS MB", "INPUT", "NEEDS", "DESCRIPTION")]
+        for name in resources.shipped("models"):
+            m = load_model(name)
+            rows.append((m.name, f"{m.ops.gop:.3f}", f"{m.bytes.weights.value / 1e6:.2f}",
+                         "x".join(map(str, m.input_shape)),
+                         ", ".join(f"dpu.{option}" for option, _ in m.needs) or "-", m.description))
+        return table(rows, right={1, 2})
     rows = [("PART", "FAMILY", "LUT", "FF", "BRAM36", "DSP", "URAM", "SOURCE")]
     for p in design_mod.parts().values():
         rows.append((p.name, p.family, f"{p.lut:,}", f"{p.ff:,}", f"{p.bram36:g}", f"{p.dsp:,}",
@@ -48,13 +58,14 @@ def lines(what: str) -> list[str]:
 
 
 @main.command(name="list", context_settings=CONTEXT)
-@click.argument("what", type=click.Choice(["boards", "dpus", "parts"]), default="boards")
+@click.argument("what", type=click.Choice(["boards", "dpus", "parts", "models"]), default="boards")
 def list_(what):
-    """List what ships with hwgen: boards, dpus or parts.
+    """List what ships with hwgen: boards, dpus, parts or models.
 
     \b
     Example:
       hwgen list dpus
+      hwgen list models           # what --model takes (estimate, explore)
     """
     for line in lines(what):
         click.echo(line)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from hwgen.errors import EXIT_CHECK_FAILED, EXIT_OK
-from hwgen.cli.app import CONTEXT, _selection, main
+from hwgen.cli.app import CONTEXT, _selection, _verbose, echo_text, main
 
 
 @main.command(context_settings=CONTEXT)
@@ -16,7 +16,8 @@ from hwgen.cli.app import CONTEXT, _selection, main
 @click.option("--decode", "decode_fp", metavar="0xFINGERPRINT",
               help="Decode a fingerprint (e.g. from `xdputil query`) instead of the design's.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def fingerprint(board, dpu, sets, decode_fp, fmt):
+@_verbose
+def fingerprint(board, dpu, sets, decode_fp, fmt, verbose):
     """Print the DPU fingerprint and target the Vitis AI compiler needs, field by field.
 
     With --decode, explain any DPUCZDX8G fingerprint and print the hwgen arguments that
@@ -42,7 +43,10 @@ def fingerprint(board, dpu, sets, decode_fp, fmt):
         from hwgen.model.design import load_design
 
         report = design_report(load_design(board, dpu, sets))
-    click.echo(render_report(report, fmt), nl=False)
+    if fmt == "json":
+        click.echo(render_report(report, fmt), nl=False)
+    else:
+        echo_text(render_report(report, fmt, verbose))
 
 
 @main.command(context_settings=CONTEXT)

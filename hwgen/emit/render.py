@@ -163,6 +163,18 @@ def md_code(value) -> str:
     return "`" + text.replace("|", "\\|") + "`"
 
 
+_BREAK_AFTER = re.compile(r"([_/.])(?=[^\s])")
+
+
+def html_breakable(value) -> str:
+    """HTML-escaped text with a <wbr> (a line-break opportunity) after each _ / and . so a
+    long identifier (m_axi_dpu_aclk, ps7/S_AXI_HP0/HP0_DDR_LOWOCM) wraps at its joints in a
+    narrow table cell instead of widening the table or breaking mid-word."""
+    import markupsafe
+
+    return _BREAK_AFTER.sub(r"\1<wbr>", str(markupsafe.escape(value)))
+
+
 def hex32(value: int) -> str:
     return f"0x{value:08X}"
 
@@ -350,6 +362,7 @@ def make_environment(loader):
     env.filters["kconfig_string"] = kconfig_string
     env.filters["dot_id"] = dot_id      # report/block_design.dot (HTML labels use |e)
     env.filters.update(md=md_text, md_code=md_code)     # report/summary.md, hwgen diff
+    env.filters["e_wbr"] = html_breakable               # report/index.html table cells
     env.filters["wordwrap"] = _remembered_wordwrap(env)
     env.globals["hwgen_version"] = __version__
     return env

@@ -12,3 +12,36 @@ def table(rows, right=frozenset()) -> list[str]:
         cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
         out.append("  ".join(cells).rstrip())
     return out
+
+
+# Terminal output a person reads stays within this many columns (longer sentences wrap).
+WIDTH = 100
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "", first: str | None = None) -> list[str]:
+    """``text`` wrapped at ``width`` columns: the first line starts with ``first`` (default
+    ``indent``), the rest with ``indent``; words longer than a line are never cut (paths)."""
+    import textwrap
+
+    first = indent if first is None else first
+    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
+def command_lines(args, width: int = WIDTH - 6) -> list[str]:
+    """Command-line arguments within ``width`` columns, each line but the last ending in a
+    backslash so the lines still paste into a shell; an option stays beside its value."""
+    words: list[str] = []
+    for a in args:
+        if words and words[-1].startswith("--") and " " not in words[-1] and not a.startswith("--"):
+            words[-1] += " " + a
+        else:
+            words.append(a)
+    lines = [""]
+    for w in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(w) > width:
+            lines[-1] += " \\"
+            lines.append("  " + w)
+        else:
+            lines[-1] = f"{lines[-1]} {w}" if lines[-1] else w
+    return lines

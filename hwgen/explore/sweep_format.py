@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import math
+import shlex
 
 from hwgen.explore.sweep import RANKING, ExploreRow, best
-from hwgen.plan.clocks import _fmt
-from hwgen.emit.texttable import table
+from hwgen.plan.clocks import TYPED_PRECISION_MHZ, _fmt
+from hwgen.emit.texttable import WIDTH, command_lines, table, wrap
 
 FORMATS = ("text", "json", "csv")
 
@@ -123,7 +124,8 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
         usage = {u.name: u for u in r.resources}
         p = r.perf
         mhz = _mhz(c.clock_mhz)
-        if r.dpu_mhz is not None and abs(r.dpu_mhz - c.clock_mhz) > 1e-9 * c.clock_mhz:
+        # The achieved clock only where it reads differently from the request (3 decimals).
+        if r.dpu_mhz is not None and abs(r.dpu_mhz - c.clock_mhz) > TYPED_PRECISION_MHZ:
             mhz += f" ({_mhz(r.dpu_mhz)})"
         out.append([
             str(r.rank), c.dpu, c.ram_usage or "-", c.dsp_usage or "-",
@@ -143,9 +145,41 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
     for r in everything:
         if r.note and r.note not in seen:
             seen.add(r.note)
-            notes.append(f"{r.status} ({_mhz(r.config.clock_mhz)} MHz): {r.note}"
-                         if r.status == "no clock" else f"{r.status}: {r.note}")
+            notes += wrap(f"{r.status} ({_mhz(r.config.clock_mhz)} MHz): {r.note}"
+                          if r.status == "no clock" else f"{r.status}: {r.note}", indent="  ")
     return render("explore.txt.j2", rows=everything, shown=len(rows), table=table(out, right), model=model,
-                  ranking=RANKING, clocks=", ".join(_mhz(c) for c in clocks),
-                  fit=sum(r.fits for r in everything),
-                  best=best(everything), notes=notes, board=rows[0].board if rows else "")
+                  ranking=wrap(f"Ranked: {RANKING}."), clocks=", ".join(_mhz(c) for c in clocks),
+                  fit=sum(r.fits for r in everything), nothing=wrap(nothing_fits(everything)),
+                  best=_best_lines(best(everything)), notes=notes, board=rows[0].board if rows else "")
+
+
+def _best_lines(top: ExploreRow | None) -> list[str]:
+    """'Best that fits: hwgen build ...', continued with backslashes within the width."""
+    if top is None:
+        return []
+    lead = "Best that fits: "
+    lines = command_lines(["hwgen", "build", *map(shlex.quote, top.args)], WIDTH - len(lead) - 2)
+    return [lead + lines[0]] + [" " * len(lead) + l for l in lines[1:]]
+
+
+# Why nothing fits, when every configuration fails the same way: the reason, not a pointer.
+_SAME_REASON = {
+    "no clock": "no configuration gets its clock: the PS PLLs and the clocking wizard cannot make "
+                "the fabric clock asked for (the nearest they make are in the notes below); try "
+                "--clocks with one of those",
+    "memory": "every configuration fails the memory checks, which no DPU choice changes: fix the "
+              "linux.* settings (the notes below say which)",
+    "invalid": "every configuration is refused as input (the notes below say why)",
+    "does not fit": "every configuration needs more than the part has; a smaller DPU profile or a "
+                    "bigger part is needed",
+    "over limit": "every configuration is over a budget limit; the BINDING column shows which",
+}
+
+
+def nothing_fits(rows: list[ExploreRow]) -> str:
+    statuses = sorted({r.status for r in rows if not r.fits})
+    if len(statuses) == 1 and statuses[0] in _SAME_REASON:
+        return f"Nothing fits: {_SAME_REASON[statuses[0]]}."
+    counts = ", ".join(f"{sum(r.status == s for r in rows)} {s}" for s in statuses)
+    return (f"Nothing fits ({counts or 'no configurations'}): the STATUS column and the notes "
+            "below say why each fails; hwgen check shows one in full.")

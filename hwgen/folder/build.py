@@ -44,14 +44,17 @@ class OverBudget(CheckFailed):
     def __init__(self, verdict, out_dir: Path):
         self.verdict = verdict
         self.out_dir = out_dir
+        self.verbose = False           # the CLI's --verbose: the provenance of every figure too
         super().__init__(f"{verdict.design}: over budget")
 
     def lines(self) -> list[str]:
         from hwgen.budget.verdict_format import to_text
 
-        return to_text(self.verdict).rstrip("\n").splitlines() + [
+        from hwgen.emit.texttable import wrap
+
+        return to_text(self.verdict, self.verbose).rstrip("\n").splitlines() + wrap(
             f"nothing built: only {self.out_dir / BUDGET_FILE} was written (the failing verdict); "
-            "fix the design, or pass --allow-over-budget to write everything anyway"]
+            "fix the design, or pass --allow-over-budget to write everything anyway")
 
 
 def render_outputs(design: Design, verdict=None) -> list[Output]:

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import json
 import math
+import difflib
+from collections.abc import Callable
+
 from hwgen.frozen import dataclass
 from pathlib import Path
 
@@ -64,6 +67,26 @@ class Side:
     manifest: Manifest | None                     # None: a build refused over budget
     summary: Summary | None
     budget: Budget
+    # A generated file's bytes by its manifest path (None: not readable); tells a change in
+    # a file's header comment from a change in what the file does.
+    read: Callable[[str], bytes | None] | None = None
+
+
+def folder_reader(folder: Path) -> Callable[[str], bytes | None]:
+    """Files of a build folder by manifest path; a path that leaves the folder (the manifest
+    is input like any other) or a file that is not there reads as None."""
+    root = folder.resolve()
+
+    def read(path: str) -> bytes | None:
+        target = (root / path).resolve()
+        if Path(path).is_absolute() or ".." in Path(path).parts or root not in target.parents:
+            return None
+        try:
+            return target.read_bytes() if target.is_file() else None
+        except OSError:
+            return None
+
+    return read
 
 
 def _bad(where: str, message: str) -> InputError:
@@ -140,7 +163,7 @@ def load_folder(folder: Path) -> Side:
         summary = parse_summary(files[DESIGN].read_bytes(), str(files[DESIGN]))
     elif any(path == DESIGN for path, _ in manifest.outputs):
         raise _bad(label, f"its manifest lists {DESIGN}, but the file is missing")
-    return Side(label, manifest, summary, budget)
+    return Side(label, manifest, summary, budget, folder_reader(folder))
 
 
 def design_label(board: str | None, dpu: str | None, sets: tuple[str, ...]) -> str:
@@ -159,7 +182,8 @@ def load_design_side(board: str | None, dpu: str | None, sets: tuple[str, ...]) 
     outputs = {o.path: o.data for o in render_outputs(design, estimate(design))}
     label = design_label(board, dpu, sets)
     return Side(label, parse_manifest(outputs[MANIFEST], label),
-                parse_summary(outputs[DESIGN], label), parse_budget(outputs[BUDGET], label))
+                parse_summary(outputs[DESIGN], label), parse_budget(outputs[BUDGET], label),
+                outputs.get)
 
 
 # ----------------------------------------------------------------------------- changes
@@ -178,6 +202,9 @@ class Diff:
     new: Side
     changes: tuple[Change, ...]
     notes: tuple[str, ...]
+    # (changed, sentence): did a file Vivado builds the bitstream from change beyond its
+    # header comment; None when the build files could not be compared.
+    bitstream: tuple[bool, str] | None = None
 
     @property
     def changed(self) -> bool:
@@ -481,20 +508,79 @@ def input_changes(a: Manifest, b: Manifest) -> list[Change]:
     return out
 
 
-def file_changes(a: Manifest, b: Manifest) -> list[Change]:
-    """Generated files that differ (report/ and the manifest are views of the facts above)."""
+# What Vivado builds the bitstream (and the XSA) from: the Tcl it runs and the FuseSoC core
+# that drives it. A change anywhere else (device tree, bootargs, arch.json) needs no new run.
+def bitstream_input(path: str) -> bool:
+    return path.startswith("vivado/") or path.endswith(".core")
+
+
+# Lines a generated file opens with before its content: comments, and the format's magic line.
+_COMMENT = {".tcl": ("#",), ".core": ("#",), ".dtsi": ("/*", "*", "//"),
+            ".dts": ("/*", "*", "//")}
+_MAGIC = ("CAPI=2:",)
+
+
+def _header_length(lines: list[str], markers: tuple[str, ...]) -> int:
+    """How many lines the leading comment block (the provenance header) takes."""
+    n = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text or text.startswith(markers) or (i == 0 and text in _MAGIC):
+            n = i + 1
+        else:
+            break
+    return n
+
+
+def header_only(path: str, old: bytes | None, new: bytes | None) -> bool:
+    """Do two versions of ``path`` differ only inside the comment block they open with?"""
+    markers = _COMMENT.get(Path(path).suffix)
+    if markers is None or old is None or new is None:
+        return False
+    try:
+        a, b = old.decode("utf-8").splitlines(), new.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return False
+    ha, hb = _header_length(a, markers), _header_length(b, markers)
+    return a[ha:] == b[hb:] and a[:ha] != b[:hb]
+
+
+def file_changes(old_side: Side, new_side: Side) -> tuple[list[Change], tuple[bool, str] | None]:
+    """Generated files that differ (report/ and the manifest are views of the facts above);
+    those that differ only in their header comment in one line; and whether the bitstream's
+    inputs changed, as (changed, the sentence that says so), None when no file differs."""
+    a, b = old_side.manifest, new_side.manifest
     keep = lambda p: not p.startswith(DERIVED)  # noqa: E731
     old = {p: h for p, h in a.outputs if keep(p)}
     new = {p: h for p, h in b.outputs if keep(p)}
-    out = []
+    out, header, changed_inputs = [], [], []
     for path in sorted(set(old) | set(new)):
+        if old.get(path) == new.get(path):
+            continue
         if path not in old:
             out.append(Change("Files", path, f"{path}: added"))
         elif path not in new:
             out.append(Change("Files", path, f"{path}: removed"))
-        elif old[path] != new[path]:
+        elif old_side.read and new_side.read and header_only(path, old_side.read(path), new_side.read(path)):
+            header.append(path)
+            continue
+        else:
             out.append(Change("Files", path, f"{path}: changed"))
-    return out
+        if bitstream_input(path):
+            changed_inputs.append(path)
+    if header:
+        out.append(Change("Files", "header comment only",
+                          f"only their header comment (the inputs and --set they record): "
+                          f"{', '.join(header)}", None, header))
+    if not out:
+        return out, None
+    if changed_inputs:
+        return out, (True, f"Bitstream inputs CHANGED ({', '.join(changed_inputs)}): run Vivado again "
+                           f"for a new bitstream and XSA.")
+    quiet = [p for p in header if bitstream_input(p)]
+    return out, (False, "Bitstream inputs unchanged" + (
+        f" ({', '.join(quiet)} differ only in their header comment)" if quiet else "")
+        + ": the bitstream and XSA you have still hold.")
 
 
 def compare(old: Side, new: Side) -> Diff:
@@ -522,8 +608,11 @@ def compare(old: Side, new: Side) -> Diff:
     changes += budget_changes(old.budget, new.budget)
     changes += check_changes(old.budget, new.budget)
     if old.manifest is not None and new.manifest is not None:
-        changes += file_changes(old.manifest, new.manifest)
-    return Diff(old, new, tuple(changes), tuple(notes))
+        files, bitstream = file_changes(old, new)
+        changes += files
+    else:
+        bitstream = None
+    return Diff(old, new, tuple(changes), tuple(notes), bitstream)
 
 
 # ----------------------------------------------------------------------------- output
@@ -543,6 +632,8 @@ def to_dict(d: Diff) -> dict:
         "old": {"label": d.old.label, "design": describe(d.old)},
         "new": {"label": d.new.label, "design": describe(d.new)},
         "notes": list(d.notes),
+        "bitstream_inputs_changed": None if d.bitstream is None else d.bitstream[0],
+        "bitstream": None if d.bitstream is None else d.bitstream[1],
         "changes": [{"section": c.section, "item": c.item, "text": c.text, "old": c.old, "new": c.new}
                     for c in d.changes],
     }

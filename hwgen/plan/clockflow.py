@@ -36,12 +36,14 @@ def design_clocks(design) -> solver.ClockPlan:
     """FCLK_CLK0 and the DPU clocking wizard for ``design``.
 
     ``dpu.fclk_tolerance_ppm`` is how far FCLK_CLK0 and the wizard's outputs may sit from
-    the requested clocks (0 = exactly, up to floating-point noise). A request no PS PLL
+    the requested clocks (0 = exactly, up to the 3 decimals a person types). A request no PS PLL
     meets and the wizard cannot make is an InputError at the place ``dpu.clock_mhz`` was
     set, naming the nearest achievable values.
     """
     s = design.settings.dpu
-    tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM)
+    # A request typed to 3 decimals (142.857) is met by the clock it rounds from (1000/7).
+    tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM,
+                    solver.typed_precision_ppm(s.clock_mhz, dsp_request_mhz(s)))
     plls = design.board.ps.plls.as_dict()
     grade = speed_grade(design.board.part)
     try:

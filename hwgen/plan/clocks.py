@@ -39,6 +39,8 @@ __all__ = [
     "FCLK_DIVISOR_MAX",
     "DEFAULT_TOLERANCE_PPM",
     "DEFAULT_EXACT_PPM",
+    "TYPED_PRECISION_MHZ",
+    "typed_precision_ppm",
     "DEFAULT_FABRIC_MHZ",
     "DEFAULT_FALLBACK_FCLK_MHZ",
     "max_axi_port_mhz",
@@ -89,6 +91,17 @@ DEFAULT_TOLERANCE_PPM = 100.0
 # "Exact": equal up to floating-point noise (1e-6 ppm = 1e-12 relative); the PLL values
 # are decimal inputs such as 1050.0, and 1050/7 is exactly 150.0 in binary floating point.
 DEFAULT_EXACT_PPM = 1e-6
+# A frequency a person types carries 3 decimals (142.857 for 1000/7 = 142.857142...): a
+# clock that rounds to the request at that precision is the clock asked for. Half a unit of
+# the third decimal is how far such a clock may sit from the typed value.
+TYPED_PRECISION_MHZ = 0.0005
+
+
+def typed_precision_ppm(*mhz: float) -> float:
+    """TYPED_PRECISION_MHZ in ppm of the highest of the requests (the tightest of them)."""
+    return TYPED_PRECISION_MHZ / max(mhz) * 1e6
+
+
 # Fabric clock default and the exactly reachable FCLK used when no PLL divides to the
 # fabric clock: both from the product's design note (100 MHz is what every board export
 # uses for FCLK0, PZ2/ZYBO: IO PLL 1000 / 10).
@@ -276,7 +289,7 @@ def solve_fclk(plls: Mapping[str, float], request_mhz: float,
     if abs(best.error_ppm) <= tolerance_ppm:
         return best
     raise ClockError(
-        f"no PS PLL makes {_fmt(request_mhz)} MHz within {tolerance_ppm:g} ppm; nearest "
+        f"no PS PLL makes {_fmt(request_mhz)} MHz within {tolerance_ppm:.3g} ppm; nearest "
         f"achievable: {_nearest_text(cands)}",
         candidates=cands,
     )
@@ -502,7 +515,7 @@ def plan_clocks(
     if not attempts:
         raise ClockError(
             f"no PS PLL makes the fabric clock {_fmt(fabric)} MHz exactly, nor the fallback "
-            f"FCLK {_fmt(fallback)} MHz within {tolerance_ppm:g} ppm; nearest for "
+            f"FCLK {_fmt(fallback)} MHz within {tolerance_ppm:.3g} ppm; nearest for "
             f"{_fmt(fabric)} MHz: {_nearest_text(cands)}",
             candidates=cands,
         )
@@ -526,7 +539,7 @@ def plan_clocks(
     )
     raise ClockError(
         f"cannot make m_axi_dpu_aclk {_fmt(fabric)} MHz and dpu_2x_clk {_fmt(dsp)} MHz within "
-        f"{tolerance_ppm:g} ppm: nearest FCLK per PS PLL for {_fmt(fabric)} MHz: "
+        f"{tolerance_ppm:.3g} ppm: nearest FCLK per PS PLL for {_fmt(fabric)} MHz: "
         f"{_nearest_text(cands)}{wizard_text}",
         candidates=cands,
         wizard=nearest_wizard,

@@ -50,9 +50,14 @@ BOARD_COLOUR = "#333333"
 FILL = {"ps": "#DCE8F7", "dpu": "#FBE3C9", "clock": "#E4F2E1", "reset": "#EEEEEE",
         "interconnect": "#E8E4F4", "irq_concat": "#F8DDDD", "irq_tieoff": "#F8DDDD", "port": "#FFFFFF"}
 
-MISSING_DOT = ("Graphviz `dot` is not installed, so no block_design.svg was drawn; "
-               "the DOT source is report/block_design.dot (install the graphviz package and "
-               "run `dot -Tsvg report/block_design.dot -o block_design.svg`).")
+# Run in the build folder: the drawing lands beside its source in report/, where the page
+# and summary.md link it.
+DOT_COMMAND = "dot -Tsvg report/block_design.dot -o report/block_design.svg"
+# Plain words (no markup): the HTML puts DOT_COMMAND in <code>, Markdown in a code span.
+MISSING_DOT_TEXT = ("Graphviz dot is not installed, so no block_design.svg was drawn; the DOT "
+                    "source is report/block_design.dot. Install the graphviz package and run, in "
+                    "the build folder:")
+MISSING_DOT = f"{MISSING_DOT_TEXT} {DOT_COMMAND}"
 
 
 # ----------------------------------------------------------------------------- view objects

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from hwgen.dpu.arch import geometry, ops_per_clock
+from hwgen.emit.texttable import WIDTH, command_lines, wrap
 from hwgen.dpu.fingerprint import decode
 from hwgen.emit.vitis_ai import DpuFingerprint, arch_json, explain, fingerprint_checks, fingerprint_plan, reproduce
 
@@ -64,12 +65,30 @@ def decode_report(fingerprint: str) -> dict:
     return out
 
 
-def render_report(report: dict, fmt: str) -> str:
+def render_report(report: dict, fmt: str, verbose: bool = False) -> str:
+    """JSON: everything. Text: the answer first (fingerprint, target, the hwgen arguments), each
+    field's value in two lines; with ``verbose`` the bit table and what each field means."""
     if fmt == "json":
         return json.dumps(report, indent=2) + "\n"
     from hwgen.emit.render import render
 
     rows = report["fields"]
     widths = {k: max(len(str(r[k] or "")) for r in rows) for k in ("bits", "name", "shown", "certainty")}
-    return render("vitis_ai/fingerprint.txt.j2", r=report, w=widths,
-                  arch_json_line=json.dumps(report["arch_json"]))
+    values = []
+    for certainty in ("established", "inferred"):
+        named = [f"{r['name']} {r['shown']}" for r in rows if r["certainty"] == certainty]
+        if named:
+            values += wrap(", ".join(named), indent=" " * 13, first=f"{certainty:<13}")
+    details = {r["name"]: wrap(f"meaning: {r['meaning']}", WIDTH - 4, indent=" " * 9, first="")
+               + wrap(f"hwgen:   {r['note']}", WIDTH - 4, indent=" " * 9, first="") for r in rows}
+    warnings = [wrap(f"warning: {m}", indent="  ", first="") for m in report.get("warnings", [])]
+    blockers, args = [], []
+    if "hwgen" in report:
+        h = report["hwgen"]
+        blockers = [line for b in h["not_settable"] for line in wrap(f"- {b}", WIDTH - 2, indent="    ", first="")]
+        closest = ["--dpu", h["profiles"][0] if h["profiles"] else f"({h['profile_hint']})",
+                   *(a for s in h["sets"] for a in ("--set", s))]
+        args = command_lines(h["args"] if h["buildable"] else closest)
+    return render("vitis_ai/fingerprint.txt.j2", r={**report, "warnings": warnings}, w=widths,
+                  arch_json_line=json.dumps(report["arch_json"]), verbose=verbose, values=values,
+                  details=details, args=args, blockers=blockers)

@@ -361,7 +361,10 @@ def _review_outputs(design, verdict: Verdict, outputs, started: StartedReview) -
     svg = drawing.result()      # collected last: everything above ran while dot drew
     context = dict(f=f, s=s, ddr=ddr_map(s),
                    svg=inline_svg(svg.decode("utf-8")) if svg is not None else None,
-                   no_svg=None if svg is not None else diagram.MISSING_DOT, links=links)
+                   no_svg=None if svg is not None else diagram.MISSING_DOT_TEXT,
+                   dot_command=diagram.DOT_COMMAND, links=links)
+    result = [text_output(DESIGN_JSON, "report.design", to_json(s)),
+              text_output(DOT, "report.diagram_source", dot_text)]
     if svg is not None:
         result.append(Output(SVG, "report.diagram", svg))
     result += [text_output(HTML, "report.html", render("report/index.html.j2", **context)),
