@@ -217,7 +217,7 @@ def test_every_number_names_its_source():
         for c in l.contributions:
             assert c.what and c.source, c
     lut_sources = " ".join(c.source for c in line(v, "LUT").contributions)
-    assert "PG338 Table 9" in lut_sources and "DPU41-R6" in lut_sources and "devices.md" in lut_sources
+    assert "PG338 Table 9" in lut_sources and "DPU41-R6" in lut_sources and "public Vivado" in lut_sources
     assert all("DPU41-GTCL" in c.source for c in line(v, "DSP").contributions)
     # switching channel augmentation off saves its published LUT (PG34: B512 3121)
     assert line(v, "LUT").used == line(est(), "LUT").used - 3121
