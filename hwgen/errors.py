@@ -13,6 +13,9 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_INVALID_INPUT = 2
 EXIT_TOOL_MISSING = 3
+# A bug in hwgen (an exception nobody raised on purpose): EX_SOFTWARE of sysexits.h, so no
+# script mistakes a crash for a verdict.
+EXIT_INTERNAL = 70
 
 
 @dataclass(frozen=True)

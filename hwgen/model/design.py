@@ -20,6 +20,7 @@ import yaml
 from hwgen.model import loader
 from hwgen.model import records as model
 from hwgen import resources
+from hwgen.numbers import NumberError, parse_int
 from hwgen.errors import InputError, Mark, Problem
 from hwgen.model.schema import Ctx, Rec, Str, did_you_mean, doc_locator, lookup, validate
 
@@ -123,7 +124,9 @@ def _scalar(text: str) -> Any:
     try:
         return loader._CONSTRUCT.get(tag, loader._CONSTRUCT[loader._STD + "str"])(
             yaml.constructor.SafeConstructor(), node)
-    except (ValueError, OverflowError):
+    except NumberError:
+        # Not the number its form suggested ('0x_', 5,000 digits, '1:30'): the schema
+        # then says what the setting expects and shows the text as typed.
         return text
 
 
@@ -301,6 +304,11 @@ def _dpu(file: Path, source: str):
         if name not in profile.interfaces.data + (profile.interfaces.instr,):
             problems.append(Problem(doc.mark(("connect", name)), f"connect.{name}",
                                     "not one of the profile's data or instruction interfaces"))
+    masters = profile.interfaces.data + (profile.interfaces.instr,)
+    missing = [m for m in masters if m not in dict(profile.connect)]
+    if missing:
+        problems.append(Problem(doc.mark(("connect",)), "connect",
+                                f"expected a PS port for every DPU master, missing {', '.join(missing)}"))
     if problems:
         raise InputError(problems)
     return profile, doc, raw, resources.display_name(file)
@@ -310,7 +318,11 @@ def _check_board(board: model.Board, doc: loader.Document):
     problems = []
     for key in model.FBDIV.values():
         value = board.ps.preset_value(key)
-        if value is None or not value.isdigit() or not 13 <= int(value) <= 66:
+        try:
+            ok = value is not None and 13 <= parse_int(value) <= 66
+        except NumberError:
+            ok = False
+        if not ok:
             # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
             got = "nothing" if value is None else repr(value)
             problems.append(Problem(doc.mark(("ps", "preset", key)), f"ps.preset.{key}",
