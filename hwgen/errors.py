@@ -16,6 +16,8 @@ EXIT_TOOL_MISSING = 3
 # A bug in hwgen (an exception nobody raised on purpose): EX_SOFTWARE of sysexits.h, so no
 # script mistakes a crash for a verdict.
 EXIT_INTERNAL = 70
+# Another hwgen build holds the build folder and --no-wait was given: EX_TEMPFAIL, "try again".
+EXIT_BUSY = 75
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,9 @@ class OutputError(HwgenError):
     """The environment refused our output (read-only folder, full disk)."""
 
     exit_code = EXIT_INVALID_INPUT
+
+
+class FolderBusy(HwgenError):
+    """Another hwgen build is writing the build folder and the caller would not wait."""
+
+    exit_code = EXIT_BUSY

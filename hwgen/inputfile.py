@@ -11,7 +11,9 @@ file, and read only up to its limit plus one byte.
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import stat
 
 
@@ -71,3 +73,57 @@ def read_regular(path, limit: int, expected: str = "a regular file") -> bytes:
 
 def _size(n: int) -> str:
     return f"{n >> 20} MiB" if n >= 1 << 20 and not n % (1 << 20) else f"{n >> 10} KiB"
+
+
+# --------------------------------------------------------------------------- JSON
+MAX_JSON_DEPTH = 64      # hwgen's own JSON nests 5 levels; the interpreter's limit is ~1000
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+
+
+def strict_json(raw: bytes | str):
+    """JSON as RFC 8259 defines it, from someone else: ValueError (one line) otherwise.
+
+    - nesting bounded (MAX_JSON_DEPTH), checked before the parser recurses;
+    - numbers through hwgen.numbers: bounded digits, finite, no NaN/Infinity (Python's
+      json module accepts those and writes them back, making invalid JSON);
+    - strings must be valid Unicode: a lone surrogate ("\\ud800") cannot be printed or
+      encoded, so it is refused here rather than crashing whatever writes it out;
+    - control characters are kept in the data (they are valid JSON); every writer of
+      text escapes them (hwgen.errors.one_line).
+    """
+    from hwgen import numbers
+
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels (line {line})")
+        elif c in "]}":
+            depth -= 1
+    try:
+        data = json.loads(text, parse_int=numbers.json_int, parse_float=numbers.json_float,
+                          parse_constant=numbers.json_constant)
+    except numbers.NumberError as exc:
+        raise ValueError(str(exc)) from None
+    _no_surrogates(data)
+    return data
+
+
+def _no_surrogates(value) -> None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"a string holds a lone surrogate ({value[:40]!r}), not Unicode "
+                             "text") from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _no_surrogates(k)
+            _no_surrogates(v)
+    elif isinstance(value, list):
+        for v in value:
+            _no_surrogates(v)

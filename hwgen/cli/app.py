@@ -32,6 +32,12 @@ def _selection(f):
     return f
 
 
+def _no_wait(f):
+    return click.option("--no-wait", is_flag=True,
+                        help="If another hwgen build is writing the folder, fail at once (exit "
+                             "75) instead of waiting for it.")(f)
+
+
 def _fail(exc: HwgenError) -> None:
     for line in exc.lines():
         click.echo(line, err=True)

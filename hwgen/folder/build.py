@@ -16,7 +16,7 @@ from hwgen.emit import petalinux
 from hwgen.model.design import Design
 from hwgen.errors import CheckFailed
 from hwgen.emit.fusesoc_core import core_outputs
-from hwgen.emit.output import Output, manifest, text_output, write_all
+from hwgen.emit.output import Output, design_id, manifest, text_output, write_all
 from hwgen.review.report import review_outputs
 from hwgen.emit.vitis_ai import arch_json_outputs
 from hwgen.emit.vivado import vivado_outputs
@@ -36,10 +36,18 @@ BUDGET_FILE = "budget.json"
 REPORTERS: list = [review_outputs]
 
 
-def budget_output(verdict) -> Output:
-    from hwgen.budget.verdict_format import to_json
+def budget_output(verdict, design: Design | None = None) -> Output:
+    """budget.json; with ``design``, it names the design's id as manifest.json does, so the
+    verdict and the files it judged are known to belong together."""
+    import json
 
-    return text_output(BUDGET_FILE, "budget", to_json(verdict))
+    from hwgen.budget.verdict_format import to_dict
+
+    body = to_dict(verdict)
+    if design is not None:
+        body = {"verdict": body.pop("verdict"), "design": body.pop("design"),
+                "design_id": design_id(design), **body}
+    return text_output(BUDGET_FILE, "budget", json.dumps(body, indent=2) + "\n")
 
 
 class OverBudget(CheckFailed):
@@ -54,8 +62,9 @@ class OverBudget(CheckFailed):
         from hwgen.budget.verdict_format import to_text
 
         return to_text(self.verdict).rstrip("\n").splitlines() + [
-            f"nothing built: only {self.out_dir / BUDGET_FILE} was written (the failing verdict); "
-            "fix the design, or pass --allow-over-budget to write everything anyway"]
+            f"nothing built: {self.out_dir / BUDGET_FILE} records the failing verdict, and no "
+            "earlier build's manifest or scripts remain beside it (files someone edited are "
+            "kept); fix the design, or pass --allow-over-budget to write everything anyway"]
 
 
 def render_outputs(design: Design, verdict=None) -> list[Output]:
@@ -66,26 +75,32 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
     outputs: list[Output] = []
     for generate in GENERATORS:
         outputs.extend(generate(design))
-    outputs.append(budget_output(verdict))
+    outputs.append(budget_output(verdict, design))
     for report in REPORTERS:
         outputs.extend(report(design, verdict, tuple(outputs)))
     outputs.append(manifest(design, outputs, __version__))
     return outputs
 
 
-def build(design: Design, out_dir: Path, verdict=None, allow_over_budget: bool = False) -> list[Output]:
+def build(design: Design, out_dir: Path, verdict=None, allow_over_budget: bool = False,
+          wait: bool = True) -> list[Output]:
     """Check the budget (memory checks included), then render and write everything.
 
     Over budget: writes only budget.json and raises OverBudget (exit 1), unless
     ``allow_over_budget``, which writes everything, the failing budget.json included.
+    ``wait``: for another build writing the folder (hwgen.emit.output.folder_lock), or fail.
     """
     if verdict is None:
         from hwgen.budget.estimate import estimate
 
         verdict = estimate(design)
     if not verdict.ok and not allow_over_budget:
-        write_all(out_dir, [budget_output(verdict)])
+        # The folder now belongs to this failing design: the previous build's manifest and
+        # its unedited files go (withdraw), so no script is left that builds a design the
+        # folder's own verdict does not describe.
+        write_all(out_dir, [budget_output(verdict, design)], folder=True, withdraw=True,
+                  wait=wait)
         raise OverBudget(verdict, out_dir)
     outputs = render_outputs(design, verdict)
-    write_all(out_dir, outputs)
+    write_all(out_dir, outputs, wait=wait)
     return outputs
