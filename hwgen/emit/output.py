@@ -192,8 +192,7 @@ def interrupted(out_dir: Path) -> list[str] | None:
 
 def interrupted_message(files: list[str]) -> str:
     """What to say about a folder ``interrupted`` found a journal in (no folder name)."""
-    shown = ", ".join(files[:6]) + (f" and {len(files) - 6} more" if len(files) > 6 else "")
-    what = f"{len(files)} files ({shown})" if files else "its files (journal unreadable)"
+    what = f"{len(files)} files ({', '.join(files)})" if files else "its files (journal unreadable)"
     return one_line(f"incomplete: a build was interrupted while changing {what}, so old and "
                     f"new files may be mixed; run hwgen build into it again to complete it")
 
