@@ -56,8 +56,8 @@ def design_id(design) -> str:
     """Which design a build folder's files belong to: a hash of everything that selects it.
 
     The design name alone does not say it (a --set changes the design, not its name).
-    manifest.json and budget.json both carry it, so a folder holding the verdict of one
-    design and the files of another is detected (hwgen diff, hwgen run).
+    manifest.json carries it beside every file's sha256, budget.json's included, so a
+    folder holding the verdict of one design and the files of another is detected.
     """
     body = {"design": design.name, "board": design.board.name, "dpu": design.dpu.name,
             "part": design.board.part,

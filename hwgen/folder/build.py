@@ -16,7 +16,7 @@ from hwgen.emit import petalinux
 from hwgen.model.design import Design
 from hwgen.errors import CheckFailed
 from hwgen.emit.fusesoc_core import core_outputs
-from hwgen.emit.output import Output, design_id, manifest, text_output, write_all
+from hwgen.emit.output import Output, manifest, text_output, write_all
 from hwgen.review.report import review_outputs
 from hwgen.emit.vitis_ai import arch_json_outputs
 from hwgen.emit.vivado import vivado_outputs
@@ -36,18 +36,13 @@ BUDGET_FILE = "budget.json"
 REPORTERS: list = [review_outputs]
 
 
-def budget_output(verdict, design: Design | None = None) -> Output:
-    """budget.json; with ``design``, it names the design's id as manifest.json does, so the
-    verdict and the files it judged are known to belong together."""
-    import json
+def budget_output(verdict) -> Output:
+    """budget.json: the verdict's JSON exactly as `hwgen check --format json` prints it. Which
+    design it belongs to is the manifest's business: manifest.json names the design
+    (design_id) and lists budget.json's sha256 with every other file."""
+    from hwgen.budget.verdict_format import to_json
 
-    from hwgen.budget.verdict_format import to_dict
-
-    body = to_dict(verdict)
-    if design is not None:
-        body = {"verdict": body.pop("verdict"), "design": body.pop("design"),
-                "design_id": design_id(design), **body}
-    return text_output(BUDGET_FILE, "budget", json.dumps(body, indent=2) + "\n")
+    return text_output(BUDGET_FILE, "budget", to_json(verdict))
 
 
 class OverBudget(CheckFailed):
@@ -75,7 +70,7 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
     outputs: list[Output] = []
     for generate in GENERATORS:
         outputs.extend(generate(design))
-    outputs.append(budget_output(verdict, design))
+    outputs.append(budget_output(verdict))
     for report in REPORTERS:
         outputs.extend(report(design, verdict, tuple(outputs)))
     outputs.append(manifest(design, outputs, __version__))
@@ -98,7 +93,7 @@ def build(design: Design, out_dir: Path, verdict=None, allow_over_budget: bool =
         # The folder now belongs to this failing design: the previous build's manifest and
         # its unedited files go (withdraw), so no script is left that builds a design the
         # folder's own verdict does not describe.
-        write_all(out_dir, [budget_output(verdict, design)], folder=True, withdraw=True,
+        write_all(out_dir, [budget_output(verdict)], folder=True, withdraw=True,
                   wait=wait)
         raise OverBudget(verdict, out_dir)
     outputs = render_outputs(design, verdict)

@@ -15,6 +15,7 @@ shown comes from those files; nothing is recomputed here except the deltas.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -176,18 +177,36 @@ def load_folder(folder: Path) -> Side:
         return Side(label, None, None, budget)
     manifest_data = _read(files[MANIFEST], one_line(str(files[MANIFEST])))
     manifest = parse_manifest(manifest_data, one_line(str(files[MANIFEST])))
-    ids = budget_data.get("design_id"), manifest_data.get("design_id")
-    if ids[0] != ids[1]:
-        raise _bad(label, f"{BUDGET} and {MANIFEST} belong to two different designs "
-                          f"(design_id {ids[0]} and {ids[1]}): the folder mixes two builds; "
-                          f"build it again")
     summary = None
     if files[DESIGN].is_file():
         summary = parse_summary(_read(files[DESIGN], one_line(str(files[DESIGN]))),
                                 one_line(str(files[DESIGN])))
     elif any(path == DESIGN for path, _ in manifest.outputs):
         raise _bad(label, f"its manifest lists {DESIGN}, but the file is missing")
+    _same_build(folder, label, manifest, (BUDGET, DESIGN))
     return Side(label, manifest, summary, budget)
+
+
+def _same_build(folder: Path, label: str, manifest: Manifest, names) -> None:
+    """The files diff reads are the ones the manifest lists (by sha256): else the folder mixes
+    two builds (a verdict of one design beside the files of another), and comparing it
+    would describe a design nobody built."""
+    listed = dict(manifest.outputs)
+    for name in names:
+        path = folder / name
+        if not os.path.lexists(path):
+            continue
+        if name not in listed:
+            raise _bad(label, f"its {name} is not listed in its {MANIFEST}: the folder mixes "
+                              f"two builds; build it again")
+        try:
+            digest = hashlib.sha256(read_regular(path, MAX_JSON_BYTES)).hexdigest()
+        except ReadRefused as exc:
+            raise _bad(one_line(str(path)), str(exc)) from None
+        if digest != listed[name]:
+            raise _bad(label, f"its {name} is not the one its {MANIFEST} lists (design "
+                              f"{manifest.design}): the folder mixes two builds or was "
+                              f"edited; build it again")
 
 
 def design_label(board: str | None, dpu: str | None, sets: tuple[str, ...]) -> str:
