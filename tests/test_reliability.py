@@ -289,3 +289,90 @@ def test_missing_dpu_master_has_a_position(tmp_path):
     f.write_text(text)
     line = one_error(run_hwgen("check", "--dpu", f))
     assert re.match(rf"{re.escape(str(f))}:\d+:\d+: connect: .*missing DPU0_M_AXI_DATA1", line), line
+
+
+# --------------------------------------------------------------------------- 5: diff's inputs
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("diff") / "a"
+    r = run_hwgen("build", "-o", out)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def _damaged(built, tmp_path, name: str, edit) -> "Path":
+    import shutil
+
+    out = tmp_path / "d"
+    shutil.copytree(built, out)
+    path = out / name
+    path.write_bytes(edit(path.read_bytes()))
+    return out
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "budget.json", "report/design.json"])
+@pytest.mark.parametrize("damage", ["deep", "digits", "surrogate", "infinity", "nan"])
+def test_diff_damaged_json_is_one_line_exit_2(built, tmp_path, name, damage):
+    def edit(raw: bytes) -> bytes:
+        text = raw.decode()
+        if damage == "deep":
+            return ('{"x": ' + "[" * 100000 + "]" * 100000 + ", " + text.lstrip()[1:]).encode()
+        if damage == "digits":
+            return text.replace("{", '{"big": ' + "9" * 400 + ", ", 1).encode()
+        if damage == "surrogate":
+            return text.replace("{", '{"s": "\\ud800", ', 1).encode()
+        return text.replace("{", '{"v": %s, ' % ("Infinity" if damage == "infinity" else "NaN"),
+                            1).encode()
+
+    out = _damaged(built, tmp_path, name, edit)
+    for fmt in ("text", "json"):
+        r = run_hwgen("diff", out, built, "--format", fmt)
+        line = one_error(r)
+        assert name in line or str(out) in line
+        assert "unreadable JSON" in line
+
+
+def test_diff_infinity_in_design_json_never_prints_invalid_json(built, tmp_path):
+    out = _damaged(built, tmp_path, "report/design.json",
+                   lambda raw: raw.replace(b'"achieved_mhz": ', b'"achieved_mhz": Infinity, "x": ', 1))
+    r = run_hwgen("diff", built, out, "--format", "json")
+    one_error(r, where=str(out / "report" / "design.json"))
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_diff_escapes_control_characters_from_a_crafted_manifest(built, tmp_path, fmt):
+    import json as jsonlib
+
+    evil = "x\n\x1b[2J\x1b[31mFAKE: all checks pass\r\u202e\x85"
+
+    def edit(raw: bytes) -> bytes:
+        data = jsonlib.loads(raw)
+        data["design"] = evil
+        data["hwgen_version"] = evil
+        data["overrides"] = [evil]
+        return jsonlib.dumps(data).encode()
+
+    out = _damaged(built, tmp_path, "manifest.json", edit)
+    r = run_hwgen("diff", built, out, "--format", fmt)
+    assert r.returncode in (0, 1), r.stderr
+    assert "\x1b" not in r.stdout and "\r" not in r.stdout and "\u202e" not in r.stdout
+    assert "\x85" not in r.stdout
+    assert not any(l.startswith("FAKE") or l.startswith("\x1b") for l in r.stdout.splitlines())
+    if fmt == "json":
+        jsonlib.loads(r.stdout)
+
+
+def test_diff_refuses_a_fifo_or_device_in_the_folder(built, tmp_path):
+    import shutil
+
+    out = tmp_path / "f"
+    shutil.copytree(built, out)
+    (out / "budget.json").unlink()
+    os.mkfifo(out / "budget.json")
+    line = one_error(run_hwgen("diff", out, built, timeout=20))
+    assert "FIFO" in line
+    (out / "budget.json").unlink()
+    (out / "budget.json").symlink_to("/dev/zero")
+    line = one_error(run_hwgen("diff", out, built, timeout=20))
+    assert "a device" in line

@@ -168,7 +168,7 @@ def load_folder(folder: Path) -> Side:
     broken = interrupted(folder)
     if broken is not None:
         raise _bad(label, interrupted_message(broken))
-    if not files[BUDGET].is_file():
+    if not os.path.lexists(files[BUDGET]):
         raise _bad(label, f"expected a build folder written by hwgen build: it has no {BUDGET}")
     budget_data = _read(files[BUDGET], one_line(str(files[BUDGET])))
     budget = parse_budget(budget_data, one_line(str(files[BUDGET])))
@@ -178,7 +178,7 @@ def load_folder(folder: Path) -> Side:
     manifest_data = _read(files[MANIFEST], one_line(str(files[MANIFEST])))
     manifest = parse_manifest(manifest_data, one_line(str(files[MANIFEST])))
     summary = None
-    if files[DESIGN].is_file():
+    if os.path.lexists(files[DESIGN]):
         summary = parse_summary(_read(files[DESIGN], one_line(str(files[DESIGN]))),
                                 one_line(str(files[DESIGN])))
     elif any(path == DESIGN for path, _ in manifest.outputs):
