@@ -376,3 +376,22 @@ def test_diff_refuses_a_fifo_or_device_in_the_folder(built, tmp_path):
     (out / "budget.json").symlink_to("/dev/zero")
     line = one_error(run_hwgen("diff", out, built, timeout=20))
     assert "a device" in line
+
+
+@pytest.mark.parametrize("value", ["\uff11\uff12\uff15", "nan", "inf", "1e400", "9" * 400, "125,x"])
+def test_explore_clocks_are_parsed_strictly(cli, value):
+    code, _, stderr = cli("explore", "--clocks", value)
+    assert code == 2 and "--clocks" in stderr and "Traceback" not in stderr
+
+
+def test_a_port_the_board_lacks_has_a_position(tmp_path):
+    # Found by tests/test_fuzz.py: a check made after validation (the DPU profile uses HP2,
+    # the board no longer lists it) named the board file without line and column.
+    text = (BOARDS / "pynq_z2.yaml").read_text()
+    assert "    hp2: {width: 64}\n" in text
+    board = tmp_path / "b.yaml"
+    board.write_text(text.replace("    hp2: {width: 64}\n", ""))
+    ports_line = next(i for i, l in enumerate(text.splitlines(), 1) if l.strip() == "ports:")
+    line = one_error(run_hwgen("check", "--board", board))
+    assert line.startswith(f"{board}:{ports_line + 1}:"), line
+    assert "ps.ports.hp2" in line

@@ -143,16 +143,15 @@ def folder_lock(out_dir: Path, wait: bool = True):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _lock_holder(fd)
             if not wait:
-                raise FolderBusy(one_line(f"{out_dir}: another hwgen build{holder} is writing "
-                                          "this folder; not waiting (--no-wait)")) from None
-            print(one_line(f"hwgen: {out_dir}: another hwgen build{holder} is writing this "
-                           "folder; waiting for it to finish (--no-wait fails instead)"),
+                raise FolderBusy(one_line(f"{out_dir}: another hwgen build is writing this "
+                                          "folder; not waiting (--no-wait)")) from None
+            print(one_line(f"hwgen: {out_dir}: another hwgen build is writing this folder; "
+                           "waiting for it to finish (--no-wait fails instead)"),
                   file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        # The lock file stays empty: no pid or time in it, so a build folder is the same
+        # bytes wherever and whenever it is built.
         _held[key] = 1
         try:
             yield
@@ -160,14 +159,6 @@ def folder_lock(out_dir: Path, wait: bool = True):
             del _held[key]
     finally:
         os.close(fd)        # releases the lock
-
-
-def _lock_holder(fd: int) -> str:
-    try:
-        pid = os.pread(fd, 32, 0).decode("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return ""
-    return f" (pid {pid})" if pid.isdigit() and len(pid) < 12 else ""
 
 
 # --------------------------------------------------------------------------- the journal

@@ -43,6 +43,9 @@ class Design:
     inputs: tuple[InputFile, ...]
     overrides: tuple[str, ...]
     origins: dict = field(default_factory=dict, compare=False, hash=False)
+    # The parsed board and DPU files ("board"/"dpu" -> loader.Document), so a check made
+    # after validation (a port the board lacks) can name file:line:col too.
+    documents: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def name(self) -> str:
@@ -51,6 +54,11 @@ class Design:
     def origin(self, dotted: str) -> Mark | None:
         """Where a design setting's value came from (for checks made after validation)."""
         return self.origins.get(dotted)
+
+    def input_mark(self, role: str, path: tuple) -> Mark | None:
+        """Where ``path`` (or its nearest existing parent) sits in the ``role`` input file."""
+        doc = self.documents.get(role)
+        return doc.mark(path) if doc is not None else None
 
 
 # --------------------------------------------------------------------------- shipped data
@@ -306,7 +314,7 @@ def _dpu(file: Path, source: str):
                                     "not one of the profile's data or instruction interfaces"))
     masters = profile.interfaces.data + (profile.interfaces.instr,)
     missing = [m for m in masters if m not in dict(profile.connect)]
-    if missing:
+    if missing and not problems:   # a misspelt connect key already explains the missing master
         problems.append(Problem(doc.mark(("connect",)), "connect",
                                 f"expected a PS port for every DPU master, missing {', '.join(missing)}"))
     if problems:
@@ -373,4 +381,5 @@ def load_design(board: str | None = None, dpu: str | None = None,
         InputFile("dpu", dpu_name, hashlib.sha256(dpu_raw).hexdigest()),
     )
     return Design(board=board_model, dpu=profile, part=part_for(board_model.part), settings=settings,
-                  inputs=inputs, overrides=tuple(sets), origins=origins)
+                  inputs=inputs, overrides=tuple(sets), origins=origins,
+                  documents={"board": board_doc, "dpu": dpu_doc})
