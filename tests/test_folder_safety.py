@@ -181,3 +181,30 @@ def test_two_writers_one_paused_mid_rename(tmp_path):
         assert b.wait(timeout=60) == 0, b_err.read_text()
     manifest = _consistent(out)
     assert "linux.cma=128M" in manifest["overrides"], "B wrote last, after A had finished"
+
+
+@pytest.mark.parametrize("at", ["rename manifest.json", "remove journal"])
+def test_a_completing_build_of_another_design_leaves_no_orphan(tmp_path, at):
+    # The interrupted build wrote other.core (its design name); the build that completes
+    # the folder is another design, whose manifest will not list other.core. The journal
+    # recorded what the interrupted build wrote, so it is removed (it is hwgen's, unedited).
+    out = tmp_path / "out"
+    assert run_hwgen("build", "-o", out).returncode == 0
+    r = run_hwgen("build", "-o", out, "--set", "build.design_name=other",
+                  env=_planted(tmp_path, "KILL", at))
+    assert r.returncode == -signal.SIGKILL and (out / "other.core").exists()
+    b = run_hwgen("build", "-o", out)
+    assert b.returncode == 0, b.stderr
+    _consistent(out)
+    assert not (out / "other.core").exists()
+
+
+def test_an_edited_file_of_an_interrupted_build_is_kept(tmp_path):
+    out = tmp_path / "out"
+    assert run_hwgen("build", "-o", out).returncode == 0
+    r = run_hwgen("build", "-o", out, "--set", "build.design_name=other",
+                  env=_planted(tmp_path, "KILL", "remove journal"))
+    assert r.returncode == -signal.SIGKILL
+    (out / "other.core").write_text("edited\n")
+    assert run_hwgen("build", "-o", out).returncode == 0
+    assert (out / "other.core").read_text() == "edited\n"

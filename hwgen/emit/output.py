@@ -176,10 +176,22 @@ def interrupted(out_dir: Path) -> list[str] | None:
         from hwgen.inputfile import read_regular
 
         data = json.loads(read_regular(path, 1 << 20))
-        files = [f for f in data["writing"] + data["removing"] if isinstance(f, str)]
+        files = [e["path"] for e in data["writing"]] + list(data["removing"])
+        return [f for f in files if isinstance(f, str)]
     except Exception:   # noqa: BLE001 - any damage: the journal's existence is what counts
         return []
-    return files
+
+
+def _journal_written(out_dir: Path) -> dict[str, str]:
+    """path -> sha256 of what the interrupted build was writing (empty if unreadable)."""
+    try:
+        from hwgen.inputfile import read_regular
+
+        data = json.loads(read_regular(Path(out_dir) / JOURNAL, 1 << 20))
+        return {e["path"]: e["sha256"] for e in data["writing"]
+                if isinstance(e.get("path"), str) and isinstance(e.get("sha256"), str)}
+    except Exception:   # noqa: BLE001 - unreadable: nothing provably the interrupted build's
+        return {}
 
 
 def interrupted_message(files: list[str]) -> str:
@@ -189,9 +201,12 @@ def interrupted_message(files: list[str]) -> str:
                     f"new files may be mixed; run hwgen build into it again to complete it")
 
 
-def _write_journal(out_dir: Path, writing: list[str], removing: list[str]) -> None:
-    body = json.dumps({"hwgen_journal": 1, "writing": writing, "removing": removing},
-                      indent=1) + "\n"
+def _write_journal(out_dir: Path, outputs: list[Output], removing: list[str]) -> None:
+    # Each file with its sha256: a build completing an interrupted one removes what that
+    # build wrote and it does not (a .core of another design name), if still unedited.
+    body = json.dumps({"hwgen_journal": 1,
+                       "writing": [{"path": o.path, "sha256": o.sha256} for o in outputs],
+                       "removing": removing}, indent=1) + "\n"
     tmp = _stage(out_dir / JOURNAL, body.encode(), sync=True)
     os.rename(tmp, out_dir / JOURNAL)   # POSIX rename replaces an older journal atomically
     _fsync_dir(out_dir)
@@ -298,9 +313,12 @@ def _write(out_dir: Path, outputs: list[Output], rels, journal: bool = False,
                 print(one_line(f"hwgen: {out_dir}: {interrupted_message(previous)}; this build "
                                "completes it now"),
                       file=sys.stderr, flush=True)
+                stale += [p for p in _matching(out_dir, root, _journal_written(out_dir),
+                                               {o.path for o in outputs}) if p not in stale]
+            for leftover in _leftover_tmp(out_dir, JOURNAL):
+                os.unlink(leftover)
             _step("journal")
-            _write_journal(out_dir, [o.path for o in outputs],
-                           [p.relative_to(out_dir).as_posix() for p in stale])
+            _write_journal(out_dir, outputs, [p.relative_to(out_dir).as_posix() for p in stale])
             journaled = True
         for o, target in zip(outputs, targets):
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -360,12 +378,22 @@ def _stale(out_dir: Path, root: Path, outputs: list[Output], withdraw: bool = Fa
         entries = list(previous["outputs"])
     except Exception:   # noqa: BLE001 - no readable manifest of ours: nothing provably ours
         return []
-    keep = {o.path for o in outputs}
-    stale = []
+    recorded = {}
     for entry in entries:
-        path, digest = (entry.get("path"), entry.get("sha256")) if isinstance(entry, dict) \
-            else (None, None)
-        if not isinstance(path, str) or path in keep:
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            recorded[entry["path"]] = entry.get("sha256")
+    stale = _matching(out_dir, root, recorded, {o.path for o in outputs})
+    if withdraw and "manifest.json" not in {o.path for o in outputs}:
+        stale.append(out_dir / "manifest.json")
+    return stale
+
+
+def _matching(out_dir: Path, root: Path, recorded: dict, keep: set) -> list[Path]:
+    """Files of ``recorded`` (path -> sha256 hwgen wrote) not in ``keep`` whose content still
+    matches: hwgen's own, unedited, so removable. Anything else is kept."""
+    found = []
+    for path, digest in recorded.items():
+        if path in keep:
             continue
         try:
             target = out_dir / safe_relative(path)
@@ -375,12 +403,10 @@ def _stale(out_dir: Path, root: Path, outputs: list[Output], withdraw: bool = Fa
         try:
             if target.is_file() and not target.is_symlink() and \
                     hashlib.sha256(target.read_bytes()).hexdigest() == digest:
-                stale.append(target)
+                found.append(target)
         except OSError:
             continue   # unreadable: not provably ours, so kept
-    if withdraw and "manifest.json" not in keep:
-        stale.append(out_dir / "manifest.json")
-    return stale
+    return found
 
 
 def _check_inside(root: Path, out_dir: Path, folder: Path, shown: str) -> None:
