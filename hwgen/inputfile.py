@@ -49,7 +49,9 @@ def open_regular(path, expected: str = "a regular file") -> io.BufferedReader:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise ReadRefused(f"is {_kind(mode)}, expected {expected}" + ("" if stat.S_ISDIR(mode) else " (a regular file)"))
+            plain = stat.S_ISDIR(mode) or expected == "a regular file"
+            raise ReadRefused(f"is {_kind(mode)}, expected {expected}"
+                              + ("" if plain else " (a regular file)"))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

@@ -137,7 +137,7 @@ def test_report_cells_with_hundreds_of_digits(tmp_path, digits, cell):
                       + " |     0 |          0 |     " + ("9" * digits if cell.startswith("53200") else "53200")
                       + " |")
     line = one_error(run_hwgen("check", "--utilization", path), where=f"{path}:")
-    assert re.match(rf"{re.escape(str(path))}:\d+: ", line)
+    assert re.match(rf"{re.escape(str(path))}:\d+:\d+: ", line)
     assert "Slice LUTs" in line and "at most 24 digits" in line
 
 
@@ -171,7 +171,10 @@ def test_huge_wns_never_counts_as_met():
 def test_non_ascii_digits_are_refused_in_reports(tmp_path, digits):
     path = _util_with(tmp_path, "| Slice LUTs                 | 31337 |",
                       f"| Slice LUTs                 | {digits} |")
-    line = one_error(run_hwgen("check", "--utilization", path), where=f"{path}:")
+    text = path.read_text()
+    row = next(i for i, l in enumerate(text.splitlines(), 1) if digits in l)
+    col = text.splitlines()[row - 1].index(digits) + 1
+    line = one_error(run_hwgen("check", "--utilization", path), where=f"{path}:{row}:{col}: ")
     assert "Slice LUTs" in line and "non-numeric" in line
 
 

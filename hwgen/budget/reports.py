@@ -443,32 +443,35 @@ def _shown(text: str) -> str:
     return repr(text) if len(text) <= 40 else f"{text[:37]!r}... ({len(text)} characters)"
 
 
-def _strict(parse, text: str, what: str, lines: "_Lines", source: str):
-    """``text`` through hwgen.numbers; ReportError naming file:line and the cell otherwise."""
+def _strict(parse, text: str, what: str, where: str):
+    """``text`` through hwgen.numbers; ReportError naming file:line:col and the cell otherwise."""
     try:
         return parse(text)
     except numbers.NumberError as exc:
-        raise ReportError(f"{source}:{lines.line_no}: {what}: {exc}") from None
+        raise ReportError(f"{where}: {what}: {exc}") from None
 
 
-def _number(cell: str, label: str, column: str, lines: _Lines, source: str) -> float:
-    text = cell.strip()
+def _cell_at(cells: list[str], idx: int, lines: "_Lines", source: str) -> tuple[str, str]:
+    """A table cell's text and its position, ``file:line:col`` (col of its first character)."""
+    cell = cells[idx]
+    col = sum(len(c) + 1 for c in cells[:idx]) + len(cell) - len(cell.lstrip()) + 1
+    return cell.strip(), f"{source}:{lines.line_no}:{col}"
+
+
+def _number(cells: list[str], idx: int, label: str, column: str, lines: _Lines, source: str) -> float:
+    text, where = _cell_at(cells, idx, lines, source)
     if not _USED_RE.fullmatch(text):
-        raise ReportError(
-            f"{source}:{lines.line_no}: row '{label}' has a non-numeric {column} value {_shown(text)}"
-        )
-    return _strict(numbers.parse_real, text, f"row '{label}' {column}", lines, source)
+        raise ReportError(f"{where}: row '{label}' has a non-numeric {column} value {_shown(text)}")
+    return _strict(numbers.parse_real, text, f"row '{label}' {column}", where)
 
 
-def _available(cell: str, label: str, lines: _Lines, source: str) -> int | None:
-    text = cell.strip()
+def _available(cells: list[str], idx: int, label: str, lines: _Lines, source: str) -> int | None:
+    text, where = _cell_at(cells, idx, lines, source)
     if not text:
         return None
     if not _INT_RE.fullmatch(text):
-        raise ReportError(
-            f"{source}:{lines.line_no}: row '{label}' has a non-integer Available value {_shown(text)}"
-        )
-    return _strict(numbers.parse_int, text, f"row '{label}' Available", lines, source)
+        raise ReportError(f"{where}: row '{label}' has a non-integer Available value {_shown(text)}")
+    return _strict(numbers.parse_int, text, f"row '{label}' Available", where)
 
 
 def parse_utilization(text: str, source: str = "<text>") -> Utilization:
@@ -579,8 +582,8 @@ def _flat_row(
     used_idx = table.require(("Used",), source)
     avail_idx = table.require(("Available",), source)
     cells = _row_cells(line, table, label, lines, source)
-    used = _number(cells[used_idx], label, "Used", lines, source)
-    available = _available(cells[avail_idx], label, lines, source)
+    used = _number(cells, used_idx, label, "Used", lines, source)
+    available = _available(cells, avail_idx, label, lines, source)
     return ResourceUse(resource, used, available, label)
 
 
@@ -613,13 +616,12 @@ def _parse_hierarchy(lines: _Lines, header: _Header, source: str, section: str) 
             cells = _row_cells(line, table, name, lines, source)
 
             def count(idx: int, column: str) -> int:
-                text = cells[idx].strip()
+                text, where = _cell_at(cells, idx, lines, source)
                 if not _INT_RE.fullmatch(text):
                     raise ReportError(
-                        f"{source}:{lines.line_no}: top row '{name}' has a non-integer "
-                        f"{column} value {_shown(text)}"
+                        f"{where}: top row '{name}' has a non-integer {column} value {_shown(text)}"
                     )
-                return _strict(numbers.parse_int, text, f"top row '{name}' {column}", lines, source)
+                return _strict(numbers.parse_int, text, f"top row '{name}' {column}", where)
 
             dsp_name = next(n for n in _HIER_DSP if n in table.columns)
             resources = [
@@ -676,6 +678,7 @@ _TIMING_LABELS = (
 _NS_FIELDS = frozenset({0, 1, 4, 5, 8, 9})
 _NS_RE = re.compile(r"-?\d+\.\d+", re.ASCII)
 _COUNT_RE = re.compile(r"\d+", re.ASCII)
+_TOKEN_RE = re.compile(r"\S+")
 
 _VERDICTS = {
     "All user specified timing constraints are met.": "met",
@@ -697,7 +700,8 @@ def _labels_in_order(line: str) -> bool:
 
 
 def _summary_values(line: str, lines: _Lines, source: str) -> list[float | int | None]:
-    tokens = line.split()
+    found = list(_TOKEN_RE.finditer(line))
+    tokens = [m.group() for m in found]
     if len(tokens) != len(_TIMING_LABELS) or lines.unterminated:
         raise ReportError(
             f"{source}:{lines.line_no}: Design Timing Summary value line is incomplete "
@@ -705,16 +709,17 @@ def _summary_values(line: str, lines: _Lines, source: str) -> list[float | int |
         )
     values: list[float | int | None] = []
     for i, token in enumerate(tokens):
+        where = f"{source}:{lines.line_no}:{found[i].start() + 1}"
         if token == "NA":
             values.append(None)
         elif i in _NS_FIELDS and _NS_RE.fullmatch(token):
             # A 400-digit WNS would be +inf as a float, and count as met.
-            values.append(_strict(numbers.parse_real, token, _TIMING_LABELS[i], lines, source))
+            values.append(_strict(numbers.parse_real, token, _TIMING_LABELS[i], where))
         elif i not in _NS_FIELDS and _COUNT_RE.fullmatch(token):
-            values.append(_strict(numbers.parse_int, token, _TIMING_LABELS[i], lines, source))
+            values.append(_strict(numbers.parse_int, token, _TIMING_LABELS[i], where))
         else:
             raise ReportError(
-                f"{source}:{lines.line_no}: unexpected {_TIMING_LABELS[i]} value {_shown(token)} "
+                f"{where}: unexpected {_TIMING_LABELS[i]} value {_shown(token)} "
                 "in Design Timing Summary"
             )
     return values
