@@ -439,10 +439,6 @@ def _row_cells(line: str, table: _Table, label: str, lines: _Lines, source: str)
     return cells
 
 
-def _shown(text: str) -> str:
-    return repr(text) if len(text) <= 40 else f"{text[:37]!r}... ({len(text)} characters)"
-
-
 def _strict(parse, text: str, what: str, where: str):
     """``text`` through hwgen.numbers; ReportError naming file:line:col and the cell otherwise."""
     try:
@@ -461,7 +457,7 @@ def _cell_at(cells: list[str], idx: int, lines: "_Lines", source: str) -> tuple[
 def _number(cells: list[str], idx: int, label: str, column: str, lines: _Lines, source: str) -> float:
     text, where = _cell_at(cells, idx, lines, source)
     if not _USED_RE.fullmatch(text):
-        raise ReportError(f"{where}: row '{label}' has a non-numeric {column} value {_shown(text)}")
+        raise ReportError(f"{where}: row '{label}' has a non-numeric {column} value {numbers.shown(text)}")
     return _strict(numbers.parse_real, text, f"row '{label}' {column}", where)
 
 
@@ -470,7 +466,7 @@ def _available(cells: list[str], idx: int, label: str, lines: _Lines, source: st
     if not text:
         return None
     if not _INT_RE.fullmatch(text):
-        raise ReportError(f"{where}: row '{label}' has a non-integer Available value {_shown(text)}")
+        raise ReportError(f"{where}: row '{label}' has a non-integer Available value {numbers.shown(text)}")
     return _strict(numbers.parse_int, text, f"row '{label}' Available", where)
 
 
@@ -619,7 +615,7 @@ def _parse_hierarchy(lines: _Lines, header: _Header, source: str, section: str) 
                 text, where = _cell_at(cells, idx, lines, source)
                 if not _INT_RE.fullmatch(text):
                     raise ReportError(
-                        f"{where}: top row '{name}' has a non-integer {column} value {_shown(text)}"
+                        f"{where}: top row '{name}' has a non-integer {column} value {numbers.shown(text)}"
                     )
                 return _strict(numbers.parse_int, text, f"top row '{name}' {column}", where)
 
@@ -719,7 +715,7 @@ def _summary_values(line: str, lines: _Lines, source: str) -> list[float | int |
             values.append(_strict(numbers.parse_int, token, _TIMING_LABELS[i], where))
         else:
             raise ReportError(
-                f"{where}: unexpected {_TIMING_LABELS[i]} value {_shown(token)} "
+                f"{where}: unexpected {_TIMING_LABELS[i]} value {numbers.shown(token)} "
                 "in Design Timing Summary"
             )
     return values
