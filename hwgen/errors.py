@@ -13,6 +13,11 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_INVALID_INPUT = 2
 EXIT_TOOL_MISSING = 3
+# A bug in hwgen (an exception nobody raised on purpose): EX_SOFTWARE of sysexits.h, so no
+# script mistakes a crash for a verdict.
+EXIT_INTERNAL = 70
+# Another hwgen build holds the build folder and --no-wait was given: EX_TEMPFAIL, "try again".
+EXIT_BUSY = 75
 
 
 @dataclass(frozen=True)
@@ -95,3 +100,9 @@ class OutputError(HwgenError):
     """The environment refused our output (read-only folder, full disk)."""
 
     exit_code = EXIT_INVALID_INPUT
+
+
+class FolderBusy(HwgenError):
+    """Another hwgen build is writing the build folder and the caller would not wait."""
+
+    exit_code = EXIT_BUSY

@@ -41,8 +41,9 @@ def _new_design():
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file of the folder but the writers' lock, which stays (see output.folder_lock)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != output.LOCK_FILE}
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -116,9 +117,15 @@ def test_a_failing_rename_leaves_each_file_old_or_new_and_the_manifest_old(old_a
         write_all(out, new)
     assert "Input/output error" in str(e.value)
     after = _tree(out)
+    # Two files are new, the rest old: the journal stays and says so until a build completes.
+    assert set(output.interrupted(out)) == {o.path for o in new}
+    del after[output.JOURNAL]
     assert all(after[name] in (old[name], fresh[name]) for name in after)
     assert after["manifest.json"] == old["manifest.json"], "the manifest is renamed last"
     assert _leftovers(out) == []
+    monkeypatch.setattr(output.os, "replace", os.replace)
+    write_all(out, new)
+    assert _tree(out) == fresh and output.interrupted(out) is None
 
 
 def test_disk_full_while_writing_a_file_leaves_the_previous_build(old_and_new, monkeypatch):
@@ -408,12 +415,35 @@ def test_an_edited_or_foreign_file_is_never_removed(tmp_path):
     assert victim.read_text() == "not hwgen's"
 
 
-def test_a_build_refused_by_the_budget_removes_nothing(tmp_path):
+def test_a_build_refused_by_the_budget_withdraws_the_earlier_build(tmp_path):
+    # Issue 20, reproducer 10: the folder must not say both "fails" (budget.json) and
+    # "here is the script" (an earlier passing build's vivado/build.tcl and manifest).
     out = tmp_path / "out"
     assert run_hwgen("build", "-o", out).returncode == 0
-    before = _tree(out)
+    (out / "vivado" / "my_constraints.xdc").write_text("set_property x")   # the user's
+    (out / "petalinux" / "bootargs").write_text("edited by hand\n")        # hwgen's, edited
     r = run_hwgen("build", "-o", out, "--dpu", "B4096")
     assert r.returncode == 1
     after = _tree(out)
-    assert set(after) == set(before) and after["budget.json"] != before["budget.json"]
-    assert all(after[k] == before[k] for k in before if k != "budget.json")
+    assert set(after) == {"budget.json", "vivado/my_constraints.xdc", "petalinux/bootargs"}
+    assert after["petalinux/bootargs"] == b"edited by hand\n"
+    assert json.loads(after["budget.json"])["verdict"] == "fail"
+    # run and diff see a folder that holds only a refused design, never a stale build.
+    d = run_hwgen("diff", out, "--dpu", "B4096")
+    assert d.returncode in (0, 1) and "holds only budget.json" in d.stdout, d.stdout + d.stderr
+    r = run_hwgen("run", "--setup-only", "-o", out, "--dpu", "B4096")
+    assert r.returncode == 1 and not (out / "edalize").exists()
+
+
+def test_a_folder_mixing_two_designs_is_refused_by_diff(tmp_path):
+    # A budget.json of another design next to a build (an older hwgen, a copy by hand).
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_hwgen("build", "-o", a).returncode == 0
+    assert run_hwgen("build", "-o", b, "--set", "linux.cma=128M").returncode == 0
+    ids = [json.loads((f / "manifest.json").read_text())["design_id"] for f in (a, b)]
+    assert ids[0] != ids[1], "the manifest says which design the folder's files belong to"
+    assert run_hwgen("diff", a, b).returncode == 1
+    shutil.copy(b / "budget.json", a / "budget.json")
+    d = run_hwgen("diff", a, b)
+    assert d.returncode == 2 and len(d.stderr.splitlines()) == 1, d.stderr
+    assert "budget.json is not the one its manifest.json lists" in d.stderr

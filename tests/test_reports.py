@@ -256,7 +256,7 @@ def test_non_numeric_used_value_is_an_error():
     row = row[: row.index("\n")]
     text = text.replace(row, row.replace("|   96 |", "|  9x6 |"), 1)
     assert "|  9x6 |" in text
-    raises_one_line(parse_utilization, text, "u.rpt", match=r"u\.rpt:\d+: row 'DSPs' has a non-numeric Used value '9x6'")
+    raises_one_line(parse_utilization, text, "u.rpt", match=r"u\.rpt:\d+:\d+: row 'DSPs' has a non-numeric Used value '9x6'")
 
 
 def test_truncated_header_only():

@@ -28,6 +28,27 @@ def _parse(parser, path: Path):
         raise InputError(Problem(None, "", str(exc))) from None
 
 
+def _warn_if_interrupted(reports: list[Path]) -> None:
+    """Reports read from a build folder (OUT/reports/...) that an interrupted build left
+    mixed: the verdict still judges the reports, but the folder's files may not be the
+    ones Vivado built, so say so (docs/safety.md)."""
+    import sys
+
+    from hwgen.emit.output import interrupted, interrupted_message
+    from hwgen.errors import one_line
+
+    seen = set()
+    for report in reports:
+        for folder in (report.parent, report.parent.parent):
+            if folder in seen:
+                continue
+            seen.add(folder)
+            files = interrupted(folder)
+            if files is not None:
+                print(one_line(f"hwgen: warning: {folder}: {interrupted_message(files)}"),
+                      file=sys.stderr)
+
+
 def verdict_for(board=None, dpu=None, sets=(), utilization: Path | None = None,
                 timing: Path | None = None) -> Verdict:
     from hwgen.budget import estimate as budget
@@ -41,6 +62,7 @@ def verdict_for(board=None, dpu=None, sets=(), utilization: Path | None = None,
 
     from hwgen.budget.reports import parse_timing_summary_file, parse_utilization_file
 
+    _warn_if_interrupted([utilization] + ([timing] if timing is not None else []))
     util = _parse(parse_utilization_file, utilization)
     tim = _parse(parse_timing_summary_file, timing) if timing is not None else None
     if _names_a_design(board, dpu, sets):

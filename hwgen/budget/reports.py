@@ -11,10 +11,15 @@ Formats handled (UG835 report_utilization and report_timing_summary): Vivado 201
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import os
 import re
 from hwgen.frozen import dataclass
 from typing import Iterator
+
+from hwgen import numbers
+from hwgen.inputfile import ReadRefused, open_regular
 
 __all__ = [
     "ReportError",
@@ -155,24 +160,66 @@ def _family_from_part(part: str) -> str:
 # --------------------------------------------------------------------------- text input
 
 
-def _read_text(path) -> tuple[str, str]:
+# Bounded by bytes actually read (hwgen.inputfile): the largest real reports are tens of
+# MB; past 2 GiB a "report" is a device, a loop or damage, not a Vivado run.
+MAX_REPORT_BYTES = 2 << 30
+# Vivado's widest lines (hierarchical tables) are a few hundred characters.
+MAX_LINE_CHARS = 1 << 20
+_CHUNK = 1 << 20
+
+
+def _file_chunks(handle, source: str) -> Iterator[str]:
+    """The file's text in ~1 MiB pieces: UTF-8 checked, NUL-free, bounded in total."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    total = 0
+    first = True
+    while True:
+        try:
+            data = handle.read(_CHUNK)
+        except OSError as exc:
+            raise ReportError(f"{source}: cannot read file ({exc.strerror or exc})") from None
+        if b"\x00" in data:
+            raise ReportError(f"{source}: binary data, not a text report")
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise ReportError(
+                f"{source}: not valid UTF-8 text (bad byte at offset {total + exc.start})"
+            ) from None
+        total += len(data)
+        if total > MAX_REPORT_BYTES:
+            raise ReportError(f"{source}: larger than {MAX_REPORT_BYTES >> 30} GiB; not a Vivado report")
+        if first and text.startswith("\ufeff"):
+            text = text[1:]
+        first = first and not text
+        if text:
+            yield text
+        if not data:
+            return
+
+
+def _source_name(path) -> str:
     source = os.fspath(path)
     if isinstance(source, bytes):
         source = source.decode("utf-8", "replace")
+    return source
+
+
+def _parse_file(path, parse):
+    """Open ``path`` as a report (a regular file only) and stream it through ``parse``."""
+    source = _source_name(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise ReportError(f"{source}: cannot read file ({exc.strerror or exc})") from None
-    if b"\x00" in data:
-        raise ReportError(f"{source}: binary data, not a text report")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ReportError(
-            f"{source}: not valid UTF-8 text (bad byte at offset {exc.start})"
-        ) from None
-    return text, source
+        handle = open_regular(path)
+    except ReadRefused as exc:
+        raise ReportError(f"{source}: cannot read file ({exc})") from None
+    with handle:
+        chunks = _file_chunks(handle, source)
+        head = [next(chunks, "")]
+        if not head[0].strip():
+            head.append(next(chunks, None))
+            if head[-1] is None:
+                raise ReportError(f"{source}: empty report")
+        return parse(_Lines(itertools.chain(head, chunks), source), source)
 
 
 def _check_text(text: str, source: str) -> str:
@@ -189,34 +236,48 @@ def _check_text(text: str, source: str) -> str:
 
 
 class _Lines:
-    """Lazy line reader over one big string.
+    """Lazy line reader over text that arrives in pieces (a whole string, or a file's chunks).
 
-    Splitting a 50 MB report up front would allocate every line even when the parser
-    stops after the first table; finding newlines one at a time keeps memory flat and
-    makes early exit free.  CR of CRLF endings is dropped here so no parser sees it.
+    Memory stays flat in the file's size: one chunk and the line being read are held,
+    never the file, and the parser may stop after the first table. CR of CRLF endings is
+    dropped here so no parser sees it. Iterating again resumes where the last loop stopped.
     """
 
-    __slots__ = ("_text", "_pos", "line_no", "unterminated")
+    __slots__ = ("_chunks", "_buf", "_pos", "_source", "line_no", "unterminated")
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    def __init__(self, chunks, source: str = "<text>") -> None:
+        self._chunks = iter((chunks,)) if isinstance(chunks, str) else iter(chunks)
+        self._buf = ""
         self._pos = 0
+        self._source = source
         self.line_no = 0
         # True once the last line handed out had no newline after it: a report cut
         # off in the middle of that line.
         self.unterminated = False
 
     def __iter__(self) -> Iterator[str]:
-        text = self._text
-        find = text.find
-        end_of_text = len(text)
-        pos = self._pos
-        while pos < end_of_text:
+        buf, pos = self._buf, self._pos
+        find = buf.find
+        while True:
             end = find("\n", pos)
             if end < 0:
-                end = end_of_text
-                self.unterminated = True
-            line = text[pos:end]
+                chunk = next(self._chunks, None)
+                if chunk is None:
+                    if pos >= len(buf):
+                        self._buf, self._pos = "", 0
+                        return
+                    end = len(buf)
+                    self.unterminated = True
+                else:
+                    buf = buf[pos:] + chunk
+                    pos = 0
+                    if len(buf) > MAX_LINE_CHARS and buf.find("\n", 0, MAX_LINE_CHARS) < 0:
+                        raise ReportError(f"{self._source}:{self.line_no + 1}: line longer than "
+                                          f"{MAX_LINE_CHARS} characters; not a Vivado report")
+                    self._buf = buf
+                    find = buf.find
+                    continue
+            line = buf[pos:end]
             pos = end + 1
             self._pos = pos
             self.line_no += 1
@@ -325,8 +386,10 @@ _SECTION_NAMES = {
     "ultrascale+": {"LUT": "CLB Logic", "FF": "CLB Logic", "BRAM": "BLOCKRAM", "DSP": "ARITHMETIC"},
 }
 
-_USED_RE = re.compile(r"\d+(?:\.\d+)?")
-_INT_RE = re.compile(r"\d+")
+# ASCII digits only (re.ASCII: \\d would take full-width and other Unicode digits, and
+# Vivado prints ASCII); values go through hwgen.numbers, which also bounds their length.
+_USED_RE = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
+_INT_RE = re.compile(r"\d+", re.ASCII)
 
 
 def _section_title(prev: str, line: str) -> str | None:
@@ -376,30 +439,43 @@ def _row_cells(line: str, table: _Table, label: str, lines: _Lines, source: str)
     return cells
 
 
-def _number(cell: str, label: str, column: str, lines: _Lines, source: str) -> float:
-    text = cell.strip()
+def _strict(parse, text: str, what: str, where: str):
+    """``text`` through hwgen.numbers; ReportError naming file:line:col and the cell otherwise."""
+    try:
+        return parse(text)
+    except numbers.NumberError as exc:
+        raise ReportError(f"{where}: {what}: {exc}") from None
+
+
+def _cell_at(cells: list[str], idx: int, lines: "_Lines", source: str) -> tuple[str, str]:
+    """A table cell's text and its position, ``file:line:col`` (col of its first character)."""
+    cell = cells[idx]
+    col = sum(len(c) + 1 for c in cells[:idx]) + len(cell) - len(cell.lstrip()) + 1
+    return cell.strip(), f"{source}:{lines.line_no}:{col}"
+
+
+def _number(cells: list[str], idx: int, label: str, column: str, lines: _Lines, source: str) -> float:
+    text, where = _cell_at(cells, idx, lines, source)
     if not _USED_RE.fullmatch(text):
-        raise ReportError(
-            f"{source}:{lines.line_no}: row '{label}' has a non-numeric {column} value '{text}'"
-        )
-    return float(text)
+        raise ReportError(f"{where}: row '{label}' has a non-numeric {column} value {numbers.shown(text)}")
+    return _strict(numbers.parse_real, text, f"row '{label}' {column}", where)
 
 
-def _available(cell: str, label: str, lines: _Lines, source: str) -> int | None:
-    text = cell.strip()
+def _available(cells: list[str], idx: int, label: str, lines: _Lines, source: str) -> int | None:
+    text, where = _cell_at(cells, idx, lines, source)
     if not text:
         return None
     if not _INT_RE.fullmatch(text):
-        raise ReportError(
-            f"{source}:{lines.line_no}: row '{label}' has a non-integer Available value '{text}'"
-        )
-    return int(text)
+        raise ReportError(f"{where}: row '{label}' has a non-integer Available value {numbers.shown(text)}")
+    return _strict(numbers.parse_int, text, f"row '{label}' Available", where)
 
 
 def parse_utilization(text: str, source: str = "<text>") -> Utilization:
     """Parse the text of a Vivado `report_utilization` report (flat or -hierarchical)."""
-    text = _check_text(text, source)
-    lines = _Lines(text)
+    return _parse_utilization(_Lines(_check_text(text, source), source), source)
+
+
+def _parse_utilization(lines: "_Lines", source: str) -> Utilization:
     header = _read_header(lines, source, "utilization")
     device = header.fields["Device"]
     part = normalise_part(device)
@@ -502,8 +578,8 @@ def _flat_row(
     used_idx = table.require(("Used",), source)
     avail_idx = table.require(("Available",), source)
     cells = _row_cells(line, table, label, lines, source)
-    used = _number(cells[used_idx], label, "Used", lines, source)
-    available = _available(cells[avail_idx], label, lines, source)
+    used = _number(cells, used_idx, label, "Used", lines, source)
+    available = _available(cells, avail_idx, label, lines, source)
     return ResourceUse(resource, used, available, label)
 
 
@@ -536,13 +612,12 @@ def _parse_hierarchy(lines: _Lines, header: _Header, source: str, section: str) 
             cells = _row_cells(line, table, name, lines, source)
 
             def count(idx: int, column: str) -> int:
-                text = cells[idx].strip()
+                text, where = _cell_at(cells, idx, lines, source)
                 if not _INT_RE.fullmatch(text):
                     raise ReportError(
-                        f"{source}:{lines.line_no}: top row '{name}' has a non-integer "
-                        f"{column} value '{text}'"
+                        f"{where}: top row '{name}' has a non-integer {column} value {numbers.shown(text)}"
                     )
-                return int(text)
+                return _strict(numbers.parse_int, text, f"top row '{name}' {column}", where)
 
             dsp_name = next(n for n in _HIER_DSP if n in table.columns)
             resources = [
@@ -577,8 +652,7 @@ def _parse_hierarchy(lines: _Lines, header: _Header, source: str, section: str) 
 
 
 def parse_utilization_file(path) -> Utilization:
-    text, source = _read_text(path)
-    return parse_utilization(text, source)
+    return _parse_file(path, _parse_utilization)
 
 
 # --------------------------------------------------------------------------- timing summary
@@ -598,8 +672,9 @@ _TIMING_LABELS = (
     "TPWS Total Endpoints",
 )
 _NS_FIELDS = frozenset({0, 1, 4, 5, 8, 9})
-_NS_RE = re.compile(r"-?\d+\.\d+")
-_COUNT_RE = re.compile(r"\d+")
+_NS_RE = re.compile(r"-?\d+\.\d+", re.ASCII)
+_COUNT_RE = re.compile(r"\d+", re.ASCII)
+_TOKEN_RE = re.compile(r"\S+")
 
 _VERDICTS = {
     "All user specified timing constraints are met.": "met",
@@ -607,7 +682,7 @@ _VERDICTS = {
     "There are no user specified timing constraints.": "unconstrained",
 }
 
-_CLOCK_ROW_RE = re.compile(r"( *)(\S+)\s+\{([^}]*)\}\s+(\d+\.\d+)\s+(\d+\.\d+)\s*")
+_CLOCK_ROW_RE = re.compile(r"( *)(\S+)\s+\{([^}]*)\}\s+(\d+\.\d+)\s+(\d+\.\d+)\s*", re.ASCII)
 
 
 def _labels_in_order(line: str) -> bool:
@@ -621,7 +696,8 @@ def _labels_in_order(line: str) -> bool:
 
 
 def _summary_values(line: str, lines: _Lines, source: str) -> list[float | int | None]:
-    tokens = line.split()
+    found = list(_TOKEN_RE.finditer(line))
+    tokens = [m.group() for m in found]
     if len(tokens) != len(_TIMING_LABELS) or lines.unterminated:
         raise ReportError(
             f"{source}:{lines.line_no}: Design Timing Summary value line is incomplete "
@@ -629,15 +705,17 @@ def _summary_values(line: str, lines: _Lines, source: str) -> list[float | int |
         )
     values: list[float | int | None] = []
     for i, token in enumerate(tokens):
+        where = f"{source}:{lines.line_no}:{found[i].start() + 1}"
         if token == "NA":
             values.append(None)
         elif i in _NS_FIELDS and _NS_RE.fullmatch(token):
-            values.append(float(token))
+            # A 400-digit WNS would be +inf as a float, and count as met.
+            values.append(_strict(numbers.parse_real, token, _TIMING_LABELS[i], where))
         elif i not in _NS_FIELDS and _COUNT_RE.fullmatch(token):
-            values.append(int(token))
+            values.append(_strict(numbers.parse_int, token, _TIMING_LABELS[i], where))
         else:
             raise ReportError(
-                f"{source}:{lines.line_no}: unexpected {_TIMING_LABELS[i]} value '{token}' "
+                f"{where}: unexpected {_TIMING_LABELS[i]} value {numbers.shown(token)} "
                 "in Design Timing Summary"
             )
     return values
@@ -645,8 +723,10 @@ def _summary_values(line: str, lines: _Lines, source: str) -> list[float | int |
 
 def parse_timing_summary(text: str, source: str = "<text>") -> Timing:
     """Parse the text of a Vivado `report_timing_summary` report."""
-    text = _check_text(text, source)
-    lines = _Lines(text)
+    return _parse_timing(_Lines(_check_text(text, source), source), source)
+
+
+def _parse_timing(lines: "_Lines", source: str) -> Timing:
     header = _read_header(lines, source, "timing")
 
     values: list | None = None
@@ -658,10 +738,10 @@ def parse_timing_summary(text: str, source: str = "<text>") -> Timing:
             if line.startswith("| Design Timing Summary"):
                 values, verdict, pending = _read_design_summary(it, lines, source)
                 if pending is not None and pending.startswith("| Clock Summary"):
-                    clocks = _read_clock_summary(it, lines)
+                    clocks = _read_clock_summary(it, lines, source)
                     break
         elif line.startswith("| Clock Summary"):
-            clocks = _read_clock_summary(it, lines)
+            clocks = _read_clock_summary(it, lines, source)
             break  # nothing after the clock summary is needed
         elif line.startswith("| Intra Clock Table"):
             break  # clock summary absent; the per-clock tables are not read
@@ -732,7 +812,12 @@ def _read_design_summary(it, lines: _Lines, source: str):
     )
 
 
-def _read_clock_summary(it, lines: _Lines) -> tuple[ClockSummary, ...]:
+# A design's clocks number in the tens (hundreds with many generated clocks); the bound keeps
+# a hostile report's million-row clock summary from filling memory.
+MAX_CLOCKS = 10_000
+
+
+def _read_clock_summary(it, lines: _Lines, source: str) -> tuple[ClockSummary, ...]:
     clocks: list[ClockSummary] = []
     parents: list[tuple[int, str]] = []  # (indent, name) of the open master clocks
     dashes_seen = False
@@ -755,14 +840,17 @@ def _read_clock_summary(it, lines: _Lines) -> tuple[ClockSummary, ...]:
         master = parents[-1][1] if parents else None
         name = match.group(2)
         try:
-            wave = tuple(float(x) for x in match.group(3).split())
-        except ValueError:
-            continue
-        clocks.append(ClockSummary(name, float(match.group(4)), float(match.group(5)), wave, master))
+            wave = tuple(numbers.parse_real(x) for x in match.group(3).split())
+            period, freq = numbers.parse_real(match.group(4)), numbers.parse_real(match.group(5))
+        except numbers.NumberError:
+            continue   # like any row hwgen cannot read exactly: left out, not guessed at
+        if len(clocks) >= MAX_CLOCKS:
+            raise ReportError(f"{source}:{lines.line_no}: Clock Summary lists more than "
+                              f"{MAX_CLOCKS} clocks; no design has that many (damaged report?)")
+        clocks.append(ClockSummary(name, period, freq, wave, master))
         parents.append((indent, name))
     return tuple(clocks)
 
 
 def parse_timing_summary_file(path) -> Timing:
-    text, source = _read_text(path)
-    return parse_timing_summary(text, source)
+    return _parse_file(path, _parse_timing)

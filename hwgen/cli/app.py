@@ -1,19 +1,25 @@
 """The click group every command hangs on, and what the commands share.
 
 A HwgenError from any command ends as its lines on stderr and its exit code (see
-hwgen.errors); the commands live one group a module beside this one.
+hwgen.errors); the commands live one group a module beside this one. Any other exception
+that escapes a command is a bug in hwgen, never the user's fault and never a verdict: it
+ends as exit 70 (EX_SOFTWARE, sysexits.h) with one line, and the traceback only under the
+group's ``--debug`` option. Exit 1 stays "a check failed", so CI never reads a crash as
+"over budget".
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import re
 import sys
+from pathlib import Path
 
 import click
 
 from hwgen import __version__
-from hwgen.errors import HwgenError
+from hwgen.errors import EXIT_INTERNAL, HwgenError, one_line
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -52,10 +58,37 @@ def echo_text(text: str, err: bool = False) -> None:
         click.echo(styled(line), err=err)
 
 
+def _no_wait(f):
+    return click.option("--no-wait", is_flag=True,
+                        help="If another hwgen build is writing the folder, fail at once (exit "
+                             "75) instead of waiting for it.")(f)
+
+
 def _fail(exc: HwgenError) -> None:
     for line in exc.lines():
         click.echo(styled(line), err=True)
     sys.exit(exc.exit_code)
+
+
+INTERNAL_ERROR = "internal error \u2014 please report"
+
+
+def _internal(exc: BaseException, debug: bool) -> None:
+    """The one exit path for the unexpected: exit 70, one line, the traceback on request."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        code = tb.tb_frame.f_code
+        where = f" at {Path(code.co_filename).name}:{tb.tb_lineno}"
+    hint = "" if debug else "; rerun with hwgen --debug ... for the traceback"
+    click.echo(one_line(f"hwgen: {INTERNAL_ERROR} ({type(exc).__name__}{where}){hint}"), err=True)
+    sys.exit(EXIT_INTERNAL)
 
 
 class _Group(click.Group):
@@ -82,10 +115,31 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except HwgenError as exc:
             _fail(exc)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise           # click's own usage errors (exit 2), --help, --version
+        except KeyboardInterrupt:
+            click.echo("hwgen: interrupted", err=True)
+            sys.exit(130)   # 128 + SIGINT, as a shell reports it
+        except BrokenPipeError:
+            # The reader went away (`hwgen check | head`): not a crash, nothing left to say.
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+            sys.exit(141)   # 128 + SIGPIPE
+        except Exception as exc:   # noqa: BLE001 - the single exit path for hwgen's own bugs
+            _internal(exc, bool(ctx.meta.get("hwgen.debug")))
+
+
+def _debug_option(ctx, _param, value):
+    ctx.meta["hwgen.debug"] = value
+    return value
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="hwgen", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_debug_option,
+              help="On an internal error (exit 70), print the traceback too.")
 def main():
     """Zynq + Xilinx DPU designs from YAML: Vivado Tcl, PetaLinux fragments, budgets.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from hwgen.cli.app import CONTEXT, _selection, _verbose, echo_text, main
+from hwgen.cli.app import CONTEXT, _no_wait, _selection, _verbose, echo_text, main
 
 # Graphviz is optional: without it the build writes the diagram's DOT source and no SVG.
 # One line on stderr says so (the page itself says it too), with how to get it.
@@ -23,11 +23,15 @@ NO_GRAPHVIZ = ("WARNING: Graphviz `dot` is not on PATH, so {svg} was not drawn (
               help="Write every file even when the budget check fails (it exits 1 and writes "
                    "only budget.json otherwise).")
 @_verbose
-def build(board, dpu, sets, out, allow_over_budget, verbose):
+@_no_wait
+def build(board, dpu, sets, out, allow_over_budget, verbose, no_wait):
     """Check the budget, then write the design's build folder.
 
     \b
     Over budget it exits 1 and writes only OUT/budget.json, the failing verdict.
+    One build writes a folder at a time: a second one waits for the first,
+    or with --no-wait exits 75. A build interrupted by a crash is reported
+    and completed by the next one (docs/safety.md).
     Example:
       hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
     """
@@ -39,7 +43,8 @@ def build(board, dpu, sets, out, allow_over_budget, verbose):
     out = out or Path("build") / design.board.name
     verdict = estimate(design)
     try:
-        outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget)
+        outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget,
+                            wait=not no_wait)
     except OverBudget as exc:
         exc.verbose = verbose
         raise
@@ -81,7 +86,8 @@ def _say_if_no_diagram(out: Path, outputs) -> None:
               help="Parallel Vivado jobs (default: build.jobs).")
 @click.option("--setup-only", is_flag=True,
               help="Stop after setting up the Edalize project; do not start Vivado.")
-def run(board, dpu, sets, out, jobs, setup_only):
+@_no_wait
+def run(board, dpu, sets, out, jobs, setup_only, no_wait):
     """Budget check, build folder, Edalize project, Vivado run, post-build check.
 
     \b
@@ -90,7 +96,8 @@ def run(board, dpu, sets, out, jobs, setup_only):
     start. Reports and the XSA land in OUT, as vivado/build.tcl writes them.
     Exit status: 0 built and within budget, 1 a check or the build failed,
     2 invalid input, 3 vivado (or make) is not on PATH: the project is set
-    up and the command to build it elsewhere is printed.
+    up and the command to build it elsewhere is printed, 75 another hwgen
+    build holds the folder (--no-wait). The folder stays locked for the run.
     Example:
       hwgen run --board pynq_z2 --jobs 8
       hwgen run --setup-only -o build/pynq && make -C build/pynq/edalize
@@ -100,4 +107,4 @@ def run(board, dpu, sets, out, jobs, setup_only):
     from hwgen.run.run import run as run_design
 
     gc.enable()     # hours of waiting for Vivado: the collector back on (cli/app.py)
-    run_design(board, dpu, sets, out, jobs, setup_only, click.echo)
+    run_design(board, dpu, sets, out, jobs, setup_only, click.echo, wait=not no_wait)

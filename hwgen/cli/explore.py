@@ -17,9 +17,12 @@ DEFAULT_MODEL = "mobilenet_v2"
 def _clock_list(ctx, param, value):
     if value is None:
         return None
+    from hwgen.numbers import NumberError, parse_real
+
     try:
-        clocks = tuple(float(v) for v in value.split(",") if v.strip())
-    except ValueError:
+        # hwgen.numbers: ASCII digits, bounded, finite (float() takes '１２５' and 'nan').
+        clocks = tuple(parse_real(v.strip()) for v in value.split(",") if v.strip())
+    except NumberError:
         raise click.BadParameter(f"expected MHz separated by commas, e.g. 100,125,150; got {value!r}")
     if not clocks or any(not 10 <= c <= 800 for c in clocks):
         raise click.BadParameter(f"expected MHz from 10 to 800 separated by commas, got {value!r}")

@@ -7,11 +7,12 @@ writing leaves the previous build untouched; every file is always either old or 
 never half-written. Files hwgen did not write are never removed, and nothing is
 written outside the build folder, not even through a symbolic link.
 
-Files are not fsync'ed: the rename makes each file appear whole to every reader, and
-what a power cut could lose is regenerated from the inputs in a fraction of a second
-(manifest.json holds every file's sha256 to check against). An fsync per file cost
-~5 ms each on the benchmark machine, a dozen or more files per build: more than
-everything else a build does (benchmarks/README.md).
+A build folder (see ``write_all``) is also written under a lock, so one build writes it at
+a time, and under a journal, so a crash at any step is detected by the next command and
+completed by the next build; its files and folders are fsync'ed (together, from threads:
+one fsync in a row costs ~6 ms on the benchmark machine, all of a build's at once about the
+same), so a power cut cannot leave a renamed file empty. docs/safety.md says exactly what
+is guaranteed.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ import hashlib
 import json
 import os
 import signal
+import sys
 import tempfile
 import threading
 from contextlib import contextmanager
 from hwgen.frozen import dataclass
 from pathlib import Path, PurePosixPath
 
-from hwgen.errors import OutputError, one_line
+from hwgen.errors import FolderBusy, OutputError, one_line
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,25 @@ def safe_relative(path: str) -> PurePosixPath:
     return p
 
 
+def design_id(design) -> str:
+    """Which design a build folder's files belong to: a hash of everything that selects it.
+
+    The design name alone does not say it (a --set changes the design, not its name).
+    manifest.json carries it beside every file's sha256, budget.json's included, so a
+    folder holding the verdict of one design and the files of another is detected.
+    """
+    body = {"design": design.name, "board": design.board.name, "dpu": design.dpu.name,
+            "part": design.board.part,
+            "inputs": [[i.role, i.name, i.sha256] for i in design.inputs],
+            "overrides": list(design.overrides)}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def manifest(design, outputs: list[Output], version: str) -> Output:
     body = {
         "hwgen_version": version,
         "design": design.name,
+        "design_id": design_id(design),
         "board": design.board.name,
         "dpu": design.dpu.name,
         "part": design.board.part,
@@ -66,7 +83,180 @@ def manifest(design, outputs: list[Output], version: str) -> Output:
     return Output("manifest.json", "manifest", (json.dumps(body, indent=2) + "\n").encode())
 
 
-def write_all(out_dir: Path, outputs: list[Output]) -> list[Path]:
+# A build folder's own bookkeeping files; neither is an output or listed in the manifest.
+LOCK_FILE = ".hwgen.lock"        # flock'ed by the one writer; never removed (see folder_lock)
+JOURNAL = ".hwgen-journal.json"  # exists only while a build is changing the folder
+# mkstemp's names: "." + target name + "." + 8 characters from this set + ".tmp"
+_TMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def _step(name: str) -> None:
+    """A point between two steps of a folder write; nothing happens here.
+
+    The kill -9 and SIGSTOP tests replace it to stop a real build at every step, so the
+    list of steps is the list of places a crash can happen.
+    """
+
+
+# --------------------------------------------------------------------------- one writer
+_held: dict[Path, int] = {}   # folders this process has locked -> nesting depth
+
+
+@contextmanager
+def folder_lock(out_dir: Path, wait: bool = True):
+    """Hold the build folder's advisory lock (``fcntl.flock`` on OUT/.hwgen.lock).
+
+    One writer per folder: a second hwgen build (a CI matrix, make -j) into the same
+    folder waits here, saying so on stderr, or with ``wait=False`` fails at once with
+    FolderBusy (exit 75). The lock is released by the kernel when the process ends,
+    however it ends, so a killed build never leaves the folder locked. Re-entrant
+    within one process (``hwgen run`` holds it across the build and the Vivado run).
+    """
+    import fcntl
+
+    out_dir = Path(out_dir)
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(f"{one_line(str(out_dir))}: is a file, expected a build folder "
+                              "(choose another -o)")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        key = out_dir.resolve()
+    except OSError as exc:
+        where = one_line(str(exc.filename or out_dir))
+        raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from None
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    lock_path = out_dir / LOCK_FILE
+    try:
+        # O_NOFOLLOW: a link planted at .hwgen.lock must not make hwgen create or lock
+        # a file elsewhere.
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise OutputError(one_line(f"{lock_path}: cannot create the build folder's lock file: "
+                                   f"{exc.strerror or exc}")) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise FolderBusy(one_line(f"{out_dir}: another hwgen build is writing this "
+                                          "folder; not waiting (--no-wait)")) from None
+            print(one_line(f"hwgen: {out_dir}: another hwgen build is writing this folder; "
+                           "waiting for it to finish (--no-wait fails instead)"),
+                  file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        # The lock file stays empty: no pid or time in it, so a build folder is the same
+        # bytes wherever and whenever it is built.
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
+    finally:
+        os.close(fd)        # releases the lock
+
+
+# --------------------------------------------------------------------------- the journal
+def interrupted(out_dir: Path) -> list[str] | None:
+    """The files an interrupted build was changing in ``out_dir``, or None if none was.
+
+    The journal exists from before the first rename until after the last fsync; finding
+    it means the folder may hold old and new files mixed. An unreadable journal (cut
+    short by the crash that interrupted its own writing) still means interrupted.
+    """
+    path = Path(out_dir) / JOURNAL
+    if not os.path.lexists(path):
+        return None
+    try:
+        from hwgen.inputfile import read_regular
+
+        data = json.loads(read_regular(path, 1 << 20))
+        files = [e["path"] for e in data["writing"]] + list(data["removing"])
+        return [f for f in files if isinstance(f, str)]
+    except Exception:   # noqa: BLE001 - any damage: the journal's existence is what counts
+        return []
+
+
+def _journal_written(out_dir: Path) -> dict[str, str]:
+    """path -> sha256 of what the interrupted build was writing (empty if unreadable)."""
+    try:
+        from hwgen.inputfile import read_regular
+
+        data = json.loads(read_regular(Path(out_dir) / JOURNAL, 1 << 20))
+        return {e["path"]: e["sha256"] for e in data["writing"]
+                if isinstance(e.get("path"), str) and isinstance(e.get("sha256"), str)}
+    except Exception:   # noqa: BLE001 - unreadable: nothing provably the interrupted build's
+        return {}
+
+
+def interrupted_message(files: list[str]) -> str:
+    """What to say about a folder ``interrupted`` found a journal in (no folder name)."""
+    what = f"{len(files)} files ({', '.join(files)})" if files else "its files (journal unreadable)"
+    return one_line(f"incomplete: a build was interrupted while changing {what}, so old and "
+                    f"new files may be mixed; run hwgen build into it again to complete it")
+
+
+def _write_journal(out_dir: Path, outputs: list[Output], removing: list[str]) -> None:
+    # Each file with its sha256: a build completing an interrupted one removes what that
+    # build wrote and it does not (a .core of another design name), if still unedited.
+    body = json.dumps({"hwgen_journal": 1,
+                       "writing": [{"path": o.path, "sha256": o.sha256} for o in outputs],
+                       "removing": removing}, indent=1) + "\n"
+    tmp = _stage(out_dir / JOURNAL, body.encode(), sync=True)
+    os.rename(tmp, out_dir / JOURNAL)   # POSIX rename replaces an older journal atomically
+    _fsync_dir(out_dir)
+
+
+def _fsync_all(paths, directories: bool = False) -> None:
+    """fsync every path, from several threads at once: the file system commits concurrent
+    fsyncs together, so 18 files cost about one fsync (~6 ms here) instead of 18 in a row
+    (~115 ms); benchmarks/bench_reliability.py measures it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def sync(path):
+        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directories else 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    paths = list(paths)
+    if len(paths) <= 1:
+        for path in paths:
+            sync(path)
+        return
+    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
+        for _ in pool.map(sync, paths):   # re-raises the first OSError
+            pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _leftover_tmp(folder: Path, name: str) -> list[Path]:
+    """Temporary files a killed build left for ``name`` in ``folder`` (mkstemp's pattern)."""
+    prefix = f".{name}."
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return []
+    return [folder / e for e in entries
+            if e.startswith(prefix) and e.endswith(".tmp") and len(e) == len(prefix) + 12
+            and all(c in _TMP_CHARS for c in e[len(prefix):-4])]
+
+
+def write_all(out_dir: Path, outputs: list[Output], *, folder: bool | None = None,
+              withdraw: bool = False, wait: bool = True) -> list[Path]:
     """Write every output under ``out_dir``; returns the written paths.
 
     Two phases. First every file is written in full, flushed, to a temporary name beside
@@ -74,35 +264,87 @@ def write_all(out_dir: Path, outputs: list[Output]) -> list[Path]:
     leaves the previous build exactly as it was. Then the temporary files are renamed
     over the old ones in the given order (the caller puts the manifest last), with
     SIGINT, SIGTERM and SIGHUP held back until the last rename: an interrupt during a
-    build takes effect before anything changed or after everything did. Only a failing
-    rename itself (or a crash) can leave some files new and the others, with the
-    manifest, old; no file is ever half-written.
+    build takes effect before anything changed or after everything did.
 
-    A full build (one with a manifest) also removes what the previous build's manifest
-    lists and this one no longer writes (``<design>.core`` of another design name),
-    but only files whose content still matches that manifest: hwgen's own, unedited.
+    A build folder (``folder``; by default: the outputs hold a manifest) is written under
+    its lock (``folder_lock``) and a journal: the journal naming every file about to
+    change is written and fsync'ed before anything in the folder changes, the files are
+    staged (fsync'ed), renamed, the manifest last, the folders fsync'ed, and only then is
+    the journal removed. A crash at any point leaves the journal, so every command that
+    reads the folder says it is incomplete, and the next build completes it: it writes
+    every file again and removes the temporary files the crash left.
+
+    A build folder's write also removes what the previous build's manifest lists and this
+    one no longer writes (``<design>.core`` of another design name), but only files whose
+    content still matches that manifest: hwgen's own, unedited. ``withdraw`` (a build
+    refused over budget) removes the previous manifest too, with the files it lists that
+    nobody edited, so the folder never holds a failing verdict next to a passing build's
+    scripts.
     """
     rels = [safe_relative(o.path) for o in outputs]
+    if folder is None:
+        folder = any(o.role == "manifest" for o in outputs)
+    if not folder:
+        return _write(out_dir, outputs, rels)
+    with folder_lock(out_dir, wait=wait):
+        return _write(out_dir, outputs, rels, journal=True, withdraw=withdraw)
+
+
+def _write(out_dir: Path, outputs: list[Output], rels, journal: bool = False,
+           withdraw: bool = False) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     renamed = 0
+    journaled = False
     try:
         if out_dir.exists() and not out_dir.is_dir():
             raise OutputError(f"{one_line(str(out_dir))}: is a file, expected a build folder "
                               "(choose another -o)")
         out_dir.mkdir(parents=True, exist_ok=True)
         root = out_dir.resolve()
+        targets = []
         for o, rel in zip(outputs, rels):
             target = out_dir / rel
             _check_inside(root, out_dir, target.parent, o.path)
+            targets.append(target)
+        stale = _stale(out_dir, root, outputs, withdraw) if journal else []
+        if journal:
+            previous = interrupted(out_dir)
+            if previous is not None:
+                print(one_line(f"hwgen: {out_dir}: {interrupted_message(previous)}; this build "
+                               "completes it now"),
+                      file=sys.stderr, flush=True)
+                stale += [p for p in _matching(out_dir, root, _journal_written(out_dir),
+                                               {o.path for o in outputs}) if p not in stale]
+            for leftover in _leftover_tmp(out_dir, JOURNAL):
+                os.unlink(leftover)
+            _step("journal")
+            _write_journal(out_dir, outputs, [p.relative_to(out_dir).as_posix() for p in stale])
+            journaled = True
+        for o, target in zip(outputs, targets):
             target.parent.mkdir(parents=True, exist_ok=True)
+            if journal:
+                for leftover in _leftover_tmp(target.parent, target.name):
+                    os.unlink(leftover)
+            _step(f"stage {o.path}")
             staged.append((_stage(target, o.data), target))
-        stale = _stale(out_dir, root, outputs)
+        if journal:
+            _step("fsync files")
+            _fsync_all([tmp for tmp, _ in staged])
         with _signals_held():
             for tmp, target in staged:
+                _step(f"rename {target.relative_to(out_dir).as_posix()}")
                 os.replace(tmp, target)
                 renamed += 1
             for path in stale:
+                _step(f"remove {path.relative_to(out_dir).as_posix()}")
                 path.unlink()
+            if journal:
+                _step("fsync folders")
+                _fsync_all(sorted({t.parent for t in targets} | {p.parent for p in stale}
+                                  | {out_dir}), directories=True)
+                _step("remove journal")
+                os.unlink(out_dir / JOURNAL)
+                _fsync_dir(out_dir)
     except OSError as exc:
         where = one_line(str(exc.filename or out_dir))
         raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from None
@@ -112,24 +354,46 @@ def write_all(out_dir: Path, outputs: list[Output]) -> list[Path]:
                 os.unlink(tmp)
             except OSError:
                 pass
+        if journaled and not renamed and os.path.lexists(out_dir / JOURNAL):
+            # Stopped before the first rename (an error, Ctrl-C): nothing changed, so the
+            # folder is still the previous build, complete. After a rename the journal
+            # stays: the folder is mixed and says so until a build completes it.
+            try:
+                os.unlink(out_dir / JOURNAL)
+                _fsync_dir(out_dir)
+            except OSError:
+                pass
     return [target for _, target in staged]
 
 
-def _stale(out_dir: Path, root: Path, outputs: list[Output]) -> list[Path]:
-    """Files the previous manifest records, unchanged since, that ``outputs`` do not hold."""
-    if not any(o.role == "manifest" for o in outputs):
+def _stale(out_dir: Path, root: Path, outputs: list[Output], withdraw: bool = False) -> list[Path]:
+    """Files the previous manifest records, unchanged since, that ``outputs`` do not hold
+    (with ``withdraw``, the previous manifest itself too)."""
+    if not withdraw and not any(o.role == "manifest" for o in outputs):
         return []
     try:
-        previous = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        from hwgen.inputfile import read_regular
+
+        previous = json.loads(read_regular(out_dir / "manifest.json", 16 << 20))
         entries = list(previous["outputs"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except Exception:   # noqa: BLE001 - no readable manifest of ours: nothing provably ours
         return []
-    keep = {o.path for o in outputs}
-    stale = []
+    recorded = {}
     for entry in entries:
-        path, digest = (entry.get("path"), entry.get("sha256")) if isinstance(entry, dict) \
-            else (None, None)
-        if not isinstance(path, str) or path in keep:
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            recorded[entry["path"]] = entry.get("sha256")
+    stale = _matching(out_dir, root, recorded, {o.path for o in outputs})
+    if withdraw and "manifest.json" not in {o.path for o in outputs}:
+        stale.append(out_dir / "manifest.json")
+    return stale
+
+
+def _matching(out_dir: Path, root: Path, recorded: dict, keep: set) -> list[Path]:
+    """Files of ``recorded`` (path -> sha256 hwgen wrote) not in ``keep`` whose content still
+    matches: hwgen's own, unedited, so removable. Anything else is kept."""
+    found = []
+    for path, digest in recorded.items():
+        if path in keep:
             continue
         try:
             target = out_dir / safe_relative(path)
@@ -139,10 +403,10 @@ def _stale(out_dir: Path, root: Path, outputs: list[Output]) -> list[Path]:
         try:
             if target.is_file() and not target.is_symlink() and \
                     hashlib.sha256(target.read_bytes()).hexdigest() == digest:
-                stale.append(target)
+                found.append(target)
         except OSError:
             continue   # unreadable: not provably ours, so kept
-    return stale
+    return found
 
 
 def _check_inside(root: Path, out_dir: Path, folder: Path, shown: str) -> None:
@@ -160,12 +424,20 @@ def _check_inside(root: Path, out_dir: Path, folder: Path, shown: str) -> None:
                                    f"outside the build folder {out_dir} (a symbolic link?)"))
 
 
-def _stage(target: Path, data: bytes) -> str:
-    """``data`` in full in a new temporary file beside ``target``; returns its name."""
+def _stage(target: Path, data: bytes, sync: bool = False) -> str:
+    """``data`` in full in a new temporary file beside ``target``; returns its name.
+
+    ``sync``: on disk before returning (the journal). A build folder's files are fsync'ed
+    together after staging (``_fsync_all``), so a power cut after a rename cannot leave an
+    empty file under the target's name.
+    """
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
     except BaseException:
         try:

@@ -33,6 +33,9 @@ BUDGET_FILE = "budget.json"
 
 
 def budget_output(verdict) -> Output:
+    """budget.json: the verdict's JSON exactly as `hwgen check --format json` prints it. Which
+    design it belongs to is the manifest's business: manifest.json names the design
+    (design_id) and lists budget.json's sha256 with every other file."""
     from hwgen.budget.verdict_format import to_json
 
     return text_output(BUDGET_FILE, "budget", to_json(verdict))
@@ -53,8 +56,9 @@ class OverBudget(CheckFailed):
         from hwgen.emit.texttable import wrap
 
         return to_text(self.verdict, self.verbose).rstrip("\n").splitlines() + wrap(
-            f"nothing built: only {self.out_dir / BUDGET_FILE} was written (the failing verdict); "
-            "fix the design, or pass --allow-over-budget to write everything anyway")
+            f"nothing built: {self.out_dir / BUDGET_FILE} records the failing verdict, and no "
+            "earlier build's manifest or scripts remain beside it (files someone edited are "
+            "kept); fix the design, or pass --allow-over-budget to write everything anyway")
 
 
 def render_outputs(design: Design, verdict=None) -> list[Output]:
@@ -79,19 +83,25 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
     return outputs
 
 
-def build(design: Design, out_dir: Path, verdict=None, allow_over_budget: bool = False) -> list[Output]:
+def build(design: Design, out_dir: Path, verdict=None, allow_over_budget: bool = False,
+          wait: bool = True) -> list[Output]:
     """Check the budget (memory checks included), then render and write everything.
 
     Over budget: writes only budget.json and raises OverBudget (exit 1), unless
     ``allow_over_budget``, which writes everything, the failing budget.json included.
+    ``wait``: for another build writing the folder (hwgen.emit.output.folder_lock), or fail.
     """
     if verdict is None:
         from hwgen.budget.estimate import estimate
 
         verdict = estimate(design)
     if not verdict.ok and not allow_over_budget:
-        write_all(out_dir, [budget_output(verdict)])
+        # The folder now belongs to this failing design: the previous build's manifest and
+        # its unedited files go (withdraw), so no script is left that builds a design the
+        # folder's own verdict does not describe.
+        write_all(out_dir, [budget_output(verdict)], folder=True, withdraw=True,
+                  wait=wait)
         raise OverBudget(verdict, out_dir)
     outputs = render_outputs(design, verdict)
-    write_all(out_dir, outputs)
+    write_all(out_dir, outputs, wait=wait)
     return outputs

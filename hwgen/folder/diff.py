@@ -15,9 +15,11 @@ shown comes from those files; nothing is recomputed here except the deltas.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import difflib
+import os
 from collections.abc import Callable
 
 from hwgen.frozen import dataclass
@@ -25,8 +27,10 @@ from pathlib import Path
 
 from hwgen.budget.estimate import fmt_amount, fmt_percent
 from hwgen.review.diagram import mhz
-from hwgen.errors import InputError, Mark, Problem
-from hwgen.review.summary import Summary, from_json
+from hwgen.emit.output import interrupted, interrupted_message
+from hwgen.errors import InputError, Mark, Problem, one_line
+from hwgen.inputfile import ReadRefused, read_regular, strict_json
+from hwgen.review.summary import Summary, from_dict
 from hwgen.model.verdict import CheckResult, ResourceLine
 from hwgen.budget.verdict_format import _num as _raw     # numbers as budget.json writes them: 24856, 69.5
 
@@ -74,7 +78,8 @@ class Side:
 
 def folder_reader(folder: Path) -> Callable[[str], bytes | None]:
     """Files of a build folder by manifest path; a path that leaves the folder (the manifest
-    is input like any other) or a file that is not there reads as None."""
+    is input like any other), a file that is not there, not a regular file or larger than
+    MAX_JSON_BYTES reads as None."""
     root = folder.resolve()
 
     def read(path: str) -> bytes | None:
@@ -82,8 +87,8 @@ def folder_reader(folder: Path) -> Callable[[str], bytes | None]:
         if Path(path).is_absolute() or ".." in Path(path).parts or root not in target.parents:
             return None
         try:
-            return target.read_bytes() if target.is_file() else None
-        except OSError:
+            return read_regular(target, MAX_JSON_BYTES) if target.is_file() else None
+        except (OSError, ReadRefused):
             return None
 
     return read
@@ -93,11 +98,43 @@ def _bad(where: str, message: str) -> InputError:
     return InputError(Problem(Mark(where), "", message))
 
 
+# A build folder's JSON is hwgen's own, a few KiB to a few hundred; anything far bigger
+# is not, and is refused before it is parsed.
+MAX_JSON_BYTES = 16 << 20
+
+
 def _json(text: bytes | str, where: str):
+    """A build folder's JSON, read as hostile: strict (hwgen.inputfile.strict_json), and
+    every string made printable (newlines, ESC sequences and bidirectional controls
+    escaped), so nothing a crafted file holds can fake lines on a terminal in any format."""
+    if isinstance(text, (dict, list)):
+        return text
     try:
-        return json.loads(text)
+        return _printable(strict_json(text))
     except (ValueError, UnicodeDecodeError) as exc:
         raise _bad(where, f"expected JSON written by hwgen build, got unreadable JSON ({exc})") from None
+
+
+def _printable(value):
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, dict):
+        return {one_line(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
+
+
+def _read(path: Path, where: str) -> dict:
+    """One of the folder's JSON files, parsed: a regular file, bounded in size."""
+    try:
+        raw = read_regular(path, MAX_JSON_BYTES, "a JSON file")
+    except ReadRefused as exc:
+        raise _bad(where, str(exc)) from None
+    data = _json(raw, where)
+    if not isinstance(data, dict):
+        raise _bad(where, "expected a JSON object written by hwgen build")
+    return data
 
 
 def parse_manifest(text: bytes | str, where: str) -> Manifest:
@@ -137,33 +174,63 @@ def parse_budget(text: bytes | str, where: str) -> Budget:
                           f"malformed {exc}") from None
 
 
-def parse_summary(text: bytes | str, where: str) -> Summary:
+def parse_summary(text: bytes | str | dict, where: str) -> Summary:
     try:
-        return from_json(text if isinstance(text, str) else text.decode("utf-8"))
+        return from_dict(_json(text, where))
     except (ValueError, UnicodeDecodeError) as exc:
         raise _bad(where, f"expected the design summary hwgen build writes: {exc}") from None
 
 
 def load_folder(folder: Path) -> Side:
-    """A build folder as a Side. InputError (exit 2) when it is not one."""
-    label = str(folder)
+    """A build folder as a Side. InputError (exit 2) when it is not one, when an interrupted
+    build left it incomplete, or when its verdict and its files belong to two designs."""
+    label = one_line(str(folder))
     if not folder.is_dir():
         raise _bad(label, "expected a build folder written by hwgen build, got "
                           + ("a file" if folder.exists() else "nothing (no such folder)"))
     files = {name: folder / name for name in (MANIFEST, BUDGET, DESIGN)}
-    if not files[BUDGET].is_file():
+    broken = interrupted(folder)
+    if broken is not None:
+        raise _bad(label, interrupted_message(broken))
+    if not os.path.lexists(files[BUDGET]):
         raise _bad(label, f"expected a build folder written by hwgen build: it has no {BUDGET}")
-    budget = parse_budget(files[BUDGET].read_bytes(), str(files[BUDGET]))
-    if not files[MANIFEST].is_file():
+    budget_data = _read(files[BUDGET], one_line(str(files[BUDGET])))
+    budget = parse_budget(budget_data, one_line(str(files[BUDGET])))
+    if not os.path.lexists(files[MANIFEST]):
         # hwgen build refused the design over budget and wrote only budget.json
         return Side(label, None, None, budget)
-    manifest = parse_manifest(files[MANIFEST].read_bytes(), str(files[MANIFEST]))
+    manifest_data = _read(files[MANIFEST], one_line(str(files[MANIFEST])))
+    manifest = parse_manifest(manifest_data, one_line(str(files[MANIFEST])))
     summary = None
-    if files[DESIGN].is_file():
-        summary = parse_summary(files[DESIGN].read_bytes(), str(files[DESIGN]))
+    if os.path.lexists(files[DESIGN]):
+        summary = parse_summary(_read(files[DESIGN], one_line(str(files[DESIGN]))),
+                                one_line(str(files[DESIGN])))
     elif any(path == DESIGN for path, _ in manifest.outputs):
         raise _bad(label, f"its manifest lists {DESIGN}, but the file is missing")
+    _same_build(folder, label, manifest, (BUDGET, DESIGN))
     return Side(label, manifest, summary, budget, folder_reader(folder))
+
+
+def _same_build(folder: Path, label: str, manifest: Manifest, names) -> None:
+    """The files diff reads are the ones the manifest lists (by sha256): else the folder mixes
+    two builds (a verdict of one design beside the files of another), and comparing it
+    would describe a design nobody built."""
+    listed = dict(manifest.outputs)
+    for name in names:
+        path = folder / name
+        if not os.path.lexists(path):
+            continue
+        if name not in listed:
+            raise _bad(label, f"its {name} is not listed in its {MANIFEST}: the folder mixes "
+                              f"two builds; build it again")
+        try:
+            digest = hashlib.sha256(read_regular(path, MAX_JSON_BYTES)).hexdigest()
+        except ReadRefused as exc:
+            raise _bad(one_line(str(path)), str(exc)) from None
+        if digest != listed[name]:
+            raise _bad(label, f"its {name} is not the one its {MANIFEST} lists (design "
+                              f"{manifest.design}): the folder mixes two builds or was "
+                              f"edited; build it again")
 
 
 def design_label(board: str | None, dpu: str | None, sets: tuple[str, ...]) -> str:

@@ -22,6 +22,7 @@ import yaml
 from hwgen.model import loader
 from hwgen.model import records as model
 from hwgen import resources
+from hwgen.numbers import NumberError, parse_int
 from hwgen.errors import InputError, Mark, Problem
 from hwgen.model.schema import Ctx, Rec, Str, did_you_mean, doc_locator, format_mib, lookup, validate
 
@@ -44,6 +45,9 @@ class Design:
     inputs: tuple[InputFile, ...]
     overrides: tuple[str, ...]
     origins: dict = field(default_factory=dict, compare=False, hash=False)
+    # The parsed board and DPU files ("board"/"dpu" -> loader.Document), so a check made
+    # after validation (a port the board lacks) can name file:line:col too.
+    documents: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def name(self) -> str:
@@ -52,6 +56,11 @@ class Design:
     def origin(self, dotted: str) -> Mark | None:
         """Where a design setting's value came from (for checks made after validation)."""
         return self.origins.get(dotted)
+
+    def input_mark(self, role: str, path: tuple) -> Mark | None:
+        """Where ``path`` (or its nearest existing parent) sits in the ``role`` input file."""
+        doc = self.documents.get(role)
+        return doc.mark(path) if doc is not None else None
 
 
 # --------------------------------------------------------------------------- shipped data
@@ -128,7 +137,9 @@ def _scalar(text: str) -> Any:
     try:
         return loader._CONSTRUCT.get(tag, loader._CONSTRUCT[loader._STD + "str"])(
             yaml.constructor.SafeConstructor(), node)
-    except (ValueError, OverflowError):
+    except NumberError:
+        # Not the number its form suggested ('0x_', 5,000 digits, '1:30'): the schema
+        # then says what the setting expects and shows the text as typed.
         return text
 
 
@@ -335,6 +346,11 @@ def _dpu(file: Path, source: str):
         if name not in profile.interfaces.data + (profile.interfaces.instr,):
             problems.append(Problem(doc.mark(("connect", name)), f"connect.{name}",
                                     "not one of the profile's data or instruction interfaces"))
+    masters = profile.interfaces.data + (profile.interfaces.instr,)
+    missing = [m for m in masters if m not in dict(profile.connect)]
+    if missing and not problems:   # a misspelt connect key already explains the missing master
+        problems.append(Problem(doc.mark(("connect",)), "connect",
+                                f"expected a PS port for every DPU master, missing {', '.join(missing)}"))
     if problems:
         raise InputError(problems)
     return profile, doc, raw, resources.display_name(file)
@@ -361,7 +377,11 @@ def _check_board(board: model.Board, doc: loader.Document):
                                     f"the preset has no {name}, so the YAML must give it"))
         else:
             value = ps.preset_value(name)
-            if value is not None and (not value.isdigit() or not 13 <= int(value) <= 66):
+            try:
+                ok = value is None or 13 <= parse_int(value) <= 66
+            except NumberError:
+                ok = False
+            if not ok:
                 # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
                 problems.append(Problem(doc.mark(_preset_path(board, doc, name)), f"ps.preset.{name}",
                                         f"expected an integer PLL feedback divider from 13 to 66, "
@@ -464,4 +484,5 @@ def load_design(board: str | None = None, dpu: str | None = None,
         InputFile("dpu", dpu_name, hashlib.sha256(dpu_raw).hexdigest()),
     )
     return Design(board=board_model, dpu=profile, part=part_for(board_model.part), settings=settings,
-                  inputs=inputs, overrides=tuple(sets), origins=origins)
+                  inputs=inputs, overrides=tuple(sets), origins=origins,
+                  documents={"board": board_doc, "dpu": dpu_doc})

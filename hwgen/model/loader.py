@@ -10,13 +10,14 @@ files, alias expansion beyond a node budget, and deep nesting.
 
 from __future__ import annotations
 
-import math
 from hwgen.frozen import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from hwgen import numbers
+from hwgen.inputfile import ReadRefused, read_regular
 from hwgen.errors import InputError, Mark, Problem
 
 MAX_FILE_BYTES = 1 << 20  # the largest shipped file is ~10 KiB; 1 MiB leaves room and stays prompt
@@ -55,8 +56,28 @@ def _offset_mark(source: str, text: str, offset: int) -> Mark:
     return Mark(source, line + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
 class _SafeLoader(yaml.SafeLoader):
-    """Composes nodes only; construction is done by ``_Builder`` below."""
+    """Composes nodes only; construction is done by ``_Builder`` below.
+
+    The composer recurses once per nesting level; it stops at MAX_DEPTH with the position
+    of the node that goes too deep, long before Python's recursion limit would.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 # libyaml's composer (when PyYAML was built with it) makes the same node graph about ten
@@ -69,11 +90,14 @@ class _SafeLoader(yaml.SafeLoader):
 _FastLoader = getattr(yaml, "CSafeLoader", None)
 
 
+# Scalars are converted by hwgen.numbers, the one strict number parser: ASCII digits,
+# bounded length, finite. PyYAML's own constructors crash on '!!bool maybe' (KeyError),
+# take 5,000 digits and make '1e400' an infinity.
 _CONSTRUCT = {
     _STD + "str": lambda c, n: c.construct_scalar(n),
-    _STD + "int": lambda c, n: c.construct_yaml_int(n),
-    _STD + "float": lambda c, n: c.construct_yaml_float(n),
-    _STD + "bool": lambda c, n: c.construct_yaml_bool(n),
+    _STD + "int": lambda c, n: numbers.yaml_int(n.value),
+    _STD + "float": lambda c, n: numbers.yaml_float(n.value),
+    _STD + "bool": lambda c, n: numbers.yaml_bool(n.value),
     _STD + "null": lambda c, n: None,
 }
 
@@ -107,13 +131,9 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self.fail(node, path, f"unsupported tag {node.tag!r} (only plain YAML values are allowed)")
         try:
-            value = _CONSTRUCT[node.tag](self.ctor, node)
-        except (ValueError, OverflowError):
-            self.fail(node, path, f"expected a number hwgen can use, got {_clip(node.value)!r} "
-                                  f"({len(node.value)} characters)")
-        if isinstance(value, float) and not math.isfinite(value):
-            self.fail(node, path, f"expected a finite number, got {node.value[:40]!r}")
-        return value
+            return _CONSTRUCT[node.tag](self.ctor, node)
+        except numbers.NumberError as exc:
+            self.fail(node, path, str(exc))
 
     def _mapping(self, node, path, depth):
         out: dict[str, Any] = {}
@@ -149,12 +169,13 @@ def load_text(text: str, source: str, *, shipped: bool = False) -> Document:
     ``shipped`` marks hwgen's own data files, which may be composed by libyaml.
     """
     if "\x00" in text:
-        raise InputError(Problem(Mark(source), "", "file contains NUL bytes; not a YAML text file"))
+        raise InputError(Problem(_offset_mark(source, text, text.index("\x00")), "",
+                                 "file contains NUL bytes; not a YAML text file"))
     node = None
     if shipped and _FastLoader is not None:
         try:
             node = _compose(_FastLoader, text, source)
-        except (yaml.YAMLError, InputError, RecursionError):
+        except (yaml.YAMLError, InputError, RecursionError, _TooDeep):
             node = None
     if node is None:
         node = _compose(_SafeLoader, text, source)
@@ -195,6 +216,9 @@ def _compose(loader_class, text: str, source: str):
         raise InputError(Problem(where, "", f"malformed YAML: {what}")) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(Mark(source), "", f"malformed YAML: {exc}")) from None
+    except _TooDeep as exc:
+        raise InputError(Problem(_mark(source, exc.mark), "",
+                                 f"nested deeper than {MAX_DEPTH} levels")) from None
     except RecursionError:
         raise InputError(Problem(Mark(source), "", f"nested deeper than {MAX_DEPTH} levels")) from None
     if node is None:
@@ -206,17 +230,11 @@ def load_file(path: Path, source: str | None = None) -> tuple[Document, bytes]:
     """Read and parse ``path``; returns the document and the raw bytes (for hashing)."""
     source = source or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(Problem(Mark(source), "", f"file is {size / (1 << 20):.1f} MiB; "
-                                     f"hwgen inputs are limited to {MAX_FILE_BYTES >> 10} KiB"))
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Problem(Mark(source), "", "no such file")) from None
-    except IsADirectoryError:
-        raise InputError(Problem(Mark(source), "", "is a directory, expected a YAML file")) from None
-    except OSError as exc:
-        raise InputError(Problem(Mark(source), "", f"cannot read: {exc.strerror}")) from None
+        # Bounded by bytes actually read and refused unless a regular file: /dev/zero,
+        # a link to it or a FIFO named board.yaml would otherwise never end.
+        raw = read_regular(path, MAX_FILE_BYTES, "a YAML file")
+    except ReadRefused as exc:
+        raise InputError(Problem(Mark(source), "", str(exc))) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

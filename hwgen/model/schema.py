@@ -12,6 +12,7 @@ import re
 from hwgen.frozen import dataclass
 from typing import Any, Callable
 
+from hwgen import numbers
 from hwgen.errors import InputError, Mark, Problem
 from hwgen.model.loader import describe, dotted
 
@@ -160,7 +161,7 @@ class Bool(Spec):
         return value
 
 
-_SIZE_RE = re.compile(r"(?i)\s*(\d+)\s*(k|ki|kib|m|mi|mib|g|gi|gib|kb|mb|gb)?\s*")
+_SIZE_RE = re.compile(r"(?i)\s*([0-9]+)\s*(k|ki|kib|m|mi|mib|g|gi|gib|kb|mb|gb)?\s*", re.ASCII)
 _SHIFT = {"k": 10, "m": 20, "g": 30}
 
 
@@ -168,16 +169,17 @@ def parse_size(text: str) -> int | None:
     """'512M', '512MiB', '1G', '0x20000000', '4096' → bytes; None if not a size.
 
     Suffixes are binary (K = 1024), as in the kernel's ``memparse`` that reads cma=.
+    Digits are ASCII and bounded (hwgen.numbers): '0x_' or a 5,000-digit count is not a size.
     """
     text = text.strip()
-    if re.fullmatch(r"0[xX][0-9a-fA-F_]+", text):
-        return int(text.replace("_", ""), 16)
-    m = _SIZE_RE.fullmatch(text)
-    if not m:
-        return None
     try:
-        n = int(m.group(1))
-    except ValueError:   # more digits than Python converts (sys.get_int_max_str_digits)
+        if text[:2] in ("0x", "0X"):
+            return numbers.parse_hex(text)
+        m = _SIZE_RE.fullmatch(text)
+        if not m:
+            return None
+        n = numbers.parse_int(m.group(1))
+    except numbers.NumberError:
         return None
     unit = (m.group(2) or "").lower()
     return n << _SHIFT[unit[0]] if unit else n

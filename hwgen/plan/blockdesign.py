@@ -126,7 +126,7 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
     connect = dict(profile.connect)
     missing = [m for m in iface.data + (iface.instr,) if m not in connect]
     if missing:
-        raise InputError(Problem(Mark(input_name(design, "dpu")), "connect",
+        raise InputError(Problem(_where(design, "dpu", ("connect",)), "connect",
                                  f"expected a PS port for every DPU master, missing {', '.join(missing)}"))
     out = []
     for n in range(cores):
@@ -182,6 +182,12 @@ def dpu_config(design, family: Family) -> tuple[tuple[str, str], ...]:
         ("CLK_GATING_ENA", "0"),                                      # hwgen offers no clock gating
         ("SFM_ENA", _b(s.softmax)),                                   # softmax (AXI4 families only)
     )
+
+
+def _where(design, role: str, path: tuple) -> Mark:
+    """file:line:col of ``path`` in the design's ``role`` file, or the file's name."""
+    mark = design.input_mark(role, path) if hasattr(design, "input_mark") else None
+    return mark or Mark(input_name(design, role))
 
 
 def input_name(design, role: str) -> str:
@@ -254,16 +260,17 @@ def plan_block_design(design, clocks) -> BlockDesign:
     problems = []
     for port in hp_used:
         if ps.slave(port) is None:
-            problems.append(Problem(Mark(input_name(design, "dpu")), "connect",
+            problems.append(Problem(_where(design, "dpu", ("connect",)), "connect",
                                     f"expected a PS slave port of {family.name} "
                                     f"({', '.join(k for k, _ in ps.slave_ports)}), got {port!r}"))
         elif getattr(board_ports, port) is None:
-            problems.append(Problem(Mark(input_name(design, "board")), f"ps.ports.{port}",
+            problems.append(Problem(_where(design, "board", ("ps", "ports")), f"ps.ports.{port}",
                                     f"expected the port the DPU profile {profile.name} uses; "
                                     f"the board does not list it"))
     control_port = ps.control_port
     if getattr(board_ports, control_port) is None or ps.master(control_port) is None:
-        problems.append(Problem(Mark(input_name(design, "board")), f"ps.ports.{control_port}",
+        problems.append(Problem(_where(design, "board", ("ps", "ports", control_port)),
+                                f"ps.ports.{control_port}",
                                 f"expected the port the DPU's registers are reached through "
                                 f"({ps.master(control_port).intf if ps.master(control_port) else control_port})"))
     if problems:

@@ -358,7 +358,11 @@ def _build(tp, data, path: str):
 
 def from_json(text: str) -> Summary:
     """A Summary read back from ``report/design.json``; ValueError naming the bad key otherwise."""
-    data = json.loads(text)
+    return from_dict(json.loads(text))
+
+
+def from_dict(data) -> Summary:
+    """``from_json`` on JSON already parsed (strictly, by a reader of hostile folders)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} file")
     return _build(Summary, data, "design")

@@ -47,15 +47,24 @@ def _read_reports(out: Path, since: float, design):
     return budget.from_reports(util, timing, design=design)
 
 
-def run(board, dpu, sets, out: Path | None, jobs: int | None, setup_only: bool, echo) -> None:
+def run(board, dpu, sets, out: Path | None, jobs: int | None, setup_only: bool, echo,
+        wait: bool = True) -> None:
+    from hwgen.emit.output import folder_lock
+
+    design = _design(board, dpu, sets, jobs)
+    out = out or Path("build") / design.board.name
+    # One writer per folder for the whole run: a build started meanwhile would change the
+    # Tcl under Vivado's feet.
+    with folder_lock(out, wait=wait):
+        _run(design, out, setup_only, echo)
+
+
+def _run(design, out: Path, setup_only: bool, echo) -> None:
     from hwgen.run import edalize_bridge
     from hwgen.budget.estimate import estimate
     from hwgen.folder.build import build
     from hwgen.emit.fusesoc_core import core_spec
     from hwgen.budget.verdict_format import table_lines, to_text
-
-    design = _design(board, dpu, sets, jobs)
-    out = out or Path("build") / design.board.name
 
     # 1-2. budget, then the build folder (build() refuses an over-budget design itself).
     verdict = estimate(design)
