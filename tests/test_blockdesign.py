@@ -77,14 +77,16 @@ def test_preset_entry_equal_to_the_plan_is_written_once(tmp_path):
     assert names.count("PCW_USE_S_AXI_HP0") == 1
 
 
-def test_preset_entry_contradicting_the_plan_is_an_error(tmp_path):
+def test_preset_entry_contradicting_the_plan_is_overridden_and_said(tmp_path):
+    # As Vivado applies a board preset and then the design's settings: the plan wins, once,
+    # and the PS cell's comment names what it changed (board presets enable ports for their
+    # own reference designs; the K26 SOM's turns on M_AXI_HPM0/1_FPD).
     board = custom_board(tmp_path, "    PCW_GPIO_EMIO_GPIO_ENABLE: \"0\"\n",
                          "    PCW_GPIO_EMIO_GPIO_ENABLE: \"0\"\n    PCW_USE_S_AXI_HP0: \"0\"\n")
-    with pytest.raises(InputError) as err:
-        plan(board=board)
-    (problem,) = err.value.problems
-    assert problem.path == "ps.preset.PCW_USE_S_AXI_HP0"
-    assert "expected '1'" in problem.message and "got '0'" in problem.message
+    _, bd = plan(board=board)
+    ps = bd.cell("ps7")
+    assert [v for n, v in ps.props if n == "PCW_USE_S_AXI_HP0"] == ["1"]
+    assert "PCW_USE_S_AXI_HP0 0 -> 1" in ps.why
 
 
 def test_board_without_the_port_the_profile_uses(tmp_path):

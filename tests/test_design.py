@@ -7,6 +7,7 @@ import json
 import pytest
 
 from conftest import BOARDS, run_hwgen
+from hwgen.model.family import load_family, pll_values
 from hwgen.model.design import load_design, parse_sets, part_for
 from hwgen.errors import InputError
 from hwgen.model.schema import format_size, parse_size
@@ -21,10 +22,13 @@ def test_default_design_is_pynq_z2_b512():
 
 
 def test_plls_are_derived_from_the_preset():
-    pynq = load_design().board.ps.plls
-    assert (pynq.arm, pynq.io, pynq.ddr) == (50 * 26, 50 * 20, 50 * 21)
-    zybo = load_design("zybo_z7_20").board.ps.plls
-    assert (zybo.io, zybo.ddr, zybo.arm) == (1000.0, 1066.667, 1333.333)
+    # In the family's preference order (families/zynq7.yaml): IO, DDR, ARM.
+    pynq = load_design().board.ps
+    assert pll_values(load_family("zynq7"), pynq) == (
+        ("IO PLL", 50 * 20), ("DDR PLL", 50 * 21), ("ARM PLL", 50 * 26))
+    zybo = load_design("zybo_z7_20").board.ps
+    assert pll_values(load_family("zynq7"), zybo) == (
+        ("IO PLL", 1000.0), ("DDR PLL", 1066.667), ("ARM PLL", 1333.333))
 
 
 def test_layer_order_profile_then_board_then_set(tmp_path):

@@ -124,7 +124,7 @@ class ExploreRow:
 # --------------------------------------------------------------------------- the sweep
 def _clock_key(design) -> tuple:
     s = design.settings.dpu
-    return (design.board.ps.plls, design.board.part, s.clock_mhz, s.dsp_clock_mhz, s.fclk_tolerance_ppm)
+    return (design.board.ps, design.board.part, s.clock_mhz, s.dsp_clock_mhz, s.fclk_tolerance_ppm)
 
 
 def _profiles(dpus: tuple[str, ...]) -> tuple[str, ...]:

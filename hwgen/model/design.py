@@ -307,14 +307,29 @@ def _dpu(file: Path, source: str):
 
 
 def _check_board(board: model.Board, doc: loader.Document):
-    problems = []
-    for key in model.FBDIV.values():
-        value = board.ps.preset_value(key)
-        if value is None or not value.isdigit() or not 13 <= int(value) <= 66:
-            # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
-            got = "nothing" if value is None else repr(value)
-            problems.append(Problem(doc.mark(("ps", "preset", key)), f"ps.preset.{key}",
-                                    f"expected an integer PLL feedback divider from 13 to 66, got {got}"))
+    from hwgen.model.family import load_family, pll_problems
+
+    family = load_family(board.ps.family)
+    problems = [Problem(doc.mark(("ps", "preset", key)), f"ps.preset.{key}", text)
+                for key, text in pll_problems(family, board.ps)]
+    # The PS reference clock the PLLs multiply, where the preset states it, must be the
+    # crystal the plan uses (Vivado would otherwise compute every PLL from the other one).
+    ref = board.ps.preset_value(family.ps.fabric_clock.reference)
+    try:
+        ref_mhz = float(ref) if ref is not None else None
+    except ValueError:
+        ref_mhz = None
+        problems.append(Problem(doc.mark(("ps", "preset", family.ps.fabric_clock.reference)),
+                                f"ps.preset.{family.ps.fabric_clock.reference}",
+                                f"expected a frequency in MHz, got {ref!r}"))
+    if ref_mhz is not None and abs(ref_mhz - board.ps.crystal_mhz) > 1e-6 * ref_mhz:
+        problems.append(Problem(doc.mark(("ps", "crystal_mhz")), "ps.crystal_mhz",
+                                f"expected {ref} as ps.preset.{family.ps.fabric_clock.reference} "
+                                f"states, got {board.ps.crystal_mhz:g}"))
+    try:
+        family.ddr_regions(board.ddr.base, board.ddr.size)
+    except ValueError as exc:
+        problems.append(Problem(doc.mark(("ddr", "size")), "ddr.size", str(exc)))
     if part_for(board.part) is None:
         problems.append(Problem(doc.mark(("part",)), "part",
                                 f"no capacity data for {board.part!r} (known devices: "

@@ -12,6 +12,7 @@ import re
 
 from hwgen.plan import clocks as solver
 from hwgen.errors import InputError, Problem
+from hwgen.model.family import load_family, pll_values
 
 _SPEED_RE = re.compile(r"-(\d)[a-z]*$")
 
@@ -42,7 +43,7 @@ def design_clocks(design) -> solver.ClockPlan:
     """
     s = design.settings.dpu
     tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM)
-    plls = design.board.ps.plls.as_dict()
+    plls = dict(pll_values(load_family(design.board.ps.family), design.board.ps))
     grade = speed_grade(design.board.part)
     try:
         return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade)

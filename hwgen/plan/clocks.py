@@ -173,11 +173,11 @@ def _normalize_plls(plls: Mapping[str, float]) -> dict[str, float]:
         k = str(key).upper().replace("_", " ").strip()
         if k.endswith("PLL"):
             k = k[:-3].strip()
-        name = _SOURCE_ALIASES.get(k)
-        if name is None:
-            raise ValueError(
-                f"unknown PS PLL {key!r}: FCLK sources are {', '.join(FCLK_SOURCES)} (UG585)"
-            )
+        # Zynq-7000 names have aliases ("IO" = "IO PLL"); other families' CLKSRC values
+        # (IOPLL, RPLL, DPLL on Zynq UltraScale+) are taken as given.
+        name = _SOURCE_ALIASES.get(k, str(key).strip())
+        if not name:
+            raise ValueError(f"empty PS PLL name in plls (Zynq-7000: {', '.join(FCLK_SOURCES)})")
         if name in out:
             raise ValueError(f"PS PLL {name} given twice in plls")
         out[name] = _check_mhz(f"plls[{key!r}]", mhz)
@@ -244,10 +244,10 @@ def _best_for_source(source: str, pll: float, request: float) -> FclkChoice:
     return FclkChoice(source, d0, d1, pll, achieved, _ppm(achieved, request))
 
 
-def _sort_key(c: FclkChoice) -> tuple[float, int]:
-    # |error| quantised to 1e-6 ppm so floating-point noise cannot beat the source
-    # preference; then IO PLL, DDR PLL, ARM PLL.
-    return (round(abs(c.error_ppm), 6), FCLK_SOURCES.index(c.source))
+def _preference(source: str, order: Sequence[str]) -> int:
+    # The Zynq-7000 order when the names are Zynq-7000's, else the order the caller gave
+    # (the family data lists its PLLs in preference order).
+    return FCLK_SOURCES.index(source) if source in FCLK_SOURCES else len(FCLK_SOURCES) + order.index(source)
 
 
 def fclk_candidates(plls: Mapping[str, float], request_mhz: float) -> list[FclkChoice]:
@@ -258,7 +258,10 @@ def fclk_candidates(plls: Mapping[str, float], request_mhz: float) -> list[FclkC
     """
     request = _check_mhz("request_mhz", request_mhz)
     table = _normalize_plls(plls)
-    return sorted((_best_for_source(s, f, request) for s, f in table.items()), key=_sort_key)
+    order = list(table)
+    # |error| quantised to 1e-6 ppm so floating-point noise cannot beat the source preference.
+    return sorted((_best_for_source(s, f, request) for s, f in table.items()),
+                  key=lambda c: (round(abs(c.error_ppm), 6), _preference(c.source, order)))
 
 
 def _nearest_text(cands: Sequence[FclkChoice]) -> str:

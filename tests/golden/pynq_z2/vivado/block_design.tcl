@@ -32,10 +32,9 @@ current_bd_design system
 # ps7: The PS with the pynq_z2 preset written property by property from the board YAML (no board
 # files needed), then hwgen's plan: FCLK_CLK0 150.000 MHz from the DDR PLL; S_AXI_HP0 64-bit,
 # S_AXI_HP2 64-bit for the DPU masters; M_AXI_GP0 for its registers; IRQ_F2P for its interrupt.
-# HP widths come from the board's ps.ports.hpN.width. 64 bit because the DPU's data masters are
-# 64 bit on this family (dpu.md §3): the port takes them without a width converter and moves
-# twice the data per clock of a 32-bit port, which the PS upsizes to its 64-bit DDR path anyway
-# (UG585 ch. 5).
+# HP widths come from the board's ps.ports.hpN.width. Data ports 64 bit because the DPU's data
+# masters are 64 bit on this family (the IP's init, DPU41-PKG bd.tcl): the port takes them
+# without a width converter.
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps7
 # Board preset: boards/pynq_z2.yaml ps.preset, in file order.
 set_property -dict [list \
@@ -207,8 +206,8 @@ set_property -dict [list \
   CONFIG.S_AXI_CLK_INDEPENDENT {1} \
 ] [get_bd_cells dpu]
 
-# axi_gp0: M_AXI_GP0 to the DPU's S_AXI: converts the PS's AXI3 master to the DPU register
-# slave.
+# axi_gp0: M_AXI_GP0 to the DPU's S_AXI: adapts the PS master's protocol and width to the DPU
+# register slave.
 create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 axi_gp0
 set_property -dict [list \
   CONFIG.NUM_SI {1} \
