@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hwgen.model.family import load_family
 from hwgen.plan.bdgraph import BlockDesign
 from hwgen.plan.blockdesign import input_name, plan_block_design
 from hwgen.plan.clockflow import design_clocks, dsp_request_mhz
@@ -135,7 +136,7 @@ def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
         ClockRow("dpu_2x_clk", _req(dsp_req),
                  f"{_f(clocks.dsp_mhz)} (" + ("dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None
                                               else "2 x dpu.clock_mhz") + ")"),
-        ClockRow("FCLK_CLK0", _req(fclk_req),
+        ClockRow(load_family(design.board.ps.family).ps.fabric_clock.pin, _req(fclk_req),
                  f"{_f(f.achieved_mhz)} = {f.source} {f.pll_mhz:g} MHz / "
                  f"({f.divisor0} x {f.divisor1})"
                  + ("" if clocks.fclk_is_dpu_clock else ", feeds the clocking wizard only")),

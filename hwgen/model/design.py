@@ -76,7 +76,8 @@ def parts() -> dict[str, model.Part]:
     return {p.name: p for p in table["parts"]}
 
 
-_DEVICE_RE = re.compile(r"(xc7z\d{3}s?|xczu\d+)")
+# xc7z020clg400-1 → xc7z020, xczu7ev-ffvc1156-2-e → xczu7, xck26-sfvc784-2LV-c → xck26
+_DEVICE_RE = re.compile(r"(xc7z\d{3}s?|xczu\d+|xck\d+)")
 
 
 def part_for(part: str) -> model.Part | None:

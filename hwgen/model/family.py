@@ -14,7 +14,7 @@ from functools import lru_cache
 from hwgen.model import loader
 from hwgen import resources
 from hwgen.model.records import PS_PORTS, VLNV
-from hwgen.model.schema import Bool, Choice, Ctx, Field, Int, MapOf, Rec, Seq, Size, Str, doc_locator, validate
+from hwgen.model.schema import Bool, Choice, Ctx, Field, Int, MapOf, Num, Rec, Seq, Size, Str, doc_locator, validate
 
 _NAME = Str(r"[A-Za-z][A-Za-z0-9_]*", max_len=80, what="a pin, port or property name")
 _VALUE = Str(r"[A-Za-z0-9 _.\-]*", max_len=80, what="a property value")
@@ -124,6 +124,8 @@ class FamilyPs:
     slave_ports: tuple[tuple[str, SlavePort], ...]
     master_ports: tuple[tuple[str, MasterPort], ...]
     control_port: str
+    axi_max_mhz: float           # the fastest clock a PS-PL AXI port takes
+    axi_max_source: str
     disabled: tuple[str, ...]
     fabric_clock: FabricClock
     interrupt: Interrupt
@@ -227,6 +229,8 @@ FAMILY_SCHEMA = Rec(
                                                 window_size=Field(_ADDR), default_base=Field(_ADDR),
                                                 width=Field(_NAME, None)))),
         control_port=Field(_PORT_KEY),
+        axi_max_mhz=Field(Num(50, 1000, "MHz")),
+        axi_max_source=Field(_VALUE),
         disabled=Field(Seq(_NAME, 0, 64, unique=True)),
         fabric_clock=Field(Rec(
             FabricClock, pin=Field(_NAME), reset_pin=Field(_NAME), enable=Field(_NAME),

@@ -71,8 +71,11 @@ def _freq(value: float) -> str:
 
 
 def fclk_source(family: Family, clocks) -> str:
-    """The CLKSRC value for the plan's PLL: the clock plan names PLLs by it ("DDR PLL", "IOPLL")."""
-    return clocks.fclk0.source
+    """The family's CLKSRC value for the plan's PLL ("IO PLL" → "IOPLL" on Zynq UltraScale+)."""
+    from hwgen.plan.clocks import canonical_pll_name
+
+    return next(p.source for p in family.ps.fabric_clock.plls
+                if canonical_pll_name(p.source) == clocks.fclk0.source)
 
 
 class _Nets:

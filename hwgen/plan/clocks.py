@@ -184,6 +184,11 @@ def _normalize_plls(plls: Mapping[str, float]) -> dict[str, float]:
     return out
 
 
+def canonical_pll_name(name: str) -> str:
+    """The name the plan gives a PLL: "IOPLL" (ZynqMP SRCSEL) and "io pll" are both "IO PLL"."""
+    return next(iter(_normalize_plls({name: 1.0})))
+
+
 def _divisor_table() -> tuple[list[int], dict[int, tuple[int, int]]]:
     # Every product DIVISOR0 x DIVISOR1 reachable with 1..63 each, with ONE divisor pair
     # per product: the smallest DIVISOR1 that works, i.e. DIVISOR1 = 1 whenever the product
@@ -472,6 +477,7 @@ def plan_clocks(
     tolerance_ppm: float = DEFAULT_TOLERANCE_PPM,
     fallback_fclk_mhz: float = DEFAULT_FALLBACK_FCLK_MHZ,
     speed_grade: int = -1,
+    axi_max_mhz: float = max_axi_port_mhz,
 ) -> ClockPlan:
     """Plan FCLK_CLK0 and the DPU clocking wizard (policy in the module docstring).
 
@@ -519,7 +525,7 @@ def plan_clocks(
         if nearest_wizard is None or wiz.max_error_ppm < nearest_wizard.max_error_ppm:
             nearest_wizard = wiz
         if wiz.max_error_ppm <= tolerance_ppm:
-            notes = _notes(cands, fclk, is_dpu, exact, wiz, fabric, dsp, fallback)
+            notes = _notes(cands, fclk, is_dpu, exact, wiz, fabric, dsp, fallback, axi_max_mhz)
             return ClockPlan(fclk0=fclk, dpu_mhz=wiz.achieved[1], dsp_mhz=wiz.achieved[0],
                              fclk_is_dpu_clock=is_dpu, wizard=wiz, notes=notes)
 
@@ -538,7 +544,7 @@ def plan_clocks(
 
 def _notes(cands: Sequence[FclkChoice], fclk: FclkChoice, is_dpu: bool,
            exact: Optional[FclkChoice], wiz: MmcmConfig, fabric: float, dsp: float,
-           fallback: float) -> tuple[str, ...]:
+           fallback: float, axi_max_mhz: float = max_axi_port_mhz) -> tuple[str, ...]:
     notes: list[str] = []
     if is_dpu:
         how = ("exactly" if fclk.error_ppm == 0
@@ -586,10 +592,10 @@ def _notes(cands: Sequence[FclkChoice], fclk: FclkChoice, is_dpu: bool,
             f"dpu_2x_clk {_fmt(dsp)} MHz is not 2 x m_axi_dpu_aclk {_fmt(fabric)} MHz; the "
             f"PG338 port table and the TRD20 README specify exactly twice (dpu.md §6)"
         )
-    if fabric > max_axi_port_mhz:
+    if fabric > axi_max_mhz:
         notes.append(
             f"m_axi_dpu_aclk {_fmt(fabric)} MHz also clocks the HP ports, which run up to "
-            f"{_fmt(max_axi_port_mhz)} MHz (devices.md, DS187 Table 19)"
+            f"{_fmt(axi_max_mhz)} MHz on this PS family (its families/*.yaml axi_max_mhz)"
         )
     notes.append(
         f"clocking wizard: {wiz.describe()} (clk_out1 = dpu_2x_clk, clk_out2 = "

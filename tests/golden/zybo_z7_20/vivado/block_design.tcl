@@ -353,7 +353,7 @@ connect_bd_net -net irq_f2p \
   [get_bd_pins ps7/IRQ_F2P]
 
 # ---------------------------------------------------------------------------------- addresses
-# The DPU registers in the M_AXI_GP0 window; every DPU master sees the board's DDR through its HP port.
+# The DPU registers in the control port's window; every DPU master sees the board's DDR through its HP port.
 assign_bd_address -offset 0x4F000000 -range 0x01000000 -target_address_space [get_bd_addr_spaces ps7/Data] [get_bd_addr_segs dpu/S_AXI/reg0] -force
 assign_bd_address -offset 0x00000000 -range 0x40000000 -target_address_space [get_bd_addr_spaces dpu/DPU0_M_AXI_DATA0] [get_bd_addr_segs ps7/S_AXI_HP0/HP0_DDR_LOWOCM] -force
 assign_bd_address -offset 0x00000000 -range 0x40000000 -target_address_space [get_bd_addr_spaces dpu/DPU0_M_AXI_DATA1] [get_bd_addr_segs ps7/S_AXI_HP2/HP2_DDR_LOWOCM] -force
