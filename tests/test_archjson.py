@@ -39,10 +39,12 @@ PROFILE_ALU = {"B512": 2, "B800": 2, "B1152": 2, "B1024": 4, "B1600": 4, "B2304"
 BOARDS = ("pynq_z2", "zybo_z7_20")
 
 
-def isa1_expected(arch, alu=2, ram="low", augm=True, leaky=True, bit30=True):
-    return (1 << 56 | 1 << 48 | ARCH_INDEX[arch] | alu << 8 | 1 << 16
+def isa1_expected(arch, alu=4, ram="low", augm=True, leaky=True, alu_leaky=False, argmax=True):
+    """The v4.x IP's fingerprint_json.ttcl, transcribed (DPU41-TTCL): ALU_PARALLEL is
+    min(ALU_PARALLEL_USER, PP) (DPU41-GTCL), LOAD_PARALLEL 2, write parallels 1."""
+    return (1 << 56 | 1 << 48 | ARCH_INDEX[arch] | min(alu, PP[arch]) << 8 | 1 << 16
             | (3 if ram == "high" else 2) << 24 | int(augm) << 26 | int(leaky) << 28
-            | int(bit30) << 30)
+            | int(alu_leaky) << 29 | int(argmax) << 30)
 
 
 def isa0_expected(arch, ram="low", augm=True, leaky=True, dw=False):
@@ -69,41 +71,50 @@ def _profile_variant(tmp_path, arch, isa, version):
     return str(path)
 
 
-@pytest.fixture(scope="module")
-def isa0_profiles(tmp_path_factory):
-    d = tmp_path_factory.mktemp("isa0")
-    return {a: _profile_variant(d, a, 0, "3.4") for a in ARCH_INDEX}
-
-
 # ----------------------------------------------------------------------- defaults and registered
 
 
 @pytest.mark.parametrize("board", BOARDS)
-def test_default_design_is_the_registered_b512_target(board):
+def test_default_design_is_what_the_ip_defaults_build(board):
+    # The IP's default ALU_PARALLEL_USER 4, written explicitly: the fingerprint two real
+    # v4.1 B512 builds wrote into arch.json, {"fingerprint":"0x101000056010400"}.
     design = load_design(board)
     fp, config = dpu_fingerprint(design)
-    assert fp == 0x0101000056010200 == isa1_expected("B512")      # dpu.md: DPUCZDX8G_ISA1_B512
+    assert fp == 0x0101000056010400 == isa1_expected("B512")
     assert config.arch == "B512"
     plan = fingerprint_plan(design)
+    assert not plan.registered
+    assert plan.arch_json == {"fingerprint": "0x101000056010400"}
+
+
+def test_alu_parallel_2_is_the_registered_b512_target():
+    design = load_design("pynq_z2", "B512", ("dpu.alu_parallel=2",))
+    plan = fingerprint_plan(design)
+    assert plan.fingerprint == 0x0101000056010200 == isa1_expected("B512", alu=2)
     assert plan.name == "DPUCZDX8G_ISA1_B512" and plan.registered
     assert plan.arch_json == {"target": "DPUCZDX8G_ISA1_B512"}
     assert fingerprint_checks(design)[0].ok
 
 
 @pytest.mark.parametrize("arch", list(ARCH_INDEX))
-def test_every_shipped_profile_with_its_defaults_is_its_registered_target(arch):
+def test_every_shipped_profile_with_its_defaults(arch):
     fp, _ = dpu_fingerprint(load_design("pynq_z2", arch))
-    assert fp == isa1_expected(arch, alu=PROFILE_ALU[arch])
-    assert decode(fp).name == f"DPUCZDX8G_ISA1_{arch}"
+    assert fp == isa1_expected(arch)
+    # registered only where the VAI 3.x target uses ALU parallel 4 (HS)
+    assert decode(fp).registered == (PROFILE_ALU[arch] == 4)
+    if PROFILE_ALU[arch] == 4:
+        assert decode(fp).name == f"DPUCZDX8G_ISA1_{arch}"
 
 
 @pytest.mark.parametrize("sets, expected", [
-    # B512 target 0x0101000056010200 with bank groups 2 -> 3 in [25:24]: +0x01000000
-    (("dpu.ram_usage=high",), 0x0101000057010200),
-    # ALU parallel 2 -> 4 in [11:8]: +0x200
-    (("dpu.alu_parallel=4",), 0x0101000056010400),
+    # bank groups 2 -> 3 in [25:24]: +0x01000000
+    (("dpu.ram_usage=high",), 0x0101000057010400),
+    # ALU leaky-ReLU in [29]: +0x20000000
+    (("dpu.alu_leaky_relu=true",), 0x0101000076010400),
+    # no argmax: -0x40000000
+    (("dpu.save_argmax=false",), 0x0101000016010400),
 ])
-def test_ram_high_or_alu_parallel_gives_a_synthesized_name_and_a_fingerprint_arch_json(sets, expected):
+def test_unregistered_options_give_a_synthesized_name_and_a_fingerprint_arch_json(sets, expected):
     design = load_design("pynq_z2", "B512", sets)
     plan = fingerprint_plan(design)
     assert plan.fingerprint == expected
@@ -123,21 +134,25 @@ def test_ram_high_or_alu_parallel_gives_a_synthesized_name_and_a_fingerprint_arc
 # ----------------------------------------------------------------------- every combination
 
 ISA1_COMBOS = list(itertools.product(ARCH_INDEX, ("low", "high"), (True, False), (True, False),
-                                     (1, 2, 4, 8)))
+                                     (1, 2, 4, 8), (True, False), (True, False)))
 
 
-@pytest.mark.parametrize("arch, ram, augm, leaky, alu", ISA1_COMBOS)
-def test_isa1_round_trip_through_the_design_layer(arch, ram, augm, leaky, alu):
+@pytest.mark.parametrize("arch, ram, augm, leaky, alu, alu_leaky, argmax", ISA1_COMBOS)
+def test_isa1_round_trip_through_the_design_layer(arch, ram, augm, leaky, alu, alu_leaky, argmax):
     sets = (f"dpu.ram_usage={ram}", f"dpu.channel_augmentation={_b(augm)}",
-            f"dpu.leaky_relu={_b(leaky)}", f"dpu.alu_parallel={alu}")
-    fp, config = dpu_fingerprint(load_design("zybo_z7_20", arch, sets))
-    assert fp == isa1_expected(arch, alu, ram, augm, leaky)
+            f"dpu.leaky_relu={_b(leaky)}", f"dpu.alu_parallel={alu}",
+            f"dpu.alu_leaky_relu={_b(alu_leaky)}", f"dpu.save_argmax={_b(argmax)}")
+    design = load_design("zybo_z7_20", arch, sets)
+    fp, config = dpu_fingerprint(design)
+    assert fp == isa1_expected(arch, alu, ram, augm, leaky, alu_leaky, argmax)
     d = decode(fp)
     assert d.config == config
-    assert (d.config.arch, d.config.ram_usage, d.config.channel_augmentation,
-            d.config.conv_leaky_relu, d.config.alu_parallel) == (arch, ram, augm, leaky, alu)
-    registered = (ram, augm, leaky, alu) == ("low", True, True, PROFILE_ALU[arch])
+    registered = (ram, augm, leaky, min(alu, PP[arch]), alu_leaky, argmax) == \
+        ("low", True, True, PROFILE_ALU[arch], False, True)
     assert d.registered == registered
+    # arch.json: the registered name only when exact, else the IP's own fingerprint text
+    aj = fingerprint_plan(design).arch_json
+    assert aj == ({"target": f"DPUCZDX8G_ISA1_{arch}"} if registered else {"fingerprint": f"0x{fp:X}"})
     # ...and back: the printed arguments rebuild the same fingerprint, on the other board too.
     rep = reproduce(fp)
     assert rep.buildable and rep.profiles == (arch,)
@@ -147,27 +162,8 @@ def test_isa1_round_trip_through_the_design_layer(arch, ram, augm, leaky, alu):
     assert dpu_fingerprint(load_design("pynq_z2", args[1], sets_back))[0] == fp
 
 
-ISA0_COMBOS = list(itertools.product(ARCH_INDEX, ("low", "high"), (True, False), (True, False),
-                                     (True, False)))
-
-
-@pytest.mark.parametrize("arch, ram, augm, leaky, dw", ISA0_COMBOS)
-def test_isa0_round_trip_through_the_design_layer(isa0_profiles, arch, ram, augm, leaky, dw):
-    sets = (f"dpu.ram_usage={ram}", f"dpu.channel_augmentation={_b(augm)}",
-            f"dpu.leaky_relu={_b(leaky)}", f"dpu.depthwise_conv={_b(dw)}")
-    design = load_design("pynq_z2", isa0_profiles[arch], sets)
-    fp, config = dpu_fingerprint(design)
-    assert fp == isa0_expected(arch, ram, augm, leaky, dw)
-    assert decode(fp).config == config
-    rep = reproduce(fp)
-    assert rep.buildable and rep.profiles == () and rep.isa == 0 and rep.arch == arch
-    args = rep.args(profile=isa0_profiles[arch])
-    sets_back = tuple(a for i, a in enumerate(args) if i and args[i - 1] == "--set")
-    assert dpu_fingerprint(load_design("zybo_z7_20", args[1], sets_back))[0] == fp
-
-
 @pytest.mark.parametrize("sets", [("dpu.dsp_usage=low",), ("dpu.cores=2",), ("dpu.clock_mhz=100",),
-                                  ("dpu.dsp_clock_mhz=250",), ("dpu.depthwise_conv=true",)])
+                                  ("dpu.dsp_clock_mhz=250",)])
 def test_settings_outside_the_isa1_fingerprint_do_not_change_it(sets):
     base = dpu_fingerprint(load_design("pynq_z2", "B512"))[0]
     assert dpu_fingerprint(load_design("pynq_z2", "B512", sets))[0] == base
@@ -175,55 +171,43 @@ def test_settings_outside_the_isa1_fingerprint_do_not_change_it(sets):
     assert key in fingerprint_plan(load_design("pynq_z2", "B512")).unmapped
 
 
-def test_isa0_b4096_with_depthwise_is_the_registered_vai1_target_but_arch_json_keeps_the_fingerprint(
-        isa0_profiles):
-    design = load_design("pynq_z2", isa0_profiles["B4096"], ("dpu.depthwise_conv=true",))
-    plan = fingerprint_plan(design)
-    assert plan.fingerprint == 0x01000020F6014407 == isa0_expected("B4096", dw=True)
-    assert plan.name == "DPUCZDX8G_ISA0_B4096_MAX_BG2" and plan.registered
-    # VAI 3.x moved that name to expired_targets: the fingerprint works with every compiler.
-    assert plan.arch_json == {"fingerprint": "0x1000020F6014407"}
-    assert fingerprint_checks(design)[0].ok
-
-
-def test_ip_version_4_0_clears_bit_30_like_the_vai_2_5_targets(tmp_path):
+def test_ip_version_4_0_has_no_argmax_bit_like_the_vai_2_5_targets(tmp_path):
     profile = _profile_variant(tmp_path, "B4096", 1, "4.0")
     fp, config = dpu_fingerprint(load_design("pynq_z2", profile))
-    # KV260 with the VAI 2.5 IP reports 0x101000016010407 (dpu.md: bit 30 clear in VAI 2.5)
-    assert fp == 0x0101000016010407 == isa1_expected("B4096", alu=4, bit30=False)
-    assert not config.bit30
+    # KV260 with the VAI 2.5 IP reports 0x101000016010407: the v4.0 ttcl has no argmax term
+    assert fp == 0x0101000016010407 == isa1_expected("B4096", argmax=False)
+    assert not config.save_argmax
     rep = reproduce(fp)
-    assert rep.buildable and rep.profiles == ()            # every shipped profile is IP 4.1
-    assert "vlnv: xilinx.com:ip:dpuczdx8g:4.0" in rep.profile_hint
+    # the shipped 4.1 profile builds it with dpu.save_argmax=false
+    assert rep.buildable and rep.profiles == ("B4096",)
     sets_back = tuple(a for i, a in enumerate(rep.args()) if i and rep.args()[i - 1] == "--set")
-    assert dpu_fingerprint(load_design("zybo_z7_20", profile, sets_back))[0] == fp
+    assert "dpu.save_argmax=false" in sets_back
+    assert dpu_fingerprint(load_design("zybo_z7_20", "B4096", sets_back))[0] == fp
 
 
 # ----------------------------------------------------------------------- decoding to hwgen
 
 
-@pytest.mark.parametrize("name", list(REGISTERED))
-def test_registered_fingerprints_decode_to_their_names_and_rebuild(name, isa0_profiles):
+@pytest.mark.parametrize("name", [n for n in REGISTERED if "ISA1" in n])
+def test_registered_fingerprints_decode_to_their_names_and_rebuild(name):
     fp = REGISTERED[name]
     assert decode(fp).name == name
     rep = reproduce(fp)
     assert rep.buildable, rep.blockers
-    profile = rep.profiles[0] if rep.isa == 1 else isa0_profiles[rep.arch]
-    args = rep.args(profile=profile)
+    args = rep.args()
     sets_back = tuple(a for i, a in enumerate(args) if i and args[i - 1] == "--set")
-    assert fingerprint_plan(load_design("pynq_z2", profile, sets_back)).name == name
+    assert fingerprint_plan(load_design("pynq_z2", rep.profiles[0], sets_back)).name == name
 
 
 @pytest.mark.parametrize("fp, field", [
-    (isa1_expected("B512") | 1 << 29, "alu_leaky_relu"),            # ALU leaky-ReLU on
     (isa1_expected("B512") | 1 << 32, "conv_write_parallel"),       # conv write parallel 2
     (isa1_expected("B512") | 2 << 34, "alu_write_parallel"),        # ALU write parallel 4
-    (isa1_expected("B512") & ~(1 << 16), "bit16"),
+    (isa1_expected("B512") & ~(1 << 16), "load_parallel"),          # LOAD_PARALLEL 1
     (isa0_expected("B1024") & ~(1 << 30), "avg_pool"),
     (isa0_expected("B1024") | 1 << 36, "eltwise_mult"),
     (isa0_expected("B1024") | 1 << 17, "eltwise_parallel"),         # eltwise parallel 3
-    # depthwise parallel 2 on B4096, where the IP derives PP/2 = 4
-    ((isa0_expected("B4096", dw=True) & ~(0xFF << 8)) | 2 << 8 | 2 << 12, "depthwise_parallel"),
+    # the VAI 1.x ISA0 target needs a v3.x depthwise engine; hwgen writes v4.x CONFIG only
+    (REGISTERED["DPUCZDX8G_ISA0_B4096_MAX_BG2"], "depthwise_parallel"),
 ])
 def test_fields_no_setting_controls_are_named(fp, field):
     rep = reproduce(fp)
@@ -247,7 +231,8 @@ def test_both_boards_builds_contain_arch_json_and_readme(board, tmp_path):
     outputs = build(design, tmp_path)
     paths = {o.path for o in outputs}
     assert {"vitis-ai/arch.json", "vitis-ai/README.md"} <= paths
-    assert json.loads((tmp_path / "vitis-ai/arch.json").read_text()) == {"target": "DPUCZDX8G_ISA1_B512"}
+    # byte for byte the IP template's output (DPU41-TTCL): {"fingerprint":"0x<hex>"}
+    assert (tmp_path / "vitis-ai/arch.json").read_text() == '{"fingerprint":"0x%X"}\n' % isa1_expected("B512")
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert {"vitis-ai/arch.json", "vitis-ai/README.md"} <= {o["path"] for o in manifest["outputs"]}
 
@@ -264,7 +249,7 @@ def test_outputs_are_deterministic_and_carry_no_absolute_paths(tmp_path, monkeyp
         assert str(tmp_path) not in o.data.decode() and "/work/" not in o.data.decode()
 
 
-def test_readme_names_version_inputs_and_marks_every_inferred_field():
+def test_readme_names_version_inputs_and_marks_every_field_certainty():
     design = load_design("pynq_z2", "B512", ("dpu.alu_parallel=8",))
     readme = next(o for o in render_outputs(design) if o.path == "vitis-ai/README.md").data.decode()
     from hwgen import __version__
@@ -274,7 +259,7 @@ def test_readme_names_version_inputs_and_marks_every_inferred_field():
         assert i.name in readme and i.sha256 in readme
     assert "`--set dpu.alu_parallel=8`" in readme
     plan = fingerprint_plan(design)
-    assert plan.inferred and "alu_parallel" in plan.inferred and "arch" in plan.established
+    assert not plan.inferred and "alu_parallel" in plan.established and "arch" in plan.established
     for row in plan.rows:
         line = next(l for l in readme.splitlines() if l.startswith(f"| {row.bits} | {row.name} |"))
         assert f"| {row.certainty} |" in line
@@ -288,24 +273,25 @@ def test_readme_names_version_inputs_and_marks_every_inferred_field():
 def test_cli_fingerprint_default_text(cli):
     code, out, err = cli("fingerprint")
     assert code == 0, err
-    assert "DPUCZDX8G_ISA1_B512 (registered)" in out
-    assert "0x0101000056010200" in out
-    assert '{"target": "DPUCZDX8G_ISA1_B512"}' in out
+    assert "0x0101000056010400" in out
+    assert '{"fingerprint": "0x101000056010400"}' in out
     rows = {l.split()[1]: l for l in out.splitlines() if l.startswith("[")}
-    assert rows["arch"].split()[3] == "established"
-    for name in ("alu_parallel", "ram_usage", "channel_augmentation", "conv_leaky_relu", "bit16", "bit30"):
-        assert rows[name].split()[3] == "inferred"
+    sets = {"alu_parallel": "dpu.alu_parallel", "ram_usage": "dpu.ram_usage",
+            "channel_augmentation": "dpu.channel_augmentation", "conv_leaky_relu": "dpu.leaky_relu",
+            "alu_leaky_relu": "dpu.alu_leaky_relu", "save_argmax": "dpu.save_argmax"}
+    for name, key in sets.items():
+        assert rows[name].split()[3] == "established" and rows[name].split()[-1] == key
 
 
 def test_cli_fingerprint_json_and_warning(cli):
     code, out, err = cli("fingerprint", "--set", "dpu.ram_usage=high", "--format", "json")
     assert code == 0, err
     rep = json.loads(out)
-    assert rep["fingerprint"] == "0x0101000057010200" and rep["registered"] is False
-    assert rep["arch_json"] == {"fingerprint": "0x101000057010200"}
+    assert rep["fingerprint"] == "0x0101000057010400" and rep["registered"] is False
+    assert rep["arch_json"] == {"fingerprint": "0x101000057010400"}
     assert rep["warnings"] and "vitis-ai/arch.json" in rep["warnings"][0]
     certainty = {f["name"]: f["certainty"] for f in rep["fields"]}
-    assert certainty["ram_usage"] == "inferred" and certainty["type"] == "established"
+    assert certainty["ram_usage"] == "established" and certainty["type"] == "established"
     code, out, _ = cli("fingerprint", "--set", "dpu.ram_usage=high")
     assert "warning: DPU options match no registered Vitis AI target" in out
 
@@ -322,12 +308,22 @@ def test_cli_decode_prints_the_arguments_that_rebuild_it(cli):
 
 
 def test_cli_decode_json_names_fields_no_setting_controls(cli):
-    code, out, err = cli("fingerprint", "--decode", f"0x{isa1_expected('B512') | 1 << 29:x}",
+    code, out, err = cli("fingerprint", "--decode", f"0x{isa1_expected('B512') | 1 << 32:x}",
                          "--format", "json")
     assert code == 0, err
     rep = json.loads(out)
     assert rep["hwgen"]["buildable"] is False and rep["hwgen"]["args"] == []
-    assert rep["hwgen"]["not_settable"][0].startswith("alu_leaky_relu [29] = true")
+    assert rep["hwgen"]["not_settable"][0].startswith("conv_write_parallel [33:32] = 2")
+
+
+def test_cli_decode_maps_every_settable_field_to_its_set(cli):
+    fp = isa1_expected("B1024", alu=8, ram="high", augm=False, leaky=False, alu_leaky=True, argmax=False)
+    code, out, err = cli("fingerprint", "--decode", f"0x{fp:x}")
+    assert code == 0, err
+    line = out.splitlines()[out.splitlines().index("hwgen arguments that build this DPU:") + 1]
+    for s in ("dpu.alu_parallel=8", "dpu.ram_usage=high", "dpu.channel_augmentation=false",
+              "dpu.leaky_relu=false", "dpu.alu_leaky_relu=true", "dpu.save_argmax=false"):
+        assert s in line.split()
 
 
 @pytest.mark.parametrize("value, says", [
@@ -355,7 +351,7 @@ def test_cli_as_a_real_process_and_lazy_imports():
     r = run_hwgen("fingerprint", "--decode", "nothex")
     assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.splitlines()) == 1
     r = run_hwgen("fingerprint", "--board", "zybo_z7_20", "--format", "json")
-    assert r.returncode == 0 and json.loads(r.stdout)["target"] == "DPUCZDX8G_ISA1_B512"
+    assert r.returncode == 0 and json.loads(r.stdout)["target"] == "DPUCZDX8G_ISA1_B512_0101000056010400"
     probe = subprocess.run(
         [sys.executable, "-c", "import sys, hwgen.cli; print(sorted(m for m in sys.modules if m in "
          "('hwgen.emit.vitis_ai', 'hwgen.review.fingerprint_report', 'hwgen.dpu.fingerprint', 'jinja2')))"],

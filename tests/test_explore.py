@@ -25,9 +25,9 @@ def sweeps():
     return {b: explore.sweep(b) for b in ("pynq_z2", "zybo_z7_20")}
 
 
-def find(rows, dpu, ram="low", dsp="high", dw=False, mhz=150.0):
+def find(rows, dpu, ram="low", dsp="high", mhz=150.0):
     (row,) = [r for r in rows if (r.config.dpu, r.config.ram_usage, r.config.dsp_usage,
-                                  r.config.depthwise_conv, r.config.clock_mhz) == (dpu, ram, dsp, dw, mhz)]
+                                  r.config.clock_mhz) == (dpu, ram, dsp, mhz)]
     return row
 
 
@@ -35,7 +35,7 @@ def find(rows, dpu, ram="low", dsp="high", dw=False, mhz=150.0):
 @pytest.mark.parametrize("board", ["pynq_z2", "zybo_z7_20"])
 def test_every_configuration_is_there(sweeps, board):
     rows = sweeps[board]
-    assert len(rows) == 8 * 2 * 2 * 2 * 5                  # arch x RAM x DSP x DW x clocks
+    assert len(rows) == 8 * 2 * 2 * 5                      # arch x RAM x DSP x clocks (no DW: v4.x)
     assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
     assert {r.config.clock_mhz for r in rows} == {100.0, 125.0, 150.0, 175.0, 200.0}
     assert {r.arch for r in rows} == set(ARCH_OPS)
@@ -65,7 +65,7 @@ def test_peak_and_bandwidth_by_hand(sweeps, board):
 def test_the_utilization_is_the_budget_verdicts(sweeps):
     # No second cost model: each row is budget.estimate of the design its arguments build.
     rows = sweeps["pynq_z2"]
-    for r in rows[:3] + rows[150:153] + rows[-3:]:
+    for r in rows[:3] + rows[75:78] + rows[-3:]:
         args = shlex.split(r.build_args)
         board, dpu = args[1], args[3]
         sets = args[5::2]
@@ -84,9 +84,8 @@ def test_the_binding_resource_is_the_highest_percent_of_its_limit(sweeps):
 
 def test_model_numbers_are_hwgen_estimates(sweeps):
     m = perf.load_model("mobilenet_v2")
-    r = find(sweeps["pynq_z2"], "B1152", dsp="low", dw=True, mhz=200.0)
-    e = perf.estimate(load_design("pynq_z2", "B1152", ["dpu.dsp_usage=low", "dpu.depthwise_conv=true",
-                                                     "dpu.clock_mhz=200"]), m)
+    r = find(sweeps["pynq_z2"], "B1152", dsp="low", mhz=200.0)
+    e = perf.estimate(load_design("pynq_z2", "B1152", ["dpu.dsp_usage=low", "dpu.clock_mhz=200"]), m)
     assert r.perf.fps == pytest.approx(e.fps) and r.perf.binding.name == e.binding.name
     # by hand: 1152 ops x 200 MHz x 0.1803 = 41.54 GOPS, compute bound (DDR 1.659 GB/s -> 58 GOPS)
     assert r.perf.attainable_gops == pytest.approx(1152 * 0.2 * 0.1803)
@@ -114,33 +113,32 @@ def test_the_best_fits_and_runs_the_model(sweeps, board):
     assert best is sweeps[board][0] and best.fits and best.perf.applies
     fitting = [r for r in sweeps[board] if r.fits and r.perf.applies]
     assert best.perf.attainable_gops == max(r.perf.attainable_gops for r in fitting)
-    # on a 7Z020 at these clocks: B1152 with depthwise conv at 200 MHz; DSP usage low because
-    # high needs 212 DSP = 96% > the 90% limit (dpu.md §8: the DPUZ2 build printed 212)
-    assert (best.arch, best.config.dsp_usage, best.config.depthwise_conv, best.config.clock_mhz) == \
-           ("B1152", "low", True, 200.0)
+    # on a 7Z020 at these clocks: B1152 at 200 MHz with DSP usage low (144 + 52 + 2 = 198 DSP,
+    # exactly the 90 % limit); DSP high needs 246, more than the part's 220 (DPU41-GTCL)
+    assert (best.arch, best.config.dsp_usage, best.config.clock_mhz) == ("B1152", "low", 200.0)
 
 
 def test_clocks_that_cannot_be_made_are_marked_not_dropped():
     rows = explore.sweep("pynq_z2", dpus=("B512",), clocks=(150.0, 123.457))
-    assert len(rows) == 2 * 2 * 2 * 2
+    assert len(rows) == 2 * 2 * 2
     bad = [r for r in rows if r.config.clock_mhz == 123.457]
-    assert len(bad) == 8 and {r.status for r in bad} == {"no clock"}
+    assert len(bad) == 4 and {r.status for r in bad} == {"no clock"}
     assert all("cannot make m_axi_dpu_aclk 123.457 MHz" in r.note for r in bad)
-    assert rows[-8:] == bad                               # ranked last
+    assert rows[-4:] == bad                               # ranked last
     assert all(not r.resources and r.perf is None for r in bad)
 
 
 def test_a_set_fixes_a_dimension():
-    rows = explore.sweep("zybo_z7_20", dpus=("B512", "B800"), sets=("dpu.depthwise_conv=true",))
-    assert len(rows) == 2 * 2 * 2 * 5
-    assert {r.config.depthwise_conv for r in rows} == {True}
-    assert all(r.args.count("dpu.depthwise_conv=true") == 1 for r in rows)
+    rows = explore.sweep("zybo_z7_20", dpus=("B512", "B800"), sets=("dpu.dsp_usage=low",))
+    assert len(rows) == 2 * 2 * 5
+    assert {r.config.dsp_usage for r in rows} == {"low"}
+    assert all(r.args.count("dpu.dsp_usage=low") == 1 for r in rows)
 
 
 def test_a_set_applies_to_every_configuration():
     strict = explore.sweep("pynq_z2", dpus=("B1152",), sets=("budget.bram=80",), clocks=(150.0,))
     assert all(r.args[4:6] == ("--set", "budget.bram=80") for r in strict)
-    # B1152 RAM low needs 116.5-123 BRAM36 = 83-88% of 140: over 80% in every configuration
+    # B1152 RAM low needs 121 BRAM36 = 86% of 140: over 80% in every configuration
     assert not any(r.fits for r in strict)
 
 
@@ -171,8 +169,8 @@ def test_best_round_trips_through_build(cli, tmp_path, sweeps, board):
     assert [(r["name"], r["used"]) for r in verdict["resources"]] == \
            [(u.name, u.used) for u in best.resources]
     d = load_design(args[1], args[3], args[5::2]).settings.dpu
-    assert (d.ram_usage, d.dsp_usage, d.depthwise_conv, d.clock_mhz) == \
-           (best.config.ram_usage, best.config.dsp_usage, best.config.depthwise_conv, best.config.clock_mhz)
+    assert (d.ram_usage, d.dsp_usage, d.clock_mhz) == \
+           (best.config.ram_usage, best.config.dsp_usage, best.config.clock_mhz)
     code, _, _ = cli("check", *args)
     assert code == 0
 
@@ -187,7 +185,7 @@ def test_csv_parses(cli):
     code, out, _ = cli("explore", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 320
+    assert len(rows) == 160                       # 8 arch x 2 RAM x 2 DSP x 5 clocks
     first = rows[0]
     assert first["rank"] == "1" and first["fits"] == "true" and first["status"] == "fits"
     assert {"lut_percent", "ff_percent", "bram_percent", "dsp_percent", "peak_gops", "bandwidth_gbs",
@@ -203,9 +201,9 @@ def test_json_parses(cli):
     code, out, _ = cli("explore", "--board", "zybo_z7_20", "--format", "json", "--clocks", "150")
     assert code == 0
     doc = json.loads(out)
-    assert doc["board"] == "zybo_z7_20" and doc["configurations"] == 64 and doc["clocks_mhz"] == [150.0]
+    assert doc["board"] == "zybo_z7_20" and doc["configurations"] == 32 and doc["clocks_mhz"] == [150.0]
     assert doc["ranking"].startswith("fits first")
-    assert len(doc["rows"]) == 64 and doc["fit"] == sum(r["fits"] for r in doc["rows"])
+    assert len(doc["rows"]) == 32 and doc["fit"] == sum(r["fits"] for r in doc["rows"])
     top = doc["rows"][0]
     assert top["fits"] and top["arch"] == "B1152" and top["clock_mhz"] == 150.0
     assert top["peak_gops"] == pytest.approx(172.8)
@@ -217,14 +215,14 @@ def test_text_table(cli):
     code, out, _ = cli("explore", "--clocks", "150,123.457", "--dpu", "B512", "--dpu", "B1152")
     assert code == 0
     lines = out.splitlines()
-    # fit at 150 MHz: all 8 B512 points; B1152 with RAM low and DSP low (with or without
-    # depthwise conv) or DSP high without it: 194 DSP = 88% (with it 212 = 96% > 90%)
-    assert lines[0] == "pynq_z2: 32 DPU configurations at 123.457, 150 MHz, 11 fit the budget"
+    # fit at 150 MHz: all 4 B512 points; B1152 only with RAM low and DSP low (198 DSP =
+    # 90%; DSP high needs 246 > 220, RAM high 143 BRAM > 140)
+    assert lines[0] == "pynq_z2: 16 DPU configurations at 123.457, 150 MHz, 5 fit the budget"
     assert any(l.startswith("no clock (123.457 MHz): --set dpu.clock_mhz=123.457: dpu.clock_mhz: "
                             "cannot make") for l in lines)
     assert lines[-1].startswith("Best that fits: hwgen build --board pynq_z2 --dpu B1152")
     header = next(l for l in lines if l.lstrip().startswith("#"))
-    for col in ("DPU", "RAM", "DSP", "DW", "MHz", "STATUS", "BINDING", "LUT", "FF", "BRAM",
+    for col in ("DPU", "RAM", "DSP", "MHz", "STATUS", "BINDING", "LUT", "FF", "BRAM",
                 "PEAK GOPS", "BW GB/s", "FPS", "BOUND"):
         assert col in header
 
@@ -244,21 +242,19 @@ def test_output_is_deterministic():
 
 def test_set_dpu_profile_fixes_the_profile():
     rows = explore.sweep("pynq_z2", sets=("dpu.profile=B800",), clocks=(150.0,))
-    assert len(rows) == 2 * 2 * 2 and {r.arch for r in rows} == {"B800"}
+    assert len(rows) == 2 * 2 and {r.arch for r in rows} == {"B800"}
 
 
 def test_ranking_by_another_model(tmp_path, cli):
-    # A network that needs nothing: configurations without depthwise conv (cheaper) now rank
-    # first among equals, and the model's own name heads the GOPS column.
+    # A network that needs nothing runs everywhere, and the model's own name heads the GOPS column.
     from conftest import ROOT
 
     text = (ROOT / "models" / "mobilenet_v2.yaml").read_text()
-    start, end = text.index("needs:"), text.index("sources:")
     mine = tmp_path / "plain.yaml"
-    mine.write_text(text[:start].replace("name: mobilenet_v2", "name: plain") + text[end:])
+    mine.write_text(text.replace("name: mobilenet_v2", "name: plain"))
     rows = explore.sweep("pynq_z2", dpus=("B1152",), clocks=(150.0,), model=str(mine))
     best = explore.best(rows)
     assert best.perf.model.name == "plain" and best.perf.applies
-    assert best.config.depthwise_conv is False        # same GOPS, less BRAM and DSP
+    assert (best.config.ram_usage, best.config.dsp_usage) == ("low", "low")   # the only fit
     code, out, _ = cli("explore", "--dpu", "B1152", "--clocks", "150", "--model", mine)
     assert code == 0 and "GOPS and FPS: plain by the roofline" in out

@@ -63,15 +63,21 @@ def test_b512_value_by_hand():
     # ISA 1 << 48              = 0x0001_0000_0000_0000
     # arch B512 index 0        = 0x0
     # ALU parallel 2 << 8      = 0x200
-    # bit 16                   = 0x1_0000
+    # log2(LOAD_PARALLEL 2) << 16 = 0x1_0000
     # bank groups 2 << 24      = 0x200_0000
     # channel aug 1 << 26      = 0x400_0000
     # conv leaky 1 << 28       = 0x1000_0000
-    # bit 30                   = 0x4000_0000
+    # SAVE_ARGMAX_ENA << 30    = 0x4000_0000
     by_hand = (0x0100000000000000 + 0x0001000000000000 + 0x200 + 0x10000
                + 0x2000000 + 0x4000000 + 0x10000000 + 0x40000000)
     assert by_hand == 0x0101000056010200
-    assert encode_isa1(Isa1Config("B512")) == by_hand
+    assert encode_isa1(Isa1Config("B512", alu_parallel=2)) == by_hand
+
+
+def test_ip_defaults_b512_is_the_real_builds_arch_json():
+    # Two real v4.1 B512 builds with the IP's defaults (ALU_PARALLEL_USER 4) wrote
+    # {"fingerprint":"0x101000056010400"} (DPU41-R5 and a ZU3EG build, dpu41 reference).
+    assert encode_isa1(Isa1Config("B512")) == 0x101000056010400
 
 
 def test_b4096_value_by_hand():
@@ -93,7 +99,7 @@ def test_registered_isa1_encode_and_decode(name):
     assert d.config.channel_augmentation and d.config.conv_leaky_relu
     assert not d.config.alu_leaky_relu
     assert (d.config.conv_write_parallel, d.config.alu_write_parallel) == (1, 1)
-    assert d.config.bit16 and d.config.bit30
+    assert d.config.load_parallel == 2 and d.config.save_argmax
     assert target_name(fp) == name
 
 
@@ -106,7 +112,7 @@ def test_default_b512_configuration_is_the_registered_b512():
 
 
 def test_ram_high_gets_a_synthesized_name():
-    fp = encode_isa1(Isa1Config("B512", ram_usage="high"))
+    fp = encode_isa1(Isa1Config("B512", alu_parallel=2, ram_usage="high"))
     # bank groups 3 << 24 = 0x300_0000 instead of 0x200_0000 -> 0x...57010200
     assert fp == 0x0101000057010200
     assert target_name(fp) == "DPUCZDX8G_ISA1_B512_0101000057010200"
@@ -114,7 +120,7 @@ def test_ram_high_gets_a_synthesized_name():
 
 
 def test_synthesized_name_uses_peak_and_16_uppercase_hex_digits():
-    fp = encode_isa1(Isa1Config("B1152", alu_leaky_relu=True))
+    fp = encode_isa1(Isa1Config("B1152", alu_parallel=2, alu_leaky_relu=True))
     # 0x0101000056010203 + bit 29 (0x2000_0000) = 0x0101000076010203
     assert target_name(fp) == "DPUCZDX8G_ISA1_B1152_0101000076010203"
     fp = encode_isa1(Isa1Config("B4096", alu_parallel=8, conv_write_parallel=8))
@@ -127,7 +133,7 @@ def test_vai25_era_value_with_bit30_clear_is_not_registered():
     # Vitis-AI targets/DPUCZDX8G_ISA1_B800.prototxt at a VAI 2.5-era commit holds
     # feature_code 0x000016010201 (bit 30 clear); the VAI 3.x one 0x000056010201.
     d = decode(0x0101000016010201)
-    assert d.config == Isa1Config("B800", bit30=False)
+    assert d.config == Isa1Config("B800", alu_parallel=2, save_argmax=False)
     assert d.name == "DPUCZDX8G_ISA1_B800_0101000016010201"
     assert not d.registered
 
@@ -164,23 +170,24 @@ def test_isa0_encoder_sets_bit37_and_type_by_default():
 
 def test_isa1_round_trip_every_combination():
     count = 0
-    for arch, alu, ram, aug, cl, al, cwp, awp, b16, b30 in itertools.product(
-        ARCHES, (1, 2, 4, 8), ("low", "high"), (False, True), (False, True), (False, True),
-        (1, 2, 4, 8), (1, 2, 4, 8), (False, True), (False, True),
+    for arch, alu, lp, ram, aug, cl, al, sa, cwp, awp in itertools.product(
+        ARCHES, (1, 2, 4, 8), (1, 2, 4, 8), ("low", "high"), (False, True), (False, True),
+        (False, True), (False, True), (1, 2, 4, 8), (1, 2, 4, 8),
     ):
-        cfg = Isa1Config(arch.name, alu, ram, aug, cl, al, cwp, awp, b16, b30)
+        cfg = Isa1Config(arch.name, alu, lp, ram, aug, cl, al, sa, cwp, awp)
         fp = encode_isa1(cfg)
         d = decode(fp)
         assert d.config == cfg
         assert encode_isa1(d.config) == fp
         count += 1
-    assert count == 8 * 4 * 2 * 8 * 4 * 4 * 4
+    assert count == 8 * 4 * 4 * 2 * 2 ** 4 * 4 * 4
 
 
 def test_isa1_fingerprints_are_distinct():
     seen = set()
     for arch, alu, ram, aug, cwp in itertools.product(ARCHES, (1, 2, 4, 8), ("low", "high"), (False, True), (1, 2, 4, 8)):
-        fp = encode_isa1(Isa1Config(arch.name, alu, ram, aug, conv_write_parallel=cwp))
+        fp = encode_isa1(Isa1Config(arch.name, alu, ram_usage=ram, channel_augmentation=aug,
+                                    conv_write_parallel=cwp))
         assert fp not in seen
         seen.add(fp)
 
@@ -201,15 +208,11 @@ def test_isa0_round_trip_every_combination():
 # ---------------------------------------------------------------- certainty carried as data
 
 
-def test_isa1_certainty_marks_inferred_fields():
+def test_isa1_fields_are_all_established_by_the_v4_generator():
+    # Every ISA1 field is a term of the v4.x IP's fingerprint_json.ttcl (DPU41-TTCL).
     d = decode(REGISTERED["DPUCZDX8G_ISA1_B512"])
-    cert = {f.name: f.certainty for f in d.fields}
-    assert cert["type"] == cert["isa_version"] == cert["arch"] == ESTABLISHED
-    # the two undecoded bits and every v4.x IP-parameter field are inferred
-    for name in ("bit16", "bit30", "alu_parallel", "ram_usage", "channel_augmentation",
-                 "conv_leaky_relu", "alu_leaky_relu", "conv_write_parallel", "alu_write_parallel"):
-        assert cert[name] == INFERRED, name
-    assert set(d.inferred_fields) == {n for n, c in cert.items() if c == INFERRED}
+    assert {f.certainty for f in d.fields} == {ESTABLISHED}
+    assert d.inferred_fields == ()
 
 
 def test_isa0_fields_are_all_established():
@@ -227,14 +230,14 @@ def test_fields_explained_shape_and_bits():
     assert by_name["arch"][1:3] == ("[3:0]", "B4096")
     assert by_name["alu_parallel"][1:3] == ("[11:8]", 4)
     assert by_name["ram_usage"][1:3] == ("[25:24]", "low")
-    assert by_name["bit16"][1:3] == ("[16]", True)
-    assert by_name["bit30"][1:3] == ("[30]", True)
+    assert by_name["load_parallel"][1:3] == ("[17:16]", 2)
+    assert by_name["save_argmax"][1:3] == ("[30]", True)
     assert by_name["conv_write_parallel"][1:3] == ("[33:32]", 1)
     assert by_name["alu_write_parallel"][1:3] == ("[35:34]", 1)
     for r in rows:
         assert r[4] in (ESTABLISHED, INFERRED)
         assert r[3]  # a meaning for every field
-    assert "UNCERTAIN" in by_name["bit30"][3] or "unknown" in by_name["bit30"][3]
+    assert "SAVE_ARGMAX_ENA" in by_name["save_argmax"][3]
 
 
 def test_decoded_field_lookup():
@@ -297,7 +300,7 @@ def test_encoders_check_types():
         {"arch": "B512", "ram_usage": "mid"},
         {"arch": "B512", "conv_write_parallel": 16},
         {"arch": "B512", "alu_write_parallel": 0},
-        {"arch": "B512", "bit16": 1},
+        {"arch": "B512", "save_argmax": 1},
     ],
 )
 def test_isa1_config_validation(kwargs):

@@ -21,7 +21,7 @@ from hwgen.explore import perf_format
 from hwgen.model.design import load_design
 from hwgen.errors import InputError
 
-DW = ["dpu.depthwise_conv=true"]       # MobileNetV2 needs it (models/mobilenet_v2.yaml needs)
+DW: list[str] = []   # no setting: every v4.x DPU runs depthwise conv (DWCV_ENA fixed, DPU41-PKG)
 
 
 # --------------------------------------------------------------------------- MobileNetV2 by hand
@@ -80,7 +80,7 @@ def test_the_shipped_model_file_holds_that_arithmetic():
     assert m.bytes.activations.value == ACT_BYTES == 13_726_696
     assert m.compute_efficiency.value == EFFICIENCY == 0.1803
     assert m.input_shape == (1, 224, 224, 3)
-    assert dict(m.needs).keys() == {"depthwise_conv"}
+    assert dict(m.needs) == {}                 # every v4.x DPU runs its depthwise layers
     for figure in (m.ops, m.bytes.weights, m.bytes.activations, m.compute_efficiency):
         assert len(figure.source) > 40                 # every figure says where it comes from
     assert "136.183" in m.compute_efficiency.source and "1600" in m.compute_efficiency.source
@@ -188,10 +188,23 @@ def test_a_slow_dsp_clock_slows_compute():
     assert any("dpu_2x_clk 250 MHz is below" in a for a in e.assumptions)
 
 
-def test_without_depthwise_conv_mobilenet_v2_does_not_apply():
+def test_mobilenet_v2_applies_to_the_default_design():
+    # issue 15: v4.x always builds the ALU that runs depthwise conv
     e = perf.estimate(load_design(), perf.load_model("mobilenet_v2"))
+    assert e.applies and e.missing == ()
+
+
+def _needs_softmax(tmp_path):
+    text = (ROOT / "models" / "mobilenet_v2.yaml").read_text()
+    mine = tmp_path / "sfm.yaml"
+    mine.write_text(text.replace("name: mobilenet_v2", "name: sfm") + 'needs:\n  softmax: "its last layer"\n')
+    return str(mine)
+
+
+def test_a_model_needing_softmax_does_not_apply_on_zynq7000(tmp_path):
+    e = perf.estimate(load_design(), perf.load_model(_needs_softmax(tmp_path)))
     assert not e.applies
-    assert e.missing[0].startswith("dpu.depthwise_conv is false: mobilenet_v2 needs it")
+    assert e.missing[0].startswith("dpu.softmax is false: sfm needs it")
 
 
 def test_efficiency_is_the_model_files_data(tmp_path):
@@ -225,7 +238,7 @@ def test_a_bad_model_file_is_one_located_line(tmp_path):
 def test_a_model_may_only_need_boolean_dpu_options(tmp_path):
     bad = tmp_path / "bad.yaml"
     text = (ROOT / "models" / "mobilenet_v2.yaml").read_text()
-    bad.write_text(text.replace("  depthwise_conv: \"its", "  ram_usage: \"its"))
+    bad.write_text(text + 'needs:\n  ram_usage: "its"\n')
     with pytest.raises(InputError) as exc:
         perf.load_model(str(bad))
     assert "needs.ram_usage" in exc.value.lines()[0]
@@ -233,7 +246,7 @@ def test_a_model_may_only_need_boolean_dpu_options(tmp_path):
 
 # --------------------------------------------------------------------------- the command
 def test_cli_text_states_every_assumption(cli):
-    code, out, err = cli("estimate", "--model", "mobilenet_v2", "--set", "dpu.depthwise_conv=true")
+    code, out, err = cli("estimate", "--model", "mobilenet_v2")
     assert code == 0, err
     assert "roofline estimate, not a measurement" in out
     assert "23.0 frames/s, 43.44 ms per frame (compute bound)" in out
@@ -245,15 +258,15 @@ def test_cli_text_states_every_assumption(cli):
     assert "NOT APPLICABLE" not in out
 
 
-def test_cli_says_when_the_model_cannot_run(cli):
-    code, out, _ = cli("estimate", "--model", "mobilenet_v2")
+def test_cli_says_when_the_model_cannot_run(cli, tmp_path):
+    code, out, _ = cli("estimate", "--model", _needs_softmax(tmp_path))
     assert code == 0
-    assert "NOT APPLICABLE as configured" in out and "dpu.depthwise_conv is false" in out
+    assert "NOT APPLICABLE as configured" in out and "dpu.softmax is false" in out
 
 
 def test_cli_json(cli):
     code, out, err = cli("estimate", "--board", "zybo_z7_20", "--dpu", "B1152", "--model", "mobilenet_v2",
-                         "--set", "dpu.depthwise_conv=true", "--format", "json")
+                         "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
     assert doc["board"] == "zybo_z7_20" and doc["arch"] == "B1152" and doc["applies"] is True

@@ -42,7 +42,7 @@ VARIANTS = [
     ("pynq_z2", None, ()),
     ("zybo_z7_20", None, ()),
     ("pynq_z2", "B1152", ("dpu.cores=2", "dpu.irq=3", "build.interconnect=smartconnect")),
-    ("zybo_z7_20", "B800", ("dpu.depthwise_conv=true", "linux.cma_base=0x20000000")),
+    ("zybo_z7_20", "B800", ("dpu.alu_parallel=2", "linux.cma_base=0x20000000")),
 ]
 
 
@@ -280,7 +280,8 @@ def test_html_budget_numbers_equal_the_verdict(built):
 
 
 def test_html_over_budget_page_shows_the_failure_and_its_fix():
-    _, verdict, outputs = _build("pynq_z2", "B1152", ("dpu.ram_usage=high",))
+    # B1024 DSP low, RAM high: 136 BRAM of 140 is over the 90 % limit but fits
+    _, verdict, outputs = _build("pynq_z2", "B1024", ("dpu.ram_usage=high", "dpu.dsp_usage=low"))
     assert not verdict.ok
     text = html_unescape(outputs[review.HTML].decode())
     assert '<span class="badge FAIL">FAIL</span>' in outputs[review.HTML].decode()

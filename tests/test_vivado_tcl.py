@@ -267,12 +267,14 @@ def test_address_segments(fixture, ddr, request):
 def test_dpu_config_from_the_profile_options(pynq):
     _, _, rec = pynq
     c = rec.cell("dpu").config
-    # B512 defaults (dpus/b512.yaml options): RAM low (2), DSP high (1), no depthwise,
-    # channel augmentation, leaky ReLU (3 = ReLU+LeakyReLU+ReLU6), no softmax; one core;
-    # S_AXI on its own clock pin.
+    # B512 defaults (dpus/b512.yaml options): RAM low (2), DSP high (1), channel
+    # augmentation, leaky ReLU (3 = ReLU+LeakyReLU+ReLU6), no softmax; one core; S_AXI on
+    # its own clock pin; ALU_PARALLEL_USER 4, ALU_LEAKYRELU 0, SAVE_ARGMAX_ENA 1 (the IP's
+    # defaults, DPU41-PKG), written explicitly. Never DWCV_ENA (fixed by v4.x).
     assert c == {"ARCH": "512", "VER_DPU_NUM": "1", "ARCH_IMG_BKGRP": "2", "CONV_DSP_ACCU_ENA": "1",
-                 "DWCV_ENA": "0", "LOAD_AUGM": "1", "CONV_RELU_ADDON": "3", "SFM_ENA": "0",
-                 "S_AXI_CLK_INDEPENDENT": "1"}
+                 "LOAD_AUGM": "1", "CONV_RELU_ADDON": "3", "SFM_ENA": "0",
+                 "S_AXI_CLK_INDEPENDENT": "1", "ALU_PARALLEL_USER": "4", "ALU_LEAKYRELU": "0",
+                 "SAVE_ARGMAX_ENA": "1", "URAM_N_USER": "0", "CLK_GATING_ENA": "0"}
 
 
 def test_block_design_is_finished_and_is_the_top(pynq):
@@ -400,11 +402,14 @@ def test_another_dpu_profile(tmp_path_factory, elsewhere):
 
 def test_options_reach_the_dpu_config(tmp_path_factory, elsewhere):
     _, _, rec = _built(tmp_path_factory, elsewhere, "opts",
-                       sets=["dpu.ram_usage=high", "dpu.dsp_usage=low", "dpu.depthwise_conv=true",
-                             "dpu.leaky_relu=false", "dpu.channel_augmentation=false"])
+                       sets=["dpu.ram_usage=high", "dpu.dsp_usage=low", "dpu.alu_parallel=2",
+                             "dpu.leaky_relu=false", "dpu.channel_augmentation=false",
+                             "dpu.alu_leaky_relu=true", "dpu.save_argmax=false"])
     c = rec.cell("dpu").config
-    assert (c["ARCH_IMG_BKGRP"], c["CONV_DSP_ACCU_ENA"], c["DWCV_ENA"], c["CONV_RELU_ADDON"],
-            c["LOAD_AUGM"]) == ("3", "0", "1", "2", "0")
+    assert (c["ARCH_IMG_BKGRP"], c["CONV_DSP_ACCU_ENA"], c["CONV_RELU_ADDON"], c["LOAD_AUGM"],
+            c["ALU_PARALLEL_USER"], c["ALU_LEAKYRELU"], c["SAVE_ARGMAX_ENA"]) == \
+        ("3", "0", "2", "0", "2", "1", "0")
+    assert "DWCV_ENA" not in c
 
 
 def test_smartconnect_variant(tmp_path_factory, elsewhere):

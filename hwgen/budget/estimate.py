@@ -1,8 +1,8 @@
 """The resource-budget verdict: before the build from the model, after it from Vivado.
 
 ``estimate(design)`` adds up what the design will use — the DPU from its profile
-(LUT/FF, PG338 tables plus published add-ons) and from the IP's own DSP/BRAM
-formulas (hwgen/dpu/arch.py), the infrastructure cells from the block-design graph
+(LUT/FF, PG338 Table 9 scaled to real v4.x builds, hwgen/budget/dpu_model.py) and from the
+IP's own DSP/BRAM/URAM formulas (hwgen/dpu/arch.py), the infrastructure cells from the block-design graph
 (hwgen/budget/infrastructure.py) — and compares each resource with the part's capacity and
 the design's limits. ``from_reports`` applies the same limits to what Vivado actually
 used. Both return a ``verdict.Verdict`` whose every number names its source; each
@@ -21,12 +21,13 @@ from hwgen.model import records as model
 from hwgen.plan.bdgraph import BlockDesign
 from hwgen.plan.blockdesign import block_design_for
 from hwgen.errors import InputError, Mark, Problem
+from hwgen.budget import dpu_model
 from hwgen.budget.infrastructure import infrastructure_cost
 from hwgen.model.verdict import CheckResult, Contribution, ResourceLine, TimingResult, Verdict
 
 ESTIMATE = "estimate"
 REPORT = "report"
-_FORMULA = "VAI20 gtcl via hwgen/dpu_arch.py (dpu.md §8)"
+_FORMULA = "DPU41-GTCL via hwgen/dpu/arch.py"
 
 
 # --------------------------------------------------------------------------- numbers for people
@@ -43,9 +44,7 @@ def fmt_percent(value: float) -> str:
 
 # --------------------------------------------------------------------------- the DPU's cost
 def dpu_options(settings: model.Settings) -> dpu_arch.DpuOptions:
-    d = settings.dpu
-    return dpu_arch.DpuOptions(ram_usage=d.ram_usage, dsp_usage=d.dsp_usage,
-                               depthwise_conv=d.depthwise_conv, softmax=d.softmax, cores=d.cores)
+    return dpu_arch.DpuOptions.of(settings.dpu)
 
 
 @dataclass(frozen=True)
@@ -74,57 +73,52 @@ def dpu_cost(profile: model.DpuProfile, settings: model.Settings) -> Costs:
     g = dpu_arch.geometry(profile.arch)
     n = opts.cores
     per = f" x {n} cores" if n > 1 else ""
-    cost = profile.cost
-    notes: list[str] = []
 
-    lut_fig = cost.lut.dsp_high if d.dsp_usage == "high" else cost.lut.dsp_low
-    ff_fig = cost.ff.dsp_high if d.dsp_usage == "high" else cost.ff.dsp_low
-    where = f"{profile.name} profile cost.%s.dsp_{d.dsp_usage}: %s"
-    lut = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{per}",
-                        float(lut_fig * n), where % ("lut", cost.lut.source))]
+    m = dpu_model.model()
+    lut_core, ff_core, sfm_lut = dpu_model.dpu_lut_ff(profile, profile.arch, d.dsp_usage,
+                                                      d.channel_augmentation, n, d.softmax)
+    why = (f"PG338 Table 9 ({profile.name} profile cost, DSP usage {d.dsp_usage}) x %s fitted on "
+           f"real v4.x builds {', '.join(m.calibration)} ({dpu_model.BUILDS_FILE}, docs/budget-model.md)")
+    augm = "" if d.channel_augmentation else " less the channel-augmentation add-on"
+    lut = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{augm}{per}",
+                        float(lut_core * n), why % f"k_lut {m.k_lut}")]
     ff = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{per}",
-                       float(ff_fig * n), where % ("ff", cost.ff.source))]
-    for option, enabled in (("channel_augmentation", d.channel_augmentation),
-                            ("depthwise_conv", d.depthwise_conv)):
-        if not enabled:
-            continue
-        addon = getattr(cost.addons, option)
-        if addon is None:
-            notes.append(f"the {profile.name} profile publishes no LUT figure for dpu.{option}; "
-                         "its LUT cost is not in the estimate")
-            continue
-        lut.append(Contribution(f"dpu.{option} add-on{per}", float(addon.lut * n),
-                                f"{profile.name} profile cost.addons.{option}: {addon.source}"))
+                       float(ff_core * n), why % f"k_ff {m.k_ff}")]
+    if d.softmax:
+        lut.append(Contribution("softmax, once per IP", float(sfm_lut),
+                                f"measured softmax block ({m.softmax_key}, {dpu_model.BUILDS_FILE})"))
 
     accu = opts.conv_dsp_accu_ena
     conv = dpu_arch.conv_dsp_count(g, d.dsp_usage)
+    alu_p = dpu_arch.alu_parallel(g, d.alu_parallel)
+    alu = dpu_arch.alu_dsp_count(g, d.alu_parallel)
     dsp = [Contribution(f"convolution engine: PP*ICP*OCP/4 + {accu}*PP*OCP = "
                         f"{g.pp}*{g.icp}*{g.ocp}/4 + {accu}*{g.pp}*{g.ocp} = {conv} (DSP usage "
                         f"{d.dsp_usage}){per}", float(conv * n), f"CONV_DSP_NUM, {_FORMULA}"),
+           Contribution(f"ALU engine: ALU_PARALLEL*ICP + 4 = {alu_p}*{g.icp} + 4 = {alu} "
+                        f"(ALU_PARALLEL = min({d.alu_parallel}, PP {g.pp})){per}",
+                        float(alu * n), f"ALU_DSP_NUM, {_FORMULA}"),
            Contribution(f"LOAD and SAVE engines, 1 each{per}",
                         float((dpu_arch.LOAD_DSP + dpu_arch.SAVE_DSP) * n), f"SUM_DSP_NUM, {_FORMULA}")]
-    if d.depthwise_conv:
-        dw = dpu_arch.dwcv_dsp_count(g, True)
-        p = dpu_arch.dwcv_parallel(g)
-        dsp.append(Contribution(f"depthwise conv: {p}*ICP/4 + {p}*ICP/2 with ICP {g.icp} = {dw}{per}",
-                                float(dw * n), f"DWCV_DSP_NUM, {_FORMULA}"))
     if d.softmax:
         dsp.append(Contribution("softmax, once per IP", float(dpu_arch.SFM_DSP),
                                 f"SUM_DSP_NUM, {_FORMULA}"))
 
     no_sfm = replace(opts, softmax=False)
-    banks = (opts.arch_img_bkgrp * g.pp, g.ocp + int(d.depthwise_conv))
+    b = dpu_arch.banks(g, opts)
+    in_uram = (f", of which {b.u_img} image, {b.u_wgt} weight and {b.u_bias} bias banks in URAM"
+               if b.uram_banks else "")
     bram = [Contribution(
-        f"buffers: image banks {opts.arch_img_bkgrp}*PP = {banks[0]} (RAM usage {d.ram_usage}), "
-        f"weight banks OCP{' + 1 (depthwise)' if d.depthwise_conv else ''} = {banks[1]}, bias 1, "
-        f"ICP {g.icp}{per}", dpu_arch.bram36_count(g, no_sfm), f"SUM_BRAM_N, {_FORMULA}")]
+        f"buffers: image banks {opts.arch_img_bkgrp}*PP = {b.img} (RAM usage {d.ram_usage}), "
+        f"weight banks OCP + 1 = {b.wgt}, bias 1{in_uram}; {b.bram_per_bank:g} BRAM36 per bank "
+        f"(ICP {g.icp}){per}", dpu_arch.bram36_count(g, no_sfm), f"SUM_BRAM_N, {_FORMULA}")]
     if d.softmax:
         bram.append(Contribution("softmax, once per IP", dpu_arch.SFM_BRAM36, f"SUM_BRAM_N, {_FORMULA}"))
     uram = []
-    if cost.uram:
-        uram.append(Contribution(f"URAM_N_USER{per}", float(cost.uram * n),
-                                 f"{profile.name} profile cost.uram: {cost.source}"))
-    return Costs(tuple(lut), tuple(ff), tuple(bram), tuple(dsp), tuple(uram), tuple(notes))
+    if d.uram:
+        uram.append(Contribution(f"URAM_N_USER {d.uram}: {b.uram_banks} banks x {b.uram_per_bank} URAM{per}",
+                                 float(dpu_arch.uram_count(g, opts)), f"SUM_URAM_N, {_FORMULA}"))
+    return Costs(tuple(lut), tuple(ff), tuple(bram), tuple(dsp), tuple(uram), ())
 
 
 def block_design_cost(design, bd: BlockDesign) -> Costs:
@@ -227,10 +221,12 @@ def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
         variants.append(("--set dpu.dsp_usage=low", "option", _set(design, dsp_usage="low")))
     if d.ram_usage == "high":
         variants.append(("--set dpu.ram_usage=low", "option", _set(design, ram_usage="low")))
-    if d.depthwise_conv:
-        variants.append(("--set dpu.depthwise_conv=false", "option", _set(design, depthwise_conv=False)))
     if d.softmax:
         variants.append(("--set dpu.softmax=false", "option", _set(design, softmax=False)))
+    if d.alu_parallel > 1:
+        # Fewer ALU DSPs (ALU_DSP_NUM = ALU_PARALLEL*ICP + 4); the model must be recompiled.
+        half = d.alu_parallel // 2
+        variants.append((f"--set dpu.alu_parallel={half}", "option", _set(design, alu_parallel=half)))
     for cores in range(d.cores - 1, 0, -1):          # most cores first
         variants.append((f"--set dpu.cores={cores}", "cores", _set(design, cores=cores)))
     here = model.ARCHES.index(design.dpu.arch)

@@ -24,14 +24,14 @@ def _clock_list(ctx, param, value):
 
 @main.command(context_settings=CONTEXT)
 @click.option("--board", metavar="NAME|PATH",
-              help="Board: a shipped name (pynq_z2, zybo_z7_20) or a YAML file.")
+              help="Board: a shipped name (pynq_z2, zybo_z7_20, kv260, zcu104, ultra96v2) or a YAML file.")
 @click.option("--dpu", "dpus", multiple=True, metavar="NAME|PATH",
               help="Only these DPU profiles (repeatable; default every shipped B512 ... B4096).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a design setting for every configuration (repeatable); setting "
-                   "dpu.ram_usage, dpu.dsp_usage, dpu.depthwise_conv or dpu.clock_mhz fixes it.")
+                   "dpu.ram_usage, dpu.dsp_usage or dpu.clock_mhz fixes it.")
 @click.option("--clocks", callback=_clock_list, metavar="MHZ,MHZ,...",
-              help="Fabric clocks to try (default 100,125,150,175,200).")
+              help="Fabric clocks to try (default: the PS family's list, 100,125,150,175,200 on Zynq-7000, 200,250,275,300,325 on Zynq UltraScale+).")
 @click.option("--model", default="mobilenet_v2", show_default=True, metavar="NAME|FILE",
               help="The network the ranking and the GOPS/FPS columns are for.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
@@ -43,7 +43,7 @@ def explore(board, dpus, sets, clocks, model, fmt, fits_only, best_only):
     """Every DPU configuration on a board: does it fit, and how fast will it run?
 
     \b
-    Sweeps DPU profile x RAM usage x DSP usage x depthwise conv x fabric clock,
+    Sweeps DPU profile x RAM usage x DSP usage x fabric clock,
     judges each with the budget verdict of hwgen check and the roofline of
     hwgen estimate, and ranks them: fits first, then the highest attainable
     GOPS for --model, then the most headroom, then the lower clock.
@@ -93,7 +93,7 @@ def estimate(board, dpu, sets, model, fmt):
     transfer rate x efficiency); frames per second, latency, the bound that
     binds, and every assumption it made.
     Example:
-      hwgen estimate --model mobilenet_v2 --set dpu.depthwise_conv=true
+      hwgen estimate --model mobilenet_v2 --set dpu.clock_mhz=125
       hwgen estimate --board zybo_z7_20 --dpu B1152 --model my_net.yaml --format json
     """
     from hwgen.explore import perf

@@ -1,17 +1,19 @@
-"""DPU (dpu_eu / DPUCZDX8G) architecture geometry and the IP's own resource formulas.
+"""DPUCZDX8G architecture geometry and the v4.x IP's own resource formulas.
 
-Pure functions, no I/O. Every figure cites a source tag defined in
-/work/shared/reference/dpu.md:
+Pure functions, no I/O. Source keys (listed with titles in docs/budget-model.md):
 
-- VAI20  Xilinx/Vitis-AI v2.0 ``dsa/DPU-TRD/dpu_ip/DPUCZDX8G_v3_4_0/`` (``component.xml``,
-         ``gui/dpuczdx8g_v3_4.gtcl``)
-- PG12   PG338 v1.2 Tables 8-9
-- PG34   PG338 v3.4
-- PG4x   PG338 v4.0/v4.1
+- DPU41-GTCL  the DPUCZDX8G v4.x IP's ``gui/dpuczdx8g_v4_*.gtcl`` (the same file in v4.0
+              and v4.1): ARCH_PP/ICP/OCP, ALU_PARALLEL, CONV_DSP_NUM, ALU_DSP_NUM, the
+              bank placement (UBANK_*), SUM_DSP_NUM, SUM_BRAM_N, SUM_URAM_N
+- DPU41-PKG   the v4.1 IP package ``component.xml`` (parameter defaults) and ``bd/bd.tcl``
+- PG4x        PG338 v4.0/v4.1 "Architecture of the DPUCZDX8G" (PP x ICP x OCP)
 
-The resource counts here are what the IP itself prints in its GUI summary
-("DSP Slice Count", "Block-RAM Count"); the IP has no LUT/FF formula (dpu.md §8), so
-none is offered here.
+The resource counts here are the read-only CONFIG values the IP computes itself
+(SUM_DSP_NUM, SUM_BRAM_N, SUM_URAM_N), evaluated the way its Tcl ``expr`` evaluates them.
+The IP has no LUT/FF formula; hwgen's calibrated LUT/FF model lives in budget/estimate.py.
+In v4.x depthwise convolution, average pooling and elementwise multiply are always built
+(DWCV_ENA and POOL_AVERAGE are fixed at 1, DPU41-PKG changelog "ALU: Always enabled"),
+so they are not options here.
 """
 
 from __future__ import annotations
@@ -30,17 +32,21 @@ __all__ = [
     "peak_gops",
     "DpuOptions",
     "IMG_BANK_GROUPS",
-    "dwcv_parallel",
+    "ALU_PARALLEL_USER",
+    "URAM_N_USER_MAX",
+    "alu_parallel",
     "conv_dsp_count",
-    "dwcv_dsp_count",
+    "alu_dsp_count",
     "dsp_count",
+    "Banks",
+    "banks",
     "bram36_count",
+    "uram_count",
     "LOAD_DSP",
     "SAVE_DSP",
     "SFM_DSP",
     "SFM_BRAM36",
-    "DWCV_BRAM36_PG34",
-    "DWCV_BRAM36_PG4X",
+    "DWCV_ENA",
 ]
 
 
@@ -139,25 +145,29 @@ def peak_gops(arch: ArchLike, clock_mhz: float) -> float:
     return ops_per_clock(arch) * clock_mhz / 1000.0
 
 
-# ARCH_IMG_BKGRP: 2 = Low, 3 = High (VAI20 component.xml, dpu.md §4); the fingerprint
-# carries the same number (hwgen/dpu/fingerprint.py).
+# ARCH_IMG_BKGRP: 2 = Low, 3 = High (DPU41-PKG component.xml); the fingerprint carries the
+# same number (hwgen/dpu/fingerprint.py).
 IMG_BANK_GROUPS: Mapping[str, int] = MappingProxyType({"low": 2, "high": 3})
-_DSP_USAGE = {"low": 0, "high": 1}  # CONV_DSP_ACCU_ENA: 0 = Low, 1 = High (VAI20 component.xml, dpu.md §4)
+_DSP_USAGE = {"low": 0, "high": 1}  # CONV_DSP_ACCU_ENA: 0 = Low, 1 = High (DPU41-PKG)
+ALU_PARALLEL_USER = (1, 2, 4, 8)    # legal ALU_PARALLEL_USER values (PG4x ALU tables)
+URAM_N_USER_MAX = 84                # URAM_N_USER range 0-84 (DPU41-PKG component.xml)
+DWCV_ENA = 1                        # fixed at 1 in v4.x (DPU41-PKG), enters BANK_WGT_N
 
 
 @dataclass(frozen=True)
 class DpuOptions:
     """The IP parameters the resource formulas read.
 
-    Defaults are the VAI20 component.xml defaults (dpu.md §4): ARCH_IMG_BKGRP 2 (low),
-    CONV_DSP_ACCU_ENA 1 (high), DWCV_ENA 0, SFM_ENA 0, VER_DPU_NUM 1.
-    Softmax (SFM_ENA) is only enabled on AXI4 parts, i.e. not on Zynq-7000 (VAI20 gtcl,
-    dpu.md §3); it is still accepted here so ZynqMP budgets can be computed.
+    Defaults are the packaged component.xml defaults (DPU41-PKG): ARCH_IMG_BKGRP 2 (low),
+    CONV_DSP_ACCU_ENA 1 (high), ALU_PARALLEL_USER 4, URAM_N_USER 0, SFM_ENA 0,
+    VER_DPU_NUM 1. Which of them a family allows (no URAM and no softmax on Zynq-7000) is
+    the caller's decision, not the formulas'.
     """
 
     ram_usage: str = "low"
     dsp_usage: str = "high"
-    depthwise_conv: bool = False
+    alu_parallel: int = 4
+    uram: int = 0
     softmax: bool = False
     cores: int = 1
 
@@ -166,11 +176,15 @@ class DpuOptions:
             raise ValueError(f"ram_usage must be 'low' or 'high', got {self.ram_usage!r}")
         if self.dsp_usage not in _DSP_USAGE:
             raise ValueError(f"dsp_usage must be 'low' or 'high', got {self.dsp_usage!r}")
-        if not isinstance(self.depthwise_conv, bool):
-            raise ValueError(f"depthwise_conv must be a bool, got {self.depthwise_conv!r}")
+        if isinstance(self.alu_parallel, bool) or self.alu_parallel not in ALU_PARALLEL_USER:
+            raise ValueError(f"alu_parallel must be one of 1, 2, 4, 8, got {self.alu_parallel!r}")
+        if isinstance(self.uram, bool) or not isinstance(self.uram, int) \
+                or not 0 <= self.uram <= URAM_N_USER_MAX:
+            raise ValueError(f"uram must be an int in 0..{URAM_N_USER_MAX} (URAM_N_USER), "
+                             f"got {self.uram!r}")
         if not isinstance(self.softmax, bool):
             raise ValueError(f"softmax must be a bool, got {self.softmax!r}")
-        # VER_DPU_NUM legal values 1-4 (VAI20 component.xml, dpu.md §4)
+        # VER_DPU_NUM legal values 1-4 (DPU41-PKG component.xml)
         if isinstance(self.cores, bool) or not isinstance(self.cores, int) or not 1 <= self.cores <= 4:
             raise ValueError(f"cores must be an int in 1..4 (VER_DPU_NUM), got {self.cores!r}")
 
@@ -182,22 +196,29 @@ class DpuOptions:
     def conv_dsp_accu_ena(self) -> int:
         return _DSP_USAGE[self.dsp_usage]
 
+    @classmethod
+    def of(cls, dpu_settings) -> "DpuOptions":
+        """The options a design's ``settings.dpu`` writes into CONFIG."""
+        d = dpu_settings
+        return cls(ram_usage=d.ram_usage, dsp_usage=d.dsp_usage, alu_parallel=d.alu_parallel,
+                   uram=d.uram, softmax=d.softmax, cores=d.cores)
 
-# Fixed DSP/BRAM costs in the VAI20 gtcl SUM_* formulas (dpu.md §8).
+
+# Fixed DSP/BRAM terms of the SUM_* formulas (DPU41-GTCL; LOAD_DSP_NUM, SAVE_DSP_NUM and
+# SFM_DSP_NUM are constant model parameters, read back as 1, 1 and 14 from real builds).
 LOAD_DSP = 1  # LOAD engine, 1 DSP per core
 SAVE_DSP = 1  # SAVE engine, 1 DSP per core
 SFM_DSP = 14  # softmax block, once per IP (not per core)
 SFM_BRAM36 = 4.0  # softmax block, once per IP
 
 
-def dwcv_parallel(arch: ArchLike) -> int:
-    """DWCV_PARALLEL when DWCV_ENA=1: 2 if PP = 2 else PP/2 (VAI20 gtcl, dpu.md §8)."""
-    g = geometry(arch)
-    return 2 if g.pp == 2 else g.pp // 2
+def alu_parallel(arch: ArchLike, user: int = 4) -> int:
+    """ALU_PARALLEL = min(ALU_PARALLEL_USER, ARCH_PP) (DPU41-GTCL)."""
+    return min(user, geometry(arch).pp)
 
 
 def conv_dsp_count(arch: ArchLike, dsp_usage: str = "high") -> int:
-    """CONV_DSP_NUM = PP*ICP*OCP/4 + CONV_DSP_ACCU_ENA*PP*OCP (VAI20 gtcl, dpu.md §8).
+    """CONV_DSP_NUM = PP*ICP*OCP/4 + CONV_DSP_ACCU_ENA*PP*OCP (DPU41-GTCL).
 
     The gtcl uses Tcl integer ``expr`` arithmetic, hence ``//``; for every legal
     architecture the division is exact anyway.
@@ -205,80 +226,91 @@ def conv_dsp_count(arch: ArchLike, dsp_usage: str = "high") -> int:
     g = geometry(arch)
     if dsp_usage not in _DSP_USAGE:
         raise ValueError(f"dsp_usage must be 'low' or 'high', got {dsp_usage!r}")
-    accu = _DSP_USAGE[dsp_usage]
-    return g.pp * g.icp * g.ocp // 4 + accu * g.pp * g.ocp
+    return g.pp * g.icp * g.ocp // 4 + _DSP_USAGE[dsp_usage] * g.pp * g.ocp
 
 
-def dwcv_dsp_count(arch: ArchLike, depthwise_conv: bool = True) -> int:
-    """DWCV_DSP_NUM = DWCV_ENA*(DWCV_PARALLEL*ICP/4 + DWCV_PARALLEL*ICP/2) (VAI20 gtcl,
-    dpu.md §8; Tcl integer division as in the gtcl)."""
-    if not depthwise_conv:
-        return 0
-    g = geometry(arch)
-    p = dwcv_parallel(g)
-    return p * g.icp // 4 + p * g.icp // 2
+def alu_dsp_count(arch: ArchLike, alu_parallel_user: int = 4) -> int:
+    """ALU_DSP_NUM = ALU_PARALLEL*ICP + 4 (DPU41-GTCL). The ALU is always built in v4.x."""
+    return alu_parallel(arch, alu_parallel_user) * geometry(arch).icp + 4
 
 
 def dsp_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> int:
-    """SUM_DSP_NUM = VER_DPU_NUM*(LOAD 1 + SAVE 1 + CONV_DSP_NUM + DWCV_DSP_NUM) + 14*SFM_ENA
-    (VAI20 gtcl, dpu.md §8). The formula does not depend on DSP48E1 vs DSP48E2."""
-    per_core = (
-        LOAD_DSP
-        + SAVE_DSP
-        + conv_dsp_count(arch, opts.dsp_usage)
-        + dwcv_dsp_count(arch, opts.depthwise_conv)
-    )
+    """SUM_DSP_NUM = (LOAD 1 + SAVE 1 + CONV_DSP_NUM + ALU_DSP_NUM)*VER_DPU_NUM
+    + SFM_ENA*14 (DPU41-GTCL). The same on DSP48E1 and DSP48E2 families."""
+    per_core = (LOAD_DSP + SAVE_DSP + conv_dsp_count(arch, opts.dsp_usage)
+                + alu_dsp_count(arch, opts.alu_parallel))
     return opts.cores * per_core + (SFM_DSP if opts.softmax else 0)
 
 
-def bram36_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> float:
-    """SUM_BRAM_N in BRAM36 units, multiples of 0.5 (VAI20 gtcl, dpu.md §8):
+@dataclass(frozen=True)
+class Banks:
+    """One core's on-chip buffer banks and where URAM_N_USER puts them (DPU41-GTCL).
 
-        VER_DPU_NUM*((BANK_IMG_N + BANK_WGT_N + BANK_BIAS)*ceil(ICP*8/9)/2
-                     + ceil((12 + ceil(log2 BANK_IMG_N) + 8*ICP)/36)/2) + 4*SFM_ENA
+    ``img``/``wgt``/``bias`` are BANK_IMG_N, BANK_WGT_N, BANK_BIAS; ``u_*`` the banks
+    moved into UltraRAM (UBANK_*), filled bias first, then weights, then image.
+    ``uram_per_bank`` = ceil(ICP*8/72), ``bram_per_bank`` = ceil(ICP*8/9)/2 BRAM36.
+    """
 
-    with BANK_IMG_N = ARCH_IMG_BKGRP*PP, BANK_WGT_N = OCP + DWCV_ENA, BANK_BIAS = 1.
+    img: int
+    wgt: int
+    bias: int
+    u_img: int
+    u_wgt: int
+    u_bias: int
+    uram_per_bank: int
+    bram_per_bank: float
 
-    Evaluated exactly as the gtcl writes it: floating ``ceil(ICP*8.0/9.0)`` and
-    ``ceil(log(BANK_IMG_N)/log(2))`` (Tcl's ``log`` is the C library's natural log, as is
-    Python's ``math.log``). Assumes no UltraRAM (URAM_N_USER = 0, the default; Zynq-7000
-    has none, devices.md), so every bank is a BRAM bank.
+    @property
+    def bram_banks(self) -> int:
+        """BBANK_IMG_N + BBANK_WGT_N + BBANK_BIAS (DBANK_* are 0: no DRAM banks)."""
+        return (self.img - self.u_img) + (self.wgt - self.u_wgt) + (self.bias - self.u_bias)
+
+    @property
+    def uram_banks(self) -> int:
+        return self.u_img + self.u_wgt + self.u_bias
+
+
+def banks(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> Banks:
+    """Evaluate the gtcl's UBANK_*_USER procs exactly, floats and comparisons as written:
+
+    UBANK_BIAS = URAM >= per;  UBANK_WGT = 0 if URAM < per, WGT if URAM > (BIAS+WGT)*per,
+    else floor(URAM/per) - BIAS;  UBANK_IMG = 0 if URAM < (BIAS+WGT)*per, IMG if
+    URAM > (BIAS+WGT+IMG)*per, else floor(URAM/per) - (BIAS+WGT).
     """
     g = geometry(arch)
-    bank_img_n = opts.arch_img_bkgrp * g.pp
-    bank_wgt_n = g.ocp + (1 if opts.depthwise_conv else 0)
-    bank_bias = 1
-    data_banks = (bank_img_n + bank_wgt_n + bank_bias) * math.ceil(g.icp * 8.0 / 9.0) / 2.0
-    addr_bits = math.ceil(math.log(bank_img_n) / math.log(2))
-    ctrl = math.ceil((12.0 + addr_bits + g.icp * 8.0) / 36.0) / 2.0
-    return opts.cores * (data_banks + ctrl) + (SFM_BRAM36 if opts.softmax else 0.0)
+    img, wgt, bias = opts.arch_img_bkgrp * g.pp, g.ocp + DWCV_ENA, 1
+    per = math.ceil(g.icp * 8.0 / 72.0)
+    u = opts.uram
+    u_bias = 1 if u >= per else 0
+    if u < per:
+        u_wgt = 0
+    elif u > (bias + wgt) * per:
+        u_wgt = wgt
+    else:
+        u_wgt = math.floor(u / per) - bias
+    if u < (bias + wgt) * per:
+        u_img = 0
+    elif u > (bias + wgt + img) * per:
+        u_img = img
+    else:
+        u_img = math.floor(u / per) - (bias + wgt)
+    return Banks(img, wgt, bias, u_img, u_wgt, u_bias, per, math.ceil(g.icp * 8.0 / 9.0) / 2.0)
 
 
-# BRAM36 per core with DepthwiseConv, (RAM low, RAM high). The two PG338 releases
-# disagree (dpu.md §9); the VAI20 IP formula above reproduces PG34 exactly, while PG4x is
-# 1.5-2.5 lower in every cell. Budgets should use the formula (what the IP itself
-# reports, and what the real 7Z020 build printed: B1152 RAM low + DWCV = 123.0, DPUZ2).
-DWCV_BRAM36_PG34: Mapping[str, tuple[float, float]] = MappingProxyType(
-    {
-        "B512": (73.5, 89.5),
-        "B800": (91.5, 109.5),
-        "B1024": (105.5, 137.5),
-        "B1152": (123.0, 145.0),
-        "B1600": (127.5, 163.5),
-        "B2304": (167.0, 211.0),
-        "B3136": (210.0, 262.0),
-        "B4096": (257.0, 317.5),
-    }
-)
-DWCV_BRAM36_PG4X: Mapping[str, tuple[float, float]] = MappingProxyType(
-    {
-        "B512": (72.0, 88.0),
-        "B800": (90.0, 108.0),
-        "B1024": (104.0, 136.0),
-        "B1152": (121.0, 143.0),
-        "B1600": (126.0, 162.0),
-        "B2304": (165.0, 209.0),
-        "B3136": (208.0, 260.0),
-        "B4096": (255.0, 315.0),
-    }
-)
+def bram36_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> float:
+    """SUM_BRAM_N in BRAM36 units, multiples of 0.5 (DPU41-GTCL):
+
+        VER_DPU_NUM*((BBANK_IMG_N + BBANK_WGT_N + BBANK_BIAS)*ceil(ICP*8/9)/2
+                     + 0*ceil(...)/2) + SFM_ENA*4
+
+    The v4.x gtcl multiplies the v3.x control-RAM term by 0, so it is gone.
+    """
+    b = banks(arch, opts)
+    return opts.cores * b.bram_banks * b.bram_per_bank + (SFM_BRAM36 if opts.softmax else 0.0)
+
+
+def uram_count(arch: ArchLike, opts: DpuOptions = DpuOptions()) -> int:
+    """SUM_URAM_N = floor(VER_DPU_NUM*(UBANK_IMG_N + UBANK_WGT_N + UBANK_BIAS)
+    *ceil(ICP*8/72)) (DPU41-GTCL)."""
+    b = banks(arch, opts)
+    return opts.cores * b.uram_banks * b.uram_per_bank

@@ -11,13 +11,16 @@ Pure functions, no I/O. Facts come from /work/shared/reference/dpu.md, section
 - DEC0    the runtime ISA0 decoder ``create_target_v2.cpp`` (same directory; read for this
           module to confirm the ISA0 field list HS gives)
 - GEN34   the v3.4 IP's ``fingerprint_json.ttcl`` (VAI20)
+- GEN4x   the v4.x IP's ``ttcl/fingerprint_json.ttcl`` (DPU41-TTCL): fp = TM_ARCH +
+          ALU_PARALLEL<<8 + log2(LOAD_PARALLEL)<<16 + ARCH_IMG_BKGRP<<24 + LOAD_AUGM<<26 +
+          CONV_LEAKYRELU<<28 + ALU_LEAKYRELU<<29 + SAVE_ARGMAX_ENA<<30 (v4.1) +
+          log2(CONV_WR_PARALLEL)<<32 + log2(MISC_WR_PARALLEL)<<34 + 1<<48 + 1<<56
 - TF      ``target_factory.cpp`` (type codes, fingerprint layout)
 
 Certainty is data, not prose: every decoded field carries ``certainty`` =
-``"established"`` (a generator or decoder in the sources defines it and the v3.x IP
-parameter it comes from is known) or ``"inferred"`` (the bit position is known but its
-link to an IP option is our reading: HS says the v4.x IP-parameter -> ISA1 field mapping is
-UNCERTAIN because no v4.x generator is public; bits 16 and 30 are not decoded at all).
+``"established"`` (the IP's own generator, GEN34 or GEN4x, writes it from a named IP
+parameter) or ``"inferred"`` (the bit position is known but its link to an IP option is
+our reading).
 """
 
 from __future__ import annotations
@@ -88,24 +91,24 @@ def _normalize_arch(obj: Any) -> None:
 
 @dataclass(frozen=True)
 class Isa1Config:
-    """Fields of an ISA1 (v4.x IP) fingerprint.
+    """Fields of an ISA1 (v4.x IP) fingerprint, named after the IP parameters GEN4x adds up.
 
-    Defaults are the VAI 3.x registered targets' values (HS): RAM low, channel
-    augmentation on, conv leaky-ReLU on, write parallel 1, ALU leaky-ReLU off, bits 16 and
-    30 set; ``alu_parallel`` 2 is what B512/B800/B1152 use (B1024 and up use 4).
-    Which v4.x IP parameter drives each field is inferred (HS: UNCERTAIN).
+    Defaults are what the IP builds from its packaged defaults (DPU41-PKG component.xml):
+    ALU_PARALLEL min(4, PP), LOAD_PARALLEL 2, RAM low (ARCH_IMG_BKGRP 2), LOAD_AUGM 1,
+    CONV_RELU_ADDON 3 (conv leaky-ReLU), ALU_LEAKYRELU 0, SAVE_ARGMAX_ENA 1, write
+    parallels 1. ``alu_parallel`` is the derived ALU_PARALLEL, not ALU_PARALLEL_USER.
     """
 
     arch: str
-    alu_parallel: int = 2
+    alu_parallel: int = 4
+    load_parallel: int = 2
     ram_usage: str = "low"
     channel_augmentation: bool = True
     conv_leaky_relu: bool = True
     alu_leaky_relu: bool = False
+    save_argmax: bool = True
     conv_write_parallel: int = 1
     alu_write_parallel: int = 1
-    bit16: bool = True  # undecoded (HS); set in all VAI 3.x registered ISA1 targets
-    bit30: bool = True  # undecoded (HS); set in VAI 3.x targets, clear in VAI 2.5 ones
 
     def __post_init__(self) -> None:
         _normalize_arch(self)
@@ -113,9 +116,9 @@ class Isa1Config:
         _check_int(o, "alu_parallel", self.alu_parallel, _ALU_PARALLEL, "one of 1, 2, 4, 8")
         if self.ram_usage not in IMG_BANK_GROUPS:
             raise ValueError(f"{o}.ram_usage must be 'low' or 'high', got {self.ram_usage!r}")
-        for name in ("channel_augmentation", "conv_leaky_relu", "alu_leaky_relu", "bit16", "bit30"):
+        for name in ("channel_augmentation", "conv_leaky_relu", "alu_leaky_relu", "save_argmax"):
             _check_bool(o, name, getattr(self, name))
-        for name in ("conv_write_parallel", "alu_write_parallel"):
+        for name in ("load_parallel", "conv_write_parallel", "alu_write_parallel"):
             _check_int(o, name, getattr(self, name), _WRITE_PARALLEL, "one of 1, 2, 4, 8")
 
 
@@ -174,36 +177,25 @@ _Layout = tuple[tuple[str, int, int, str, str, str], ...]
 
 _ISA1_LAYOUT: _Layout = (
     ("arch", 0, 4, "arch",
-     "architecture index (0 B512, 1 B800, 2 B1024, 3 B1152, 4 B1600, 5 B2304, 6 B3136, "
-     "7 B4096); DEC1 maps it to PP/ICP/OCP and GEN34 uses the same table", ESTABLISHED),
+     "architecture index TM_ARCH from PP/ICP/OCP (0 B512, 1 B800, 2 B1024, 3 B1152, 4 B1600, "
+     "5 B2304, 6 B3136, 7 B4096) (GEN4x); DEC1 maps it back to PP/ICP/OCP", ESTABLISHED),
     ("alu_parallel", 8, 4, "int",
-     "ALU/eltwise pixel parallelism (DEC1 ALU_PP); link to the v4.x IP's ALU-parallel "
-     "option inferred (HS: UNCERTAIN)", INFERRED),
-    ("bit16", 16, 1, "bool",
-     "not decoded by DEC1; set in every registered VAI 3.x ISA1 target (HS); meaning "
-     "unknown", INFERRED),
+     "ALU_PARALLEL = min(ALU_PARALLEL_USER, PP) (GEN4x, DPU41-GTCL; DEC1 ALU_PP)", ESTABLISHED),
+    ("load_parallel", 16, 2, "log2",
+     "log2 of LOAD_PARALLEL, which the IP fixes at 2 (GEN4x)", ESTABLISHED),
     ("ram_usage", 24, 2, "ram",
-     "image bank groups (DEC1 IMG_BG): 2 = RAM usage low, 3 = high; link to the v4.x IP "
-     "RAM-usage option inferred (HS: UNCERTAIN)", INFERRED),
-    ("channel_augmentation", 26, 1, "bool",
-     "conv channel augmentation (DEC1 LD_AUGM); link to the v4.x IP option inferred "
-     "(HS: UNCERTAIN)", INFERRED),
+     "ARCH_IMG_BKGRP: 2 = RAM usage low, 3 = high (GEN4x; DEC1 IMG_BG)", ESTABLISHED),
+    ("channel_augmentation", 26, 1, "bool", "LOAD_AUGM channel augmentation (GEN4x; DEC1 LD_AUGM)",
+     ESTABLISHED),
     ("conv_leaky_relu", 28, 1, "bool",
-     "conv engine leaky-ReLU (DEC1 CV_LKRL); link to the v4.x IP option inferred "
-     "(HS: UNCERTAIN)", INFERRED),
-    ("alu_leaky_relu", 29, 1, "bool",
-     "ALU engine leaky-ReLU (DEC1 DW_LKRL); link to the v4.x IP option inferred "
-     "(HS: UNCERTAIN)", INFERRED),
-    ("bit30", 30, 1, "bool",
-     "not decoded by DEC1; set in VAI 3.x registered targets, clear in VAI 2.5 ones (HS); "
-     "the VAI 3.x target files also add save-engine argmax, a correlation, not a decoding "
-     "(meaning UNCERTAIN)", INFERRED),
+     "CONV_LEAKYRELU = CONV_RELU_ADDON in {1, 3} (GEN4x, DPU41-GTCL; DEC1 CV_LKRL)", ESTABLISHED),
+    ("alu_leaky_relu", 29, 1, "bool", "ALU_LEAKYRELU (GEN4x; DEC1 DW_LKRL)", ESTABLISHED),
+    ("save_argmax", 30, 1, "bool",
+     "SAVE_ARGMAX_ENA, new in the v4.1 IP (GEN4x; the v4.0 generator has no such bit)", ESTABLISHED),
     ("conv_write_parallel", 32, 2, "log2",
-     "log2 of conv write parallelism (DEC1 CV_WP); link to the v4.x IP option inferred "
-     "(HS: UNCERTAIN)", INFERRED),
+     "log2 of CONV_WR_PARALLEL, fixed at 1 (GEN4x; DEC1 CV_WP)", ESTABLISHED),
     ("alu_write_parallel", 34, 2, "log2",
-     "log2 of ALU write parallelism (DEC1 ALU_WP); link to the v4.x IP option inferred "
-     "(HS: UNCERTAIN)", INFERRED),
+     "log2 of MISC_WR_PARALLEL, fixed at 1 (GEN4x; DEC1 ALU_WP)", ESTABLISHED),
 )
 
 _ISA0_LAYOUT: _Layout = (
@@ -426,7 +418,8 @@ def _synthesized_name(isa: int, arch: str, fp: int) -> str:
 
 # VAI 3.x registered ISA1 targets (HS; HS abbreviates the middle ones as "...56010201",
 # meaning 0x0101000056010201). All: RAM low, channel augmentation, conv leaky-ReLU, write
-# parallel 1, bits 16 and 30 set; ALU parallel 2 for B512/B800/B1152, 4 for the rest.
+# parallel 1, LOAD_PARALLEL 2, SAVE_ARGMAX on; ALU parallel 2 for B512/B800/B1152, 4 for
+# the rest. The IP's default ALU_PARALLEL_USER 4 therefore misses the B512/B800/B1152 names.
 # The ISA0 entry is the VAI 1.x ZCU102/104 target (HS); newer Vitis-AI trees keep it
 # under target_factory/expired_targets/, so a VAI 3.x runtime may not know that name.
 REGISTERED: Mapping[str, int] = MappingProxyType(

@@ -21,6 +21,10 @@ Source tags (every one is in /work/shared/reference/dpu.md or cited inline):
           CONV_RELU6 = ADDON in {2,3}, DWCV_RELU6 = DWCV_ENA ? CONV_RELU6 : 0,
           DWCV_PARALLEL = DWCV_ENA ? (PP == 2 ? 2 : PP/2) : 0
 - CXML    dpu.md §4, component.xml defaults (POOL_AVERAGE 1, ELEW_MULT_EN 0, CONV_WR_PARALLEL 1)
+- GEN4x   the v4.x IP's ``ttcl/fingerprint_json.ttcl`` (DPU41-TTCL), the formula the IP uses
+          to write the arch.json of its output products
+- GTCL4x  the v4.x IP's ``gui/dpuczdx8g_v4_*.gtcl`` (DPU41-GTCL): ALU_PARALLEL =
+          min(ALU_PARALLEL_USER, PP), CONV_LEAKYRELU = CONV_RELU_ADDON in {1, 3}
 - UG14    UG1414 v2.0 "VAI_C Usage" (https://docs.amd.com/r/2.0-English/ug1414-vitis-ai/VAI_C-Usage):
           ``--arch`` holds ``{"target": "<registered name>"}`` for pre-built DPUs or
           ``{"fingerprint": "0x..."}`` for customized DPU IPs
@@ -36,7 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Union
 
-from hwgen.dpu.arch import dwcv_parallel, geometry, ops_per_clock
+from hwgen.dpu.arch import alu_parallel, geometry, ops_per_clock
 from hwgen.dpu.fingerprint import (ESTABLISHED, INFERRED, DecodedFingerprint, Isa0Config, Isa1Config,
                           decode, encode_isa0, encode_isa1)
 
@@ -66,6 +70,7 @@ Config = Union[Isa0Config, Isa1Config]
 # build folder has no access to hwgen's reference notes).
 _VAI = "Xilinx/Vitis-AI src/vai_runtime/target_factory/"
 _IP34 = "Xilinx/Vitis-AI v2.0 dsa/DPU-TRD/dpu_ip/DPUCZDX8G_v3_4_0/"
+_IP4X = "the DPUCZDX8G v4.x IP package dpu_ip/DPUCZDX8G_v4_*/ (Vitis AI 3.0 DPU TRD)"
 SOURCES: tuple[tuple[str, str], ...] = (
     ("HS", f"the registered targets {_VAI}targets/DPUCZDX8G_ISA1_*.prototxt (Vitis AI 3.x), "
            "compared with the Vitis AI 2.5 ones"),
@@ -75,6 +80,8 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("GEN34", f"{_IP34}ttcl/fingerprint_json.ttcl (how the v3.4 IP computes its fingerprint)"),
     ("GTCL34", f"{_IP34}gui/dpuczdx8g_v3_4.gtcl (derived IP parameters)"),
     ("CXML", f"{_IP34}component.xml (IP parameter defaults)"),
+    ("GEN4x", f"{_IP4X} ttcl/fingerprint_json.ttcl (how the v4.x IP computes its fingerprint)"),
+    ("GTCL4x", f"{_IP4X} gui/dpuczdx8g_v4_*.gtcl (derived IP parameters)"),
 )
 
 PROFILE = "DPU profile"  # how a field driven by the profile (not a --set key) is named
@@ -91,8 +98,9 @@ class FingerprintInputs:
     ram_usage: str
     channel_augmentation: bool
     leaky_relu: bool
-    alu_parallel: int
-    depthwise_conv: bool
+    alu_parallel: int              # ALU_PARALLEL_USER as written into CONFIG
+    alu_leaky_relu: bool
+    save_argmax: bool
 
 
 def _vlnv_version(vlnv: str) -> tuple[int, ...]:
@@ -110,19 +118,19 @@ def inputs_from_design(design) -> FingerprintInputs:
         channel_augmentation=s.channel_augmentation,
         leaky_relu=s.leaky_relu,
         alu_parallel=s.alu_parallel,
-        depthwise_conv=s.depthwise_conv,
+        alu_leaky_relu=s.alu_leaky_relu,
+        save_argmax=s.save_argmax,
     )
 
 
-# Design settings that no fingerprint field carries, per ISA. They change resources,
-# clocks or the number of cores, but every core of one configuration reports the same
-# fingerprint. ISA1 has no depthwise field: DEC1 gives every ISA1 DPU an ALU engine
-# that does dwconv, so dpu.depthwise_conv cannot be told apart in an ISA1 fingerprint.
-_COMMON_UNMAPPED = ("dpu.dsp_usage", "dpu.softmax", "dpu.cores", "dpu.clock_mhz",
+# Design settings that no fingerprint field carries, per ISA (GEN4x adds up none of
+# them): they change resources, clocks or the number of cores, but every core of one
+# configuration reports the same fingerprint.
+_COMMON_UNMAPPED = ("dpu.dsp_usage", "dpu.uram", "dpu.softmax", "dpu.cores", "dpu.clock_mhz",
                     "dpu.dsp_clock_mhz")
 UNMAPPED_SETTINGS = {
-    0: _COMMON_UNMAPPED + ("dpu.alu_parallel",),
-    1: _COMMON_UNMAPPED + ("dpu.depthwise_conv",),
+    0: _COMMON_UNMAPPED + ("dpu.alu_parallel", "dpu.alu_leaky_relu", "dpu.save_argmax"),
+    1: _COMMON_UNMAPPED,
 }
 
 
@@ -146,40 +154,35 @@ class FieldOrigin:
 
 _ISA1_ORIGINS = (
     FieldOrigin("arch", f"{PROFILE}: arch", ESTABLISHED,
-                "each registered ISA1 target file names its architecture and carries this index "
-                "(HS); DEC1 maps the index to PP/ICP/OCP"),
-    FieldOrigin("alu_parallel", "dpu.alu_parallel", INFERRED,
-                "DEC1 reads [11:8] as the ALU/eltwise pixel parallelism and the registered targets "
-                "use 2 (B512/B800/B1152) and 4 (the rest) (HS); no IP parameter for it is "
-                "documented (dpu.md §4), so hwgen assumes the built IP has dpu.alu_parallel"),
-    FieldOrigin("bit16", None, INFERRED,
-                "not decoded by DEC1; set in every registered ISA1 target (HS), so hwgen sets it"),
-    FieldOrigin("ram_usage", "dpu.ram_usage", INFERRED,
-                "image bank groups = ARCH_IMG_BKGRP (2 low, 3 high) as in the v3.4 IP (GEN34); "
-                "assumed unchanged in v4.x (HS: UNCERTAIN)"),
-    FieldOrigin("channel_augmentation", "dpu.channel_augmentation", INFERRED,
-                "LOAD_AUGM as in the v3.4 IP (GEN34); assumed unchanged in v4.x (HS: UNCERTAIN)"),
-    FieldOrigin("conv_leaky_relu", "dpu.leaky_relu", INFERRED,
-                "CONV_RELU_ADDON 3 (leaky-ReLU) vs 2 as in the v3.4 IP (GTCL34); assumed "
-                "unchanged in v4.x (HS: UNCERTAIN)"),
-    FieldOrigin("alu_leaky_relu", None, INFERRED,
-                "clear in every registered ISA1 target (HS); hwgen has no setting for it"),
-    FieldOrigin("bit30", f"{PROFILE}: vlnv", INFERRED,
-                "not decoded by DEC1; set in the VAI 3.x targets and clear in the VAI 2.5 ones (HS), "
-                "so hwgen sets it for DPUCZDX8G IP 4.1 or later (VAI 3.x) and clears it for 4.0"),
-    FieldOrigin("conv_write_parallel", None, INFERRED,
-                "1 in every registered ISA1 target (HS); CONV_WR_PARALLEL defaults to 1 (CXML) and "
-                "hwgen does not set it"),
-    FieldOrigin("alu_write_parallel", None, INFERRED,
-                "1 in every registered ISA1 target (HS); hwgen has no setting for it"),
+                "ARCH written from the profile; TM_ARCH from its PP/ICP/OCP (GEN4x)"),
+    FieldOrigin("alu_parallel", "dpu.alu_parallel", ESTABLISHED,
+                "ALU_PARALLEL_USER is written; the IP builds ALU_PARALLEL = min(it, PP) (GTCL4x)"),
+    FieldOrigin("load_parallel", None, ESTABLISHED,
+                "LOAD_PARALLEL is fixed at 2 by the IP (GEN4x)"),
+    FieldOrigin("ram_usage", "dpu.ram_usage", ESTABLISHED,
+                "ARCH_IMG_BKGRP 2 (low) or 3 (high) is written (GEN4x)"),
+    FieldOrigin("channel_augmentation", "dpu.channel_augmentation", ESTABLISHED,
+                "LOAD_AUGM is written (GEN4x)"),
+    FieldOrigin("conv_leaky_relu", "dpu.leaky_relu", ESTABLISHED,
+                "CONV_RELU_ADDON 3 (with leaky-ReLU) or 2 is written; CONV_LEAKYRELU = ADDON in "
+                "{1, 3} (GTCL4x)"),
+    FieldOrigin("alu_leaky_relu", "dpu.alu_leaky_relu", ESTABLISHED, "ALU_LEAKYRELU is written (GEN4x)"),
+    FieldOrigin("save_argmax", "dpu.save_argmax", ESTABLISHED,
+                "SAVE_ARGMAX_ENA is written; only the v4.1 IP or later adds the bit (GEN4x)"),
+    FieldOrigin("conv_write_parallel", None, ESTABLISHED,
+                "CONV_WR_PARALLEL is fixed at 1 by the IP (GEN4x)"),
+    FieldOrigin("alu_write_parallel", None, ESTABLISHED,
+                "MISC_WR_PARALLEL is fixed at 1 by the IP (GEN4x)"),
 )
 
 _ISA0_ORIGINS = (
     FieldOrigin("arch", f"{PROFILE}: arch", ESTABLISHED, "TM_ARCH from PP/ICP/OCP (GEN34)"),
-    FieldOrigin("pool_parallel", "dpu.depthwise_conv", ESTABLISHED,
-                "1 without depthwise conv, else PP/2 (2 for PP 2) (GEN34)"),
-    FieldOrigin("depthwise_parallel", "dpu.depthwise_conv", ESTABLISHED,
-                "DWCV_PARALLEL: 0 without depthwise conv (DWCV_ENA 0), else PP/2 (GTCL34)"),
+    FieldOrigin("pool_parallel", None, ESTABLISHED,
+                "1 without depthwise conv, else PP/2 (2 for PP 2) (GEN34); hwgen writes the v4.x "
+                "parameter set, which has no DWCV_ENA choice, so it has no depthwise setting"),
+    FieldOrigin("depthwise_parallel", None, ESTABLISHED,
+                "DWCV_PARALLEL: 0 without depthwise conv (DWCV_ENA 0), else PP/2 (GTCL34); hwgen "
+                "has no depthwise setting"),
     FieldOrigin("eltwise_parallel", None, INFERRED,
                 "ELEW_PARALLEL; how the v3.x IP sets it is not recorded, hwgen assumes 1 as in the "
                 "VAI 1.x ZCU102 target (HS, UNCERTAIN)"),
@@ -192,7 +195,7 @@ _ISA0_ORIGINS = (
                 "CONV_RELU6 = ADDON in {2, 3} (GTCL34): always 1 for both values hwgen writes"),
     FieldOrigin("avg_pool", None, ESTABLISHED,
                 "POOL_AVERAGE, component.xml default 1 (CXML); hwgen does not change it"),
-    FieldOrigin("dw_relu6", "dpu.depthwise_conv", ESTABLISHED,
+    FieldOrigin("dw_relu6", None, ESTABLISHED,
                 "DWCV_RELU6 = DWCV_ENA ? CONV_RELU6 : 0 (GTCL34), and CONV_RELU6 is always 1 here"),
     FieldOrigin("eltwise_mult", None, ESTABLISHED,
                 "ELEW_MULT_EN, component.xml default 0 (CXML); hwgen does not change it"),
@@ -212,29 +215,29 @@ def config_for(inp: FingerprintInputs) -> Config:
     if inp.isa == 1:
         return Isa1Config(
             arch=inp.arch,
-            alu_parallel=inp.alu_parallel,
+            alu_parallel=alu_parallel(inp.arch, inp.alu_parallel),
+            load_parallel=2,
             ram_usage=inp.ram_usage,
             channel_augmentation=inp.channel_augmentation,
             conv_leaky_relu=inp.leaky_relu,
-            alu_leaky_relu=False,
+            alu_leaky_relu=inp.alu_leaky_relu,
+            save_argmax=inp.save_argmax and inp.ip_version >= (4, 1),
             conv_write_parallel=1,
             alu_write_parallel=1,
-            bit16=True,
-            bit30=inp.ip_version >= (4, 1),
         )
     if inp.isa == 0:
-        dw = dwcv_parallel(inp.arch) if inp.depthwise_conv else 0
+        # A v3.x IP as hwgen's CONFIG leaves it: DWCV_ENA at its component.xml default 0.
         return Isa0Config(
             arch=inp.arch,
-            pool_parallel=dw if inp.depthwise_conv else 1,
-            depthwise_parallel=dw,
+            pool_parallel=1,
+            depthwise_parallel=0,
             eltwise_parallel=1,
             ram_usage=inp.ram_usage,
             channel_augmentation=inp.channel_augmentation,
             conv_leaky_relu=inp.leaky_relu,
             conv_relu6=True,
             avg_pool=True,
-            dw_relu6=inp.depthwise_conv,
+            dw_relu6=False,
             eltwise_mult=False,
             bit37=True,
         )
@@ -308,9 +311,10 @@ def arch_json(decoded: DecodedFingerprint) -> dict[str, str]:
 
 
 def arch_json_text(decoded: DecodedFingerprint) -> str:
-    # Nothing but the key the compiler reads: JSON has no comments and no unknown key
-    # is risked; the README beside it names hwgen's version and the inputs.
-    return json.dumps(arch_json(decoded), indent=2) + "\n"
+    # Byte for byte what the IP's template writes into its output products (GEN4x:
+    # {"fingerprint":"0x<hex>"} and a newline), so the two files can be compared; only
+    # the key the compiler reads, the README beside it names hwgen's version and inputs.
+    return json.dumps(arch_json(decoded), separators=(",", ":")) + "\n"
 
 
 # ----------------------------------------------------------------------------- the plan
@@ -399,16 +403,17 @@ class Reproduction:
 def _inputs_from_config(config: Config) -> FingerprintInputs:
     """The hwgen inputs closest to a decoded configuration (config_for's inverse)."""
     if isinstance(config, Isa1Config):
-        return FingerprintInputs(isa=1, arch=config.arch, ip_version=(4, 1) if config.bit30 else (4, 0),
+        # save_argmax off is built by either IP version; prefer the shipped 4.1.
+        return FingerprintInputs(isa=1, arch=config.arch, ip_version=(4, 1),
                                  ram_usage=config.ram_usage,
                                  channel_augmentation=config.channel_augmentation,
                                  leaky_relu=config.conv_leaky_relu, alu_parallel=config.alu_parallel,
-                                 depthwise_conv=False)
+                                 alu_leaky_relu=config.alu_leaky_relu, save_argmax=config.save_argmax)
     # GEN34/GTCL34: the v3.4 generator; the v3.3 IP is assumed to encode alike.
     return FingerprintInputs(isa=0, arch=config.arch, ip_version=(3, 4), ram_usage=config.ram_usage,
                              channel_augmentation=config.channel_augmentation,
-                             leaky_relu=config.conv_leaky_relu, alu_parallel=2,
-                             depthwise_conv=config.depthwise_parallel != 0)
+                             leaky_relu=config.conv_leaky_relu, alu_parallel=4,
+                             alu_leaky_relu=False, save_argmax=False)
 
 
 def _sets(inp: FingerprintInputs) -> tuple[str, ...]:
@@ -416,9 +421,9 @@ def _sets(inp: FingerprintInputs) -> tuple[str, ...]:
            f"dpu.channel_augmentation={_show(inp.channel_augmentation)}",
            f"dpu.leaky_relu={_show(inp.leaky_relu)}"]
     if inp.isa == 1:
-        out.append(f"dpu.alu_parallel={inp.alu_parallel}")
-    else:
-        out.append(f"dpu.depthwise_conv={_show(inp.depthwise_conv)}")
+        out += [f"dpu.alu_parallel={inp.alu_parallel}",
+                f"dpu.alu_leaky_relu={_show(inp.alu_leaky_relu)}",
+                f"dpu.save_argmax={_show(inp.save_argmax)}"]
     return tuple(out)
 
 
@@ -433,10 +438,10 @@ def _shipped() -> tuple[tuple[str, str, int, tuple[int, ...]], ...]:
 
 
 def _shipped_profiles(inp: FingerprintInputs) -> tuple[str, ...]:
-    # ISA1 only: bit 30 follows the IP version (4.0 vs 4.1+); ISA0 has no such bit.
+    # ISA1: a 4.0 IP cannot set the SAVE_ARGMAX bit (GEN4x), so a fingerprint with it needs 4.1+.
     return tuple(name for name, arch, isa, version in _shipped()
                  if arch == inp.arch and isa == inp.isa
-                 and (isa != 1 or (version >= (4, 1)) == (inp.ip_version >= (4, 1))))
+                 and (isa != 1 or not inp.save_argmax or version >= (4, 1)))
 
 
 def reproduce(fingerprint: Union[int, str]) -> Reproduction:

@@ -186,11 +186,25 @@ def address_views(bd: BlockDesign) -> tuple[AddressView, ...]:
 
 
 # ----------------------------------------------------------------------------- files
+def dpu_readback(design) -> tuple[tuple[str, str, str], ...]:
+    """(IP parameter, hwgen's number, what) the block design reads back from the DPU cell:
+    the IP computes SUM_DSP_NUM, SUM_BRAM_N and SUM_URAM_N itself from the CONFIG written
+    (DPU41-GTCL), so a difference means hwgen's budget is wrong, minutes into the build."""
+    from hwgen.dpu import arch as dpu_arch
+
+    o = dpu_arch.DpuOptions.of(design.settings.dpu)
+    g = design.dpu.arch
+    return (("SUM_DSP_NUM", str(dpu_arch.dsp_count(g, o)), "DSP"),
+            ("SUM_BRAM_N", f"{dpu_arch.bram36_count(g, o):g}", "BRAM36"),
+            ("SUM_URAM_N", str(dpu_arch.uram_count(g, o)), "URAM"))
+
+
 def block_design_tcl(design, clocks, bd: BlockDesign) -> str:
     return render("tcl/block_design.tcl.j2", hdr=header_view(design), bd=bd,
                   clock_rows=clock_rows(design, clocks), clock_notes=clocks.notes,
                   cells=cell_views(design, bd), ports=bd.ports, links=link_views(bd),
-                  nets=net_views(bd), addresses=address_views(bd))
+                  nets=net_views(bd), addresses=address_views(bd),
+                  dpu_cell=design.dpu.cell, dpu_readback=dpu_readback(design))
 
 
 def strategies_tcl(design) -> str:

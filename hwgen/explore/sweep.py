@@ -1,7 +1,7 @@
 """`hwgen explore`: every DPU configuration on a board, whether it fits, and how fast it runs.
 
-The sweep is DPU profile (B512 ... B4096) x RAM usage x DSP usage x depthwise conv x
-fabric clock. Each point is an ordinary design - ``load_design`` with ``--set``
+The sweep is DPU profile (B512 ... B4096) x RAM usage x DSP usage x fabric clock
+(depthwise convolution is no dimension: every v4.x DPU builds it). Each point is an ordinary design - ``load_design`` with ``--set``
 overrides - judged by the same budget verdict ``hwgen check`` prints
 (``budget.estimate``) and the same roofline ``hwgen estimate`` prints
 (``perf.estimate``): explore adds no cost model of its own, it only ranks.
@@ -9,14 +9,14 @@ overrides - judged by the same budget verdict ``hwgen check`` prints
 Ranking ("best"), in order:
 1. configurations that fit (the budget verdict passes, so ``hwgen build`` accepts them)
    before those that do not, and clocks the PS and the wizard cannot make last;
-2. configurations that can run the ranking model (its ``needs``, e.g. depthwise conv for
-   MobileNetV2) before those that cannot;
+2. configurations that can run the ranking model (its ``needs``, e.g. softmax) before
+   those that cannot;
 3. the highest attainable GOPS for the ranking model (roofline: compute x efficiency,
    the DPU's ports, DDR x efficiency);
 4. the lowest binding utilization (the highest percent-of-limit over the resources): the
    most headroom for routing and timing;
-5. the lower clock (easier timing closure), then architecture, RAM, DSP usage, depthwise
-   conv in their listed order, so the order is total and stable.
+5. the lower clock (easier timing closure), then architecture, RAM and DSP usage in their
+   listed order, so the order is total and stable.
 """
 
 from __future__ import annotations
@@ -30,10 +30,9 @@ from hwgen.errors import InputError, Problem
 DEFAULT_CLOCKS: tuple[float, ...] = (100.0, 125.0, 150.0, 175.0, 200.0)
 RAM_USAGES = ("low", "high")
 DSP_USAGES = ("low", "high")
-DEPTHWISE = (False, True)
 DEFAULT_MODEL = "mobilenet_v2"
 # The --set keys the sweep sets; a user's --set of one of them fixes that dimension.
-SWEPT = ("dpu.ram_usage", "dpu.dsp_usage", "dpu.depthwise_conv", "dpu.clock_mhz")
+SWEPT = ("dpu.ram_usage", "dpu.dsp_usage", "dpu.clock_mhz")
 
 RANKING = ("fits first (the budget verdict passes); then configurations that can run the model; "
            "then highest attainable GOPS for the model (roofline, as hwgen estimate); then lowest "
@@ -48,7 +47,6 @@ class Config:
     dpu: str                 # profile: a shipped name (B512) or a path, as given
     ram_usage: str
     dsp_usage: str
-    depthwise_conv: bool
     clock_mhz: float
 
 
@@ -146,9 +144,8 @@ def configs(dpus: tuple[str, ...], fixed: set[str], clocks: tuple[float, ...]) -
     for dpu in _profiles(dpus):
         for ram in (RAM_USAGES if "dpu.ram_usage" not in fixed else (None,)):
             for dsp in (DSP_USAGES if "dpu.dsp_usage" not in fixed else (None,)):
-                for dw in (DEPTHWISE if "dpu.depthwise_conv" not in fixed else (None,)):
-                    for mhz in (clocks if "dpu.clock_mhz" not in fixed else (None,)):
-                        out.append(Config(dpu, ram, dsp, dw, mhz))
+                for mhz in (clocks if "dpu.clock_mhz" not in fixed else (None,)):
+                    out.append(Config(dpu, ram, dsp, mhz))
     return out
 
 
@@ -158,8 +155,6 @@ def _sets_for(config: Config) -> list[str]:
         out.append(f"dpu.ram_usage={config.ram_usage}")
     if config.dsp_usage is not None:
         out.append(f"dpu.dsp_usage={config.dsp_usage}")
-    if config.depthwise_conv is not None:
-        out.append(f"dpu.depthwise_conv={'true' if config.depthwise_conv else 'false'}")
     if config.clock_mhz is not None:
         out.append(f"dpu.clock_mhz={_fmt_mhz(config.clock_mhz)}")
     return out
@@ -196,7 +191,11 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
         raise InputError(Problem(base.origin("dpu.clock_mhz"), "dpu.clock_mhz",
                                  "fixes the clock for every configuration; leave out --clocks, or "
                                  "leave out --set dpu.clock_mhz to sweep the clocks"))
-    clocks = tuple(DEFAULT_CLOCKS if clocks is None else clocks)
+    if clocks is None:
+        from hwgen.model.family import load_family
+
+        clocks = load_family(base.board.ps.family).dpu.explore_clocks or DEFAULT_CLOCKS
+    clocks = tuple(clocks)
     ranking_model = perf.load_model(model) if isinstance(model, str) else model
     board_ref = board or base.board.name
 
@@ -241,7 +240,7 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
 def _resolved(config: Config, design) -> Config:
     """The point with every dimension as the design has it (fixed ones filled in)."""
     s = design.settings.dpu
-    return Config(config.dpu, s.ram_usage, s.dsp_usage, s.depthwise_conv, s.clock_mhz)
+    return Config(config.dpu, s.ram_usage, s.dsp_usage, s.clock_mhz)
 
 
 def _one_line(exc: InputError) -> str:
@@ -277,7 +276,6 @@ def _rank_key(row: ExploreRow) -> tuple:
         c.dpu,
         RAM_USAGES.index(c.ram_usage) if c.ram_usage in RAM_USAGES else 0,
         DSP_USAGES.index(c.dsp_usage) if c.dsp_usage in DSP_USAGES else 0,
-        bool(c.depthwise_conv),
     )
 
 

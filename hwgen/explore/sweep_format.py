@@ -42,7 +42,6 @@ def row_dict(r: ExploreRow) -> dict:
         "arch": r.arch,
         "ram_usage": c.ram_usage,
         "dsp_usage": c.dsp_usage,
-        "depthwise_conv": c.depthwise_conv,
         "clock_mhz": c.clock_mhz,
         "dpu_mhz": _r(r.dpu_mhz, 6),
         "dsp_mhz": _r(r.dsp_mhz, 6),
@@ -75,7 +74,7 @@ def to_json(rows: list[ExploreRow], clocks: tuple[float, ...], model: str) -> st
     return json.dumps(doc, indent=2) + "\n"
 
 
-CSV_HEAD = ("rank", "board", "dpu", "arch", "ram_usage", "dsp_usage", "depthwise_conv", "clock_mhz",
+CSV_HEAD = ("rank", "board", "dpu", "arch", "ram_usage", "dsp_usage", "clock_mhz",
             "dpu_mhz", "dsp_mhz", "status", "fits", "binding", "binding_percent_of_limit")
 CSV_TAIL = ("peak_gops", "port_gbs", "ddr_peak_gbs", "bandwidth_gbs", "model", "model_applies",
             "attainable_gops", "fps", "latency_ms", "bound", "args", "note")
@@ -115,7 +114,7 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
     from hwgen.emit.render import render
 
     names = resource_names(rows)
-    head = ["#", "DPU", "RAM", "DSP", "DW", "MHz", "STATUS", "BINDING"] + list(names) + \
+    head = ["#", "DPU", "RAM", "DSP", "MHz", "STATUS", "BINDING"] + list(names) + \
            ["PEAK GOPS", "BW GB/s", "GOPS", "FPS", "BOUND"]
     out = [head]
     for r in rows:
@@ -128,7 +127,7 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
             mhz += f" ({_mhz(r.dpu_mhz)})"
         out.append([
             str(r.rank), c.dpu, c.ram_usage or "-", c.dsp_usage or "-",
-            "-" if c.depthwise_conv is None else ("yes" if c.depthwise_conv else "no"), mhz, r.status,
+            mhz, r.status,
             f"{b.name} {b.of_limit:.0f}%" if b else "-",
             *[_pct(usage[n]) if n in usage else "-" for n in names],
             f"{r.peak_gops:.1f}" if r.peak_gops is not None else "-",

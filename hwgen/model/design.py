@@ -227,8 +227,8 @@ def _copy(v):
     return v
 
 
-_OPTION_KEYS = ("ram_usage", "dsp_usage", "depthwise_conv", "channel_augmentation", "leaky_relu",
-                "softmax", "cores", "alu_parallel")
+_OPTION_KEYS = ("ram_usage", "dsp_usage", "channel_augmentation", "leaky_relu",
+                "softmax", "cores", "alu_parallel", "alu_leaky_relu", "save_argmax", "uram")
 
 
 def _section(doc: loader.Document, key: str) -> dict:

@@ -159,6 +159,9 @@ class FamilyDpu:
     softmax: bool
     hp_data_width: int
     implied: str
+    uram: bool = False          # UltraRAM exists, so URAM_N_USER may be above 0
+    clock_gating: bool = False  # CLK_GATING_ENA is enabled in the IP GUI (AXI4 families only)
+    explore_clocks: tuple[float, ...] = ()   # the DPU clocks `hwgen explore` tries by default
     data_ports: tuple[str, ...] = ()     # the TRD's port order for data masters, if it has one
     instr_port: str | None = None        # where every instruction master goes, with data_ports
 
@@ -251,6 +254,8 @@ FAMILY_SCHEMA = Rec(
                          template=Field(Str(r"[A-Za-z0-9]+", max_len=20, what="a PetaLinux template")))),
     dpu=Field(Rec(FamilyDpu, softmax=Field(Bool()), hp_data_width=Field(Choice((32, 64, 128))),
                   implied=Field(Str(r"[^\\{}\[\]$\"`;]*", max_len=400, what="plain text")),
+                  uram=Field(Bool(), default=False), clock_gating=Field(Bool(), default=False),
+                  explore_clocks=Field(Seq(Num(10, 800, "MHz"), 0, 16), ()),
                   data_ports=Field(Seq(_PORT_KEY, 0, 8), ()), instr_port=Field(_PORT_KEY, None))),
     ips=Field(Rec(FamilyIps, **{k: Field(VLNV) for k in
                                 ("clk_wiz", "proc_sys_reset", "axi_interconnect", "smartconnect",

@@ -173,7 +173,6 @@ class AddonCost:
 @dataclass(frozen=True)
 class DpuAddons:
     channel_augmentation: AddonCost | None = None
-    depthwise_conv: AddonCost | None = None
 
 
 @dataclass(frozen=True)
@@ -238,8 +237,7 @@ _COST = Rec(CostFigure, dsp_high=Field(Int(0, 10_000_000)), dsp_low=Field(Int(0,
 
 _ADDON = Rec(AddonCost, lut=Field(Int(0, 10_000_000)), source=Field(SOURCE),
               bram36=Field(Num(0, 10_000), default=None), dsp=Field(Int(0, 100_000), default=None))
-_ADDONS = Rec(DpuAddons, channel_augmentation=Field(_ADDON, default=None),
-              depthwise_conv=Field(_ADDON, default=None))
+_ADDONS = Rec(DpuAddons, channel_augmentation=Field(_ADDON, default=None))
 
 DPU_SCHEMA = Rec(
     DpuProfile,
@@ -319,12 +317,14 @@ class DpuSettings:
     dsp_clock_mhz: float | None
     ram_usage: str
     dsp_usage: str
-    depthwise_conv: bool
     channel_augmentation: bool
     leaky_relu: bool
     softmax: bool
     cores: int
     alu_parallel: int
+    alu_leaky_relu: bool
+    save_argmax: bool
+    uram: int
     ip_repo: str
     control_base: int | None     # None: the control port's default base (family data)
     control_port: str | None     # None: the family's control port
@@ -398,12 +398,16 @@ SETTINGS_SCHEMA = Rec(
         dsp_clock_mhz=Field(Num(10, 800, "MHz"), default=None, doc="DSP clock; default 2x clock_mhz"),
         ram_usage=Field(Choice(("low", "high")), default="low"),
         dsp_usage=Field(Choice(("low", "high")), default="high"),
-        depthwise_conv=Field(Bool(), default=False),
         channel_augmentation=Field(Bool(), default=True),
         leaky_relu=Field(Bool(), default=True),
         softmax=Field(Bool(), default=False),
         cores=Field(Int(1, 4), default=1),
-        alu_parallel=Field(Choice((1, 2, 4, 8)), default=2),
+        # ALU_PARALLEL_USER: the IP's packaged default 4 (DPU41-PKG component.xml), which every
+        # real v4.1 build seen keeps; 2 would match the registered B512 target name instead.
+        alu_parallel=Field(Choice((1, 2, 4, 8)), default=4, doc="ALU_PARALLEL_USER"),
+        alu_leaky_relu=Field(Bool(), default=False, doc="ALU_LEAKYRELU (DPU41-PKG default 0)"),
+        save_argmax=Field(Bool(), default=True, doc="SAVE_ARGMAX_ENA (DPU41-PKG default 1)"),
+        uram=Field(Int(0, 84), default=0, doc="URAM_N_USER, UltraRAM per core (0 on Zynq-7000)"),
         ip_repo=Field(Str(r"[A-Za-z0-9_.][A-Za-z0-9_./\-]*", max_len=255,
                           what="a relative path (letters, digits, _ . / -)"), default="ip_repo"),
         control_base=Field(ADDR32, default=None),

@@ -176,30 +176,38 @@ def _trd_ports(family: Family, iface, cores: int) -> dict | None:
 
 
 def dpu_config(design, family: Family) -> tuple[tuple[str, str], ...]:
-    """The DPU's CONFIG values from the design's options, every one written explicitly.
+    """The DPU's CONFIG values: every user parameter of the v4.x IP that decides what is
+    built or what the compiler targets, written explicitly (DPU41-PKG component.xml).
 
-    Names and encodings are those of DPUCZDX8G v3.3/v3.4 component.xml (dpu.md §4): the
-    IP's bd.tcl changes some defaults on instantiation (ARCH 4096, DWCV_ENA 1, dpu.md §3),
-    so defaults are never relied on. UNCERTAIN: that DPUCZDX8G v4.x keeps these names; no
-    v4.x component.xml is public (dpu.md §1, "Compiler handshake"). The v4.x ALU
-    parallelism (dpu.alu_parallel) has no documented IP parameter and is not written.
+    Not written: what the IP fixes (DWCV_ENA, POOL_AVERAGE are 1 with a single choice) and
+    the per-family values its bd.tcl ``init`` sets when the cell is created (family.dpu
+    .implied), as the real Zynq-7000 v4.1 builds leave them. ARCH must be written because
+    ``init`` rewrites it (1152 -> 4096, else 144).
     """
     s = design.settings.dpu
-    if s.softmax and not family.dpu.softmax:
-        raise InputError(Problem(design.origin("dpu.softmax"), "dpu.softmax",
-                                 f"expected false: the DPU has no softmax on {family.name} "
-                                 f"(SFM_ENA needs AXI4 HP ports; dpu.md §2-3)"))
+    for key, allowed, why in (
+            ("softmax", family.dpu.softmax or not s.softmax,
+             "SFM_ENA needs AXI4 HP ports (GUI-enabled only when M_AXI_AWRLEN_BW > 4)"),
+            ("uram", family.dpu.uram or s.uram == 0, "the part family has no UltraRAM")):
+        if not allowed:
+            raise InputError(Problem(design.origin(f"dpu.{key}"), f"dpu.{key}",
+                                     f"expected {'false' if key == 'softmax' else 0} on {family.name}: "
+                                     f"{why} (DPU41-GTCL), got {getattr(s, key)!r}"))
     return (
         ("ARCH", str(geometry(design.dpu.arch).size)),               # B512 → 512
         ("VER_DPU_NUM", str(s.cores)),                                # cores 1-4
         ("ARCH_IMG_BKGRP", "3" if s.ram_usage == "high" else "2"),    # RAM usage: 2 low, 3 high
-        ("CONV_DSP_ACCU_ENA", _b(s.dsp_usage == "high")),             # DSP usage: 0 low, 1 high
-        ("DWCV_ENA", _b(s.depthwise_conv)),                           # depthwise convolution
         ("LOAD_AUGM", _b(s.channel_augmentation)),                    # channel augmentation
         ("CONV_RELU_ADDON", "3" if s.leaky_relu else "2"),            # 3: +LeakyReLU, 2: ReLU/ReLU6
-        ("SFM_ENA", _b(s.softmax)),                                   # softmax (AXI4 families only)
+        ("ALU_PARALLEL_USER", str(s.alu_parallel)),                   # ALU_PARALLEL = min(this, PP)
+        ("ALU_LEAKYRELU", _b(s.alu_leaky_relu)),                      # fingerprint bit 29
+        ("SAVE_ARGMAX_ENA", _b(s.save_argmax)),                       # fingerprint bit 30
+        ("CONV_DSP_ACCU_ENA", _b(s.dsp_usage == "high")),             # DSP usage: 0 low, 1 high
+        ("URAM_N_USER", str(s.uram)),                                 # UltraRAM per core
         # 1: S_AXI has its own clock pin (s_axi_aclk), so the register path runs on FCLK0
         ("S_AXI_CLK_INDEPENDENT", _b(design.dpu.pins.control_clock is not None)),
+        ("CLK_GATING_ENA", "0"),                                      # hwgen offers no clock gating
+        ("SFM_ENA", _b(s.softmax)),                                   # softmax (AXI4 families only)
     )
 
 
@@ -371,11 +379,10 @@ def plan_block_design(design, clocks) -> BlockDesign:
 
     cells.append(Cell(
         D, profile.vlnv, tuple(dpu_config(design, family)), "dpu",
-        why=(f"DPU profile {profile.name}, DPUCZDX8G {profile.arch}. CONFIG names of DPUCZDX8G v3.3/v3.4 "
-             f"component.xml (dpu.md §4); UNCERTAIN that v4.x keeps them. Not written, the IP "
-             f"sets them from the part family: {family.dpu.implied}. dpu.alu_parallel="
-             f"{design.settings.dpu.alu_parallel} is not written: no v4.x IP parameter for it is "
-             f"documented (UNCERTAIN), check the IP's setting against the arch.json fingerprint.")))
+        why=(f"DPU profile {profile.name}, DPUCZDX8G {profile.arch}: every user parameter of the v4.x "
+             f"IP that decides what is built or what the compiler targets (DPU41-PKG component.xml). "
+             f"Not written, the IP's init sets them from the part family: {family.dpu.implied}; "
+             f"DWCV_ENA and POOL_AVERAGE are fixed at 1 in v4.x.")))
     clocked(dpu_dom, f"{D}/{pins.axi_clock}")
     reset_by(dpu_dom, f"{D}/{pins.axi_reset}")
     clocked(dsp_dom, f"{D}/{pins.dsp_clock}")

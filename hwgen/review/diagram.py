@@ -156,7 +156,6 @@ def cell_details(cell: Cell) -> tuple[str, ...]:
         out = [f"ARCH B{p('ARCH')} \u00b7 {cores} core{'s' if cores != '1' else ''}"]
         opts = [name for name, key, on in (("RAM high", "ARCH_IMG_BKGRP", "3"),
                                            ("DSP high", "CONV_DSP_ACCU_ENA", "1"),
-                                           ("depthwise", "DWCV_ENA", "1"),
                                            ("chan. augm.", "LOAD_AUGM", "1"),
                                            ("LeakyReLU", "CONV_RELU_ADDON", "3"),
                                            ("softmax", "SFM_ENA", "1")) if p(key) == on]

@@ -846,6 +846,12 @@ proc ::rec::bd_builtin_props {kind obj} {
             } else {
                 dict set p TYPE [dget cells $obj type]
                 dict set p VLNV [dget cells $obj vlnv]
+                # The DPU's read-only derived parameters, from the IP's own formulas (dpu_ip.tcl)
+                if {[string match *:dpuczdx8g:* [dget cells $obj vlnv]]} {
+                    dict for {k v} [::rec::dpu::derived [::rec::dpu::user_config bd_cell $obj] [::rec::dpu::family]] {
+                        dict set p CONFIG.$k $v
+                    }
+                }
             }
         }
         bd_port {
@@ -2430,4 +2436,21 @@ proc ::rec::dump {path} {
     fconfigure $f -encoding utf-8 -translation lf
     puts $f $out
     close $f
+}
+
+# The DPU IP's derived parameters and arch.json (kept apart: it is the IP's model, not Vivado's).
+source [file join [file dirname [file normalize [info script]]] dpu_ip.tcl]
+
+proc ::rec::dpu::user_config {kind obj} {
+    set out [dict create]
+    dict for {k v} [::rec::user_props $kind $obj] {
+        if {[string match CONFIG.* $k]} { dict set out [string range $k 7 end] $v }
+    }
+    return $out
+}
+
+proc ::rec::dpu::family {} {
+    # A Zynq-7000 part (xc7z...) is family zynq; anything else is treated as zynquplus.
+    set part [::rec::project_part]
+    expr {[string match -nocase xc7z* $part] ? "zynq" : "zynquplus"}
 }

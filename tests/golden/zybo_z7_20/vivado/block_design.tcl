@@ -4,7 +4,7 @@
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
 # Inputs (sha256):
 #   board boards/zybo_z7_20.yaml  7c703b245def931f31516d4e268e329849c99eb9665fb8ec6d876652b3403d85
-#   dpu   dpus/b512.yaml  c1b5cafcfb0041d96097c4c0df2f32543035466144b6daeebabd60c378b75a68
+#   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
 #
 # Creates the block design system in the project that is already open (vivado/build.tcl,
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
@@ -209,22 +209,26 @@ create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_dpu
 # rst_dsp: Reset for the dsp domain (300.000 MHz): the DPU's DSP (2x) clock.
 create_bd_cell -type ip -vlnv xilinx.com:ip:proc_sys_reset:5.0 rst_dsp
 
-# dpu: DPU profile B512, DPUCZDX8G B512. CONFIG names of DPUCZDX8G v3.3/v3.4 component.xml
-# (dpu.md §4); UNCERTAIN that v4.x keeps them. Not written, the IP sets them from the part
-# family: AXI_PROTOCOL 0 (AXI3), ARCH_HP_BW 2 (64-bit data), VER_CHIP_PART 1, DSP48_VER DSP48E1.
-# dpu.alu_parallel=2 is not written: no v4.x IP parameter for it is documented (UNCERTAIN),
-# check the IP's setting against the arch.json fingerprint.
+# dpu: DPU profile B512, DPUCZDX8G B512: every user parameter of the v4.x IP that decides what
+# is built or what the compiler targets (DPU41-PKG component.xml). Not written, the IP's init
+# sets them from the part family: AXI_PROTOCOL 0 (AXI3), ARCH_HP_BW 2 (64-bit data),
+# VER_CHIP_PART 1, DSP48_VER DSP48E1, CONV_DSP_CASC_MAX 1; DWCV_ENA and POOL_AVERAGE are fixed
+# at 1 in v4.x.
 create_bd_cell -type ip -vlnv xilinx.com:ip:dpuczdx8g:4.1 dpu
 set_property -dict [list \
   CONFIG.ARCH {512} \
   CONFIG.VER_DPU_NUM {1} \
   CONFIG.ARCH_IMG_BKGRP {2} \
-  CONFIG.CONV_DSP_ACCU_ENA {1} \
-  CONFIG.DWCV_ENA {0} \
   CONFIG.LOAD_AUGM {1} \
   CONFIG.CONV_RELU_ADDON {3} \
-  CONFIG.SFM_ENA {0} \
+  CONFIG.ALU_PARALLEL_USER {4} \
+  CONFIG.ALU_LEAKYRELU {0} \
+  CONFIG.SAVE_ARGMAX_ENA {1} \
+  CONFIG.CONV_DSP_ACCU_ENA {1} \
+  CONFIG.URAM_N_USER {0} \
   CONFIG.S_AXI_CLK_INDEPENDENT {1} \
+  CONFIG.CLK_GATING_ENA {0} \
+  CONFIG.SFM_ENA {0} \
 ] [get_bd_cells dpu]
 
 # axi_gp0: M_AXI_GP0 to the DPU's S_AXI: adapts the PS master's protocol and width to the DPU
@@ -257,6 +261,20 @@ create_bd_cell -type ip -vlnv xilinx.com:ip:xlconcat:2.1 irq_concat
 set_property -dict [list \
   CONFIG.NUM_PORTS {1} \
 ] [get_bd_cells irq_concat]
+
+# ---------------------------------------------------------------------------------- the IP agrees
+# The DPU computes its own resource count from the CONFIG above (read-only CONFIG values);
+# hwgen's budget used the same formulas. A difference stops here, not two hours later.
+foreach {param expected what} [list \
+    SUM_DSP_NUM 134 DSP \
+    SUM_BRAM_N 72 BRAM36 \
+    SUM_URAM_N 0 URAM \
+] {
+    set got [get_property CONFIG.$param [get_bd_cells dpu]]
+    if {$got != $expected} {
+        error "hwgen: the DPU IP reports $param = $got $what, hwgen's budget estimated $expected: the budget is wrong for this IP version or configuration"
+    }
+}
 
 # ---------------------------------------------------------------------------------- ports
 create_bd_intf_port -mode Master -vlnv xilinx.com:interface:ddrx_rtl:1.0 DDR
