@@ -20,7 +20,9 @@ anything else) calls it instead of Vivado. Each call is one Vivado session:
 
 The figures in the reports come from the environment, so a test can make a run fail:
 ``FAKE_VIVADO_USED="LUT=30000,FF=40000,BRAM=70,DSP=98"``, ``FAKE_VIVADO_WNS=-0.25``.
-``FAKE_VIVADO_REPO_IPS`` is JSON ``{ip repository dir: [VLNV, ...]}`` (the DPU is not
+``FAKE_VIVADO_DPU_ARCH_JSON`` is what the DPU's output products hold as arch.json:
+unset, the IP's fingerprint template (tests/tclrec/dpu_ip.tcl); ``none``, no arch.json
+(a release that writes it elsewhere); anything else, that text. ``FAKE_VIVADO_REPO_IPS`` is JSON ``{ip repository dir: [VLNV, ...]}`` (the DPU is not
 in the stock catalog), ``FAKE_VIVADO_ALLOWED`` extra folders (os.pathsep) the Tcl may
 source from and write to (default: the working directory's parent).
 """
@@ -65,6 +67,7 @@ def _tcl_list(items) -> str:
 # because the run's files must exist while the session still runs (run.tcl globs for the
 # bitstream right after wait_on_run).
 PRELUDE = r"""
+set ::rec::dpu::outputs %(dpu_outputs)s
 namespace eval ::fake {
     variable projects %(projects)s
     variable replaying 0
@@ -314,7 +317,8 @@ def main(argv: list[str]) -> int:
         for k, v in projects.items()) + "]"
     with tempfile.TemporaryDirectory(prefix="fakevivado-") as tmp:
         prelude = Path(tmp) / "session.tcl"
-        prelude.write_text(PRELUDE % dict(projects=proj_dict, stamp=STAMP, xpr=_tcl_word(xpr_abs) if xpr_abs else "{}",
+        prelude.write_text(PRELUDE % dict(dpu_outputs=_tcl_word(os.environ.get("FAKE_VIVADO_DPU_ARCH_JSON", "write")),
+                                          projects=proj_dict, stamp=STAMP, xpr=_tcl_word(xpr_abs) if xpr_abs else "{}",
                                           argv=_tcl_list(tclargs), sources=_tcl_list(sources)))
         rec = run_tcl(prelude, allowed_dirs=allowed, repo_ips=repo_ips, cwd=cwd)
 

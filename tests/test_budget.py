@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from _budget_bd import SC, default_bd
+from _ipmodel import INFRA_FF, INFRA_LUT, K_FF, K_LUT
 from hwgen.budget import estimate as budget
 from hwgen.plan.blockdesign import block_design_for
 from hwgen.dpu import arch as dpu_arch
@@ -27,12 +28,8 @@ FIX = Path(__file__).parent / "fixtures" / "reports"
 
 
 
-# Infrastructure of the default design, from parts/infrastructure.yaml row by row:
-# clk_wiz 1/0, three proc_sys_reset 19/40 each, GP0 1x1 to the AXI4-Lite S_AXI is a
-# converter 500/598, HP0 2x1 (DATA0 + INSTR) a crossbar at 500/598 per slave interface,
-# HP2 1x1 64->64 bit in one clock a pass-through 0/0, xlconcat 0/0.
-INFRA_LUT = 1 + 3 * 19 + 500 + 2 * 500 + 0 + 0          # 1558
-INFRA_FF = 0 + 3 * 40 + 598 + 2 * 598 + 0 + 0           # 1914
+# INFRA_LUT/FF (the default design's infrastructure) and K_LUT/K_FF (the LUT/FF model's
+# factors by hand from DPU41-R6 and DPU41-R8) are worked out in _ipmodel.py.
 
 
 def line(verdict, name):
@@ -86,11 +83,6 @@ def test_every_profile_has_the_channel_augmentation_addon_and_no_depthwise_one()
         assert not hasattr(addons, "depthwise_conv")       # v4.x always builds it (DPU41-PKG)
 
 
-# The LUT/FF model's factors, computed here by hand from the two real builds that count the
-# DPU alone (DPU41-R6: B1024 34,500 LUT / 48,448 FF; DPU41-R8: B4096 per core 50,800 / 97,000)
-# and PG338 Table 9 DSP-high figures (B1024 27,377 / 46,241; B4096 40,865 / 92,630).
-K_LUT = round((34500 * 27377 + 50800 * 40865) / (27377 ** 2 + 40865 ** 2), 4)
-K_FF = round((48448 * 46241 + 97000 * 92630) / (46241 ** 2 + 92630 ** 2), 4)
 
 
 def test_lut_ff_model_factors_and_its_error_on_the_calibration_builds():

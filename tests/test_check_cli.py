@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from _ipmodel import bram, dsp, ff, lut
 from hwgen.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
@@ -37,8 +38,13 @@ def test_default_check_passes_with_a_table():
     lines = r.output.splitlines()
     head = next(i for i, l in enumerate(lines) if l.startswith("Resource"))
     assert lines[head].split() == ["Resource", "Estimate", "Available", "Percent", "Limit", "Status"]
-    assert lines[head + 1].split() == ["LUT", "24,856", "53,200", "46.72%", "80%", "ok"]
-    assert lines[head + 4].split() == ["DSP", "98", "220", "44.55%", "90%", "ok"]
+    # B512 DSP high: LUT by the calibrated model + infrastructure; DSP by the IP's gtcl,
+    # (1 + 1 + 4*8*8/4 + 4*8 + 4*8 + 4) = 134, what the real v4.1 B512 builds used (DPU41-R5, R9)
+    assert lut("B512") == 26747 and dsp("B512") == 134
+    assert lines[head + 1].split() == ["LUT", "26,747", "53,200", "50.28%", "80%", "ok"]
+    assert lines[head + 2].split() == ["FF", f"{ff('B512'):,}", "106,400", "33.08%", "80%", "ok"]
+    assert lines[head + 3].split() == ["BRAM", "72", "140", "51.43%", "90%", "ok"]
+    assert lines[head + 4].split() == ["DSP", "134", "220", "60.91%", "90%", "ok"]
     # aligned: every row of the table has its numbers ending in the same columns
     rows = lines[head:head + 5]
     assert len({len(l.rstrip().rsplit("%", 2)[0]) for l in rows[1:]}) == 1
@@ -49,20 +55,27 @@ def test_default_check_passes_with_a_table():
 def test_b4096_exits_1_and_says_does_not_fit():
     r = run("check", "--dpu", "B4096")
     assert r.exit_code == 1
-    assert "DSP            642        220  291.82%    90%  DOES NOT FIT" in r.output
-    assert "BRAM         249.5        140  178.21%    90%  DOES NOT FIT" in r.output
+    # gtcl: DSP (2 + 8*16*16/4 + 8*16 + 4*16 + 4) = 710, BRAM (16 + 17 + 1) banks x 15 / 2 = 255,
+    # both what the real B4096 builds used (DPU41-R3, R4, R8)
+    assert (dsp("B4096"), bram("B4096")) == (710, 255)
+    assert "DSP            710        220  322.73%    90%  DOES NOT FIT" in r.output
+    assert "BRAM           255        140  182.14%    90%  DOES NOT FIT" in r.output
     failure_lines = [l for l in r.output.splitlines() if " over the " in l and "limit of" in l]
     assert [l.split()[0] for l in failure_lines] == ["LUT", "FF", "BRAM", "DSP"]
     assert sum("does not fit" in l for l in failure_lines) == 2
     assert r.output.rstrip().endswith("FAIL: pynq_z2_dpu (estimate)")
 
 
-def test_b1152_ram_high_exit_1_and_low_exit_0():
-    high = run("check", "--dpu", "B1152", "--set", "dpu.ram_usage=high")
+def test_b1024_ram_high_exit_1_and_low_exit_0():
+    # B1024 DSP low (166 DSP): RAM high is (3*8 + 9 + 1) banks x ceil(64/9) / 2 = 136 BRAM,
+    # over 90 % yet within the 140 of the part; RAM low (2*8 + 9 + 1) x 8 / 2 = 104.
+    assert (bram("B1024", "high"), bram("B1024", "low"), dsp("B1024", "low")) == (136, 104, 166)
+    low = ("check", "--dpu", "B1024", "--set", "dpu.dsp_usage=low")
+    high = run(*low, "--set", "dpu.ram_usage=high")
     assert high.exit_code == 1
-    assert "BRAM         139.5        140   99.64%    90%  OVER LIMIT" in high.output
-    assert "--set dpu.ram_usage=low -> 117.5 of 140 (83.93%" in high.output
-    assert run("check", "--dpu", "B1152").exit_code == 0
+    assert "BRAM           136        140   97.14%    90%  OVER LIMIT" in high.output
+    assert "--set dpu.ram_usage=low -> 104 of 140 (74.29%" in high.output
+    assert run(*low).exit_code == 0
 
 
 def test_invalid_input_exits_2_without_traceback():
@@ -114,9 +127,12 @@ def test_json_of_the_default_design():
     check_json_shape(doc)
     assert (doc["verdict"], doc["design"], doc["part"], doc["source"]) == \
         ("pass", "pynq_z2_dpu", "xc7z020clg400-1", "estimate")
-    assert doc["resources"][2] == {"name": "BRAM", "used": 69.5, "available": 140, "percent": 49.64,
+    assert doc["resources"][2] == {"name": "BRAM", "used": bram("B512"), "available": 140, "percent": 51.43,
                                    "limit_percent": 90, "ok": True}
-    assert doc["timing"] is None and doc["messages"] == []
+    # The IP default ALU_PARALLEL_USER 4 gives fingerprint 0x0101000056010400 (DPU41-TTCL),
+    # which no registered Vitis AI target has: the one message says so.
+    assert doc["timing"] is None and len(doc["messages"]) == 1
+    assert doc["messages"][0].startswith("warning: vitis_ai.fingerprint") and "0x0101000056010400" in doc["messages"][0]
 
 
 def test_json_of_b4096_and_set_budget_lut():
@@ -124,7 +140,7 @@ def test_json_of_b4096_and_set_budget_lut():
     check_json_shape(doc)
     assert doc["verdict"] == "fail"
     by = {r["name"]: r for r in doc["resources"]}
-    assert by["LUT"]["limit_percent"] == 75 and by["DSP"]["used"] == 642 and not by["DSP"]["ok"]
+    assert by["LUT"]["limit_percent"] == 75 and by["DSP"]["used"] == dsp("B4096") and not by["DSP"]["ok"]
     assert len(doc["messages"]) == 4 and "does not fit" in doc["messages"][3]
 
 
@@ -160,12 +176,13 @@ def test_junit_of_b4096():
     assert props == {"design": "pynq_z2_dpu", "part": "xc7z020clg400-1", "source": "estimate",
                      "verdict": "fail"}
     assert list(cases)[:4] == ["LUT", "FF", "BRAM", "DSP"]
-    dsp = cases["DSP"].find("failure")
-    assert dsp.get("type") == "does_not_fit"
-    assert dsp.get("message") == "DSP 642 of 220 (291.82%), limit 90%"
-    assert "--dpu B1152 -> 194" in dsp.text
+    failure = cases["DSP"].find("failure")
+    assert failure.get("type") == "does_not_fit"
+    assert failure.get("message") == "DSP 710 of 220 (322.73%), limit 90%"
+    # the smallest change that fits: B800, (2 + 4*10*10/4 + 4*10 + 4*10 + 4) = 186 DSP
+    assert dsp("B800") == 186 and "--dpu B800 -> 186" in failure.text
     assert cases["LUT"].find("failure").get("type") == "over_limit"
-    assert "VAI20 gtcl" in cases["DSP"].find("system-out").text        # the sources travel along
+    assert "DPU41-GTCL" in cases["DSP"].find("system-out").text        # the sources travel along
     assert all(c.get("classname").startswith("hwgen.budget.") for c in cases.values())
 
 
@@ -216,8 +233,10 @@ def test_report_with_the_design_shows_estimate_and_used():
     head = next(l for l in r.output.splitlines() if l.startswith("Resource"))
     assert head.split() == ["Resource", "Estimate", "Used", "vs", "estimate", "Available", "Percent",
                             "Limit", "Status"]
-    # 31337 used against 24856 estimated: +26.1 %
-    assert "LUT         24,856  31,337       +26.1%     53,200   58.90%    80%  ok" in r.output
+    # 31337 used against 26747 estimated: +17.2 %
+    assert lut("B512") == 26747
+    row = next(l for l in r.output.splitlines() if l.startswith("LUT"))
+    assert row.split() == ["LUT", "26,747", "31,337", "+17.2%", "53,200", "58.90%", "80%", "ok"]
 
 
 def test_part_mismatch_exits_2_and_says_so():

@@ -15,13 +15,14 @@ import subprocess
 import pytest
 
 from _vivado import write_build
+from hwgen.emit.output import write_all
 from conftest import ROOT
 from hwgen.budget import estimate as budget
 from hwgen.emit.vitis_ai import arch_json_outputs
 from hwgen.model.design import load_design
 from hwgen.model.family import load_family
 from hwgen.plan.blockdesign import dpu_config
-from tclrec import run_tcl
+from tclrec import run_tcl, tcl_word
 
 ARCHES = ("B512", "B800", "B1024", "B1152", "B1600", "B2304", "B3136", "B4096")
 BOARDS = ("pynq_z2", "zybo_z7_20")
@@ -71,14 +72,16 @@ def test_every_combination_estimate_and_arch_json_equal_the_ips(board):
             assert REGISTERED[written["target"]] == int(ip["fingerprint"], 16)
 
 
-def _block_design_driver(tmp_path, design, skew=""):
+def _block_design_driver(tmp_path, design, skew="", outputs="write", sets=()):
     out = tmp_path / "out"
-    write_build(out, "pynq_z2", design.dpu.name, ())
+    write_build(out, "pynq_z2", design.dpu.name, tuple(sets))
+    write_all(out, arch_json_outputs(design))       # vitis-ai/arch.json beside vivado/
     bd = (out / "vivado" / "block_design.tcl").resolve()
     driver = tmp_path / "driver.tcl"
     driver.write_text(f"create_project -force p {{{tmp_path / 'project'}}}\n"
                       f"set_property part {{{design.board.part}}} [current_project]\n"
                       f"set ::rec::dpu::skew {{{skew}}}\n"
+                      f"set ::rec::dpu::outputs {tcl_word(outputs)}\n"
                       f"source {{{bd}}}\n", encoding="utf-8")
     from tclrec import DEFAULT_CATALOG
     return run_tcl(driver, allowed_dirs=[tmp_path], catalog=[*DEFAULT_CATALOG, design.dpu.vlnv],
@@ -99,3 +102,68 @@ def test_block_design_stops_when_the_ip_disagrees(tmp_path, param, wrong):
     expected = {"SUM_DSP_NUM": "134", "SUM_BRAM_N": "72", "SUM_URAM_N": "0"}[param]
     assert f"the DPU IP reports {param} = {wrong}" in rec.error
     assert f"hwgen's budget estimated {expected}" in rec.error
+
+
+# ----------------------------------------------------------------------------- the IP's arch.json
+# block_design.tcl runs generate_target, then finds the DPU instance's arch.json among its
+# generated files (get_ips -all by IPDEF, get_files -all -of_objects) and compares it with
+# vitis-ai/arch.json. The recorder writes what the IP's fingerprint template gives
+# (dpu_ip.tcl, DPU41-TTCL) where Vivado 2023.2 puts it, unless told otherwise.
+def test_the_ips_arch_json_is_found_and_agrees(tmp_path):
+    rec = _block_design_driver(tmp_path, load_design("pynq_z2"))
+    assert rec.error is None, rec.error
+    # The IP's default ALU parallel 4: 0x101000056010400, as two real v4.1 builds wrote it
+    ip_json = tmp_path / "project" / "p.gen" / "sources_1" / "bd" / "system" / "ip" / "system_dpu_0" / "arch.json"
+    assert ip_json.read_text().strip() == '{"fingerprint":"0x101000056010400"}'
+    assert f"the DPU IP's arch.json ({ip_json}) agrees with vitis-ai/arch.json: fingerprint 0x101000056010400" \
+        in rec.stdout
+    assert "WARNING" not in rec.stdout
+
+
+def test_another_bd_name_is_found_through_the_instance_not_a_path(tmp_path):
+    # The folder is <bd>_<cell>_0 of this design: nothing in the script names it.
+    sets = ("build.bd_name=other_bd", "dpu.alu_parallel=2")
+    design = load_design("pynq_z2", sets=sets)
+    rec = _block_design_driver(tmp_path, design, sets=sets)
+    assert rec.error is None, rec.error
+    text = (tmp_path / "out" / "vivado" / "block_design.tcl").read_text()
+    assert "system_dpu_0" not in text and "other_bd_dpu_0" not in text and ".gen" not in text
+    # the registered B512 name stands for 0x101000056010200 (ALU parallel 2)
+    assert (tmp_path / "out" / "vitis-ai" / "arch.json").read_text().strip() == '{"target":"DPUCZDX8G_ISA1_B512"}'
+    assert "/other_bd_dpu_0/arch.json) agrees with vitis-ai/arch.json: fingerprint 0x101000056010200" in rec.stdout
+
+
+def test_an_ip_arch_json_that_differs_stops_naming_both(tmp_path):
+    # an IP that built ALU parallel 2 where hwgen wrote 4
+    rec = _block_design_driver(tmp_path, load_design("pynq_z2"), outputs='{"fingerprint":"0x101000056010200"}')
+    assert rec.error is not None
+    assert "has fingerprint 0x101000056010200" in rec.error
+    assert f"vitis-ai/arch.json ({(tmp_path / 'out' / 'vitis-ai' / 'arch.json').resolve()}) has 0x101000056010400" \
+        in rec.error
+
+
+def test_an_edited_vitis_ai_arch_json_stops(tmp_path):
+    design = load_design("pynq_z2")
+    out = tmp_path / "out"
+    rec = _block_design_driver(tmp_path, design)
+    assert rec.error is None
+    (out / "vitis-ai" / "arch.json").write_text('{"target":"DPUCZDX8G_ISA1_B512"}\n')
+    again = tmp_path / "again.tcl"
+    again.write_text(f"create_project -force q {{{tmp_path / 'q'}}}\n"
+                     f"set_property part {{{design.board.part}}} [current_project]\n"
+                     f"source {{{(out / 'vivado' / 'block_design.tcl').resolve()}}}\n")
+    from tclrec import DEFAULT_CATALOG
+    rec = run_tcl(again, allowed_dirs=[tmp_path], catalog=[*DEFAULT_CATALOG, design.dpu.vlnv], cwd=tmp_path)
+    assert rec.error is not None and 'holds {"target":"DPUCZDX8G_ISA1_B512"}' in rec.error
+    assert "fingerprint 0x101000056010400" in rec.error
+
+
+def test_no_ip_arch_json_is_a_loud_warning(tmp_path):
+    rec = _block_design_driver(tmp_path, load_design("pynq_z2"), outputs="none")
+    assert rec.error is None, rec.error
+    warning = [l for l in rec.stdout.splitlines() if l.startswith("WARNING: [hwgen dpu.arch_json] NOT CHECKED")]
+    assert len(warning) == 1 and "fingerprint 0x101000056010400" in warning[0]
+    from hwgen.run.vivado_log import ProgressParser
+    p = ProgressParser()
+    p.feed(warning[0])
+    assert p.hwgen_checks and p.hwgen_checks[0][0] == "dpu.arch_json"

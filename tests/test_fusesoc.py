@@ -430,6 +430,9 @@ def test_run_end_to_end_passes(tmp_path):
     assert "resource budget from Vivado's reports" in r.stdout
     assert "PASS: pynq_z2_dpu (report)" in r.stdout, r.stdout
     assert "timing met: WNS 0.412 ns" in r.stdout, r.stdout
+    assert "FAIL" not in r.stdout
+    log = (out / "edalize" / "hwgen_run.log").read_text()
+    assert "agrees with vitis-ai/arch.json: fingerprint 0x101000056010400" in log
     assert zipfile.is_zipfile(out / "pynq_z2_dpu.xsa")
     log = (out / "edalize" / "hwgen_run.log").read_text()
     assert "Launched impl_1" in log and "Creating Hardware Platform" in log
@@ -453,6 +456,28 @@ def test_run_end_to_end_negative_slack(tmp_path):
     assert r.returncode == 1, r.stderr + r.stdout
     assert "setup fails: WNS -0.250 ns" in r.stdout
     assert "FAIL: pynq_z2_dpu (report)" in r.stdout
+
+
+@needs_tools
+def test_run_end_to_end_ip_arch_json_not_found_fails_the_verdict(tmp_path):
+    """The DPU's output products hold no arch.json: the Tcl warns, the build completes, and
+    the verdict reports the check it could not make as failed."""
+    out, r = run_with_fake(tmp_path, FAKE_VIVADO_DPU_ARCH_JSON="none")
+    assert r.returncode == 1, r.stderr + r.stdout
+    assert "PASS: pynq_z2_dpu (report)" in r.stdout           # the reports themselves pass
+    fails = [l for l in r.stdout.splitlines() if l.startswith("FAIL: dpu.arch_json: NOT CHECKED")]
+    assert len(fails) == 1 and "fingerprint 0x101000056010400" in fails[0], r.stdout
+    assert "could not be made during the build (dpu.arch_json)" in r.stderr
+    assert zipfile.is_zipfile(out / "pynq_z2_dpu.xsa")
+
+
+@needs_tools
+def test_run_end_to_end_ip_arch_json_differs_stops_the_build(tmp_path):
+    out, r = run_with_fake(tmp_path, FAKE_VIVADO_DPU_ARCH_JSON='{"fingerprint":"0x101000056010200"}')
+    assert r.returncode == 1
+    assert "has fingerprint 0x101000056010200" in r.stdout and "has 0x101000056010400" in r.stdout
+    assert "the Vivado build failed" in r.stderr
+    assert not (out / "reports").exists()
 
 
 @needs_tools

@@ -93,8 +93,9 @@ def _bootargs_words():
 
 MIB = 1 << 20
 DRAWN = (
-    "dpu.clock_mhz", "dpu.dsp_clock_mhz", "dpu.ram_usage", "dpu.dsp_usage", "dpu.depthwise_conv",
+    "dpu.clock_mhz", "dpu.dsp_clock_mhz", "dpu.ram_usage", "dpu.dsp_usage",
     "dpu.channel_augmentation", "dpu.leaky_relu", "dpu.softmax", "dpu.cores", "dpu.alu_parallel",
+    "dpu.alu_leaky_relu", "dpu.save_argmax", "dpu.uram",
     "dpu.ip_repo", "dpu.control_base", "dpu.control_port", "dpu.irq", "dpu.fclk_tolerance_ppm",
     "linux.cma", "linux.cma_base", "linux.cma_alignment", "linux.min_free", "linux.root",
     "linux.rootfstype", "linux.earlycon", "linux.extra_bootargs",
@@ -124,12 +125,14 @@ def valid_designs(draw) -> Drawn:
         "dpu.dsp_clock_mhz": draw(st.sampled_from([clock, 2 * clock])),
         "dpu.ram_usage": draw(st.sampled_from(["low", "high"])),
         "dpu.dsp_usage": draw(st.sampled_from(["low", "high"])),
-        "dpu.depthwise_conv": draw(st.booleans()),
         "dpu.channel_augmentation": draw(st.booleans()),
         "dpu.leaky_relu": draw(st.booleans()),
         "dpu.softmax": False,            # no softmax on Zynq-7000 (README, dpu.md §2-3)
         "dpu.cores": cores,
         "dpu.alu_parallel": draw(st.sampled_from([1, 2, 4, 8])),
+        "dpu.alu_leaky_relu": draw(st.booleans()),
+        "dpu.save_argmax": draw(st.booleans()),
+        "dpu.uram": 0,                   # none on Zynq-7000; ZynqMP URAM is tested in test_zynqmp.py
         "dpu.ip_repo": draw(text("dpu.ip_repo")),
         # aligned windows inside the control port's window (M_AXI_GP0 0x40000000-0x7FFFFFFF,
         # M_AXI_HPM0_LPD 0x80000000-0x9FFFFFFF ...: families/*.yaml, addressmap)

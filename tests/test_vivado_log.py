@@ -187,3 +187,14 @@ def test_stage_event_is_frozen_and_stages_known():
         event.stage = "x"  # type: ignore[misc]
     for name in ("nonproject_2022_2.log", "project_2020_1.log", "synth_error_2021_1.log"):
         assert all(e.stage in STAGES for e in summarize(lines_of(name)))
+
+
+def test_hwgen_checks_are_collected_and_other_warnings_are_not():
+    p = ProgressParser()
+    for line in ("WARNING: [Vivado 12-1017] Problems encountered",
+                 "WARNING: hwgen: board files for tul.com.tw:pynq-z2:part0:1.0 are not installed",
+                 "# puts \"WARNING: \\[hwgen dpu.arch_json\\] NOT CHECKED\"",     # the echoed command
+                 "WARNING: [hwgen dpu.arch_json] NOT CHECKED: no arch.json"):
+        assert p.feed(line) is None
+    assert p.hwgen_checks == [("dpu.arch_json", "NOT CHECKED: no arch.json")]
+    assert p.stage == "idle"

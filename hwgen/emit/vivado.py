@@ -199,12 +199,31 @@ def dpu_readback(design) -> tuple[tuple[str, str, str], ...]:
             ("SUM_URAM_N", str(dpu_arch.uram_count(g, o)), "URAM"))
 
 
+@dataclass(frozen=True)
+class ArchJsonView:
+    """What the block design compares the IP's own arch.json with: vitis-ai/arch.json's
+    text as hwgen writes it, and the fingerprint it stands for (a registered target name
+    stands for exactly one fingerprint)."""
+
+    text: str
+    fingerprint: str
+    vlnv: str
+
+
+def arch_json_view(design) -> ArchJsonView:
+    from hwgen.emit.vitis_ai import arch_json_text, fingerprint_plan
+
+    plan = fingerprint_plan(design)
+    return ArchJsonView(arch_json_text(plan.decoded).strip(), f"0x{plan.fingerprint:X}", design.dpu.vlnv)
+
+
 def block_design_tcl(design, clocks, bd: BlockDesign) -> str:
     return render("tcl/block_design.tcl.j2", hdr=header_view(design), bd=bd,
                   clock_rows=clock_rows(design, clocks), clock_notes=clocks.notes,
                   cells=cell_views(design, bd), ports=bd.ports, links=link_views(bd),
                   nets=net_views(bd), addresses=address_views(bd),
-                  dpu_cell=design.dpu.cell, dpu_readback=dpu_readback(design))
+                  dpu_cell=design.dpu.cell, dpu_readback=dpu_readback(design),
+                  arch_json=arch_json_view(design))
 
 
 def strategies_tcl(design) -> str:

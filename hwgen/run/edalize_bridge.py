@@ -66,6 +66,7 @@ class BuildResult:
     stage: str             # last stage the log showed
     errors: tuple[str, ...]  # ERROR: lines from the logs
     elapsed: float
+    hwgen_checks: tuple[tuple[str, str], ...] = ()   # (check, why): checks the Tcl could not make
 
 
 def edam(spec: CoreSpec, work_root: Path, out_dir: Path) -> dict:
@@ -173,4 +174,5 @@ def build(project: Project, echo, poll_s: float = 0.5, heartbeat_s: float = 300.
     ok = bool(result.get("ok"))
     progress.finish(ok)
     return BuildResult(ok=ok, message=result.get("message", ""), stage=progress.stage,
-                       errors=tuple(progress.errors), elapsed=time.monotonic() - start)
+                       errors=tuple(progress.errors), elapsed=time.monotonic() - start,
+                       hwgen_checks=tuple(progress.hwgen_checks))

@@ -122,6 +122,7 @@ class Progress:
         self.entered = self.start
         self.last_line = self.start
         self.errors: list[str] = []
+        self.hwgen_checks: list[tuple[str, str]] = []   # checks hwgen's Tcl could not make
 
     def _parser(self, source: str):
         from hwgen.run.vivado_log import ProgressParser
@@ -141,11 +142,14 @@ class Progress:
             self.parsers.pop(source, None)
             return
         parser = self._parser(source)
-        seen = len(parser.errors)
+        seen, seen_checks = len(parser.errors), len(parser.hwgen_checks)
         event = parser.feed(line)
         for err in parser.errors[seen:]:
             if err not in self.errors:
                 self.errors.append(err)
+        for check in parser.hwgen_checks[seen_checks:]:
+            if check not in self.hwgen_checks:
+                self.hwgen_checks.append(check)
         if event is None or event.stage not in LABELS and event.stage != "failed":
             return
         t = self.now()

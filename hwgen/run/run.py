@@ -5,7 +5,8 @@
 3. the Edalize project in ``<build folder>/edalize`` (hwgen/run/edalize_bridge.py);
 4. unless ``setup_only``: Vivado through Edalize with stage lines, or, when vivado is
    not on PATH, a message saying where the project is and how to build it (exit 3);
-5. the verdict on the reports the run wrote (exit 1 when it fails).
+5. the verdict on the reports the run wrote, and the checks hwgen's Tcl reported it could
+   not make (a "WARNING: [hwgen <check>]" line in the log), each a failed check (exit 1).
 """
 
 from __future__ import annotations
@@ -92,5 +93,12 @@ def run(board, dpu, sets, out: Path | None, jobs: int | None, setup_only: bool, 
     # 5. post-build check on what the run wrote.
     after = _read_reports(out, started, design)
     echo(to_text(after).rstrip("\n"))
+    # A check the Tcl could not make is not a pass: the run says which and why.
+    for check, why in result.hwgen_checks:
+        echo(f"FAIL: {check}: {why}")
     if not after.ok:
         raise CheckFailed(f"{design.name}: the post-build check failed (reports in {out / 'reports'})")
+    if result.hwgen_checks:
+        raise CheckFailed(f"{design.name}: {len(result.hwgen_checks)} check(s) could not be made during the "
+                          f"build ({', '.join(c for c, _ in result.hwgen_checks)}); see FAIL lines above "
+                          f"and {project.log_path}")

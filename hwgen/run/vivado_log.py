@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["STAGES", "StageEvent", "ProgressParser", "summarize"]
+__all__ = ["STAGES", "StageEvent", "ProgressParser", "summarize", "HWGEN_CHECK"]
 
 # In flow order; "idle" is the state before any marker, "done"/"failed" are final.
 STAGES = (
@@ -74,8 +74,12 @@ _BITSTREAM_DONE = re.compile(
 )
 _EXIT = re.compile(r"INFO: \[Common 17-206\] Exiting Vivado\b")
 
+# A check hwgen's own Tcl could not make prints "WARNING: [hwgen <check>] <why>" (the tag
+# shape of Vivado's own messages); `hwgen run` reports each as a failed check.
+HWGEN_CHECK = re.compile(r"WARNING: \[hwgen ([A-Za-z0-9_.]+)\] (.*)")
+
 # Cheap prefilter: a line can only be a marker if it starts with one of these.
-_FIRST_CHARS = frozenset("#CSPIw[Eco")
+_FIRST_CHARS = frozenset("#CSPIw[EcoW")
 
 
 class ProgressParser:
@@ -94,6 +98,7 @@ class ProgressParser:
         self.bitstream_written: bool = False
         self.finished_runs: list[str] = []
         self.events: list[StageEvent] = []
+        self.hwgen_checks: list[tuple[str, str]] = []   # (check, why) from HWGEN_CHECK lines
 
     def feed(self, line: str) -> StageEvent | None:
         self.line_no += 1
@@ -106,6 +111,11 @@ class ProgressParser:
             return self._enter("failed", line)
         if line.startswith("CRITICAL WARNING:"):
             self.critical_warnings += 1
+            return None
+        if line[0] == "W":
+            check = HWGEN_CHECK.match(line)
+            if check:
+                self.hwgen_checks.append((check.group(1), check.group(2)))
             return None
         if self.stage in ("done", "failed"):
             return None

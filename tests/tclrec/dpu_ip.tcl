@@ -18,6 +18,8 @@ namespace eval ::rec::dpu {
     }
     # A test may set this to make the recorder's IP disagree with the script.
     variable skew {}
+    # What generate_target writes as the IP's arch.json (see ::rec::dpu::generate).
+    variable outputs write
 }
 
 # bd.tcl init: ARCH is rewritten when the cell is created (1152 -> 4096, else 144), and the

@@ -57,7 +57,7 @@ proc ::rec::reset {} {
         hw_platforms {} hw_validations {} bitstreams {} automation {}
         validations {} saves {} wrappers {} files_added {} generate_targets {}
         open_design {} exit_code {} error {} error_info {} error_code {}
-        script {} bd_tcl_exports {} cur_fileset sources_1 params {}
+        script {} bd_tcl_exports {} cur_fileset sources_1 params {} ips {}
     }
 }
 ::rec::reset
@@ -300,6 +300,7 @@ proc ::rec::kind_of {obj} {
     if {[dict exists $S(filesets) $obj]} { return fileset }
     if {$S(project) ne "" && [dict get $S(project) name] eq $obj} { return project }
     if {[dict exists $S(designs) $obj]} { return bd_design }
+    if {[dict exists $S(ips) $obj]} { return ip }
     if {$obj in [catalog_now]} { return ipdef }
     if {$obj in $cfg(parts)} { return part }
     if {[dict exists $cfg(board_parts) $obj]} { return board_part }
@@ -386,6 +387,10 @@ proc ::rec::builtin_props {kind obj} {
         file {
             dict set p FILE_TYPE [dict get $S(files) $obj type]
             dict set p FILESET [dict get $S(files) $obj fileset]
+        }
+        ip {
+            dict set p IPDEF [dict get $S(ips) $obj vlnv]
+            dict set p IS_BD_CONTEXT 1
         }
         ipdef {
             lassign [split $obj :] v l n ver
@@ -675,6 +680,10 @@ proc ::rec::add_files_common {name o pos} {
     set pats [flat $pos]
     if {![llength $pats]} { set pats * }
     set cands [dict keys $S(files)]
+    # An IP's generated output products are listed only with -all, as in Vivado.
+    if {![dict exists $o -all]} {
+        set cands [lmap f $cands { expr {[dict exists $S(files) $f ip] ? [continue] : $f} }]
+    }
     if {[dict exists $o -of_objects]} {
         set ofs [dict get $o -of_objects]
         set keep {}
@@ -686,8 +695,10 @@ proc ::rec::add_files_common {name o pos} {
                     if {$fs eq $ob} { lappend keep $f; break }
                 } elseif {$k eq "file" && $ob eq $f} {
                     lappend keep $f; break
-                } elseif {$k ni {fileset file}} {
-                    error "recorder: get_files -of_objects supports filesets and files, not '$ob'"
+                } elseif {$k eq "ip"} {
+                    if {[dict exists $S(files) $f ip] && [dict get $S(files) $f ip] eq $ob} { lappend keep $f; break }
+                } elseif {$k ni {fileset file ip}} {
+                    error "recorder: get_files -of_objects supports filesets, files and IPs, not '$ob'"
                 }
             }
         }
@@ -734,6 +745,24 @@ proc ::rec::catalog_now {} {
     variable S
     lappend S(ip_catalog_updates) [sw_json update_ip_catalog $o]
     return ""
+}
+
+::rec::defcmd get_ips {-all flag -regexp flag -nocase flag -filter value -of_objects value -exclude_bd_ips flag} 0 -1 {
+    variable S
+    need_project get_ips
+    if {[dict exists $o -of_objects]} { error "recorder: get_ips -of_objects is not supported" }
+    set pats [flat $pos]
+    if {![llength $pats]} { set pats * }
+    set out {}
+    # Every IP here is a block-design cell's: Vivado lists those with -all only.
+    if {[dict exists $o -all] && ![dict exists $o -exclude_bd_ips]} {
+        foreach ip [dict keys $S(ips)] {
+            foreach p $pats {
+                if {[name_match $p $ip $o]} { lappend out $ip; break }
+            }
+        }
+    }
+    return [get_result get_ips $o ip $out $pats]
 }
 
 ::rec::defcmd get_ipdefs {-name flag -regexp flag -nocase flag -filter value -of_objects value -all flag} 0 -1 {
@@ -1010,6 +1039,12 @@ proc ::rec::check_new_bd_name {name p} {
         default { error "create_bd_cell: invalid -type '$type' (ip, hier, container, module, inline_hdl)" }
     }
     dset cells $p [dict create vlnv $v type $type reference [opt $o -reference]]
+    if {$type eq "ip"} {
+        # Vivado makes an IP instance of each IP cell, named <bd>_<cell>_0 (hierarchy
+        # separators as _); get_ips -all lists it, get_files -of_objects gives its files.
+        dict set ::rec::S(ips) "[D]_[string map {/ _} [string trimleft $p /]]_0" \
+            [dict create vlnv $v design [D] cell $p generated 0]
+    }
     return $p
 }
 
@@ -1702,6 +1737,11 @@ proc ::rec::exclusion {name o pos excluded} {
         if {[kind_of $ob] ne "file"} { error "generate_target: '$ob' is not a project file (get_files)" }
     }
     lappend S(generate_targets) [dict create targets $targets objects $objs]
+    foreach ob $objs {
+        dict for {d info} $S(designs) {
+            if {[dict get $info file] eq $ob} { ::rec::dpu::generate $d }
+        }
+    }
     return ""
 }
 
@@ -1928,6 +1968,8 @@ proc ::rec::reset_common {name runs} {
     }
     lappend S(launches) [dict create runs $runs jobs [opt $o -jobs] to_step $step \
         switches [sw_json launch_runs $o]]
+    # Launching synthesis generates every block design's output products first.
+    foreach d [dict keys $S(designs)] { ::rec::dpu::generate $d }
     return ""
 }
 
@@ -2447,6 +2489,38 @@ proc ::rec::dpu::user_config {kind obj} {
         if {[string match CONFIG.* $k]} { dict set out [string range $k 7 end] $v }
     }
     return $out
+}
+
+# Output products of the design's DPU cells: the IP writes arch.json from its fingerprint
+# template (DPU41-TTCL) into <proj>.gen/sources_1/bd/<bd>/ip/<ip>/ (Vivado 2023.2 layout).
+# ::rec::dpu::outputs: "write" (default), "none" (a release that writes no arch.json, or
+# elsewhere), or the exact text to write instead (an IP that disagrees with the script).
+proc ::rec::dpu::generate {design} {
+    variable outputs
+    set saved $::rec::S(cur_design)
+    set ::rec::S(cur_design) $design
+    try {
+        dict for {ip info} $::rec::S(ips) {
+            if {[dict get $info design] ne $design || [dict get $info generated]
+                    || ![string match *:dpuczdx8g:* [dict get $info vlnv]]} { continue }
+            dict set ::rec::S(ips) $ip generated 1
+            if {$outputs eq "none"} { continue }
+            set text $outputs
+            if {$text eq "write"} {
+                set text [arch_json [user_config bd_cell [dict get $info cell]] [family]]
+            }
+            set pr $::rec::S(project)
+            set dir [::rec::file_join [dict get $pr dir] "[dict get $pr name].gen" sources_1 bd $design ip $ip]
+            ::rec::orig::file mkdir $dir
+            set path [::rec::file_join $dir arch.json]
+            set f [::rec::orig::open $path w]
+            puts $f $text
+            close $f
+            dict set ::rec::S(files) $path [dict create fileset sources_1 type JSON ip $ip]
+        }
+    } finally {
+        set ::rec::S(cur_design) $saved
+    }
 }
 
 proc ::rec::dpu::family {} {

@@ -386,3 +386,43 @@ set wrapper [make_wrapper -files [get_files system.bd] -top]
 add_files -norecurse $wrapper
 set_property top system_wrapper [current_fileset]
 update_compile_order -fileset sources_1
+
+# ---------------------------------------------------------------------------------- the IP's arch.json
+# The DPU IP writes its own arch.json into its output products from the CONFIG above
+# (DPU41-TTCL). A model compiled against vitis-ai/arch.json runs only on a DPU with the same
+# fingerprint, so the two are compared now, before synthesis. The file is found through the
+# DPU instance's own generated files: its folder depends on the cell name and the Vivado
+# release, so no path is written here.
+generate_target all [get_files system.bd]
+set hwgen_vai_json [file join [file dirname [file dirname [file normalize [info script]]]] vitis-ai arch.json]
+set hwgen_expected_json {{"fingerprint":"0x101000056010400"}}
+set hwgen_expected_fp 0x101000056010400
+set hwgen_dpu_vlnv xilinx.com:ip:dpuczdx8g:4.1
+# Outside the build folder (a copied script) only the copy above is compared.
+if {[file isfile $hwgen_vai_json]} {
+    set hwgen_f [open $hwgen_vai_json r]
+    set hwgen_text [string trim [read $hwgen_f]]
+    close $hwgen_f
+    if {$hwgen_text ne $hwgen_expected_json} {
+        error "hwgen: $hwgen_vai_json holds $hwgen_text, but this block design was generated with $hwgen_expected_json (fingerprint $hwgen_expected_fp): run hwgen build again rather than editing it"
+    }
+}
+set hwgen_ip_jsons {}
+foreach hwgen_ip [get_ips -all -quiet -filter "IPDEF == \"$hwgen_dpu_vlnv\""] {
+    lappend hwgen_ip_jsons {*}[get_files -all -quiet -of_objects [get_ips -all $hwgen_ip] -filter {NAME =~ "*/arch.json"}]
+}
+if {[llength $hwgen_ip_jsons] == 0} {
+    puts "WARNING: \[hwgen dpu.arch_json\] NOT CHECKED: the DPU IP's own arch.json is not among the generated files of its instance, so vitis-ai/arch.json (fingerprint $hwgen_expected_fp) was not compared with what the IP built. Before compiling a model, compare it by hand with the arch.json in the DPU's output products (under the project's .gen or .srcs folder)."
+}
+foreach hwgen_ip_json $hwgen_ip_jsons {
+    set hwgen_f [open $hwgen_ip_json r]
+    set hwgen_text [string trim [read $hwgen_f]]
+    close $hwgen_f
+    if {![regexp {"fingerprint"\s*:\s*"(0x[0-9A-Fa-f]+)"} $hwgen_text -> hwgen_ip_fp]} {
+        error "hwgen: the DPU IP's arch.json ($hwgen_ip_json) holds no fingerprint: $hwgen_text"
+    }
+    if {$hwgen_ip_fp != $hwgen_expected_fp} {
+        error "hwgen: the DPU IP's arch.json ($hwgen_ip_json) has fingerprint $hwgen_ip_fp, vitis-ai/arch.json ($hwgen_vai_json) has $hwgen_expected_fp: a model compiled against vitis-ai/arch.json would be refused by this DPU; hwgen's fingerprint is wrong for this IP version or configuration"
+    }
+    puts "hwgen: the DPU IP's arch.json ($hwgen_ip_json) agrees with vitis-ai/arch.json: fingerprint $hwgen_ip_fp"
+}
