@@ -74,7 +74,7 @@ def write(name: str) -> str:
     flat = effective([p for _, _, ps in blocks for p in ps])
     overlay_text = (ROOT / "boards" / "overlays" / f"{name}.yaml").read_text()
     ov = yaml.safe_load(overlay_text)
-    facts = fam.derive(flat, ov["console"]["uart"], ov["sd"]["controller"])
+    facts = fam.derive(flat, console_uart=ov["console"]["uart"], sd=ov["sd"]["controller"])
     som = infos[0]
     board_part = f"{som['vendor']}:{som['name']}:part0:{som['version']}"
     lines = [
@@ -83,7 +83,7 @@ def write(name: str) -> str:
         + " by scripts/import_zynqmp_boards.py with boards/overlays/" + name + ".yaml.",
         "# The PS preset below is the vendor's, whole: every block in order, as Vivado applies it.",
         "# Re-import rather than edit. Facts, each with where it came from:",
-        f"#   reference clock {flat.get(fam.REF, fam.DEFAULT_REF)} MHz <- {facts.ref_mhz.source}",
+        f"#   reference clock {flat.get(fam.REF, fam.DEFAULT_REF)} MHz <- {facts.crystal_mhz.source}",
         f"#   DDR {format_size(facts.ddr_size.value)} <- {facts.ddr_size.source}",
         f"#   DDR rate {facts.data_rate_mts.value:g} MT/s <- {facts.data_rate_mts.source}",
         f"#   console UART{facts.console_uart.value} as {ov['console']['device']} <- {facts.console_uart.source}",
@@ -99,7 +99,7 @@ def write(name: str) -> str:
         "ps:",
         f"  family: {fam.FAMILY}",
         f"  vlnv: {fam.VLNV}",
-        f"  crystal_mhz: {flat.get(fam.REF, fam.DEFAULT_REF)}   # {facts.ref_mhz.source}",
+        f"  crystal_mhz: {flat.get(fam.REF, fam.DEFAULT_REF)}   # {facts.crystal_mhz.source}",
         "  # PS ports a DPU may use and the width hwgen's plan gives them (not a board fact).",
         "  ports:",
     ] + [f"    {k}: {{width: {w}}}" for k, w in fam.PORTS.items()] + [
@@ -123,8 +123,12 @@ def write(name: str) -> str:
         f"  data_rate_mts: {facts.data_rate_mts.value:g}",
         "",
         "console:",
-        f"  device: {ov['console']['device']}   # UART{facts.console_uart.value}; boards/overlays/{name}.yaml says why",
+        f"  device: {ov['console']['device']}   # boards/overlays/{name}.yaml says why",
+        f"  uart: {facts.console_uart.value}   # {facts.console_uart.source}",
         f"  baud: {facts.baud.value}   # {facts.baud.source}",
+        "",
+        "sd:",
+        f"  controller: {facts.sd.value}   # {facts.sd.source}",
         "",
         "sources:",
     ] + [f"  - {q('BOARD: Xilinx/XilinxBoardStore boards/' + f + '/board.xml')}" for f in folders] \

@@ -69,24 +69,39 @@ def test_interrupts_must_fit_irq_f2p():
     assert "--set dpu.irq=15" in str(err.value)
 
 
-def test_preset_entry_equal_to_the_plan_is_written_once(tmp_path):
-    board = custom_board(tmp_path, "    PCW_GPIO_EMIO_GPIO_ENABLE: \"0\"\n",
-                         "    PCW_GPIO_EMIO_GPIO_ENABLE: \"0\"\n    PCW_USE_S_AXI_HP0: \"1\"\n")
-    _, bd = plan(board=board)
-    names = [n for n, _ in bd.cell("ps7").props]
-    assert names.count("PCW_USE_S_AXI_HP0") == 1
-
-
-def test_preset_entry_contradicting_the_plan_is_overridden_and_said(tmp_path):
-    # As Vivado applies a board preset and then the design's settings: the plan wins, once,
-    # and the PS cell's comment names what it changed (board presets enable ports for their
-    # own reference designs; the K26 SOM's turns on M_AXI_HPM0/1_FPD).
-    board = custom_board(tmp_path, "    PCW_GPIO_EMIO_GPIO_ENABLE: \"0\"\n",
-                         "    PCW_GPIO_EMIO_GPIO_ENABLE: \"0\"\n    PCW_USE_S_AXI_HP0: \"0\"\n")
-    _, bd = plan(board=board)
+def test_whole_preset_first_then_the_plan_overrides():
+    design, bd = plan()
     ps = bd.cell("ps7")
-    assert [v for n, v in ps.props if n == "PCW_USE_S_AXI_HP0"] == ["1"]
-    assert "PCW_USE_S_AXI_HP0 0 -> 1" in ps.why
+    preset = [p for block in design.board.ps.preset for p in block]
+    # every vendor entry, in the vendor's order, before anything of hwgen's
+    assert list(ps.props[:ps.preset]) == preset and len(preset) == 771
+    plan_part = dict(ps.props[ps.preset:])
+    overridden = {n for n, v in preset if n in plan_part and plan_part[n] != v}
+    # the real TUL preset leaves HP0 off and FCLK0 at its own divisors: the plan changes them
+    assert {"PCW_USE_S_AXI_HP0", "PCW_USE_S_AXI_HP2"} <= overridden
+    for name in overridden:
+        assert ps.prop(name) == plan_part[name]      # what Vivado ends with: the plan's value
+
+
+def test_multi_block_preset_keeps_its_blocks(tmp_path):
+    text = (BOARDS / "pynq_z2.yaml").read_text()
+    old = '  preset:\n    # block 1 of 1'
+    assert old in text
+    text = text.replace(old, '  preset:\n    - preset: "ZedBoard"\n    # block 1 of 1', 1)
+    # the single block becomes the second item of a list: indent its entries under "- "
+    head, body = text.split("    # block 1 of 1", 1)
+    lines = body.split("\n")
+    first = next(i for i, l in enumerate(lines) if l.startswith("    PCW_"))
+    for i in range(first, len(lines)):
+        if not lines[i].startswith("    PCW_"):
+            break
+        lines[i] = ("    - " if i == first else "      ") + lines[i][4:]
+    board = tmp_path / "multi.yaml"
+    board.write_text(head + "    # block 1 of 1" + "\n".join(lines))
+    design, bd = plan(board=str(board))
+    ps = bd.cell("ps7")
+    assert ps.preset_blocks == (1, 771)
+    assert ps.props[0] == ("preset", "ZedBoard")
 
 
 def test_board_without_the_port_the_profile_uses(tmp_path):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import json
+from pathlib import Path
 
 import pytest
 
@@ -22,13 +25,18 @@ def test_default_design_is_pynq_z2_b512():
 
 
 def test_plls_are_derived_from_the_preset():
-    # In the family's preference order (families/zynq7.yaml): IO, DDR, ARM.
-    pynq = load_design().board.ps
-    assert pll_values(load_family("zynq7"), pynq) == (
+    # The vendors' own preset.xml, read with a regex (not hwgen's importer): PLL = crystal x FBDIV.
+    store = Path(__file__).parent / "data" / "boardstore"
+    for board, folder in (("pynq_z2", "TUL/pynq-z2/A.0"), ("zybo_z7_20", "Digilent/zybo-z7-20/A.0")):
+        xml = (store / folder / "preset.xml").read_text()
+        value = lambda n: re.search(rf'name="CONFIG\.{n}" value="([^"]+)"', xml).group(1)
+        crystal = float(value("PCW_CRYSTAL_PERIPHERAL_FREQMHZ"))
+        plls = dict(pll_values(load_family("zynq7"), load_design(board).board.ps))
+        for got, pll in ((plls["ARM PLL"], "ARMPLL"), (plls["IO PLL"], "IOPLL"), (plls["DDR PLL"], "DDRPLL")):
+            assert got == round(crystal * int(value(f"PCW_{pll}_CTRL_FBDIV")), 3), (board, pll)
+    # in the family's preference order (families/zynq7.yaml): IO, DDR, ARM
+    assert pll_values(load_family("zynq7"), load_design().board.ps) == (
         ("IO PLL", 50 * 20), ("DDR PLL", 50 * 21), ("ARM PLL", 50 * 26))
-    zybo = load_design("zybo_z7_20").board.ps
-    assert pll_values(load_family("zynq7"), zybo) == (
-        ("IO PLL", 1000.0), ("DDR PLL", 1066.667), ("ARM PLL", 1333.333))
 
 
 def test_layer_order_profile_then_board_then_set(tmp_path):

@@ -90,8 +90,8 @@ def test_core_names_the_project(tmp_path):
     impl = c["targets"]["impl"]
     assert impl["flow"] == "vivado"
     assert impl["toplevel"] == "system_wrapper"
-    assert impl["flow_options"] == {"part": "xc7z020clg400-1",
-                                    "board_part": "tul.com.tw:pynq-z2:part0:1.0", "jobs": 4}
+    # No board_part: the project must not need the board files (the preset carries the PS).
+    assert impl["flow_options"] == {"part": "xc7z020clg400-1", "jobs": 4}
     assert impl["hooks"] == {"post_build": ["export_xsa"]}
     assert c["scripts"]["export_xsa"]["cmd"] == ["vivado", "-notrace", "-mode", "batch", "-source",
                                                  "export_xsa.tcl"]
@@ -108,7 +108,6 @@ def test_core_follows_the_settings(tmp_path):
     assert c["name"] == "hwgen:design:zybo_b512:0.1.0"
     impl = c["targets"]["impl"]
     assert impl["toplevel"] == "top_bd_wrapper"
-    # zybo_z7_20.yaml names no board_part: the core must not invent one.
     assert impl["flow_options"] == {"part": "xc7z020clg400-1", "jobs": 12}
 
 
@@ -158,7 +157,7 @@ def test_fusesoc_setup_offline(tmp_path):
     top = lines.index("set_property top system_wrapper [current_fileset]")
     assert top > max(i for i, l in enumerate(lines) if l.startswith("source {"))
     assert "set_property part xc7z020clg400-1 [current_project]" in lines
-    assert "set_property board_part tul.com.tw:pynq-z2:part0:1.0 [current_project]" in lines
+    assert not [l for l in lines if "board_part" in l]
     # The sources are our files, byte for byte (FuseSoC copies them by default).
     copied = work / "src" / SYSTEM / "vivado" / "block_design.tcl"
     assert copied.read_bytes() == (out / "vivado" / "block_design.tcl").read_bytes()
@@ -208,6 +207,25 @@ def test_fusesoc_export_needs_the_ip_repo_variable(tmp_path):
     env["HWGEN_DPU_IP_REPO"] = str(out / "ip_repo")
     r = fusesoc(tmp_path, out, "--target", "impl", CORE, env=env)
     assert r.returncode == 0, r.stderr + r.stdout
+
+
+def test_edalize_project_needs_no_board_files(tmp_path):
+    """The Edalize project Tcl FuseSoC writes runs under the recorder on a Vivado that has
+    no board files at all, and the PS still gets the vendor's preset (50 MHz crystal)."""
+    from tclrec import run_tcl
+
+    exe = shutil.which("fusesoc") or str(Path(sys.executable).parent / "fusesoc")
+    assert Path(exe).is_file(), "fusesoc is a required dependency (pyproject.toml)"
+    out = build_folder(tmp_path / "out")
+    r = subprocess.run([exe, "--cores-root", str(out), "run", "--no-export", "--setup",
+                        "--target", "impl", CORE], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr + r.stdout
+    work = tmp_path / "build" / SYSTEM / "impl"
+    rec = run_tcl(work / f"{SYSTEM}.tcl", cwd=work, allowed_dirs=[work, out], board_parts={},
+                  repo_ips={out / "ip_repo": [DPU_VLNV]}, check=True)
+    assert rec.project.part == "xc7z020clg400-1" and rec.project.board_part is None
+    assert rec.cells["ps7"].config["PCW_CRYSTAL_PERIPHERAL_FREQMHZ"] == "50"
 
 
 # ----------------------------------------------------------------------------- hwgen run --setup-only

@@ -28,13 +28,13 @@ def _pos(text: str, start: int, anchor: str) -> tuple[int, int]:
 FILE_CASES = [
     ("hp_width_48", "board", "hp0: {width: 64}", "hp0: {width: 48}", "48",
      "ps.ports.hp0.width", "expected one of 32, 64, 128, got an integer (48)"),
-    ("unknown_key_hint", "board", "vendor: TUL", "vendor: TUL\nvendr: TUL", "vendr",
+    ("unknown_key_hint", "board", 'vendor: "TUL"', 'vendor: "TUL"\nvendr: TUL', "vendr",
      "vendr", "unknown key 'vendr' (did you mean 'vendor'?)"),
     ("duplicate_key", "board", "part: xc7z020clg400-1 ", "part: xc7z020clg400-1\npart: xc7z010clg400-1 ",
      "part: xc7z010", "part", "duplicate key (first defined at line"),
     ("wrong_type", "board", "crystal_mhz: 50 ", "crystal_mhz: fifty ", "fifty",
      "ps.crystal_mhz", "expected a number from 10 to 60 MHz, got a string ('fifty')"),
-    ("missing_required", "board", "vendor: TUL\n", "", None,
+    ("missing_required", "board", 'vendor: "TUL"\n', "", None,
      "", "missing required key 'vendor'"),
     ("malformed_yaml", "board", "hp2: {width: 64}", "hp2: {width: 64", None,
      "", "malformed YAML"),
@@ -42,18 +42,18 @@ FILE_CASES = [
      "ddr.size", "expected a multiple of 1 MiB"),
     ("defaults_unknown_key", "board", "cma: 256M ", "cmaa: 256M ", "cmaa",
      "defaults.linux.cmaa", "unknown key 'cmaa' (did you mean 'cma'?)"),
-    ("preset_value_injection", "board", "PCW_QSPI_GRP_FBCLK_IO: MIO 8",
-     "PCW_QSPI_GRP_FBCLK_IO: MIO 8 [exec rm]", "MIO 8 [exec",
+    ("preset_value_injection", "board", 'PCW_QSPI_GRP_FBCLK_IO: "MIO 8"',
+     'PCW_QSPI_GRP_FBCLK_IO: "MIO 8 ${exec rm}"', '"MIO 8 $',
      "ps.preset.PCW_QSPI_GRP_FBCLK_IO", "expected a PS7 property value"),
-    ("preset_name_not_pcw", "board", "PCW_QSPI_GRP_FBCLK_IO: MIO 8", "QSPI_FBCLK: MIO 8", "MIO 8",
-     "ps.preset.QSPI_FBCLK", "expected a PS property name (PCW_... or PSU_...)"),
-    ("custom_tag", "board", "vendor: TUL", "vendor: !!python/object/apply:os.system [echo]",
+    ("preset_name_not_pcw", "board", 'PCW_QSPI_GRP_FBCLK_IO: "MIO 8"', 'QSPI_FBCLK: "MIO 8"', '"MIO 8"',
+     "ps.preset.QSPI_FBCLK", "expected a PS property name (PCW_..., PSU_... or preset)"),
+    ("custom_tag", "board", 'vendor: "TUL"', "vendor: !!python/object/apply:os.system [echo]",
      "!!python", "vendor", "unsupported tag"),
     ("multi_document", "board", "sources:", "---\nname: other\n---\nsources:", None,
      "", "more than one YAML document"),
     ("bad_part", "board", "part: xc7z020clg400-1", "part: zynq7020", "zynq7020",
      "part", "expected a Xilinx part name"),
-    ("missing_fbdiv", "board", '    PCW_IOPLL_CTRL_FBDIV: "20"\n', "", None,
+    ("bad_fbdiv", "board", '    PCW_IOPLL_CTRL_FBDIV: "20"', '    PCW_IOPLL_CTRL_FBDIV: "99"', '"99"',
      "ps.preset.PCW_IOPLL_CTRL_FBDIV", "expected an integer PLL feedback divider"),
     ("bad_baud", "board", "baud: 115200 ", "baud: 12345 ", "12345",
      "console.baud", "expected one of 9600"),
@@ -134,10 +134,10 @@ def test_missing_file(tmp_path):
 
 def test_not_utf8(tmp_path):
     f = tmp_path / "latin1.yaml"
-    f.write_bytes(BOARD_TEXT.encode().replace(b"vendor: TUL", b"vendor: T\xdcL"))
+    f.write_bytes(BOARD_TEXT.encode().replace(b'vendor: "TUL"', b'vendor: "T\xdcL"'))
     r = run_hwgen("check", "--board", f)
     assert r.returncode == 2
-    line = BOARD_TEXT[:BOARD_TEXT.index("vendor: TUL")].count("\n") + 1
+    line = BOARD_TEXT[:BOARD_TEXT.index('vendor: "TUL"')].count("\n") + 1
     assert re.match(rf"{re.escape(str(f))}:{line}:1: not UTF-8 text \(byte 0xdc", r.stderr), r.stderr
 
 

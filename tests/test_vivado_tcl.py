@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -72,8 +73,14 @@ def test_board_part_is_skipped_when_its_board_files_are_missing(pynq, tmp_path):
     assert rec.cells["ps7"].vlnv == "xilinx.com:ip:processing_system7:5.5"
 
 
-def test_board_without_board_part_sets_none(zybo):
-    _, _, rec = zybo
+def test_board_without_board_part_sets_none(tmp_path, elsewhere):
+    text = (Path(__file__).resolve().parent.parent / "boards" / "zybo_z7_20.yaml").read_text()
+    line = next(l for l in text.splitlines(True) if l.startswith("board_part:"))
+    custom = tmp_path / "no_board_part.yaml"
+    custom.write_text(text.replace(line, "", 1))
+    out = tmp_path / "b"
+    design = write_build(out, board=str(custom))
+    rec = run_build(out, design, cwd=elsewhere)
     assert rec.project.part == "xc7z020clg400-1"
     assert rec.project.board_part is None
     assert not [p for p in rec.properties if p.name.upper() == "BOARD_PART"]
@@ -118,10 +125,32 @@ def test_cells_and_vlnvs(pynq):
 
 @pytest.mark.parametrize("fixture", ["pynq", "zybo"])
 def test_every_board_preset_property_is_set(fixture, request):
-    _, design, rec = request.getfixturevalue(fixture)
+    # Every parameter of the vendor's preset.xml (read here with a regex, not hwgen's
+    # importer) reaches the recorded PS with its value, apart from the plan's overrides,
+    # which the block design's plan heading lists.
+    out, design, rec = request.getfixturevalue(fixture)
     config = rec.cell("ps7").config
-    for name, value in design.board.ps.preset:
-        assert config[name] == value, name
+    folder = {"pynq": "TUL/pynq-z2/A.0", "zybo": "Digilent/zybo-z7-20/A.0"}[fixture]
+    xml = (Path(__file__).parent / "data" / "boardstore" / folder / "preset.xml").read_text()
+    ps7 = xml[:xml.index("</ip_preset>")]
+    vendor = re.findall(r'name="CONFIG\.(\w+)" value="([^"]*)"', ps7)
+    assert len(vendor) > 300
+    text = (out / "vivado" / "block_design.tcl").read_text()
+    flat = " ".join(w for w in text.split() if w != "#")     # comments unwrapped
+    overrides = {n for n, v in vendor if config[n] != v}
+    for name in overrides:
+        assert f"{name} {dict(vendor)[name]} -> {config[name]}" in flat, name
+    assert overrides <= {"PCW_USE_S_AXI_HP0", "PCW_USE_S_AXI_HP2", "PCW_USE_M_AXI_GP0",
+                         "PCW_FCLK0_PERIPHERAL_DIVISOR0", "PCW_FCLK0_PERIPHERAL_DIVISOR1",
+                         "PCW_FPGA0_PERIPHERAL_FREQMHZ", "PCW_FCLK0_PERIPHERAL_CLKSRC",
+                         "PCW_USE_FABRIC_INTERRUPT", "PCW_IRQ_F2P_INTR", "PCW_IRQ_F2P_MODE",
+                         "PCW_S_AXI_HP0_DATA_WIDTH", "PCW_S_AXI_HP2_DATA_WIDTH", "PCW_EN_RST0_PORT",
+                         "PCW_EN_CLK0_PORT", "PCW_FPGA_FCLK0_ENABLE", "PCW_USE_M_AXI_GP1",
+                         "PCW_FPGA_FCLK1_ENABLE", "PCW_FPGA_FCLK2_ENABLE", "PCW_FPGA_FCLK3_ENABLE",
+                         "PCW_EN_CLK1_PORT", "PCW_EN_CLK2_PORT", "PCW_EN_CLK3_PORT",
+                         "PCW_EN_RST1_PORT", "PCW_EN_RST2_PORT", "PCW_EN_RST3_PORT",
+                         "PCW_USE_S_AXI_GP0", "PCW_USE_S_AXI_GP1", "PCW_USE_S_AXI_ACP"}, overrides
+    assert config["PCW_CRYSTAL_PERIPHERAL_FREQMHZ"] == dict(vendor)["PCW_CRYSTAL_PERIPHERAL_FREQMHZ"]
 
 
 @pytest.mark.parametrize("fixture", ["pynq", "zybo"])
@@ -519,11 +548,11 @@ def test_one_value_change_is_a_small_diff():
 # ----------------------------------------------------------------------------- quoting
 def test_preset_values_reach_vivado_verbatim(tmp_path, elsewhere):
     """Every character a PS7 value may hold is written so Tcl reads back exactly it."""
-    value = "GPIO#Quad SPI Flash#x (y) <z> = 1, 2/3 % +4 : a.b_c-d"
+    value = "GPIO#Quad SPI Flash#x (y) <z> = 1, 2/3 % +4 : a.b_c-d qspi0_io[0]"
     board = Path(__file__).resolve().parent.parent / "boards" / "pynq_z2.yaml"
-    text = board.read_text().replace(
-        "    PCW_GPIO_EMIO_GPIO_ENABLE: \"0\"\n",
-        f"    PCW_GPIO_EMIO_GPIO_ENABLE: \"0\"\n    PCW_MIO_TREE_PERIPHERALS: \"{value}\"\n", 1)
+    text, n = re.subn(r'(?m)^    PCW_MIO_TREE_PERIPHERALS: ".*"$',
+                      f'    PCW_MIO_TREE_PERIPHERALS: "{value}"', board.read_text())
+    assert n == 1
     custom = tmp_path / "odd board.yaml"
     custom.write_text(text)
     out = tmp_path / "b"

@@ -92,7 +92,7 @@ def builds(tmp_path_factory):
 def test_the_shipped_preset_is_the_board_files_whole_and_in_order(board):
     folders, *_ = BOARDS[board]
     want = store_preset(folders)
-    got = load_design(board).board.ps.preset
+    got = [p for block in load_design(board).board.ps.preset for p in block]
     assert dict(got) == want
     assert [n for n, _ in got] == list(want)      # first place kept, as Vivado applies them
     assert len(got) > 170
@@ -114,9 +114,9 @@ def test_console_uart_is_checked_against_the_preset():
     from hwgen.model import boardfacts_zynqmp as fam
 
     kv = store_preset(BOARDS["kv260"][0])
-    assert fam.derive(kv, 1, 1).console_uart.value == 1
+    assert fam.derive(kv, console_uart=1, sd=1).console_uart.value == 1
     with pytest.raises(fam.FactError) as err:
-        fam.derive(kv, 0, 1)                         # UART0 is off on the KV260
+        fam.derive(kv, console_uart=0, sd=1)         # UART0 is off on the KV260
     assert err.value.param == "PSU__UART0__PERIPHERAL__ENABLE"
     som = store_preset(BOARDS["kv260"][0][:1])       # the SOM alone enables no UART
     with pytest.raises(fam.FactError) as err:
@@ -307,3 +307,30 @@ def test_explore_on_the_xck26_picks_the_trds_dpu():
     tied = [r for r in rows if (r.config.dpu, r.config.ram_usage, r.config.clock_mhz) == ("B4096", "low", 275.0)]
     assert {r.config.dsp_usage for r in tied} == {"low", "high"}
     assert all(r.status == "fits" for r in tied)
+
+
+# ----------------------------------------------------------------------------- board import
+@pytest.mark.parametrize("board, folder", [("zcu104", "Xilinx/zcu104/1.1"), ("ultra96v2", "Avnet/ultra96v2/1.2")])
+def test_board_import_of_the_zynqmp_revisions_matches_the_shipped_board(tmp_path, board, folder):
+    from conftest import run_hwgen
+
+    out = tmp_path / f"{board}.yaml"
+    r = run_hwgen("board", "import", str(STORE / folder), "--overlay",
+                  str(ROOT / "boards" / "overlays" / f"{board}.yaml"), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    imported, shipped = load_design(str(out)), load_design(board)
+    assert imported.board.ps.effective == shipped.board.ps.effective == store_preset((folder,))
+    assert (imported.board.ddr, imported.board.console, imported.board.part, imported.board.board_part) == \
+        (shipped.board.ddr, shipped.board.console, shipped.board.part, shipped.board.board_part)
+    assert imported.board.ps.crystal_mhz == shipped.board.ps.crystal_mhz
+    assert imported.settings == shipped.settings
+
+
+def test_board_import_of_the_k26_som_alone_names_the_console_key():
+    # The SOM's preset enables no UART (its carrier does): exit 2, naming the overlay key.
+    from conftest import run_hwgen
+
+    r = run_hwgen("board", "import", str(STORE / "Xilinx/kv260_som/1.4"))
+    assert r.returncode == 2
+    assert "preset_s4.xml:" in r.stderr and "console.uart" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

@@ -9,7 +9,7 @@ May import: every stage.
 # The commands register themselves on the group as their modules load; the group is the
 # console-script entry point (hwgen.cli:main), so its name and place stay.
 from hwgen.cli.app import main
-from hwgen.cli import build, check, explore, listing, review  # noqa: F401  (registers commands)
+from hwgen.cli import board, build, check, explore, listing, review  # noqa: F401  (registers commands)
 
 __all__ = ["main"]
 

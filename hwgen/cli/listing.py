@@ -16,12 +16,23 @@ def lines(what: str) -> list[str]:
     from hwgen.model.schema import format_mib
 
     if what == "boards":
+        from hwgen.model import boardstore
+
         rows = [("BOARD", "PART", "DDR", "DEFAULT DPU", "DESCRIPTION")]
         for name in resources.shipped("boards"):
             board, doc, *_ = design_mod.load_board(name)
             rows.append((board.name, board.part, f"{format_mib(board.ddr.size)} {board.ddr.memory_type}",
                          str(design_mod.board_default_dpu(doc)), board.description))
-        return table(rows)
+        out = table(rows)
+        found = boardstore.everything()
+        if found:
+            # Listed from their headers only: importing every board of a Vivado store would
+            # take seconds, and `hwgen board import` shows one board's facts.
+            out += ["", "Found by --board NAME or --board VENDOR:NAME:part0:VERSION:"]
+            out += table([("NAME", "BOARD_PART", "WHERE")] + [
+                (f.board_part.split(":")[1] if f.board_part else f.name, f.board_part or "(hwgen YAML)",
+                 f.origin) for f in found])
+        return out
     if what == "dpus":
         rows = [("DPU", "VLNV", "DATA PORTS", "DESCRIPTION")]
         profiles = [design_mod.load_dpu(name)[0] for name in resources.shipped("dpus")]

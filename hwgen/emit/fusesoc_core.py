@@ -55,6 +55,8 @@ class CoreSpec:
     xdc: tuple[str, ...]      # constraint files (none today)
     toplevel: str             # <bd_name>_wrapper, made by block_design.tcl
     part: str
+    # Recorded for people only: the core never sets board_part. Vivado refuses a board_part
+    # whose board files are not installed, and the PS preset in block_design.tcl needs none.
     board_part: str | None
     jobs: int
     export_script: str        # post-build hook: reports + XSA

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from hwgen.model.family import load_family
 from hwgen.plan.bdgraph import BlockDesign
-from hwgen.plan.blockdesign import input_name, plan_block_design
+from hwgen.plan.blockdesign import input_name, plan_block_design, plan_overrides
 from hwgen.plan.clockflow import design_clocks, dsp_request_mhz
 from hwgen.plan.clocks import DEFAULT_FALLBACK_FCLK_MHZ
 from hwgen.emit.output import Output, text_output
@@ -147,6 +147,27 @@ def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
     )
 
 
+def _trim(x: float, places: int) -> str:
+    return f"{x:.{places}f}".rstrip("0").rstrip(".")
+
+
+def crystal_note(design) -> str:
+    """Where every PS clock starts: the reference clock and the PLLs the clock plan derived from it."""
+    from hwgen.model.family import pll_table
+
+    ps = design.board.ps
+    family = load_family(ps.family)
+    text = (f"PS crystal {_trim(ps.crystal_mhz, 6)} MHz (the preset's "
+            f"{family.ps.fabric_clock.reference}, written below with the preset); PLLs = crystal x "
+            f"feedback divider: " + ", ".join(
+                f"{name} x {fbdiv}{' / 2' if div2 else ''} = {_trim(mhz, 3)} MHz"
+                for name, fbdiv, div2, mhz in pll_table(family, ps)) + ".")
+    if not ps.pll_exact:
+        text += (" The preset does not fix every PLL (ps.pll_exact false): Vivado may run the IO "
+                 "PLL elsewhere, so the clocking wizard takes FCLK_CLK0 as Vivado sets it.")
+    return text
+
+
 def _intf_cmd(ref: str) -> str:
     # "cell/pin" names a cell's interface pin; a bare name is a block-design port.
     return "get_bd_intf_pins" if "/" in ref else "get_bd_intf_ports"
@@ -156,16 +177,34 @@ def cell_views(design, bd: BlockDesign) -> tuple[CellView, ...]:
     out = []
     for cell in bd.cells:
         if cell.role == "ps":
-            # A preset entry the plan also sets is written once, by the plan (ps_properties).
-            preset, plan = cell.props[:cell.preset], cell.props[cell.preset:]
-            board_file = input_name(design, "board")
-            groups = (PropGroup(f"Board preset: {board_file} ps.preset, in file order.", preset),
-                      PropGroup("hwgen's plan: FCLK0 and its reset, the PS ports the DPU uses (and "
-                                "every other port off), the fabric interrupt.", plan))
+            groups = _ps_groups(design, cell)
         else:
             groups = (PropGroup("", cell.props),) if cell.props else ()
         out.append(CellView(cell.name, cell.vlnv, cell.why, groups))
     return tuple(out)
+
+
+def _ps_groups(design, cell) -> tuple[PropGroup, ...]:
+    """The PS cell's CONFIG as Vivado's apply-board-preset writes it (one group per preset
+    block, whole and in file order), then hwgen's plan, which overrides what it must."""
+    board_file = input_name(design, "board")
+    groups, start = [], 0
+    sizes = cell.preset_blocks or ((cell.preset,) if cell.preset else ())
+    for i, size in enumerate(sizes, 1):
+        block = cell.props[start:start + size]
+        start += size
+        first = f" It starts with CONFIG.preset {block[0][1]}: Vivado applies that built-in " \
+                f"preset, then the values after it." if block and block[0][0] == "preset" else ""
+        groups.append(PropGroup(f"Board preset, block {i} of {len(sizes)}: {board_file} ps.preset, "
+                                f"{size} parameters in the vendor's order, as apply-board-preset "
+                                f"sets them.{first}", block))
+    overrides = plan_overrides(design, cell)
+    changed = (" It changes these preset values: " + ", ".join(
+        f"{n} {a} -> {b}" for n, (a, b) in overrides.items()) + ".") if overrides else ""
+    groups.append(PropGroup("hwgen's plan: FCLK0 and its reset, the PS ports the DPU uses (and "
+                            "every other port off), the fabric interrupt." + changed,
+                            cell.props[cell.preset:]))
+    return tuple(groups)
 
 
 def link_views(bd: BlockDesign) -> tuple[LinkView, ...]:
@@ -219,7 +258,8 @@ def arch_json_view(design) -> ArchJsonView:
 
 def block_design_tcl(design, clocks, bd: BlockDesign) -> str:
     return render("tcl/block_design.tcl.j2", hdr=header_view(design), bd=bd,
-                  clock_rows=clock_rows(design, clocks), clock_notes=clocks.notes,
+                  clock_rows=clock_rows(design, clocks),
+                  clock_notes=(crystal_note(design),) + tuple(clocks.notes),
                   cells=cell_views(design, bd), ports=bd.ports, links=link_views(bd),
                   nets=net_views(bd), addresses=address_views(bd),
                   dpu_cell=design.dpu.cell, dpu_readback=dpu_readback(design),

@@ -39,12 +39,17 @@ VLNV = "xilinx.com:ip:zynq_ultra_ps_e:3.5"
 PORTS = {"hp0": 128, "hp1": 128, "hp2": 128, "hp3": 128, "hpc0": 128, "hpc1": 128,
          "lpd": 32, "hpm0_lpd": 32, "hpm0_fpd": 32}
 
+# `hwgen board import` reads these names (hwgen/model/boardfiles.py): the same interface
+# as the Zynq-7000 module. ZynqMP has no built-in PS presets, so BUILTIN names nothing.
+BUILTIN = ""
 REF = "PSU__PSS_REF_CLK__FREQMHZ"
+CRYSTAL = REF
 DEFAULT_REF = "33.333333"
 CAPACITY = "PSU__DDRC__DEVICE_CAPACITY"
 BUS_WIDTH = "PSU__DDRC__BUS_WIDTH"
 DRAM_WIDTH = "PSU__DDRC__DRAM_WIDTH"
 RANKS = "PSU__DDRC__RANK_ADDR_COUNT"
+HIGHADDR = PARTNO = CAPACITY     # the preset entry the DDR size is checked against
 MEMORY_TYPE = "PSU__DDRC__MEMORY_TYPE"
 DDR_FREQ = "PSU__CRF_APB__DDR_CTRL__FREQMHZ"
 DEFAULT_BAUD = "115200"
@@ -78,7 +83,7 @@ class Fact:
 
 @dataclass
 class Facts:
-    ref_mhz: Fact
+    crystal_mhz: Fact            # the PS reference clock (PSS_REF_CLK)
     ddr_size: Fact
     bus_width: Fact
     memory_type: Fact
@@ -87,6 +92,8 @@ class Facts:
     baud: Fact
     sd: Fact | None
     notes: list = field(default_factory=list)
+    fbdiv: dict = field(default_factory=dict)   # the PLLs come from the family data (pll_values)
+    pll_exact: bool = True
 
 
 def _num(preset: dict, name: str) -> float:
@@ -110,7 +117,8 @@ def _on_mio(preset: dict, kind: str, n: int) -> bool:
     return preset.get(f"PSU__{kind}{n}__PERIPHERAL__ENABLE") == "1" and io.startswith("MIO")
 
 
-def derive(preset: dict, console_uart: int | None = None, sd: int | None = None) -> Facts:
+def derive(preset: dict, part: str = "", builtin: str | None = None, console_uart: int | None = None,
+           sd: int | None = None, ddr_size: int | None = None) -> Facts:
     """The facts of an effective zynq_ultra_ps_e preset.
 
     ``console_uart`` and ``sd`` are the overlay's choices, checked against the preset: a

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from hwgen.model import loader
 from hwgen.model import records as model
 from hwgen import resources
 from hwgen.errors import InputError, Mark, Problem
-from hwgen.model.schema import Ctx, Rec, Str, did_you_mean, doc_locator, lookup, validate
+from hwgen.model.schema import Ctx, Rec, Str, did_you_mean, doc_locator, format_mib, lookup, validate
 
 SET_ORIGIN = "--set"
 
@@ -99,8 +100,11 @@ def _resolve(kind: str, ref: str, mark: Mark | None, path: str) -> Path:
     table = resources.shipped(kind)
     if ref.lower() in table:
         return table[ref.lower()]
-    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} ({', '.join(table)}) "
-                             f"or a path to a .yaml file, got {ref!r}{did_you_mean(ref.lower(), table)}"))
+    elsewhere = (", a board in HWGEN_BOARD_PATH or a Vivado board store (by name or "
+                 "VENDOR:NAME:part0:VERSION)" if kind == "boards" else "")
+    raise InputError(Problem(mark, path, f"expected one of the shipped {kind} ({', '.join(table)})"
+                             f"{elsewhere} or a path to a .yaml file, got {ref!r}"
+                             f"{did_you_mean(ref.lower(), table)}"))
 
 
 # --------------------------------------------------------------------------- --set
@@ -249,6 +253,19 @@ def board_default_dpu(board_doc: loader.Document):
 
 # --------------------------------------------------------------------------- entry point
 def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
+    if not resources.is_file_ref(ref) and ref.lower() not in resources.shipped("boards"):
+        # Not one of hwgen's own: a board YAML in HWGEN_BOARD_PATH, or Vivado board files
+        # in a board store, by name or board_part (boardstore.py says where it looks).
+        from hwgen.model import boardstore
+
+        found, note = boardstore.find(ref)
+        if note:
+            # The one message a lookup prints: which of several revisions it took.
+            sys.stderr.write(f"hwgen: {note}\n")
+        if found is not None and found.kind == "yaml":
+            return _board(found.path, str(found.path))
+        if found is not None:
+            return _board_files(found.path)
     file = _resolve("boards", ref, mark, path)
     shipped = _shipped_path(file)
     return _board_shipped(shipped) if shipped is not None else _board(file, str(file))
@@ -282,12 +299,28 @@ def _dpu_shipped(file: Path):
     return _dpu(file, resources.display_name(file))
 
 
+@lru_cache(maxsize=None)
+def _board_files(folder: Path):
+    """A board from Vivado board files, through the same importer as `hwgen board import`:
+    the design is byte-identical to one built from the YAML it writes (named <name>.yaml)."""
+    from hwgen.model.boardfiles import import_board
+
+    imported = import_board(folder)
+    name = f"{imported.name}.yaml"
+    doc = loader.load_text(imported.text, name)
+    return _board_doc(doc, imported.text.encode("utf-8"), name)
+
+
 def _board(file: Path, source: str):
     doc, raw = loader.load_file(file, source)
+    return _board_doc(doc, raw, resources.display_name(file))
+
+
+def _board_doc(doc: loader.Document, raw: bytes, name: str):
     body = {k: v for k, v in doc.data.items() if k != "defaults"}
     board = validate(model.BOARD_SCHEMA, body, Ctx(doc_locator(doc)))
     _check_board(board, doc)
-    return board, doc, raw, resources.display_name(file)
+    return board, doc, raw, name
 
 
 def _dpu(file: Path, source: str):
@@ -307,26 +340,25 @@ def _dpu(file: Path, source: str):
     return profile, doc, raw, resources.display_name(file)
 
 
+def _preset_path(board: model.Board, doc: loader.Document, name: str) -> tuple:
+    """The key path of the preset entry that sets ``name`` last (the value Vivado ends with)."""
+    raw = doc.data.get("ps", {}).get("preset")
+    if isinstance(raw, dict):
+        return ("ps", "preset", name)
+    for i in reversed(range(len(board.ps.preset))):
+        if name in dict(board.ps.preset[i]):
+            return ("ps", "preset", i, name)
+    return ("ps", "preset")
+
+
 def _check_board(board: model.Board, doc: loader.Document):
     from hwgen.model.family import load_family, pll_problems
 
     family = load_family(board.ps.family)
-    problems = [Problem(doc.mark(("ps", "preset", key)), f"ps.preset.{key}", text)
-                for key, text in pll_problems(family, board.ps)]
-    # The PS reference clock the PLLs multiply, where the preset states it, must be the
-    # crystal the plan uses (Vivado would otherwise compute every PLL from the other one).
-    ref = board.ps.preset_value(family.ps.fabric_clock.reference)
-    try:
-        ref_mhz = float(ref) if ref is not None else None
-    except ValueError:
-        ref_mhz = None
-        problems.append(Problem(doc.mark(("ps", "preset", family.ps.fabric_clock.reference)),
-                                f"ps.preset.{family.ps.fabric_clock.reference}",
-                                f"expected a frequency in MHz, got {ref!r}"))
-    if ref_mhz is not None and abs(ref_mhz - board.ps.crystal_mhz) > 1e-6 * ref_mhz:
-        problems.append(Problem(doc.mark(("ps", "crystal_mhz")), "ps.crystal_mhz",
-                                f"expected {ref} as ps.preset.{family.ps.fabric_clock.reference} "
-                                f"states, got {board.ps.crystal_mhz:g}"))
+    problems = [Problem(doc.mark(_preset_path(board, doc, path[2]) if path[1] == "preset" else path[:2]),
+                        loader.dotted(path), text)
+                for path, text in pll_problems(family, board.ps)]
+    # The reference clock against the preset: _check_against_preset (both places named).
     try:
         family.ddr_regions(board.ddr.base, board.ddr.size)
     except ValueError as exc:
@@ -337,6 +369,58 @@ def _check_board(board: model.Board, doc: loader.Document):
                                 f"{', '.join(parts())})"))
     if board.ddr.base % (1 << 20):
         problems.append(Problem(doc.mark(("ddr", "base")), "ddr.base", "expected a 1 MiB aligned address"))
+    if problems:
+        raise InputError(problems)
+    _check_against_preset(board, doc)
+
+
+def _check_against_preset(board: model.Board, doc: loader.Document):
+    """What the YAML says about the board agrees with what its PS preset makes Vivado do.
+
+    Each disagreement names both places: the YAML key and the preset entry.
+    """
+    from hwgen.model.boardfiles import facts_module
+
+    fam = facts_module(board.ps.family)
+    flat = board.ps.effective
+    builtin = flat.get(fam.BUILTIN)
+
+    try:
+        facts = fam.derive(flat, board.part, builtin, board.console.uart,
+                           board.sd.controller if board.sd else None, board.ddr.size)
+    except fam.FactError as exc:
+        path = _preset_path(board, doc, exc.param) if exc.param else ("ps", "preset")
+        key = tuple(exc.overlay.split(".")) if exc.overlay else None
+        if key and doc.mark(key) != doc.mark(()) and key in doc.marks:
+            # the YAML names a choice the preset contradicts: report it there, and where the
+            # preset says otherwise
+            raise InputError(Problem(doc.mark(key), loader.dotted(key),
+                                     f"{exc}: ps.preset.{exc.param} at {doc.mark(path)}")) from None
+        hint = (f" (in the board YAML: {exc.overlay})" if exc.overlay else "")
+        raise InputError(Problem(doc.mark(path), loader.dotted(path), f"{exc}{hint}")) from None
+    problems = []
+
+    def differs(path, got, want, fact, param):
+        if got == want:
+            return
+        source = (f"ps.preset.{param} at {doc.mark(_preset_path(board, doc, param))}"
+                  if param in flat else fact.source)
+        problems.append(Problem(doc.mark(path), loader.dotted(path),
+                                f"expected {want} as {source} makes it, got {got}"))
+
+    if fam.HIGHADDR in flat or fam.PARTNO in flat:
+        differs(("ddr", "size"), format_mib(board.ddr.size), format_mib(facts.ddr_size.value),
+                facts.ddr_size, fam.HIGHADDR if fam.HIGHADDR in flat else fam.PARTNO)
+    differs(("ddr", "bus_width"), board.ddr.bus_width, facts.bus_width.value, facts.bus_width,
+            fam.BUS_WIDTH)
+    if abs(board.ps.crystal_mhz - facts.crystal_mhz.value) > 1e-6:
+        differs(("ps", "crystal_mhz"), f"{board.ps.crystal_mhz:.8g} MHz",
+                f"{facts.crystal_mhz.value:.8g} MHz", facts.crystal_mhz, fam.CRYSTAL)
+    for key in model.FBDIV:
+        yaml_value = getattr(board.ps.pll_fbdiv, key)
+        if yaml_value is not None and board.ps.preset_value(model.FBDIV[key]) is not None:
+            differs(("ps", "pll_fbdiv", key), yaml_value, facts.fbdiv[key].value, facts.fbdiv[key],
+                    model.FBDIV[key])
     if problems:
         raise InputError(problems)
 

@@ -71,6 +71,7 @@ class Pll:
     fbdiv_min: int
     fbdiv_max: int
     div2: str | None = None      # preset property of the /2 output divider, where there is one
+    yaml_key: str | None = None  # the board YAML's ps.pll_fbdiv key that may give FBDIV instead
     default_fbdiv: int | None = None   # what Vivado writes when the preset gives no FBDIV
     default_div2: int | None = None
 
@@ -212,7 +213,8 @@ _PORT_KEY = Str("|".join(PS_PORTS), max_len=10, what="a PS port key (" + ", ".jo
 _ADDR = Size(0, 1 << 44, what="an address")
 _PLL = Rec(Pll, source=Field(_VALUE), fbdiv=Field(_NAME), fbdiv_min=Field(Int(1, 511)),
            fbdiv_max=Field(Int(1, 511)), div2=Field(_NAME, None),
-           default_fbdiv=Field(Int(1, 511), None), default_div2=Field(Int(0, 1), None))
+           default_fbdiv=Field(Int(1, 511), None), default_div2=Field(Int(0, 1), None),
+           yaml_key=Field(Str(r"io|ddr|arm", what="a ps.pll_fbdiv key (io, ddr, arm)"), None))
 
 FAMILY_SCHEMA = Rec(
     Family,
@@ -276,41 +278,61 @@ def load_family(name: str) -> Family:
     return validate(FAMILY_SCHEMA, doc.data, Ctx(doc_locator(doc)))
 
 
+def _yaml_fbdiv(pll: "Pll", ps) -> int | None:
+    """The board YAML's own divider for ``pll`` (ps.pll_fbdiv.<key>), where the family has one."""
+    if pll.yaml_key is None or getattr(ps, "pll_fbdiv", None) is None:
+        return None
+    return getattr(ps.pll_fbdiv, pll.yaml_key)
+
+
 def pll_values(family: Family, ps) -> tuple[tuple[str, float], ...]:
     """(CLKSRC value, MHz) of every PLL the fabric clock may come from, in preference order.
 
-    PLL = ``ps.crystal_mhz`` x FBDIV / (2 if DIV2): the preset's dividers, else the values
-    Vivado writes when the preset has none (the family's defaults). A PLL with neither is not
-    offered. Rounded to 1 kHz as Vivado prints it (1066.667). ``pll_problems`` says which
-    preset values are unusable; this assumes they were checked.
+    PLL = ``ps.crystal_mhz`` x FBDIV / (2 if DIV2): the preset's dividers, else the board
+    YAML's ps.pll_fbdiv (an import derived it), else the values Vivado writes when the
+    preset has none (the family's defaults). A PLL with none of these is not offered.
+    Rounded to 1 kHz as Vivado prints it (1066.667). ``pll_problems`` says which dividers are
+    unusable; this assumes they were checked.
     """
+    return tuple((source, mhz) for source, _, _, mhz in pll_table(family, ps))
+
+
+def pll_table(family: Family, ps) -> tuple[tuple[str, int, bool, float], ...]:
+    """(CLKSRC value, FBDIV, DIV2, MHz) of the PLLs ``pll_values`` offers, in its order."""
     out = []
     for pll in family.ps.fabric_clock.plls:
         fbdiv = ps.preset_value(pll.fbdiv)
-        fbdiv = int(fbdiv) if fbdiv is not None else pll.default_fbdiv
+        fbdiv = int(fbdiv) if fbdiv is not None else (_yaml_fbdiv(pll, ps) or pll.default_fbdiv)
         if fbdiv is None:
             continue
         div2 = ps.preset_value(pll.div2) if pll.div2 else None
-        div2 = int(div2) if div2 is not None else (pll.default_div2 or 0)
-        out.append((pll.source, round(ps.crystal_mhz * fbdiv / (2 if div2 else 1), 3)))
+        div2 = bool(int(div2)) if div2 is not None else bool(pll.default_div2)
+        out.append((pll.source, fbdiv, div2, round(ps.crystal_mhz * fbdiv / (2 if div2 else 1), 3)))
     return tuple(out)
 
 
-def pll_problems(family: Family, ps) -> list[tuple[str, str]]:
-    """(preset key, what is wrong) for every PLL divider the fabric-clock plan cannot use."""
+def pll_problems(family: Family, ps) -> list[tuple[tuple, str]]:
+    """(key path, what is wrong) for every PLL divider the fabric-clock plan cannot use.
+
+    The path is ("ps", "preset", NAME) for a bad preset value and ("ps", "pll_fbdiv", KEY)
+    when a divider the family requires is neither in the preset nor in the YAML.
+    """
     problems = []
     for pll in family.ps.fabric_clock.plls:
         value = ps.preset_value(pll.fbdiv)
-        if value is None and pll.default_fbdiv is not None:
+        if value is None:
+            if _yaml_fbdiv(pll, ps) is None and pll.default_fbdiv is None and pll.yaml_key:
+                problems.append((("ps", "pll_fbdiv", pll.yaml_key),
+                                 f"expected the {pll.source} feedback divider ({pll.fbdiv_min} to "
+                                 f"{pll.fbdiv_max}): the preset has no {pll.fbdiv}, so the YAML "
+                                 f"must give it"))
             continue
-        if value is None or not value.isdigit() or not pll.fbdiv_min <= int(value) <= pll.fbdiv_max:
-            if value is None and pll.div2 is not None:
-                continue   # not offered to the plan (see pll_values); nothing to refuse
-            got = "nothing" if value is None else repr(value)
-            problems.append((pll.fbdiv, f"expected an integer PLL feedback divider from "
-                                        f"{pll.fbdiv_min} to {pll.fbdiv_max}, got {got}"))
+        if not value.isdigit() or not pll.fbdiv_min <= int(value) <= pll.fbdiv_max:
+            problems.append((("ps", "preset", pll.fbdiv),
+                             f"expected an integer PLL feedback divider from {pll.fbdiv_min} to "
+                             f"{pll.fbdiv_max}, got {value!r}"))
         if pll.div2 is not None:
             div2 = ps.preset_value(pll.div2)
             if div2 is not None and div2 not in ("0", "1"):
-                problems.append((pll.div2, f"expected 0 or 1, got {div2!r}"))
+                problems.append((("ps", "preset", pll.div2), f"expected 0 or 1, got {div2!r}"))
     return problems

@@ -8,9 +8,10 @@ here decides anything about the hardware; the plans do that.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from hwgen import resources
-from hwgen.model.schema import (Bool, Choice, Field, Int, MapOf, Num, Rec, Seq, Size, Str, sub)
+from hwgen.model.schema import (_ERR, Bool, Choice, Field, Int, MapOf, Num, Rec, Seq, Size, Str, sub)
 
 # Names that end up as Tcl words, file names and device-tree node names. Strict on
 # purpose: a name never needs quoting anywhere, so it can never inject anything.
@@ -27,12 +28,17 @@ BOARD_PART = Str(r"[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[0-9.]+", 
 TEXT = Str(r"[^\\{}\[\]$\"`;]*", max_len=200,
            what="plain text (no backslashes, braces, brackets, $, quotes, backticks or ;)")
 SOURCE = Str(r"[^\\{}\[\]$\"`]*", max_len=400, what="a source citation")
-# Zynq-7000 (processing_system7) names start PCW_, Zynq UltraScale+ (zynq_ultra_ps_e) PSU_.
-PCW_NAME = Str(r"(PCW|PSU)_[A-Za-z0-9_]+", max_len=80, what="a PS property name (PCW_... or PSU_...)")
+# Zynq-7000 (processing_system7) names start PCW_, Zynq UltraScale+ (zynq_ultra_ps_e) PSU_;
+# `preset`: CONFIG.preset names one of Vivado's built-in PS7 presets (ZedBoard, ZC702, ZC706),
+# which a vendor preset may apply before its explicit values.
+PCW_NAME = Str(r"(PCW|PSU)_[A-Za-z0-9_]+|preset", max_len=80,
+               what="a PS property name (PCW_..., PSU_... or preset)")
 # PS7 preset values as Vivado writes them: numbers, 'MIO 1 .. 6', 'DDR 3 (Low Voltage)',
-# 'LVCMOS 3.3V', '6:2:1', 'GPIO#Quad SPI Flash#...'. No Tcl metacharacters.
-PCW_VALUE = Str(r"[A-Za-z0-9 .:#_()\-+/%<>=,]*", max_len=2000,
-                what="a PS7 property value (letters, digits, spaces and . : # _ ( ) - + / % < > = ,)")
+# 'LVCMOS 3.3V', '6:2:1', 'GPIO#Quad SPI Flash#...', 'qspi0_io[0]#...' (PCW_MIO_TREE_SIGNALS).
+# Brackets are safe: every value is written brace-quoted, which stops Tcl substitution.
+# No $, quotes, braces or backslashes.
+PCW_VALUE = Str(r"[A-Za-z0-9 .:#_()\-+/%<>=,\[\]]*", max_len=2000,
+                what="a PS7 property value (letters, digits, spaces and . : # _ ( ) [ ] - + / % < > = ,)")
 ADDR32 = Size(0, 0xFFFF_FFFF, what="an address")
 IRQ_LINE = Int(0, 15)
 # Zynq-7000: hp0-hp3, gp0; Zynq UltraScale+: hp0-hp3, hpc0/1, lpd (S_AXI_LPD), hpm0_lpd/fpd.
@@ -69,16 +75,47 @@ class PsPorts:
         return tuple(p for p in PS_PORTS if getattr(self, p) is not None)
 
 
+# The PS7 preset properties holding each Zynq-7000 PLL's feedback divider; a preset without
+# them leaves the imported YAML's ps.pll_fbdiv to say them (design.py checks them).
+FBDIV = {"arm": "PCW_ARMPLL_CTRL_FBDIV", "io": "PCW_IOPLL_CTRL_FBDIV", "ddr": "PCW_DDRPLL_CTRL_FBDIV"}
+
+
+@dataclass(frozen=True)
+class PllFbdiv:
+    arm: int | None
+    io: int | None
+    ddr: int | None
+
+
 @dataclass(frozen=True)
 class Ps:
     family: str
     vlnv: str
     crystal_mhz: float
-    preset: tuple[tuple[str, str], ...]
+    # The vendor's preset blocks, each ((name, value), ...) in file order; Vivado applies
+    # them one after the other, so a later block's value wins.
+    preset: tuple[tuple[tuple[str, str], ...], ...]
     ports: PsPorts
+    pll_fbdiv: PllFbdiv
+    pll_exact: bool
+
+    @cached_property
+    def effective(self) -> dict[str, str]:
+        """Every preset block applied in order: name -> the value Vivado ends with."""
+        out: dict[str, str] = {}
+        for block in self.preset:
+            out.update(block)
+        return out
 
     def preset_value(self, name: str) -> str | None:
-        return dict(self.preset).get(name)
+        return self.effective.get(name)
+
+    def fbdiv(self, pll: str) -> int | None:
+        """The PLL's feedback divider: the preset's, else the YAML's pll_fbdiv."""
+        value = self.preset_value(FBDIV[pll])
+        if value is not None and value.isdigit():
+            return int(value)
+        return getattr(self.pll_fbdiv, pll)
 
 
 
@@ -100,6 +137,12 @@ class Ddr:
 class Console:
     device: str
     baud: int
+    uart: int | None = None     # the PS UART (0 or 1) carrying it; checked against the preset
+
+
+@dataclass(frozen=True)
+class SdCard:
+    controller: int             # the PS SD controller the root file system is on
 
 
 @dataclass(frozen=True)
@@ -113,6 +156,24 @@ class Board:
     ddr: Ddr
     console: Console
     sources: tuple[str, ...]
+    sd: SdCard | None = None
+
+
+class PresetBlocks(MapOf):
+    """``ps.preset``: one mapping (one block) or a list of mappings (blocks applied in order)."""
+
+    @property
+    def expected(self):
+        return f"a mapping of {self.key.what} to {self.value.expected}, or a list of such mappings"
+
+    def check(self, value, ctx, path):
+        if isinstance(value, dict):
+            block = super().check(value, ctx, path)
+            return block if block is _ERR else (block,)
+        if not isinstance(value, list) or not 1 <= len(value) <= 16:
+            return self.expect(value, ctx, path)
+        out = [super(PresetBlocks, self).check(v, ctx, path + (i,)) for i, v in enumerate(value)]
+        return _ERR if _ERR in out else tuple(out)
 
 
 # 128 bit exists on Zynq UltraScale+ only; blockdesign checks a width against the family.
@@ -131,11 +192,14 @@ BOARD_SCHEMA = Rec(
         family=Field(Choice(FAMILIES)),
         vlnv=Field(VLNV, default="xilinx.com:ip:processing_system7:5.5"),
         crystal_mhz=Field(Num(10, 60, "MHz")),
-        preset=Field(MapOf(PCW_NAME, PCW_VALUE)),
+        preset=Field(PresetBlocks(PCW_NAME, PCW_VALUE)),
         ports=Field(Rec(PsPorts, hp0=Field(_HP, None), hp1=Field(_HP, None), hp2=Field(_HP, None),
                         hp3=Field(_HP, None), gp0=Field(_GP, None), hpc0=Field(_HP, None),
                         hpc1=Field(_HP, None), lpd=Field(_HP, None), hpm0_lpd=Field(_GP, None),
                         hpm0_fpd=Field(_GP, None))),
+        pll_fbdiv=Field(Rec(PllFbdiv, **{k: Field(Int(13, 66), None) for k in ("arm", "io", "ddr")}),
+                        default=PllFbdiv(None, None, None)),
+        pll_exact=Field(Bool(), default=True),
     )),
     ddr=Field(Rec(
         Ddr,
@@ -147,8 +211,10 @@ BOARD_SCHEMA = Rec(
     )),
     console=Field(Rec(Console, device=Field(Str(r"tty[A-Za-z]+[0-9]", max_len=16,
                                                 what="a tty name such as ttyPS0")),
-                      baud=Field(Choice((9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600))))),
+                      baud=Field(Choice((9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600))),
+                      uart=Field(Choice((0, 1)), default=None))),
     sources=Field(Seq(SOURCE, min_len=1)),
+    sd=Field(Rec(SdCard, controller=Field(Choice((0, 1)))), default=None),
 )
 
 

@@ -20,8 +20,10 @@ class Cell:
     role: str          # "ps", "dpu", "clock", "reset", "interconnect", "irq_concat", ...
     why: str = ""      # a reviewer-facing comment rendered above the cell
     preset: int = 0    # how many leading props are the board's ps.preset (the PS cell)
+    preset_blocks: tuple[int, ...] = ()   # their split into the preset's blocks (sizes)
 
     def prop(self, name: str) -> str | None:
+        """The value the cell ends with (a later entry, e.g. the plan's, replaces the preset's)."""
         return dict(self.props).get(name)
 
 

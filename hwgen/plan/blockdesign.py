@@ -218,14 +218,13 @@ def input_name(design, role: str) -> str:
 
 # ----------------------------------------------------------------------------- PS
 def ps_properties(design, family: Family, clocks, ports: dict[str, str | None]
-                  ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    """(preset, plan): the board preset as written in its YAML, then what hwgen's plan sets.
+                  ) -> tuple[tuple[tuple[tuple[str, str], ...], ...], tuple[tuple[str, str], ...]]:
+    """(preset blocks, plan): the vendor's whole preset, then what hwgen's plan sets.
 
-    ``ports`` maps each family port key to its width text (absent when unused). A preset
-    entry the plan also sets is written once, by the plan: as Vivado applies the board
-    preset and then the design's own settings. Board presets enable ports and clocks for
-    their own reference designs (the K26 SOM's turns on M_AXI_HPM0/1_FPD and pl_clk1); the
-    DPU design's plan decides those.
+    The preset is written whole, block by block in file order, as Vivado's apply-board-preset
+    sets it; hwgen's plan follows and overrides what it must (FCLK0, the PS ports, the
+    fabric interrupt; board presets enable ports for their own reference designs, as the K26
+    SOM's turns on M_AXI_HPM0/1_FPD). ``ports`` maps each family port key to "used" width text (or None).
     """
     ps = family.ps
     fc = ps.fabric_clock
@@ -254,17 +253,14 @@ def ps_properties(design, family: Family, clocks, ports: dict[str, str | None]
             plan.append((port.width, width))
     plan += list(ps.interrupt.props)
     plan += [(name, "0") for name in ps.disabled]
-
-    planned = dict(plan)
-    preset = [(name, value) for name, value in design.board.ps.preset if name not in planned]
-    return tuple(preset), tuple(plan)
+    return design.board.ps.preset, tuple(plan)
 
 
-def preset_overrides(design, family: Family, plan) -> tuple[tuple[str, str, str], ...]:
-    """(property, preset value, plan value) where hwgen's plan changes the board preset."""
-    planned = dict(plan)
-    return tuple((name, value, planned[name]) for name, value in design.board.ps.preset
-                 if name in planned and planned[name] != value)
+def plan_overrides(design, cell) -> dict[str, tuple[str, str]]:
+    """The preset values hwgen's plan changes: name -> (preset value, plan value)."""
+    preset = design.board.ps.effective
+    return {name: (preset[name], value) for name, value in cell.props[cell.preset:]
+            if name in preset and preset[name] != value}
 
 
 # ----------------------------------------------------------------------------- the plan
@@ -350,14 +346,15 @@ def plan_block_design(design, clocks) -> BlockDesign:
     cells: list[Cell] = []
     links: list[IntfLink] = []
 
-    preset, plan = ps_properties(design, family, clocks, widths)
+    blocks, plan = ps_properties(design, family, clocks, widths)
+    preset = tuple(p for block in blocks for p in block)
     cells.append(Cell(P, design.board.ps.vlnv, preset + plan, "ps",
-                      why=_ps_why(design, family, clocks, hp_used, widths, gp)
-                      + _overrides_why(preset_overrides(design, family, plan)), preset=len(preset)))
+                      why=_ps_why(design, family, clocks, hp_used, widths, gp), preset=len(preset),
+                      preset_blocks=tuple(len(b) for b in blocks)))
 
     ips = family.ips
     cells.append(Cell(
-        CLK_WIZ, ips.clk_wiz, clk_wiz_properties(clocks), "clock",
+        CLK_WIZ, ips.clk_wiz, clk_wiz_properties(clocks, design.board.ps.pll_exact), "clock",
         why=(f"One MMCM makes both DPU clocks, so dpu_2x_clk is phase-aligned with "
              f"m_axi_dpu_aclk as the DPU requires (PG338 port table; TRD20 uses one clk_wiz). "
              f"{DPU_PORT} {_mhz(clocks.dpu_mhz)} MHz, {DSP_PORT} {_mhz(clocks.dsp_mhz)} MHz from "
@@ -468,19 +465,12 @@ def plan_block_design(design, clocks) -> BlockDesign:
                        nets.freeze(), tuple(addresses))
 
 
-def _overrides_why(overrides) -> str:
-    if not overrides:
-        return ""
-    return (" The plan changes these board-preset values: "
-            + "; ".join(f"{n} {old} -> {new}" for n, old, new in overrides) + ".")
-
-
 def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str, str], gp) -> str:
     ps = family.ps
     dpu_width = family.dpu.hp_data_width
     hp = ", ".join(f"{ps.slave(p).intf} {widths[p]}-bit" for p in hp_used)
-    text = (f"The PS with the {design.board.name} preset written property by property from the "
-            f"board YAML (no board files needed), then hwgen's plan: {ps.fabric_clock.pin} "
+    text = (f"The PS with the {design.board.name} vendor preset written whole, property by "
+            f"property from the board YAML (no board files needed), then hwgen's plan: {ps.fabric_clock.pin} "
             f"{_mhz(clocks.fclk0.achieved_mhz)} MHz from the {clocks.fclk0.source}; {hp} for the "
             f"DPU masters; {gp.intf} for its registers; "
             f"{ps.interrupt.pin} for its interrupt. HP widths come from the board's "
@@ -519,14 +509,22 @@ def _wire_interconnect(name, kind, slaves, masters, core_dom, clocked, reset_by)
         reset_by(dom, f"{name}/{prefix}_ARESETN")
 
 
-def clk_wiz_properties(clocks) -> tuple[tuple[str, str], ...]:
+def clk_wiz_properties(clocks, exact: bool = True) -> tuple[tuple[str, str], ...]:
     """clk_wiz CONFIG (vivado.md §3; TRD20 settings in dpu.md §6).
 
     The requested frequencies are what the wizard solves for; the MMCM divider values of
     the clock plan are written too, so the exact 150/300 MHz solution is fixed rather than
-    left to the wizard's search.
+    left to the wizard's search. When the board's PLLs are not exactly known (``exact``
+    false: Vivado picks the IO PLL itself), neither is FCLK0: the wizard then takes its input
+    frequency from FCLK_CLK0 as Vivado sets it and solves its own dividers.
     """
     mm = clocks.wizard
+    if not exact:
+        return (("PRIMITIVE", "MMCM"), ("PRIM_SOURCE", "No_buffer"), ("NUM_OUT_CLKS", "2"),
+                ("CLK_OUT1_PORT", DSP_PORT), ("CLKOUT1_REQUESTED_OUT_FREQ", _mhz(clocks.dsp_mhz)),
+                ("CLKOUT2_USED", "true"), ("CLK_OUT2_PORT", DPU_PORT),
+                ("CLKOUT2_REQUESTED_OUT_FREQ", _mhz(clocks.dpu_mhz)), ("RESET_TYPE", "ACTIVE_LOW"),
+                ("RESET_PORT", "resetn"), ("USE_LOCKED", "true"), ("USE_RESET", "true"))
     return (
         ("PRIMITIVE", "MMCM"),
         # FCLK_CLK0 already leaves the PS through a BUFG (PCW_FCLK_CLK0_BUF): no input buffer.

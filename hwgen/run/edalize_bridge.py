@@ -76,9 +76,8 @@ def edam(spec: CoreSpec, work_root: Path, out_dir: Path) -> dict:
 
     files = [{"name": rel(f), "file_type": "tclSource"} for f in spec.tcl_sources]
     files += [{"name": rel(f), "file_type": "xdc"} for f in spec.xdc]
+    # No board_part, as in the core: the project must not depend on installed board files.
     flow_options = {"part": spec.part, "jobs": spec.jobs}
-    if spec.board_part:
-        flow_options["board_part"] = spec.board_part
     # The hook runs in the work root; its argument sends the reports and the XSA to the
     # build folder, where vivado/build.tcl would have written them too.
     export = ["vivado", "-notrace", "-mode", "batch", "-source", rel(spec.export_script),
