@@ -334,3 +334,21 @@ def test_board_import_of_the_k26_som_alone_names_the_console_key():
     assert r.returncode == 2
     assert "preset_s4.xml:" in r.stderr and "console.uart" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_softmax_has_its_own_port_and_interrupt(tmp_path):
+    # DPUTRD: SFM_M_AXI takes the next data port after the cores' data masters (HP2 for one
+    # core) and sfm_interrupt the next interrupt line; SFM_ENA 1 in the DPU's CONFIG.
+    design = write_build(tmp_path / "b", "zcu104", sets=["dpu.softmax=true"])
+    rec = run_build(tmp_path / "b", design, cwd=tmp_path, parts=[design.board.part],
+                    board_parts={design.board.board_part: design.board.part})
+    assert rec.cells["dpu"].config["SFM_ENA"] == "1"
+    assert reaches(rec, "dpu/SFM_M_AXI", "zynq_ultra_ps_e/S_AXI_HP2_FPD")
+    assert rec.cells["zynq_ultra_ps_e"].config["PSU__SAXIGP4__DATA_WIDTH"] == "128"
+    assert rec.same_net("dpu/sfm_interrupt", "irq_concat/In1")
+    files = {o.path.rsplit("/", 1)[-1]: o.data.decode() for o in petalinux_outputs(design)}
+    dtb = compile_dtsi(files["system-user.dtsi"], tmp_path / "dt", 0, design.board.ddr.size,
+                       family="zynq_ultra_ps_e")
+    node = "/amba_pl/dpuczdx8g@8f000000"
+    assert fdtget(dtb, node, "interrupts", "u") == [0, 89, 4, 0, 90, 4]
+    assert fdtget(dtb, node, "interrupt-names", "s") == "dpu0_interrupt sfm_interrupt"

@@ -163,6 +163,8 @@ class FamilyDpu:
     uram: bool = False          # UltraRAM exists, so URAM_N_USER may be above 0
     clock_gating: bool = False  # CLK_GATING_ENA is enabled in the IP GUI (AXI4 families only)
     explore_clocks: tuple[float, ...] = ()   # the DPU clocks `hwgen explore` tries by default
+    softmax_master: str | None = None      # the softmax block's AXI master (SFM_ENA 1)
+    softmax_interrupt: str | None = None   # and its interrupt pin
     data_ports: tuple[str, ...] = ()     # the TRD's port order for data masters, if it has one
     instr_port: str | None = None        # where every instruction master goes, with data_ports
 
@@ -258,6 +260,7 @@ FAMILY_SCHEMA = Rec(
                   implied=Field(Str(r"[^\\{}\[\]$\"`;]*", max_len=400, what="plain text")),
                   uram=Field(Bool(), default=False), clock_gating=Field(Bool(), default=False),
                   explore_clocks=Field(Seq(Num(10, 800, "MHz"), 0, 16), ()),
+                  softmax_master=Field(_NAME, None), softmax_interrupt=Field(_NAME, None),
                   data_ports=Field(Seq(_PORT_KEY, 0, 8), ()), instr_port=Field(_PORT_KEY, None))),
     ips=Field(Rec(FamilyIps, **{k: Field(VLNV) for k in
                                 ("clk_wiz", "proc_sys_reset", "axi_interconnect", "smartconnect",

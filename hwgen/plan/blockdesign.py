@@ -153,6 +153,12 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
                                      f"expected 1 for profile {profile.name}: its interrupt "
                                      f"{profile.pins.interrupt} does not follow the dpu0_ naming"))
         out.append(DpuCore(n, tuple(masters), irq))
+    sfm = family.dpu.softmax_master
+    if design.settings.dpu.softmax and sfm is not None and trd_ports is not None:
+        # The softmax block has its own master and interrupt (SFM_ENA 1); the TRD gives its
+        # master the next data port in the same order and its interrupt the next line.
+        out.append(DpuCore(cores, ((sfm, trd_ports[("softmax", sfm)], data_width),),
+                           family.dpu.softmax_interrupt))
     return tuple(out)
 
 
@@ -168,7 +174,10 @@ def _trd_ports(family: Family, iface, cores: int) -> dict | None:
     if not ports or family.dpu.instr_port is None:
         return None
     out = {}
-    for i, (n, name) in enumerate((n, d) for n in range(cores) for d in iface.data):
+    masters = [(n, d) for n in range(cores) for d in iface.data]
+    if family.dpu.softmax_master:
+        masters.append(("softmax", family.dpu.softmax_master))   # last, as DPUTRD lists it
+    for i, (n, name) in enumerate(masters):
         out[(n, name)] = ports[i] if i < len(ports) else ports[len(ports) - 1 - i % len(ports)]
     for n in range(cores):
         out[(n, iface.instr)] = family.dpu.instr_port
