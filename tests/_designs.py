@@ -238,7 +238,8 @@ def run_edalize_flow(out: Path, design, workdir: Path):
 
 def verify_build(out: Path, design, workdir: Path) -> None:
     """Every check a written build must pass; raises AssertionError (or TclScriptError)."""
-    from hwgen.emit.petalinux import dpu_node, kernel_command_line
+    from hwgen.emit.petalinux import dpu_node, kernel_command_line, to_cells
+    from hwgen.plan.memory import plan_memory
 
     tcl = {p.resolve() for p in out.rglob("*.tcl")}
     assert tcl, f"no Tcl written under {out}"
@@ -258,7 +259,8 @@ def verify_build(out: Path, design, workdir: Path) -> None:
     assert rec.runs["impl_1"].get("STRATEGY") == s.build.impl_strategy
 
     dtb = compile_dtsi((out / "petalinux" / "system-user.dtsi").read_text(encoding="utf-8"),
-                       workdir / "dtc", design.board.ddr.base, design.board.ddr.size)
+                       workdir / "dtc", design.board.ddr.base, design.board.ddr.size,
+                       family=design.board.ps.family)
     line = kernel_command_line(design)
     assert (out / "petalinux" / "bootargs").read_text(encoding="utf-8") == line + "\n"
     assert fdtget(dtb, "/chosen", "bootargs", "s") == line
@@ -268,7 +270,9 @@ def verify_build(out: Path, design, workdir: Path) -> None:
     path = f"/{node.bus}/{node.name}@{node.unit_address}"
     assert fdtget(dtb, path, "compatible", "s") == " ".join(node.compatible)
     assert fdtget(dtb, path, "interrupt-names", "s") == " ".join(i.name for i in node.interrupts)
-    assert fdtget(dtb, path, "reg", "x") == [node.base, node.size]
+    cells = plan_memory(design)
+    assert fdtget(dtb, path, "reg", "x") == [*to_cells(node.base, cells.address_cells),
+                                             *to_cells(node.size, cells.size_cells)]
 
 
 # ----------------------------------------------------------------------------- quoting

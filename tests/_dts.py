@@ -49,6 +49,44 @@ _TOP = """\
 {pl}/include/ "system-user.dtsi"
 """
 
+# Zynq UltraScale+: what Linux zynqmp.dtsi provides around system-user.dtsi (Xilinx/linux-xlnx
+# arch/arm64/boot/dts/xilinx/zynqmp.dtsi): two address and two size cells at the root and
+# on the PS bus, the GIC-400 at 0xF901_0000 labelled gic with three interrupt cells, and a
+# memory node with one reg entry per DDR range (2 GiB low, the rest from 0x8_0000_0000).
+_TOP_ZYNQMP = """\
+/dts-v1/;
+/ {{
+	#address-cells = <2>;
+	#size-cells = <2>;
+	compatible = "xlnx,zynqmp";
+	interrupt-parent = <&gic>;
+	memory@{base:x} {{
+		device_type = "memory";
+		reg = {memory};
+	}};
+	amba: axi {{
+		compatible = "simple-bus";
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+		gic: interrupt-controller@f9010000 {{
+			compatible = "arm,gic-400";
+			#address-cells = <0>;
+			#interrupt-cells = <3>;
+			interrupt-controller;
+			reg = <0x0 0xf9010000 0x0 0x10000>, <0x0 0xf9020000 0x0 0x20000>,
+			      <0x0 0xf9040000 0x0 0x20000>, <0x0 0xf9060000 0x0 0x20000>;
+		}};
+	}};
+}};
+{pl}/include/ "system-user.dtsi"
+"""
+
+
+def _cells2(n: int) -> str:
+    return f"0x{n >> 32:x} 0x{n & 0xFFFFFFFF:x}"
+
+
 # What PetaLinux's generator writes for a DPUCZDX8G cell named "dpu" (node name, label,
 # compatible, clocks from the XSA). Its interrupt deliberately differs from hwgen's so a
 # test can see which one wins.
@@ -79,8 +117,8 @@ GENERATED_PL = """\
 
 
 def compile_dtsi(dtsi: str, folder: Path, ddr_base: int, ddr_size: int,
-                 pl_dtsi: str | None = None) -> Path:
-    """Compile ``dtsi`` inside the skeleton; fail on any error or warning. Returns the dtb."""
+                 pl_dtsi: str | None = None, family: str = "zynq7") -> Path:
+    """Compile ``dtsi`` inside the family's skeleton; fail on any error or warning. Returns the dtb."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "system-user.dtsi").write_text(dtsi)
     (folder / "system-conf.dtsi").write_text(SYSTEM_CONF)
@@ -88,7 +126,15 @@ def compile_dtsi(dtsi: str, folder: Path, ddr_base: int, ddr_size: int,
     if pl_dtsi is not None:
         (folder / "pl.dtsi").write_text(pl_dtsi)
         pl = '/include/ "pl.dtsi"\n'
-    (folder / "system-top.dts").write_text(_TOP.format(base=ddr_base, size=ddr_size, pl=pl))
+    if family == "zynq7":
+        top = _TOP.format(base=ddr_base, size=ddr_size, pl=pl)
+    else:
+        from hwgen.model.family import load_family
+
+        ranges = load_family(family).ddr_regions(ddr_base, ddr_size)
+        memory = ", ".join(f"<{_cells2(b)} {_cells2(s)}>" for _, b, s in ranges)
+        top = _TOP_ZYNQMP.format(base=ddr_base, memory=memory, pl=pl)
+    (folder / "system-top.dts").write_text(top)
     dtb = folder / "system.dtb"
     r = subprocess.run(["dtc", "-@", "-I", "dts", "-O", "dtb", "-o", str(dtb), "system-top.dts"],
                        cwd=folder, capture_output=True, text=True)

@@ -27,7 +27,7 @@ def _pos(text: str, start: int, anchor: str) -> tuple[int, int]:
 # (id, file, old, new, anchor of the reported position or None for file-level, key path, message part)
 FILE_CASES = [
     ("hp_width_48", "board", "hp0: {width: 64}", "hp0: {width: 48}", "48",
-     "ps.ports.hp0.width", "expected 32 or 64, got an integer (48)"),
+     "ps.ports.hp0.width", "expected one of 32, 64, 128, got an integer (48)"),
     ("unknown_key_hint", "board", 'vendor: "TUL"', 'vendor: "TUL"\nvendr: TUL', "vendr",
      "vendr", "unknown key 'vendr' (did you mean 'vendor'?)"),
     ("duplicate_key", "board", "part: xc7z020clg400-1 ", "part: xc7z020clg400-1\npart: xc7z010clg400-1 ",
@@ -46,7 +46,7 @@ FILE_CASES = [
      'PCW_QSPI_GRP_FBCLK_IO: "MIO 8 ${exec rm}"', '"MIO 8 $',
      "ps.preset.PCW_QSPI_GRP_FBCLK_IO", "expected a PS7 property value"),
     ("preset_name_not_pcw", "board", 'PCW_QSPI_GRP_FBCLK_IO: "MIO 8"', 'QSPI_FBCLK: "MIO 8"', '"MIO 8"',
-     "ps.preset.QSPI_FBCLK", "expected a PS7 property name"),
+     "ps.preset.QSPI_FBCLK", "expected a PS property name (PCW_..., PSU_... or preset)"),
     ("custom_tag", "board", 'vendor: "TUL"', "vendor: !!python/object/apply:os.system [echo]",
      "!!python", "vendor", "unsupported tag"),
     ("multi_document", "board", "sources:", "---\nname: other\n---\nsources:", None,

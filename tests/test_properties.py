@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from hwgen.model import records as model
 from hwgen.emit import render
 from hwgen.model.design import load_design
+from hwgen.model.family import load_family
 from hwgen.emit.petalinux import _OWNED_WORDS
 from hwgen.model.schema import Bool, Choice, Ctx, Int, MapOf, Num, Rec, Seq, Size, Str, lookup, parse_size
 
@@ -95,7 +96,7 @@ DRAWN = (
     "dpu.clock_mhz", "dpu.dsp_clock_mhz", "dpu.ram_usage", "dpu.dsp_usage",
     "dpu.channel_augmentation", "dpu.leaky_relu", "dpu.softmax", "dpu.cores", "dpu.alu_parallel",
     "dpu.alu_leaky_relu", "dpu.save_argmax", "dpu.uram",
-    "dpu.ip_repo", "dpu.control_base", "dpu.irq", "dpu.fclk_tolerance_ppm",
+    "dpu.ip_repo", "dpu.control_base", "dpu.control_port", "dpu.irq", "dpu.fclk_tolerance_ppm",
     "linux.cma", "linux.cma_base", "linux.cma_alignment", "linux.min_free", "linux.root",
     "linux.rootfstype", "linux.earlycon", "linux.extra_bootargs",
     "build.design_name", "build.bd_name", "build.synth_strategy", "build.impl_strategy",
@@ -109,7 +110,11 @@ def valid_designs(draw) -> Drawn:
     board = draw(st.sampled_from(sorted(BOARDS)))
     dpu = draw(st.sampled_from(sorted(DPUS)))
     ddr = load_yaml(BOARDS[board])["ddr"]
-    ddr_base, ddr_size = ddr["base"], _bytes(ddr["size"])
+    family = load_family(load_yaml(BOARDS[board])["ps"]["family"])
+    # CMA stays in the family's first DDR range (below 4 GiB: memory.plan_memory)
+    ddr_base, ddr_size = ddr["base"], min(_bytes(ddr["size"]), family.ddr_ranges[0].size)
+    port_key = draw(st.sampled_from([k for k, _ in family.ps.master_ports]))
+    port = family.ps.master(port_key)
     control_range = _bytes(load_yaml(DPUS[dpu])["interfaces"]["control_range"])
     clock = draw(st.integers(10, 240))   # integer MHz up to 240: every one has an exact plan
     cores = draw(st.integers(1, 4))
@@ -127,12 +132,14 @@ def valid_designs(draw) -> Drawn:
         "dpu.alu_parallel": draw(st.sampled_from([1, 2, 4, 8])),
         "dpu.alu_leaky_relu": draw(st.booleans()),
         "dpu.save_argmax": draw(st.booleans()),
-        "dpu.uram": 0,                   # no UltraRAM on Zynq-7000 (families/zynq7.yaml)
+        "dpu.uram": 0,                   # none on Zynq-7000; ZynqMP URAM is tested in test_zynqmp.py
         "dpu.ip_repo": draw(text("dpu.ip_repo")),
-        # 16 MiB-aligned windows inside M_AXI_GP0 0x40000000-0x7FFFFFFF (README, addressmap)
-        "dpu.control_base": hex(0x4000_0000 + control_range *
-                                draw(st.integers(0, 0x4000_0000 // control_range - 1))),
-        "dpu.irq": draw(st.integers(0, 16 - cores)),
+        # aligned windows inside the control port's window (M_AXI_GP0 0x40000000-0x7FFFFFFF,
+        # M_AXI_HPM0_LPD 0x80000000-0x9FFFFFFF ...: families/*.yaml, addressmap)
+        "dpu.control_port": port_key,
+        "dpu.control_base": hex(port.window_base + control_range *
+                                draw(st.integers(0, port.window_size // control_range - 1))),
+        "dpu.irq": draw(st.integers(0, family.ps.interrupt.lines - cores)),
         "dpu.fclk_tolerance_ppm": draw(st.integers(0, 100_000)),
         "linux.cma": f"{cma // MIB}M",
         "linux.cma_base": hex(ddr_base + draw(st.integers(0, (ddr_size - cma) // alignment))

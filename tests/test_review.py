@@ -24,6 +24,7 @@ from hwgen.review import report as review
 from hwgen.plan.blockdesign import plan_block_design
 from hwgen.budget.estimate import estimate, fmt_amount, fmt_percent
 from hwgen.folder.build import render_outputs
+from hwgen.plan.addressmap import dpu_control_window
 from hwgen.plan.clockflow import design_clocks
 from hwgen.model.design import load_design
 from hwgen.plan.memory import plan_memory
@@ -294,7 +295,7 @@ def test_html_shows_the_plans(built):
     assert f"{clocks.fclk0.achieved_mhz:.3f} MHz" in text
     f = clocks.fclk0
     assert f"{f.source} {f.pll_mhz:g} MHz / ({f.divisor0} x {f.divisor1})" in text
-    assert f"0x{design.settings.dpu.control_base:08X}" in text
+    assert f"0x{dpu_control_window(design).base:08X}" in text
     for name, value in _bd(design).cell(design.dpu.cell).props:
         assert f"CONFIG.{name}" in text
     assert f"cma={mem.cma.size >> 20}M" in text

@@ -141,11 +141,12 @@ def clock_approximate(design, bd) -> list[CheckResult]:
 
 
 def axi_clock_max(design, bd) -> list[CheckResult]:
-    """Every PS-PL AXI port runs up to 250 MHz (DS187 Table 19)."""
-    from hwgen.plan.clocks import max_axi_port_mhz
+    """Every PS-PL AXI port runs up to the family's limit (250 MHz on Zynq-7000, DS187 Table 19;
+    333 MHz on Zynq UltraScale+, DS925)."""
     from hwgen.model.family import load_family
 
     ps = load_family(design.board.ps.family).ps
+    max_axi_port_mhz = ps.axi_max_mhz
     out = []
     ports = [(p.intf, p.clock) for _, p in ps.slave_ports] + [(p.intf, p.clock) for _, p in ps.master_ports]
     for intf, clock in ports:
@@ -154,8 +155,8 @@ def axi_clock_max(design, bd) -> list[CheckResult]:
             continue
         out.append(_warn("lint.axi_clock_max", (
             f"{setting_origin(design, 'dpu.clock_mhz')}: {intf} is clocked at {_fmt(mhz)} MHz ({clock}), above "
-            f"the {_fmt(max_axi_port_mhz)} MHz the Zynq-7000 PS-PL AXI ports run at (DS187 Table 19); "
-            f"the DPU's masters and the HP ports share m_axi_dpu_aclk, so lower "
+            f"the {_fmt(max_axi_port_mhz)} MHz the {design.board.ps.family} PS-PL AXI ports run at "
+            f"({ps.axi_max_source}); the DPU's masters and the HP ports share m_axi_dpu_aclk, so lower "
             f"dpu.clock_mhz to {_fmt(max_axi_port_mhz)} or below")))
     return out
 

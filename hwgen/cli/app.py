@@ -30,7 +30,7 @@ def _selection(f):
     f = click.option("--dpu", metavar="NAME|PATH",
                      help="DPU profile: a shipped name (B512 ... B4096) or a YAML file.")(f)
     f = click.option("--board", metavar="NAME|PATH",
-                     help="Board: a shipped name (pynq_z2, zybo_z7_20), a YAML file, or a board "
+                     help="Board: a shipped name (pynq_z2, zybo_z7_20, kv260, zcu104, ultra96v2), a YAML file, or a board "
                           "found in HWGEN_BOARD_PATH or Vivado's board stores by name (pynq-z2) "
                           "or VENDOR:NAME:part0:VERSION.")(f)
     return f

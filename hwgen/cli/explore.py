@@ -31,14 +31,14 @@ def _clock_list(ctx, param, value):
 
 @main.command(context_settings=CONTEXT)
 @click.option("--board", metavar="NAME|PATH",
-              help="Board: a shipped name (pynq_z2, zybo_z7_20) or a YAML file.")
+              help="Board: a shipped name (pynq_z2, zybo_z7_20, kv260, zcu104, ultra96v2) or a YAML file.")
 @click.option("--dpu", "dpus", multiple=True, metavar="NAME|PATH",
               help="Only these DPU profiles (repeatable; default every shipped B512 ... B4096).")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
               help="Override a design setting for every configuration (repeatable); setting "
                    "dpu.ram_usage, dpu.dsp_usage or dpu.clock_mhz fixes it.")
 @click.option("--clocks", callback=_clock_list, metavar="MHZ,MHZ,...",
-              help="Fabric clocks to try (default 100,125,150,175,200).")
+              help="Fabric clocks to try (default: the PS family's list, 100,125,150,175,200 on Zynq-7000, 200,250,275,300,325 on Zynq UltraScale+).")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME|FILE",
               help="The network the ranking and the GOPS/FPS columns are for (hwgen list models).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",

@@ -21,6 +21,7 @@ from hwgen.errors import InputError, Problem
 from hwgen.plan.memory import CmaPool, MemoryPlan, plan_memory
 from hwgen.emit.output import Output, text_output
 from hwgen.emit.render import render
+from hwgen.model.family import load_family
 from hwgen.model.schema import format_mib, format_size
 
 OUT_DIR = "petalinux"
@@ -32,7 +33,6 @@ OUT_DIR = "petalinux"
 # the node at the same path merges ours into the generated one instead of adding a second
 # device at the same address; without pl.dtsi ours stands alone.
 PL_BUS = "amba_pl"
-GIC_LABEL = "intc"   # Linux zynq-7000.dtsi: intc: interrupt-controller@f8f01000 (LINUX-ZYNQ-DTSI)
 GIC_SPI = 0          # first cell of a GIC interrupt specifier (ARM GIC binding; UG585 §7.2.3)
 
 # Words of linux.extra_bootargs that would silently override what hwgen derives from a
@@ -50,7 +50,7 @@ _INITRAMFS = ("ramfs", "cpio")   # the kernel never mounts root= for these
 @dataclass(frozen=True)
 class DpuInterrupt:
     name: str        # interrupt-names entry: the IP's pin, dpuN_interrupt
-    irq_f2p: int     # IRQ_F2P line in the block design
+    irq_f2p: int     # the fabric interrupt line in the block design (IRQ_F2P[n], pl_ps_irq0[n])
     spi: int         # GIC SPI number written in the device tree
     flags: int       # 4 = level high, 1 = rising edge
 
@@ -65,6 +65,8 @@ class DpuNode:
     compatible: tuple[str, ...]
     interrupt_parent: str
     interrupts: tuple[DpuInterrupt, ...]
+    irq_pin: str     # the PS pin the interrupts arrive on (IRQ_F2P, pl_ps_irq0)
+    control_intf: str   # the PS master the registers sit behind (M_AXI_GP0, M_AXI_HPM0_LPD)
 
     @property
     def unit_address(self) -> str:
@@ -73,7 +75,7 @@ class DpuNode:
 
 # --------------------------------------------------------------------------- decisions
 def dpu_interrupts(design) -> tuple[DpuInterrupt, ...]:
-    """One interrupt per DPU core: dpuN_interrupt on IRQ_F2P[dpu.irq + N].
+    """One interrupt per DPU core: dpuN_interrupt on the PS's fabric interrupt line dpu.irq + N.
 
     The pin names are the block design's (``blockdesign.dpu_cores``: dpu0_interrupt ...
     dpu3_interrupt, VAI20 component.xml); the binding wants them in interrupt-names (linux-xlnx
@@ -82,21 +84,24 @@ def dpu_interrupts(design) -> tuple[DpuInterrupt, ...]:
     """
     irq = design.settings.dpu.irq
     cores = dpu_cores(design)
-    if irq + len(cores) > 16:
+    pin = load_family(design.board.ps.family).ps.interrupt
+    if irq + len(cores) > pin.lines:
         raise InputError(Problem(design.origin("dpu.irq"), "dpu.irq",
-                                 f"{len(cores)} DPU cores need IRQ_F2P lines {irq}..{irq + len(cores) - 1}; "
-                                 f"expected a first line from 0 to {16 - len(cores)}, got {irq}"))
+                                 f"{len(cores)} DPU cores need {pin.pin} lines {irq}..{irq + len(cores) - 1}; "
+                                 f"expected a first line from 0 to {pin.lines - len(cores)}, got {irq}"))
     flags = design.dpu.devicetree.interrupt_flags
-    return tuple(DpuInterrupt(core.interrupt, irq + core.index, addressmap.gic_spi(irq + core.index), flags)
+    return tuple(DpuInterrupt(core.interrupt, irq + core.index, addressmap.gic_spi(design, irq + core.index), flags)
                  for core in cores)
 
 
 def dpu_node(design) -> DpuNode:
     window = addressmap.dpu_control_window(design)
     tree = design.dpu.devicetree
+    family = load_family(design.board.ps.family)
     return DpuNode(bus=PL_BUS, label=design.dpu.cell, name=tree.node, base=window.base,
-                   size=window.range, compatible=tree.compatible, interrupt_parent=GIC_LABEL,
-                   interrupts=dpu_interrupts(design))
+                   size=window.range, compatible=tree.compatible,
+                   interrupt_parent=family.devicetree.gic_label, interrupts=dpu_interrupts(design),
+                   irq_pin=family.ps.interrupt.pin, control_intf=addressmap.control_port(design)[1].intf)
 
 
 def cma_argument(cma: CmaPool) -> str:
@@ -116,6 +121,8 @@ def kernel_command_line(design, plan: MemoryPlan | None = None) -> str:
     words = [f"console={console.device},{console.baud}"]
     if linux.earlycon:
         words.append("earlycon")   # no options: the kernel follows /chosen/stdout-path
+    # What the family's kernels need (ZynqMP: clk_ignore_unused keeps pl_clk0 running).
+    words += list(load_family(design.board.ps.family).devicetree.bootargs)
     if linux.rootfstype not in _INITRAMFS:
         words += [f"root={linux.root}", "ro" if linux.rootfstype == "squashfs" else "rw",
                   f"rootfstype={linux.rootfstype}"]
@@ -153,7 +160,8 @@ def petalinux_outputs(design) -> list[Output]:
     plan = plan_memory(design)
     context = dict(design=design, plan=plan, cma=plan.cma, ddr=plan.ddr, dpu=dpu_node(design),
                    bootargs=kernel_command_line(design, plan), cma_arg=cma_argument(plan.cma),
-                   cells=to_cells, format_mib=format_mib, toolchain=_toolchain(design))
+                   cells=to_cells, format_mib=format_mib, toolchain=_toolchain(design),
+                   family_dt=load_family(design.board.ps.family).devicetree)
     return [
         text_output(f"{OUT_DIR}/system-user.dtsi", "petalinux.dtsi",
                     render("dts/system-user.dtsi.j2", **context)),

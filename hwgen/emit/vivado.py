@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from hwgen.frozen import dataclass
 
+from hwgen.model.family import load_family
 from hwgen.plan.bdgraph import BlockDesign
 from hwgen.plan.blockdesign import input_name, plan_block_design, plan_overrides
 from hwgen.plan.clockflow import design_clocks, dsp_request_mhz
@@ -140,7 +141,7 @@ def clock_rows(design, clocks) -> tuple[ClockRow, ...]:
         ClockRow("dpu_2x_clk", _req(dsp_req),
                  f"{_f(clocks.dsp_mhz)} (" + ("dpu.dsp_clock_mhz" if s.dsp_clock_mhz is not None
                                               else "2 x dpu.clock_mhz") + ")"),
-        ClockRow("FCLK_CLK0", _req(fclk_req),
+        ClockRow(load_family(design.board.ps.family).ps.fabric_clock.pin, _req(fclk_req),
                  f"{_f(f.achieved_mhz)} = {f.source} {f.pll_mhz:g} MHz / "
                  f"({f.divisor0} x {f.divisor1})"
                  + ("" if clocks.fclk_is_dpu_clock else ", feeds the clocking wizard only")),
@@ -156,13 +157,16 @@ def _trim(x: float, places: int) -> str:
 
 
 def crystal_note(design) -> str:
-    """Where every PS clock starts: the crystal and the PLLs the clock plan derived from it."""
+    """Where every PS clock starts: the reference clock and the PLLs the clock plan derived from it."""
+    from hwgen.model.family import pll_table
+
     ps = design.board.ps
-    plls = ps.plls.as_dict()
-    text = (f"PS crystal {_trim(ps.crystal_mhz, 6)} MHz (the preset's PCW_CRYSTAL_PERIPHERAL_FREQMHZ, "
-            f"written below with the preset); PLLs = crystal x feedback divider: " + ", ".join(
-                f"{name} x {ps.fbdiv(key)} = {_trim(plls[name], 3)} MHz"
-                for key, name in (("arm", "ARM PLL"), ("io", "IO PLL"), ("ddr", "DDR PLL"))) + ".")
+    family = load_family(ps.family)
+    text = (f"PS crystal {_trim(ps.crystal_mhz, 6)} MHz (the preset's "
+            f"{family.ps.fabric_clock.reference}, written below with the preset); PLLs = crystal x "
+            f"feedback divider: " + ", ".join(
+                f"{name} x {fbdiv}{' / 2' if div2 else ''} = {_trim(mhz, 3)} MHz"
+                for name, fbdiv, div2, mhz in pll_table(family, ps)) + ".")
     if not ps.pll_exact:
         text += (" The preset does not fix every PLL (ps.pll_exact false): Vivado may run the IO "
                  "PLL elsewhere, so the clocking wizard takes FCLK_CLK0 as Vivado sets it.")

@@ -122,7 +122,7 @@ class ExploreRow:
 # --------------------------------------------------------------------------- the sweep
 def _clock_key(design) -> tuple:
     s = design.settings.dpu
-    return (design.board.ps.plls, design.board.part, s.clock_mhz, s.dsp_clock_mhz, s.fclk_tolerance_ppm)
+    return (design.board.ps, design.board.part, s.clock_mhz, s.dsp_clock_mhz, s.fclk_tolerance_ppm)
 
 
 def _profiles(dpus: tuple[str, ...]) -> tuple[str, ...]:
@@ -191,7 +191,11 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
         raise InputError(Problem(base.origin("dpu.clock_mhz"), "dpu.clock_mhz",
                                  "fixes the clock for every configuration; leave out --clocks, or "
                                  "leave out --set dpu.clock_mhz to sweep the clocks"))
-    clocks = tuple(DEFAULT_CLOCKS if clocks is None else clocks)
+    if clocks is None:
+        from hwgen.model.family import load_family
+
+        clocks = load_family(base.board.ps.family).dpu.explore_clocks or DEFAULT_CLOCKS
+    clocks = tuple(clocks)
     ranking_model = perf.load_model(model) if isinstance(model, str) else model
     board_ref = board or base.board.name
 

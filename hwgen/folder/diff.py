@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import difflib
 import os
 from collections.abc import Callable
 

@@ -33,9 +33,10 @@ from hwgen.model.schema import parse_size
 
 MAX_XML_BYTES = 4 << 20      # the largest store board.xml is ~200 KiB
 # PS IP name in preset.xml -> the module holding that family's parameter knowledge.
-FAMILIES = {"processing_system7": "hwgen.model.boardfacts_zynq7"}
+FAMILIES = {"processing_system7": "hwgen.model.boardfacts_zynq7",
+            "zynq_ultra_ps_e": "hwgen.model.boardfacts_zynqmp"}
 # PS IPs hwgen recognises but cannot plan yet (a later family module moves them up).
-KNOWN_LATER = {"zynq_ultra_ps_e": "Zynq UltraScale+ (zynq_ultra_ps_e)"}
+KNOWN_LATER: dict[str, str] = {}
 _VALUE = re.compile(r"[A-Za-z0-9 .:#_()\-+/%<>=,\[\]]*")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
@@ -338,6 +339,7 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
         raise InputError(Problem(where, exc.param or board.preset_proc, f"{exc}{hint}")) from None
     name = ov.get("name") or board_name(board.name)
     ddr_size = facts.ddr_size.value
+    tty = _text((ov.get("console") or {}).get("device") or "ttyPS0")
     report = [
         f"board_part    {board.board_part}   <- board.xml vendor, name, file_version",
         f"part          {board.part}   <- board.xml component part0 part_name",
@@ -350,7 +352,7 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
         f"DDR bus       {facts.bus_width.value} bit   <- {facts.bus_width.source}",
         f"DDR type      {facts.memory_type.value}   <- {facts.memory_type.source}",
         f"DDR rate      {_num(facts.data_rate_mts.value)} MT/s   <- {facts.data_rate_mts.source}",
-        f"console       UART{facts.console_uart.value} as ttyPS0, {facts.baud.value} baud   <- "
+        f"console       UART{facts.console_uart.value} as {tty}, {facts.baud.value} baud   <- "
         f"{facts.console_uart.source}; {facts.baud.source}",
         f"SD root       " + (f"SD{facts.sd.value}   <- {facts.sd.source}" if facts.sd else "none"),
     ] + [f"note          {n}" for n in facts.notes]
@@ -378,9 +380,10 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
     w(f"  vlnv: {_q(fam.VLNV)}")
     w(f"  crystal_mhz: {_num(facts.crystal_mhz.value)}   # {_c(facts.crystal_mhz.source)}")
     w("  # PLL feedback dividers the clock plan uses (PLL = crystal x FBDIV):")
-    w("  pll_fbdiv:")
-    for k, f in facts.fbdiv.items():
-        w(f"    {k}: {f.value}   # {_c(f.source)}")
+    if facts.fbdiv:      # Zynq UltraScale+ PLLs come from the family data, not the YAML
+        w("  pll_fbdiv:")
+        for k, f in facts.fbdiv.items():
+            w(f"    {k}: {f.value}   # {_c(f.source)}")
     w(f"  pll_exact: {'true' if facts.pll_exact else 'false'}")
     ports = (ov.get("ps") or {}).get("ports")
     w("  # PS ports a DPU may use and the width hwgen's plan gives them (not a board fact).")
@@ -395,8 +398,15 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
     for i, b in enumerate(blocks, 1):
         w(f"    # block {i} of {len(blocks)} ({preset_shown} line {b.line}): {len(b.params)} parameters")
         dash = "- " if len(blocks) > 1 else ""
-        for j, (pname, value, _) in enumerate(b.params):
-            w(f"    {dash if j == 0 else ' ' * len(dash)}{pname}: {_q(value)}")
+        # A name repeated within one block (Avnet's Ultra96-V2 preset repeats two) keeps
+        # its first place and takes its last value, as applying the block in order does.
+        last = {pname: value for pname, value, _ in b.params}
+        seen = set()
+        for pname, _, _ in b.params:
+            if pname in seen:
+                continue
+            w(f"    {dash if not seen else ' ' * len(dash)}{pname}: {_q(last[pname])}")
+            seen.add(pname)
         if not b.params:
             w(f"    {dash}{{}}")
     w("")
@@ -408,7 +418,13 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
     w(f"  data_rate_mts: {_num(facts.data_rate_mts.value)}   # {_c(facts.data_rate_mts.source)}")
     w("")
     w("console:")
-    w("  device: ttyPS0   # PetaLinux makes the console UART serial0")
+    device = (ov.get("console") or {}).get("device")
+    if device:
+        # ttyPSn follows the device tree's serial<n> alias, which the board's BSP chooses
+        # (Kria: UART1 is ttyPS1); the overlay says which, with its source
+        w(f"  device: {_text(device)}   # the overlay's console.device")
+    else:
+        w("  device: ttyPS0   # PetaLinux makes the console UART serial0")
     w(f"  uart: {facts.console_uart.value}   # {_c(facts.console_uart.source)}")
     w(f"  baud: {facts.baud.value}   # {_c(facts.baud.source)}")
     if facts.sd is not None:

@@ -22,7 +22,7 @@ import yaml
 from hwgen.model import loader
 from hwgen.model import records as model
 from hwgen import resources
-from hwgen.numbers import NumberError, parse_int
+from hwgen.numbers import NumberError
 from hwgen.errors import InputError, Mark, Problem
 from hwgen.model.schema import Ctx, Rec, Str, did_you_mean, doc_locator, format_mib, lookup, validate
 
@@ -87,7 +87,8 @@ def parts() -> dict[str, model.Part]:
     return {p.name: p for p in table["parts"]}
 
 
-_DEVICE_RE = re.compile(r"(xc7z\d{3}s?|xczu\d+)")
+# xc7z020clg400-1 → xc7z020, xczu7ev-ffvc1156-2-e → xczu7, xck26-sfvc784-2LV-c → xck26
+_DEVICE_RE = re.compile(r"(xc7z\d{3}s?|xczu\d+|xck\d+)")
 
 
 def part_for(part: str) -> model.Part | None:
@@ -368,24 +369,17 @@ def _preset_path(board: model.Board, doc: loader.Document, name: str) -> tuple:
 
 
 def _check_board(board: model.Board, doc: loader.Document):
-    problems = []
-    ps = board.ps
-    for key, name in model.FBDIV.items():
-        if ps.fbdiv(key) is None:
-            problems.append(Problem(doc.mark(("ps", "pll_fbdiv")), f"ps.pll_fbdiv.{key}",
-                                    f"expected the {key.upper()} PLL feedback divider (13 to 66): "
-                                    f"the preset has no {name}, so the YAML must give it"))
-        else:
-            value = ps.preset_value(name)
-            try:
-                ok = value is None or 13 <= parse_int(value) <= 66
-            except NumberError:
-                ok = False
-            if not ok:
-                # UG585: PLL_FDIV is 7 bits; Vivado's PCW keeps the VCO in range with 13..66
-                problems.append(Problem(doc.mark(_preset_path(board, doc, name)), f"ps.preset.{name}",
-                                        f"expected an integer PLL feedback divider from 13 to 66, "
-                                        f"got {value!r}"))
+    from hwgen.model.family import load_family, pll_problems
+
+    family = load_family(board.ps.family)
+    problems = [Problem(doc.mark(_preset_path(board, doc, path[2]) if path[1] == "preset" else path[:2]),
+                        loader.dotted(path), text)
+                for path, text in pll_problems(family, board.ps)]
+    # The reference clock against the preset: _check_against_preset (both places named).
+    try:
+        family.ddr_regions(board.ddr.base, board.ddr.size)
+    except ValueError as exc:
+        problems.append(Problem(doc.mark(("ddr", "size")), "ddr.size", str(exc)))
     if part_for(board.part) is None:
         problems.append(Problem(doc.mark(("part",)), "part",
                                 f"no capacity data for {board.part!r} (known devices: "

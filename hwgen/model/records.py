@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from hwgen import resources
 from hwgen.frozen import dataclass
 
 from hwgen.model import toolchain as _toolchain
@@ -20,7 +21,7 @@ IDENT = r"[A-Za-z][A-Za-z0-9_]{0,62}"
 NAME = Str(IDENT, max_len=63, what="a name (letter, then letters, digits or _)")
 VLNV = Str(r"[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:\d+(\.\d+)*", max_len=120,
            what="a VLNV (vendor:library:name:version)")
-PART = Str(r"x[ca][a-z0-9]+-[a-z0-9\-]+|x[ca]7z[0-9]{3}s?[a-z]{2,3}[0-9]{3}-[0-9][a-z]?",
+PART = Str(r"x[ca][a-z0-9]+-[A-Za-z0-9\-]+|x[ca]7z[0-9]{3}s?[a-z]{2,3}[0-9]{3}-[0-9][a-z]?",
            max_len=40, what="a Xilinx part name such as xc7z020clg400-1")
 BOARD_PART = Str(r"[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[0-9.]+", max_len=120,
                  what="a Vivado board_part (vendor:board:component:version)")
@@ -29,9 +30,11 @@ BOARD_PART = Str(r"[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[A-Za-z0-9_.\-]+:[0-9.]+", 
 TEXT = Str(r"[^\\{}\[\]$\"`;]*", max_len=200,
            what="plain text (no backslashes, braces, brackets, $, quotes, backticks or ;)")
 SOURCE = Str(r"[^\\{}\[\]$\"`]*", max_len=400, what="a source citation")
-# PCW_* parameters, and `preset`: CONFIG.preset names one of Vivado's built-in PS7 presets
-# (ZedBoard, ZC702, ZC706), which a vendor preset may apply before its explicit values.
-PCW_NAME = Str(r"PCW_[A-Z0-9_]+|preset", max_len=80, what="a PS7 property name (PCW_... or preset)")
+# Zynq-7000 (processing_system7) names start PCW_, Zynq UltraScale+ (zynq_ultra_ps_e) PSU_;
+# `preset`: CONFIG.preset names one of Vivado's built-in PS7 presets (ZedBoard, ZC702, ZC706),
+# which a vendor preset may apply before its explicit values.
+PCW_NAME = Str(r"(PCW|PSU)_[A-Za-z0-9_]+|preset", max_len=80,
+               what="a PS property name (PCW_..., PSU_... or preset)")
 # PS7 preset values as Vivado writes them: numbers, 'MIO 1 .. 6', 'DDR 3 (Low Voltage)',
 # 'LVCMOS 3.3V', '6:2:1', 'GPIO#Quad SPI Flash#...', 'qspi0_io[0]#...' (PCW_MIO_TREE_SIGNALS).
 # Brackets are safe: every value is written brace-quoted, which stops Tcl substitution.
@@ -40,20 +43,13 @@ PCW_VALUE = Str(r"[A-Za-z0-9 .:#_()\-+/%<>=,\[\]]*", max_len=2000,
                 what="a PS7 property value (letters, digits, spaces and . : # _ ( ) [ ] - + / % < > = ,)")
 ADDR32 = Size(0, 0xFFFF_FFFF, what="an address")
 IRQ_LINE = Int(0, 15)
-PS_PORTS = ("hp0", "hp1", "hp2", "hp3", "gp0")
+# Zynq-7000: hp0-hp3, gp0; Zynq UltraScale+: hp0-hp3, hpc0/1, lpd (S_AXI_LPD), hpm0_lpd/fpd.
+# The family data (families/*.yaml) says which ports a PS has and what they are called.
+PS_PORTS = ("hp0", "hp1", "hp2", "hp3", "gp0", "hpc0", "hpc1", "lpd", "hpm0_lpd", "hpm0_fpd")
+FAMILIES = tuple(sorted(p.stem for p in resources.data_dir("families").glob("*.yaml")))
 
 
 # --------------------------------------------------------------------------- board
-@dataclass(frozen=True)
-class Plls:
-    arm: float
-    io: float
-    ddr: float
-
-    def as_dict(self) -> dict[str, float]:
-        return {"ARM PLL": self.arm, "IO PLL": self.io, "DDR PLL": self.ddr}
-
-
 @dataclass(frozen=True)
 class HpPort:
     width: int
@@ -71,12 +67,18 @@ class PsPorts:
     hp2: HpPort | None
     hp3: HpPort | None
     gp0: GpPort | None
+    hpc0: HpPort | None = None
+    hpc1: HpPort | None = None
+    lpd: HpPort | None = None
+    hpm0_lpd: GpPort | None = None
+    hpm0_fpd: GpPort | None = None
 
     def available(self) -> tuple[str, ...]:
         return tuple(p for p in PS_PORTS if getattr(self, p) is not None)
 
 
-# The PS7 preset properties holding each PLL's feedback divider (design.py checks them).
+# The PS7 preset properties holding each Zynq-7000 PLL's feedback divider; a preset without
+# them leaves the imported YAML's ps.pll_fbdiv to say them (design.py checks them).
 FBDIV = {"arm": "PCW_ARMPLL_CTRL_FBDIV", "io": "PCW_IOPLL_CTRL_FBDIV", "ddr": "PCW_DDRPLL_CTRL_FBDIV"}
 
 
@@ -117,10 +119,6 @@ class Ps:
             return int(value)
         return getattr(self.pll_fbdiv, pll)
 
-    @property
-    def plls(self) -> Plls:
-        """PLL output = crystal x feedback divider, rounded as Vivado prints it (1066.667)."""
-        return Plls(**{k: round(self.crystal_mhz * self.fbdiv(k), 3) for k in FBDIV})
 
 
 @dataclass(frozen=True)
@@ -180,8 +178,9 @@ class PresetBlocks(MapOf):
         return _ERR if _ERR in out else tuple(out)
 
 
-_HP = Rec(HpPort, width=Field(Choice((32, 64)), default=64))
-_GP = Rec(GpPort, width=Field(Choice((32,)), default=32))
+# 128 bit exists on Zynq UltraScale+ only; blockdesign checks a width against the family.
+_HP = Rec(HpPort, width=Field(Choice((32, 64, 128)), default=64))
+_GP = Rec(GpPort, width=Field(Choice((32, 64, 128)), default=32))
 
 BOARD_SCHEMA = Rec(
     Board,
@@ -192,12 +191,14 @@ BOARD_SCHEMA = Rec(
     board_part=Field(BOARD_PART, default=None),
     ps=Field(Rec(
         Ps,
-        family=Field(Choice(("zynq7",))),
+        family=Field(Choice(FAMILIES)),
         vlnv=Field(VLNV, default="xilinx.com:ip:processing_system7:5.5"),
         crystal_mhz=Field(Num(10, 60, "MHz")),
         preset=Field(PresetBlocks(PCW_NAME, PCW_VALUE)),
         ports=Field(Rec(PsPorts, hp0=Field(_HP, None), hp1=Field(_HP, None), hp2=Field(_HP, None),
-                        hp3=Field(_HP, None), gp0=Field(_GP, None))),
+                        hp3=Field(_HP, None), gp0=Field(_GP, None), hpc0=Field(_HP, None),
+                        hpc1=Field(_HP, None), lpd=Field(_HP, None), hpm0_lpd=Field(_GP, None),
+                        hpm0_fpd=Field(_GP, None))),
         pll_fbdiv=Field(Rec(PllFbdiv, **{k: Field(Int(13, 66), None) for k in ("arm", "io", "ddr")}),
                         default=PllFbdiv(None, None, None)),
         pll_exact=Field(Bool(), default=True),
@@ -393,7 +394,8 @@ class DpuSettings:
     save_argmax: bool
     uram: int
     ip_repo: str
-    control_base: int
+    control_base: int | None     # None: the control port's default base (family data)
+    control_port: str | None     # None: the family's control port
     irq: int
     fclk_tolerance_ppm: float
 
@@ -477,7 +479,8 @@ SETTINGS_SCHEMA = Rec(
         uram=Field(Int(0, 84), default=0, doc="URAM_N_USER, UltraRAM per core (0 on Zynq-7000)"),
         ip_repo=Field(Str(r"[A-Za-z0-9_.][A-Za-z0-9_./\-]*", max_len=255,
                           what="a relative path (letters, digits, _ . / -)"), default="ip_repo"),
-        control_base=Field(ADDR32, default=0x4F00_0000),
+        control_base=Field(ADDR32, default=None),
+        control_port=Field(Choice(PS_PORTS), default=None),
         irq=Field(IRQ_LINE, default=0),
         fclk_tolerance_ppm=Field(Num(0, 100_000, "ppm"), default=0.0),
     )),

@@ -1,32 +1,22 @@
-"""Addresses and interrupt numbers of a Zynq-7000 DPU design (pure functions)."""
+"""Addresses and interrupt numbers of a DPU design (pure functions over the family data).
+
+Every number here comes from ``families/<family>.yaml``: the control port's window in the PS
+address map, the register base the family proposes there, where DDR sits, and which GIC ID
+each fabric interrupt line is. Zynq-7000: M_AXI_GP0 0x4000_0000-0x7FFF_FFFF, IRQ_F2P[0] = GIC
+61; Zynq UltraScale+: M_AXI_HPM0_LPD 0x8000_0000-0x9FFF_FFFF, pl_ps_irq0[0] = GIC 121.
+"""
 
 from __future__ import annotations
 
 from hwgen.frozen import dataclass
 
 from hwgen.errors import InputError, Problem
-
-# M_AXI_GP0 window: base 0x4000_0000 (XPS_FPGA_AXI_S0_BASEADDR), GP1 starts at
-# 0x8000_0000 (Xilinx/embeddedsw xparameters_ps.h).
-GP0_BASE = 0x4000_0000
-GP0_END = 0x8000_0000
-
-# IRQ_F2P[0..7] are GIC IDs 61..68 and IRQ_F2P[8..15] are 84..91 (embeddedsw
-# XPS_FPGA0_INT_ID 61U ... XPS_FPGA15_INT_ID 91U; RTEMS irq.h; UG585 §7.2.3).
-# Device-tree SPI numbers are the GIC ID minus 32 (ARM GIC binding).
-_GIC_FIRST = {0: 61, 8: 84}
+from hwgen.model.family import MasterPort, load_family
 
 
-def gic_id(irq_f2p: int) -> int:
-    if not 0 <= irq_f2p <= 15:
-        raise ValueError(f"IRQ_F2P line {irq_f2p} does not exist (0..15)")
-    first = 8 if irq_f2p >= 8 else 0
-    return _GIC_FIRST[first] + irq_f2p - first
-
-
-def gic_spi(irq_f2p: int) -> int:
-    """The number a device tree writes in ``interrupts = <0 SPI flags>``."""
-    return gic_id(irq_f2p) - 32
+def gic_spi(design, line: int) -> int:
+    """The SPI number a device tree writes for fabric interrupt ``line`` (GIC ID - 32)."""
+    return load_family(design.board.ps.family).ps.interrupt.gic_spi(line)
 
 
 @dataclass(frozen=True)
@@ -39,19 +29,41 @@ class ControlWindow:
         return self.base + self.range
 
 
+def control_port(design) -> tuple[str, MasterPort]:
+    """(key, port) of the PS master the DPU's registers sit behind: dpu.control_port, else
+    the family's (M_AXI_GP0 on Zynq-7000, M_AXI_HPM0_LPD on Zynq UltraScale+ as the TRD)."""
+    ps = load_family(design.board.ps.family).ps
+    key = design.settings.dpu.control_port or ps.control_port
+    port = ps.master(key)
+    if port is None:
+        raise InputError(Problem(design.origin("dpu.control_port"), "dpu.control_port",
+                                 f"expected a PS master port of {design.board.ps.family} "
+                                 f"({', '.join(k for k, _ in ps.master_ports)}), got {key!r}"))
+    return key, port
+
+
 def dpu_control_window(design) -> ControlWindow:
-    """The DPU's S_AXI register window on M_AXI_GP0, checked against the GP0 window."""
+    """The DPU's S_AXI register window, checked against the control port's window."""
+    _, port = control_port(design)
     base = design.settings.dpu.control_base
+    if base is None:
+        base = port.default_base
     size = design.dpu.interfaces.control_range
     window = ControlWindow(base, size)
     problems = []
     if base % size:
         problems.append(f"expected a base aligned to the {size >> 20} MiB control range, "
                         f"got 0x{base:08X}")
-    if not (GP0_BASE <= base and window.end <= GP0_END):
+    if not (port.window_base <= base and window.end <= port.window_end):
         problems.append(f"the DPU registers 0x{base:08X}-0x{window.end - 1:08X} must lie in the "
-                        f"M_AXI_GP0 window 0x{GP0_BASE:08X}-0x{GP0_END - 1:08X}")
+                        f"{port.intf} window 0x{port.window_base:08X}-0x{port.window_end - 1:08X}")
     if problems:
         raise InputError([Problem(design.origin("dpu.control_base"), "dpu.control_base", p)
                           for p in problems])
     return window
+
+
+def ddr_regions(design) -> tuple[tuple[str, int, int], ...]:
+    """(range name, base, size) of the board's DDR in the family's address map."""
+    ddr = design.board.ddr
+    return load_family(design.board.ps.family).ddr_regions(ddr.base, ddr.size)

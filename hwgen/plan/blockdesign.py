@@ -20,7 +20,7 @@ from __future__ import annotations
 from hwgen.frozen import dataclass
 from functools import lru_cache
 
-from hwgen.plan.addressmap import dpu_control_window
+from hwgen.plan.addressmap import control_port as _control_port, ddr_regions, dpu_control_window
 from hwgen.plan.bdgraph import AddressSegment, BlockDesign, Cell, IntfLink, Net, Port
 from hwgen.dpu.arch import geometry
 from hwgen.errors import InputError, Mark, Problem
@@ -71,9 +71,11 @@ def _freq(value: float) -> str:
 
 
 def fclk_source(family: Family, clocks) -> str:
-    """The family's CLKSRC value for the plan's PLL ("DDR PLL" → key ddr → "DDR PLL")."""
-    key = clocks.fclk0.source.split()[0].lower()
-    return family.ps.fabric_clock.source_name(key)
+    """The family's CLKSRC value for the plan's PLL ("IO PLL" → "IOPLL" on Zynq UltraScale+)."""
+    from hwgen.plan.clocks import canonical_pll_name
+
+    return next(p.source for p in family.ps.fabric_clock.plls
+                if canonical_pll_name(p.source) == clocks.fclk0.source)
 
 
 class _Nets:
@@ -123,29 +125,63 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
     """
     profile, cores = design.dpu, design.settings.dpu.cores
     iface = profile.interfaces
+    family = load_family(design.board.ps.family)
+    # The DPU's data masters are as wide as the IP's init makes them on this family
+    # (ARCH_HP_BW: 64 bit on Zynq-7000, 128 on Zynq UltraScale+; DPU41-PKG bd.tcl).
+    data_width = family.dpu.hp_data_width
+    trd_ports = _trd_ports(family, iface, cores)
     connect = dict(profile.connect)
     missing = [m for m in iface.data + (iface.instr,) if m not in connect]
-    if missing:
+    if missing and trd_ports is None:
         raise InputError(Problem(_where(design, "dpu", ("connect",)), "connect",
                                  f"expected a PS port for every DPU master, missing {', '.join(missing)}"))
     out = []
     for n in range(cores):
         masters = []
-        for name, width in [(d, iface.data_width) for d in iface.data] + [(iface.instr, iface.instr_width)]:
+        for name, width in [(d, data_width) for d in iface.data] + [(iface.instr, iface.instr_width)]:
             renamed = _core_name(name, n, "DPU0_")
             if renamed is None:
                 raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
                                          f"expected 1 for profile {profile.name}: its master {name} "
                                          f"does not follow the DPU0_ naming, so core {n}'s masters "
                                          f"cannot be named"))
-            masters.append((renamed, connect[name], width))
+            port = trd_ports[(n, name)] if trd_ports is not None else connect[name]
+            masters.append((renamed, port, width))
         irq = _core_name(profile.pins.interrupt, n, "dpu0_")
         if irq is None:
             raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
                                      f"expected 1 for profile {profile.name}: its interrupt "
                                      f"{profile.pins.interrupt} does not follow the dpu0_ naming"))
         out.append(DpuCore(n, tuple(masters), irq))
+    sfm = family.dpu.softmax_master
+    if design.settings.dpu.softmax and sfm is not None and trd_ports is not None:
+        # The softmax block has its own master and interrupt (SFM_ENA 1); the TRD gives its
+        # master the next data port in the same order and its interrupt the next line.
+        out.append(DpuCore(cores, ((sfm, trd_ports[("softmax", sfm)], data_width),),
+                           family.dpu.softmax_interrupt))
     return tuple(out)
+
+
+def _trd_ports(family: Family, iface, cores: int) -> dict | None:
+    """(core, master) → PS port as the TRD wires them, or None where the family has no TRD order.
+
+    DPUTRD (trd_bd.tcl, lib_dpu_ghp_info_cn_list, CN_STGY "flat"): the data masters of
+    core 0, then core 1 ..., take the family's data ports in order, one each; once every
+    port has one, the next master goes to the last port, the one after to the one before
+    it, and so on. Every instruction master shares the family's instruction port.
+    """
+    ports = family.dpu.data_ports
+    if not ports or family.dpu.instr_port is None:
+        return None
+    out = {}
+    masters = [(n, d) for n in range(cores) for d in iface.data]
+    if family.dpu.softmax_master:
+        masters.append(("softmax", family.dpu.softmax_master))   # last, as DPUTRD lists it
+    for i, (n, name) in enumerate(masters):
+        out[(n, name)] = ports[i] if i < len(ports) else ports[len(ports) - 1 - i % len(ports)]
+    for n in range(cores):
+        out[(n, iface.instr)] = family.dpu.instr_port
+    return out
 
 
 def dpu_config(design, family: Family) -> tuple[tuple[str, str], ...]:
@@ -202,14 +238,17 @@ def ps_properties(design, family: Family, clocks, ports: dict[str, str | None]
 
     The preset is written whole, block by block in file order, as Vivado's apply-board-preset
     sets it; hwgen's plan follows and overrides what it must (FCLK0, the PS ports, the
-    fabric interrupt). ``ports`` maps each family port key to "used" width text (or None).
+    fabric interrupt; board presets enable ports for their own reference designs, as the K26
+    SOM's turns on M_AXI_HPM0/1_FPD). ``ports`` maps each family port key to "used" width text (or None).
     """
     ps = family.ps
     fc = ps.fabric_clock
-    plan: list[tuple[str, str]] = [
-        (fc.enable, "1"),
-        (fc.port, "1"),
+    plan: list[tuple[str, str]] = [(fc.enable, "1")]
+    if fc.port:
+        plan.append((fc.port, "1"))
+    plan += [
         (fc.reset_port, "1"),
+        *fc.props,
         (fc.source, fclk_source(family, clocks)),
         # Vivado solves its own divisors from the requested frequency; asking for exactly
         # what the plan's divisors make keeps both in agreement.
@@ -218,7 +257,10 @@ def ps_properties(design, family: Family, clocks, ports: dict[str, str | None]
         (fc.divisor1, str(clocks.fclk0.divisor1)),
     ]
     for key, port in ps.master_ports:
-        plan.append((port.use, _b(ports.get(key) is not None)))
+        width = ports.get(key)
+        plan.append((port.use, _b(width is not None)))
+        if width is not None and port.width:
+            plan.append((port.width, width))
     for key, port in ps.slave_ports:
         width = ports.get(key)
         plan.append((port.use, _b(width is not None)))
@@ -267,12 +309,18 @@ def plan_block_design(design, clocks) -> BlockDesign:
             problems.append(Problem(_where(design, "board", ("ps", "ports")), f"ps.ports.{port}",
                                     f"expected the port the DPU profile {profile.name} uses; "
                                     f"the board does not list it"))
-    control_port = ps.control_port
-    if getattr(board_ports, control_port) is None or ps.master(control_port) is None:
+    control_port, gp = _control_port(design)
+    if getattr(board_ports, control_port) is None:
         problems.append(Problem(_where(design, "board", ("ps", "ports", control_port)),
                                 f"ps.ports.{control_port}",
                                 f"expected the port the DPU's registers are reached through "
-                                f"({ps.master(control_port).intf if ps.master(control_port) else control_port})"))
+                                f"({gp.intf})"))
+    for port in hp_used:
+        width = getattr(board_ports, port).width if getattr(board_ports, port) is not None else None
+        if width is not None and width > family.dpu.hp_data_width:
+            problems.append(Problem(Mark(input_name(design, "board")), f"ps.ports.{port}.width",
+                                    f"expected at most {family.dpu.hp_data_width} (the widest "
+                                    f"{ps.slave(port).intf} on {family.name}), got {width}"))
     if problems:
         raise InputError(problems)
     irq_base = design.settings.dpu.irq
@@ -317,7 +365,7 @@ def plan_block_design(design, clocks) -> BlockDesign:
     blocks, plan = ps_properties(design, family, clocks, widths)
     preset = tuple(p for block in blocks for p in block)
     cells.append(Cell(P, design.board.ps.vlnv, preset + plan, "ps",
-                      why=_ps_why(design, family, clocks, hp_used, widths), preset=len(preset),
+                      why=_ps_why(design, family, clocks, hp_used, widths, gp), preset=len(preset),
                       preset_blocks=tuple(len(b) for b in blocks)))
 
     ips = family.ips
@@ -327,7 +375,7 @@ def plan_block_design(design, clocks) -> BlockDesign:
              f"m_axi_dpu_aclk as the DPU requires (PG338 port table; TRD20 uses one clk_wiz). "
              f"{DPU_PORT} {_mhz(clocks.dpu_mhz)} MHz, {DSP_PORT} {_mhz(clocks.dsp_mhz)} MHz from "
              f"{fc.pin} {_mhz(clocks.fclk0.achieved_mhz)} MHz.")))
-    why_dom = {"ps": f"{fc.pin}: M_AXI_GP0, the register interconnect"
+    why_dom = {"ps": f"{fc.pin}: {gp.intf}, the register interconnect"
                      + (" and the DPU's S_AXI" if ctrl_dom is ps_dom else ""),
                "dpu": "the DPU's AXI masters, the HP interconnects and HP ports",
                "dsp": "the DPU's DSP (2x) clock"}
@@ -357,11 +405,11 @@ def plan_block_design(design, clocks) -> BlockDesign:
         reset_by(ps_dom, f"{D}/{pins.control_reset}")
 
     # ---- interconnects: GP0 → DPU registers, then one per used HP port
-    gp = ps.master(control_port)
     ic_gp = GP_INTERCONNECT.format(port=control_port)
     cells.append(_interconnect_cell(ic_gp, ips, interconnect, 1, 1,
-                                    f"M_AXI_GP0 to the DPU's {profile.interfaces.control}: "
-                                    f"converts the PS's AXI3 master to the DPU register slave."))
+                                    f"{gp.intf} to the DPU's {profile.interfaces.control}: "
+                                    f"adapts the PS master's protocol and width to the DPU "
+                                    f"register slave."))
     clocked(ps_dom, f"{P}/{gp.clock}")
     _wire_interconnect(ic_gp, interconnect, [(ps_dom, f"S00")], [(ctrl_dom, "M00")],
                        ps_dom, clocked, reset_by)
@@ -421,32 +469,34 @@ def plan_block_design(design, clocks) -> BlockDesign:
     addresses = [AddressSegment(f"{P}/{ps.data_space}",
                                 f"{D}/{profile.interfaces.control}/{profile.interfaces.control_segment}",
                                 window.base, window.range)]
-    ddr = design.board.ddr
+    # Each DPU master sees every range of the board's DDR through its port's segment for that
+    # range (Zynq UltraScale+: HP0_DDR_LOW, and HP0_DDR_HIGH where DDR goes past 2 GiB).
     for core in cores:
         for name, port, _ in core.masters:
             hp = ps.slave(port)
-            addresses.append(AddressSegment(f"{D}/{name}", f"{P}/{hp.intf}/{hp.ddr_segment}",
-                                            ddr.base, ddr.size))
+            for range_name, base, size in ddr_regions(design):
+                addresses.append(AddressSegment(f"{D}/{name}", hp.segment(P, range_name), base, size))
 
     return BlockDesign(design.settings.build.bd_name, tuple(cells), ports, tuple(links),
                        nets.freeze(), tuple(addresses))
 
 
-def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str, str]) -> str:
+def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str, str], gp) -> str:
     ps = family.ps
     dpu_width = family.dpu.hp_data_width
     hp = ", ".join(f"{ps.slave(p).intf} {widths[p]}-bit" for p in hp_used)
     text = (f"The PS with the {design.board.name} vendor preset written whole, property by "
             f"property from the board YAML (no board files needed), then hwgen's plan: {ps.fabric_clock.pin} "
             f"{_mhz(clocks.fclk0.achieved_mhz)} MHz from the {clocks.fclk0.source}; {hp} for the "
-            f"DPU masters; {ps.master(ps.control_port).intf} for its registers; "
+            f"DPU masters; {gp.intf} for its registers; "
             f"{ps.interrupt.pin} for its interrupt. HP widths come from the board's "
             f"ps.ports.hpN.width. ")
-    if all(int(widths[p]) == dpu_width for p in hp_used):
-        text += (f"{dpu_width} bit because the DPU's data masters are {dpu_width} bit on this "
-                 f"family (VAI20 bd.tcl): the port takes them without a width "
-                 f"converter and moves twice the data per clock of a 32-bit port, which the PS "
-                 f"upsizes to its 64-bit DDR path anyway (UG585 ch. 5).")
+    data = {port for core in dpu_cores(design) for name, port, width in core.masters
+            if width == dpu_width}
+    if all(int(widths[p]) == dpu_width for p in data):
+        text += (f"Data ports {dpu_width} bit because the DPU's data masters are {dpu_width} bit "
+                 f"on this family (the IP's init, DPU41-PKG bd.tcl): the port takes them without "
+                 f"a width converter.")
     else:
         text += (f"A port narrower than the DPU's {dpu_width}-bit data masters makes its "
                  f"interconnect convert widths and halves that port's bandwidth per clock.")

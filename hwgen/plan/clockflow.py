@@ -12,6 +12,7 @@ import re
 
 from hwgen.plan import clocks as solver
 from hwgen.errors import InputError, Problem
+from hwgen.model.family import load_family, pll_values
 
 _SPEED_RE = re.compile(r"-(\d)[a-z]*$")
 
@@ -44,27 +45,31 @@ def design_clocks(design) -> solver.ClockPlan:
     # A request typed to 3 decimals (142.857) is met by the clock it rounds from (1000/7).
     tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM,
                     solver.typed_precision_ppm(s.clock_mhz, dsp_request_mhz(s)))
-    plls = design.board.ps.plls.as_dict()
+    family = load_family(design.board.ps.family)
+    plls = dict(pll_values(family, design.board.ps))
+    axi_max = family.ps.axi_max_mhz
     grade = speed_grade(design.board.part)
     try:
-        return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade)
+        return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade, axi_max)
     except solver.ClockError as exc:
-        dsp_only = s.dsp_clock_mhz is not None and _plans(plls, s.clock_mhz, None, tolerance, grade)
+        dsp_only = s.dsp_clock_mhz is not None and _plans(plls, s.clock_mhz, None, tolerance, grade, axi_max)
         origin = "dpu.dsp_clock_mhz" if dsp_only else "dpu.clock_mhz"
         raise InputError(Problem(design.origin(origin), origin, str(exc))) from None
 
 
-def _plan(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int):
+def _plan(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int,
+          axi_max: float = solver.max_axi_port_mhz):
     # Not cached here: the MMCM search, the slow step, is cached where it runs
     # (clocks._search_mmcm), so sweeps over settings that leave the clocks alone reuse it.
     return solver.plan_clocks(plls, fabric, dsp, exact_ppm=tolerance,
-                              tolerance_ppm=tolerance, speed_grade=grade)
+                              tolerance_ppm=tolerance, speed_grade=grade, axi_max_mhz=axi_max)
 
 
-def _plans(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int) -> bool:
+def _plans(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int,
+           axi_max: float = solver.max_axi_port_mhz) -> bool:
     """Would this request plan? (Tells whether the DSP clock alone is the culprit.)"""
     try:
-        _plan(plls, fabric, dsp, tolerance, grade)
+        _plan(plls, fabric, dsp, tolerance, grade, axi_max)
         return True
     except solver.ClockError:
         return False

@@ -186,15 +186,20 @@ def _normalize_plls(plls: Mapping[str, float]) -> dict[str, float]:
         k = str(key).upper().replace("_", " ").strip()
         if k.endswith("PLL"):
             k = k[:-3].strip()
-        name = _SOURCE_ALIASES.get(k)
-        if name is None:
-            raise ValueError(
-                f"unknown PS PLL {key!r}: FCLK sources are {', '.join(FCLK_SOURCES)} (UG585)"
-            )
+        # Zynq-7000 names have aliases ("IO" = "IO PLL"); other families' CLKSRC values
+        # (IOPLL, RPLL, DPLL on Zynq UltraScale+) are taken as given.
+        name = _SOURCE_ALIASES.get(k, str(key).strip())
+        if not name:
+            raise ValueError(f"empty PS PLL name in plls (Zynq-7000: {', '.join(FCLK_SOURCES)})")
         if name in out:
             raise ValueError(f"PS PLL {name} given twice in plls")
         out[name] = _check_mhz(f"plls[{key!r}]", mhz)
     return out
+
+
+def canonical_pll_name(name: str) -> str:
+    """The name the plan gives a PLL: "IOPLL" (ZynqMP SRCSEL) and "io pll" are both "IO PLL"."""
+    return next(iter(_normalize_plls({name: 1.0})))
 
 
 def _divisor_table() -> tuple[list[int], dict[int, tuple[int, int]]]:
@@ -257,10 +262,10 @@ def _best_for_source(source: str, pll: float, request: float) -> FclkChoice:
     return FclkChoice(source, d0, d1, pll, achieved, _ppm(achieved, request))
 
 
-def _sort_key(c: FclkChoice) -> tuple[float, int]:
-    # |error| quantised to 1e-6 ppm so floating-point noise cannot beat the source
-    # preference; then IO PLL, DDR PLL, ARM PLL.
-    return (round(abs(c.error_ppm), 6), FCLK_SOURCES.index(c.source))
+def _preference(source: str, order: Sequence[str]) -> int:
+    # The Zynq-7000 order when the names are Zynq-7000's, else the order the caller gave
+    # (the family data lists its PLLs in preference order).
+    return FCLK_SOURCES.index(source) if source in FCLK_SOURCES else len(FCLK_SOURCES) + order.index(source)
 
 
 def fclk_candidates(plls: Mapping[str, float], request_mhz: float) -> list[FclkChoice]:
@@ -271,7 +276,10 @@ def fclk_candidates(plls: Mapping[str, float], request_mhz: float) -> list[FclkC
     """
     request = _check_mhz("request_mhz", request_mhz)
     table = _normalize_plls(plls)
-    return sorted((_best_for_source(s, f, request) for s, f in table.items()), key=_sort_key)
+    order = list(table)
+    # |error| quantised to 1e-6 ppm so floating-point noise cannot beat the source preference.
+    return sorted((_best_for_source(s, f, request) for s, f in table.items()),
+                  key=lambda c: (round(abs(c.error_ppm), 6), _preference(c.source, order)))
 
 
 def _nearest_text(cands: Sequence[FclkChoice]) -> str:
@@ -482,6 +490,7 @@ def plan_clocks(
     tolerance_ppm: float = DEFAULT_TOLERANCE_PPM,
     fallback_fclk_mhz: float = DEFAULT_FALLBACK_FCLK_MHZ,
     speed_grade: int = -1,
+    axi_max_mhz: float = max_axi_port_mhz,
 ) -> ClockPlan:
     """Plan FCLK_CLK0 and the DPU clocking wizard (policy in the module docstring).
 
@@ -529,7 +538,7 @@ def plan_clocks(
         if nearest_wizard is None or wiz.max_error_ppm < nearest_wizard.max_error_ppm:
             nearest_wizard = wiz
         if wiz.max_error_ppm <= tolerance_ppm:
-            notes = _notes(cands, fclk, is_dpu, exact, wiz, fabric, dsp, fallback)
+            notes = _notes(cands, fclk, is_dpu, exact, wiz, fabric, dsp, fallback, axi_max_mhz)
             return ClockPlan(fclk0=fclk, dpu_mhz=wiz.achieved[1], dsp_mhz=wiz.achieved[0],
                              fclk_is_dpu_clock=is_dpu, wizard=wiz, notes=notes)
 
@@ -548,7 +557,7 @@ def plan_clocks(
 
 def _notes(cands: Sequence[FclkChoice], fclk: FclkChoice, is_dpu: bool,
            exact: Optional[FclkChoice], wiz: MmcmConfig, fabric: float, dsp: float,
-           fallback: float) -> tuple[str, ...]:
+           fallback: float, axi_max_mhz: float = max_axi_port_mhz) -> tuple[str, ...]:
     notes: list[str] = []
     if is_dpu:
         how = ("exactly" if fclk.error_ppm == 0
@@ -596,10 +605,10 @@ def _notes(cands: Sequence[FclkChoice], fclk: FclkChoice, is_dpu: bool,
             f"dpu_2x_clk {_fmt(dsp)} MHz is not 2 x m_axi_dpu_aclk {_fmt(fabric)} MHz; the "
             f"PG338 port table and the TRD20 README specify exactly twice"
         )
-    if fabric > max_axi_port_mhz:
+    if fabric > axi_max_mhz:
         notes.append(
             f"m_axi_dpu_aclk {_fmt(fabric)} MHz also clocks the HP ports, which run up to "
-            f"{_fmt(max_axi_port_mhz)} MHz (DS187 Table 19)"
+            f"{_fmt(axi_max_mhz)} MHz on this PS family (its families/*.yaml axi_max_mhz)"
         )
     notes.append(
         f"clocking wizard: {wiz.describe()} (clk_out1 = dpu_2x_clk, clk_out2 = "

@@ -32,9 +32,9 @@ MIB = 1 << 20
 KERNEL_CMA_MIN_ALIGNMENT = 4 * MIB   # LINUX-CMA (rmem_cma_setup, 4 KiB pages, MAX_ORDER 11)
 KERNEL_REGION = 16 * MIB             # hwgen's margin for the kernel at the bottom of DDR (see above)
 
-# Device-tree cells per PS family: (#address-cells, #size-cells) of the root and of
-# /reserved-memory, which must match (LINUX-RESMEM).
-_CELLS = {"zynq7": (1, 1)}
+# Device-tree cells per PS family, (#address-cells, #size-cells) of the root and of
+# /reserved-memory, which must match (LINUX-RESMEM), come from
+# the family data (families/<family>.yaml devicetree): 1/1 on Zynq-7000, 2/2 on ZynqMP.
 
 
 @dataclass(frozen=True)
@@ -87,13 +87,14 @@ class CmaPool:
 
 @dataclass(frozen=True)
 class MemoryPlan:
-    ddr: Region
+    ddr: Region                 # the DDR range the CMA pool lives in (below 4 GiB)
     cma: CmaPool
     fixed: tuple[Region, ...]   # regions at known addresses, by base: the kernel, a static CMA
     min_free: int
     address_cells: int
     size_cells: int
     largest_cma: int            # the largest CMA size that passes every check, same placement
+    ddr_ranges: tuple[Region, ...] = ()   # all of DDR, where it is in more than one range
 
     @property
     def others(self) -> tuple[Region, ...]:
@@ -106,9 +107,14 @@ class MemoryPlan:
         return (self.cma.size,)
 
     @property
+    def ddr_size(self) -> int:
+        """All of the board's DDR, every range."""
+        return sum(r.size for r in self.ddr_ranges) if self.ddr_ranges else self.ddr.size
+
+    @property
     def linux_free(self) -> int:
         """DDR left to Linux outside /reserved-memory (may be negative for impossible requests)."""
-        return self.ddr.size - sum(self.reserved_memory)
+        return self.ddr_size - sum(self.reserved_memory)
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -163,19 +169,32 @@ def largest_cma(ddr: Region, others: tuple[Region, ...], min_free: int, alignmen
 # --------------------------------------------------------------------------- plan
 def plan_memory(design) -> MemoryPlan:
     """Where the CMA pool may go on this board; no judgement (see ``memory_checks``)."""
+    from hwgen.model.family import load_family
+
     board, linux = design.board, design.settings.linux
-    ddr = Region("DDR", board.ddr.base, board.ddr.size, f"{board.name} ddr")
+    family = load_family(board.ps.family)
+    regions = family.ddr_regions(board.ddr.base, board.ddr.size)
+    several = len(regions) > 1
+    ranges = tuple(Region(f"DDR {name}" if several else "DDR", base, size,
+                          f"{board.name} ddr ({name} range)" if several else f"{board.name} ddr")
+                   for name, base, size in regions)
+    # The CMA pool stays in the first range: below 4 GiB, which 32-bit DMA masters and the
+    # DPU driver's dma_alloc_coherent() with its default 32-bit mask can address.
+    ddr = ranges[0]
     kernel = Region("kernel", ddr.base, min(KERNEL_REGION, ddr.size),
                     "kernel image, page tables and early allocations")
     alignment = max(linux.cma_alignment, KERNEL_CMA_MIN_ALIGNMENT)
     cma = CmaPool(size=linux.cma, alignment=alignment, requested_alignment=linux.cma_alignment,
                   base=linux.cma_base, alloc_range=ddr)
     fixed = (kernel,) + ((cma.region,) if cma.static else ())
-    address_cells, size_cells = _CELLS[board.ps.family]
+    cells = family.devicetree
+    # Linux also keeps what lies in the other ranges: min_free counts against all of DDR.
+    beyond = sum(r.size for r in ranges[1:])
     return MemoryPlan(
         ddr=ddr, cma=cma, fixed=tuple(sorted(fixed, key=lambda r: (r.base, r.name))),
-        min_free=linux.min_free, address_cells=address_cells, size_cells=size_cells,
-        largest_cma=largest_cma(ddr, (kernel,), linux.min_free, alignment, cma.base))
+        min_free=linux.min_free, address_cells=cells.address_cells, size_cells=cells.size_cells,
+        largest_cma=largest_cma(ddr, (kernel,), max(linux.min_free - beyond, 0), alignment, cma.base),
+        ddr_ranges=ranges)
 
 
 # --------------------------------------------------------------------------- checks
@@ -197,6 +216,8 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     plan = plan or plan_memory(design)
     ddr, cma = plan.ddr, plan.cma
     ddr_text = f"DDR {ddr.span} ({format_mib(ddr.size)})"
+    total_text = (ddr_text if len(plan.ddr_ranges) < 2 else
+                  f"DDR {' + '.join(r.span for r in plan.ddr_ranges)} ({format_mib(plan.ddr_size)})")
     size_at = verdict.setting_origin(design, "linux.cma")
     base_at = verdict.setting_origin(design, "linux.cma_base")
     others = plan.others
@@ -268,7 +289,7 @@ def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.Check
     free = plan.linux_free
     ok = free >= plan.min_free
     left = format_mib(free) if free >= 0 else f"nothing (it asks {format_mib(-free)} more than all of DDR)"
-    text = (f"{format_mib(cma.size)} of CMA leaves Linux {left} of {ddr_text}"
+    text = (f"{format_mib(cma.size)} of CMA leaves Linux {left} of {total_text}"
             + ("" if ok else f", less than linux.min_free {format_mib(plan.min_free)}"
                              + (f" ({design.origin('linux.min_free')})"
                                 if design.origin("linux.min_free") else "")))

@@ -72,6 +72,8 @@ TIMEOUT_S = 30
 # ``repo_ips=``.
 DEFAULT_CATALOG: tuple[str, ...] = (
     "xilinx.com:ip:processing_system7:5.5",
+    # Zynq UltraScale+ PS: 3.4 in Vivado 2022.2 exports (the KR260 DPU TRD), 3.5 in 2023.2+.
+    "xilinx.com:ip:zynq_ultra_ps_e:3.5",
     "xilinx.com:ip:clk_wiz:6.0",
     "xilinx.com:ip:proc_sys_reset:5.0",
     "xilinx.com:ip:axi_interconnect:2.1",
@@ -81,7 +83,9 @@ DEFAULT_CATALOG: tuple[str, ...] = (
 )
 
 # Parts create_project/-part and set_property part accept (PYNQZ2-PRESET, ZYBO-PRESET).
-DEFAULT_PARTS: tuple[str, ...] = ("xc7z020clg400-1",)
+DEFAULT_PARTS: tuple[str, ...] = ("xc7z020clg400-1",
+                                  # the ZynqMP boards' parts (their board.xml part0 part_name)
+                                  "xck26-sfvc784-2LV-c", "xczu7ev-ffvc1156-2-e", "xczu3eg-sbva484-1-i")
 
 # Board parts set_property board_part accepts -> the part they imply.  Zybo Z7-20:
 # 1.0 is in Digilent's export, 1.2 in current board files (ZYBO-PRESET, which
@@ -90,6 +94,9 @@ DEFAULT_BOARD_PARTS: Mapping[str, str] = {
     "tul.com.tw:pynq-z2:part0:1.0": "xc7z020clg400-1",
     "digilentinc.com:zybo-z7-20:part0:1.0": "xc7z020clg400-1",
     "digilentinc.com:zybo-z7-20:part0:1.2": "xc7z020clg400-1",
+    "xilinx.com:kv260_som:part0:1.4": "xck26-sfvc784-2LV-c",
+    "xilinx.com:zcu104:part0:1.1": "xczu7ev-ffvc1156-2-e",
+    "avnet.com:Ultra96v2:part0:1.2": "xczu3eg-sbva484-1-i",
 }
 
 

@@ -2,9 +2,8 @@
 # Change the YAML (or the --set options) and run `hwgen build` again; this file is rewritten.
 #
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
-# Written for Vivado 2023.2 and PetaLinux 2023.2 (build.toolchain)
 # Inputs (sha256):
-#   board boards/pynq_z2.yaml  c6ef26395940aa88c935db02aaa57c3708e9036b405f860e94a4c55d58b059d1
+#   board boards/pynq_z2.yaml  ed80576c6e93ac860f1e8acab232b787d7430b487971ab79bc40f0520d09998a
 #   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
 #
 # From the YAML to a bitstream and an XSA, from any working directory:
@@ -80,7 +79,7 @@ foreach vlnv [list \
     }
 }
 if {[llength $missing] > 0} {
-    error "hwgen: these IPs are not in this Vivado's IP catalog: [join $missing {, }] (hwgen wrote this for Vivado 2023.2, build.toolchain)"
+    error "hwgen: these IPs are not in this Vivado's IP catalog: [join $missing {, }] (hwgen writes for Vivado 2023.2)"
 }
 
 # ---------------------------------------------------------------------------------- design

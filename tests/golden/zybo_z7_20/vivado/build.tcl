@@ -2,9 +2,8 @@
 # Change the YAML (or the --set options) and run `hwgen build` again; this file is rewritten.
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
-# Written for Vivado 2023.2 and PetaLinux 2023.2 (build.toolchain)
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  7c703b245def931f31516d4e268e329849c99eb9665fb8ec6d876652b3403d85
+#   board boards/zybo_z7_20.yaml  64360118d3ab4085b83ccf490d7ece28466791fdd2b38d0d45f70a068fd307a5
 #   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
 #
 # From the YAML to a bitstream and an XSA, from any working directory:
@@ -45,8 +44,14 @@ if {![string is integer -strict $jobs] || $jobs < 1} {
 
 # ---------------------------------------------------------------------------------- project
 create_project -force $design [file join $here project] -part $part
-# No board_part: the board YAML names none, and block_design.tcl sets the whole PS preset
-# itself, so no board files are needed.
+# The PS is configured property by property in block_design.tcl; the board part only
+# records the board in the project and the XSA. Vivado refuses a board_part whose board
+# files are not installed, so it is set only when they are: the build needs none.
+if {[llength [get_board_parts -quiet digilentinc.com:zybo-z7-20:part0:1.0]] > 0} {
+    set_property board_part digilentinc.com:zybo-z7-20:part0:1.0 [current_project]
+} else {
+    puts "WARNING: hwgen: board files for digilentinc.com:zybo-z7-20:part0:1.0 are not installed; the project records only the part $part (the PS preset in block_design.tcl does not need them)"
+}
 
 # ---------------------------------------------------------------------------------- IP
 if {[info exists ::env(HWGEN_DPU_IP_REPO)] && $::env(HWGEN_DPU_IP_REPO) ne ""} {
@@ -74,7 +79,7 @@ foreach vlnv [list \
     }
 }
 if {[llength $missing] > 0} {
-    error "hwgen: these IPs are not in this Vivado's IP catalog: [join $missing {, }] (hwgen wrote this for Vivado 2023.2, build.toolchain)"
+    error "hwgen: these IPs are not in this Vivado's IP catalog: [join $missing {, }] (hwgen writes for Vivado 2023.2)"
 }
 
 # ---------------------------------------------------------------------------------- design

@@ -2,9 +2,8 @@
 # Change the YAML (or the --set options) and run `hwgen build` again; this file is rewritten.
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
-# Written for Vivado 2023.2 and PetaLinux 2023.2 (build.toolchain)
 # Inputs (sha256):
-#   board boards/zybo_z7_20.yaml  7c703b245def931f31516d4e268e329849c99eb9665fb8ec6d876652b3403d85
+#   board boards/zybo_z7_20.yaml  64360118d3ab4085b83ccf490d7ece28466791fdd2b38d0d45f70a068fd307a5
 #   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
