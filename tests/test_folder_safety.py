@@ -162,7 +162,7 @@ def test_two_writers_one_paused_mid_rename(tmp_path):
     a_err, b_err = tmp_path / "a.err", tmp_path / "b.err"
     cmd = [sys.executable, "-m", "hwgen", "build", "-o", str(out)]
     with open(a_err, "w") as ea, open(b_err, "w") as eb:
-        a = subprocess.Popen(cmd + ["--dpu", "B1024"], env=_planted(tmp_path, "STOP", "rename petalinux/bootargs"),
+        a = subprocess.Popen(cmd + ["--dpu", "B800"], env=_planted(tmp_path, "STOP", "rename petalinux/bootargs"),
                              stdout=subprocess.DEVNULL, stderr=ea)
         try:
             _wait_for(lambda: open(f"/proc/{a.pid}/stat").read().split(") ")[1][0] == "T",

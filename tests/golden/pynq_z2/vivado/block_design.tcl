@@ -2,14 +2,23 @@
 # Change the YAML (or the --set options) and run `hwgen build` again; this file is rewritten.
 #
 # Design pynq_z2_dpu: board pynq_z2, DPU B512, part xc7z020clg400-1
+# Written for Vivado 2023.2 and PetaLinux 2023.2 (build.toolchain)
 # Inputs (sha256):
 #   board boards/pynq_z2.yaml  ed80576c6e93ac860f1e8acab232b787d7430b487971ab79bc40f0520d09998a
-#   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
+#   dpu   dpus/b512.yaml  dd3110debeb6849768cb3bdaa618c252bf1a4f128e2037a80be357890ba1c1bb
 #
 # Creates the block design system in the project that is already open (vivado/build.tcl,
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
 # addresses, validates, saves, and makes the HDL wrapper the top. It names no file path, so
 # the working directory does not matter.
+
+# ---------------------------------------------------------------------------------- Vivado release
+# Written for Vivado 2023.2 (build.toolchain). The DPU v4.1 IP package is the same for
+# every release (docs/dpu-versions.md); the stock IP versions and PS properties written here
+# are this release's. Another release is worth a note, not a stop.
+if {![string match {2023.2*} [version -short]]} {
+    puts "WARNING: hwgen: this block design was written for Vivado 2023.2 (build.toolchain) and runs in Vivado [version -short]; if it fails, set build.toolchain to this release or use Vivado 2023.2"
+}
 
 # ---------------------------------------------------------------------------------- clocks
 # Clock plan, requested vs achieved:
@@ -22,7 +31,7 @@
 # ARM PLL x 26 = 1300 MHz.
 # Note: FCLK_CLK0 = 150 MHz exactly: DDR PLL 1050 MHz / (7 x 1); it is also the fabric clock
 # Note: FCLK_CLK0 comes from the DDR PLL, whose frequency follows the DDR clock: changing the
-# DDR speed moves FCLK_CLK0 too (pynq_z2.md §3); whether Vivado 2023.2 reports the exact ACT
+# DDR speed moves FCLK_CLK0 too (UG585 ch. 25); whether Vivado 2023.2 reports the exact ACT
 # frequency with this source is UNCERTAIN
 # Note: clocking wizard: 150 MHz /1 x8 = VCO 1200 MHz -> 300 MHz (/4, +0 ppm), 150 MHz (/8, +0
 # ppm) (clk_out1 = dpu_2x_clk, clk_out2 = m_axi_dpu_aclk, as TRD20)

@@ -2,14 +2,23 @@
 # Change the YAML (or the --set options) and run `hwgen build` again; this file is rewritten.
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
+# Written for Vivado 2023.2 and PetaLinux 2023.2 (build.toolchain)
 # Inputs (sha256):
 #   board boards/zybo_z7_20.yaml  64360118d3ab4085b83ccf490d7ece28466791fdd2b38d0d45f70a068fd307a5
-#   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
+#   dpu   dpus/b512.yaml  dd3110debeb6849768cb3bdaa618c252bf1a4f128e2037a80be357890ba1c1bb
 #
 # Creates the block design system in the project that is already open (vivado/build.tcl,
 # or FuseSoC/Edalize sourcing this file as a tclSource), wires the DPU to the PS, assigns
 # addresses, validates, saves, and makes the HDL wrapper the top. It names no file path, so
 # the working directory does not matter.
+
+# ---------------------------------------------------------------------------------- Vivado release
+# Written for Vivado 2023.2 (build.toolchain). The DPU v4.1 IP package is the same for
+# every release (docs/dpu-versions.md); the stock IP versions and PS properties written here
+# are this release's. Another release is worth a note, not a stop.
+if {![string match {2023.2*} [version -short]]} {
+    puts "WARNING: hwgen: this block design was written for Vivado 2023.2 (build.toolchain) and runs in Vivado [version -short]; if it fails, set build.toolchain to this release or use Vivado 2023.2"
+}
 
 # ---------------------------------------------------------------------------------- clocks
 # Clock plan, requested vs achieved:

@@ -2,9 +2,10 @@
 # Change the YAML (or the --set options) and run `hwgen build` again; this file is rewritten.
 #
 # Design zybo_z7_20_dpu: board zybo_z7_20, DPU B512, part xc7z020clg400-1
+# Written for Vivado 2023.2 and PetaLinux 2023.2 (build.toolchain)
 # Inputs (sha256):
 #   board boards/zybo_z7_20.yaml  64360118d3ab4085b83ccf490d7ece28466791fdd2b38d0d45f70a068fd307a5
-#   dpu   dpus/b512.yaml  27095f51d9c208789bbe35f2d5050f87d9bcdc8f3386793bf82485415eb13fc4
+#   dpu   dpus/b512.yaml  dd3110debeb6849768cb3bdaa618c252bf1a4f128e2037a80be357890ba1c1bb
 #
 # Run settings for synth_1 and impl_1. Sourced after the project and its runs exist
 # (vivado/build.tcl, or FuseSoC/Edalize as a tclSource after block_design.tcl: Edalize has
