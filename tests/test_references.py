@@ -22,13 +22,22 @@ REFERENCES = ROOT / "docs" / "references.md"
 DATA_DIRS = ("boards", "dpus", "parts", "families", "models")
 
 # What a key looks like: capitals with at least two digits (PG338, VAI20, GTCL34), PG4x, or a
-# hyphenated capitalised name (DPU41-PKG, LINUX-CMA). Keys without that shape (MNV2, HS) are
+# hyphenated capitalised name (DPU41-PKG, DPU41-R6, LINUX-CMA). Keys without that shape (MNV2, HS) are
 # found because every key the page lists is searched for as a word as well.
-KEY_SHAPES = re.compile(r"\b[A-Z]{2,}[0-9]{2,}[a-z]?\b|\bPG4x\b|\b[A-Z][A-Z0-9]*-[A-Z]{2,}[A-Z0-9]*\b")
+# The hyphenated shape is tried first, so a key such as DPU41-GTCL or DPU41-R6 is read whole
+# (not as its prefix DPU41), and each hyphenated key must itself be on the page.
+# A key is a whole word: a piece of a hyphenated repository or file name
+# (KR260-DPU-TRD-Vitis-AI-3.0, DPU-B4096-architecture) is not one.
+KEY_SHAPES = re.compile(r"(?<![\w-])(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-(?:[A-Z]{2,}[A-Z0-9]*|[A-Z][0-9]+)"
+                        r"|[A-Z]{2,}[0-9]{2,}[a-z]?|PG4x)(?![\w-])")
 # Words of that shape in hwgen's outputs that are not citations.
 NOT_KEYS = {
     "POINT-SIZE",   # a Graphviz HTML-label attribute in report/block_design.dot
     "ZCU102",       # an AMD evaluation board named in the text, not a document
+    "ZCU104",       # likewise (its user guide is UG1267)
+    "KV260",        # the Kria KV260 and KR260 starter kits, named in the text
+    "KR260",
+    "DSP48",        # the DSP slice primitive family (DSP48E1, DSP48E2)
     "BRAM36",       # the 36 Kb block-RAM unit
     "PS-PL",        # processing system to programmable logic
 }
@@ -153,8 +162,10 @@ def test_the_outputs_cite_only_keys_the_page_resolves(outputs):
     assert problems(outputs, keys) == []
     # the outputs really cite sources (the extraction would pass vacuously otherwise)
     found = cited(outputs, keys)
-    assert {"PG338", "PG12", "GTCL34", "VAI20", "DS187", "UG585", "ZOO11",
-            "PG059"} <= found, sorted(found)
+    # (the DPU's LUT/FF now cite "PG338 Table 9" scaled by the real v4.x builds DPU41-R6/R8,
+    # and its DSP/BRAM/URAM the v4.x IP's formulas DPU41-GTCL, where PG12 was cited before)
+    assert {"PG338", "DPU41-R6", "DPU41-R8", "DPU41-GTCL", "GTCL34", "VAI20", "DS187",
+            "UG585", "ZOO11", "PG059"} <= found, sorted(found)
 
 
 def test_the_data_sources_cite_only_keys_the_page_resolves():
