@@ -1,9 +1,16 @@
 """The DPU clocks against the part's data-sheet limits (parts/clock_limits.yaml).
 
-The expected figures are typed here from the data sheets' tables, not read back from
-hwgen: DS925 v1.30 "DSP48 Slice Switching Characteristics" (FMAX with all registers used)
-and "Clock Buffers Switching Characteristics" (BUFG FMAX), MMCM VCO 800-1600 MHz; DS187
-"DSP48E1 Switching Characteristics" FMAX 464.25 MHz and BUFGCTRL FMAX 464 MHz at -1.
+The expected figures are typed here from public sources, not read back from hwgen:
+- DS925 v1.30 "DSP48 Slice Switching Characteristics" (FMAX with all registers used) and
+  DS925 v1.29 "Clock Buffers Switching Characteristics" (BUFG FMAX), read on docs.amd.com;
+  MMCM VCO 800-1600 MHz from the sibling DS923 v1.20 "MMCM Specification" (DS925's own MMCM
+  table was not found: UNCERTAIN).
+- DS187 at -1: VCO 600-1200 MHz as LiteX's S7MMCM (enjoy-digital/litex
+  litex/soc/cores/clock/xilinx_s7.py @ 14e196ab) and a XC7Z010CLG400-1 clock-wizard driver
+  (guillegil/fpga-utilities Zynq/clock_wizard/deviceschip.h @ dc074117) transcribe it; BUFG
+  FMAX 464 MHz as the Artix-class sibling DS189 v1.10 Table 32 gives it. DSP48E1 FMAX
+  464.25 MHz is from memory: no public copy of DS187's table was found, so DS187 stays
+  UNCERTAIN (checked: false) and every message it feeds says so.
 """
 
 from __future__ import annotations
@@ -37,6 +44,18 @@ def test_limits_are_the_data_sheets(part, dsp, bufg, vco_min, vco_max, volts):
     lim = limits_for(part)
     assert (lim.dsp_fmax, lim.bufg_fmax, lim.vco_min, lim.vco_max, lim.vccint) == (dsp, bufg, vco_min, vco_max, volts)
     assert lim.sheet == ("DS187" if part.startswith("xc7z0") and part[5] in "12" else "DS925")
+
+
+def test_unverified_sheets_say_so_in_every_message():
+    # DS187/DS191 tables were not found in any public copy: their limits carry UNCERTAIN;
+    # DS925's binding figures (DSP48, BUFG) were read from its pages, so its rows do not.
+    for part in ("xc7z020clg400-1", "xc7z045ffg900-2"):
+        assert "UNCERTAIN" in limits_for(part).source
+    for part in ("xczu3eg-sbva484-1-e", "xck26-sfvc784-2LV-c"):
+        assert "UNCERTAIN" not in limits_for(part).source
+    design = load_design()
+    bad = clock_checks(design, 240.0, 480.0, None)
+    assert bad and all("UNCERTAIN" in c.message for c in bad)
 
 
 def test_each_zynq7_group_reads_its_own_sheet():
