@@ -129,7 +129,10 @@ def base_for(field: StringField) -> Path:
             data = data.get("defaults", {})
         if field.channel == "options":
             data = {"dpu": data.get("options", {})}
-        if field.channel in ("defaults", "options") or _has(data, parents):
+        # a key (not a list index) goes into a mapping: a list there (the KV260's preset,
+        # SOM and carrier blocks) cannot take it
+        if field.channel in ("defaults", "options") or _has(data, parents) \
+                and not (isinstance(field.path[-1], str) and isinstance(_node(data, parents), list)):
             return path
     raise AssertionError(f"no shipped file has {loader.dotted(parents)} for {field.id}: "
                          "ship an example of it so the hardening tests can reach the field")
@@ -147,6 +150,13 @@ def _has(data, path) -> bool:
         except (KeyError, IndexError, TypeError):
             return False
     return True
+
+
+def _node(data, path):
+    """The value at ``path`` (which ``_has`` found)."""
+    for part in path:
+        data = _any_value(data)[1] if part == ANY else data[part]
+    return data
 
 
 def _any_value(mapping: dict):

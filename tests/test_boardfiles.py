@@ -171,12 +171,62 @@ def test_cli_writes_yaml_to_stdout_and_facts_to_stderr(tmp_path):
 
 
 @pytest.mark.parametrize("name,folder", [("pynq_z2", "TUL/pynq-z2/A.0"),
-                                         ("zybo_z7_20", "Digilent/zybo-z7-20/A.0")])
+                                         ("zybo_z7_20", "Digilent/zybo-z7-20/A.0"),
+                                         ("zcu104", "Xilinx/zcu104/1.1"),
+                                         ("ultra96v2", "Avnet/ultra96v2/1.2"),
+                                         ("kv260", "Xilinx/kv260_som/1.4 Xilinx/kv260_carrier/1.2")])
 def test_shipped_boards_are_imports_plus_overlay(tmp_path, name, folder):
-    r = run_hwgen("board", "import", STORE / folder, "--overlay", BOARDS / "overlays" / f"{name}.yaml",
-                  "-o", tmp_path / "x.yaml", cwd=tmp_path)
+    som, *carrier = folder.split()
+    extra = ("--carrier", STORE / carrier[0]) if carrier else ()
+    r = run_hwgen("board", "import", STORE / som, *extra, "--overlay",
+                  BOARDS / "overlays" / f"{name}.yaml", "-o", tmp_path / "x.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "x.yaml").read_bytes() == (BOARDS / f"{name}.yaml").read_bytes()
+
+
+def _preset_params(folder: str, file: str, proc: str) -> dict:
+    """name -> value of a preset proc's PS block, read with the standard library's parser."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(STORE / folder / file).getroot()
+    block = next(b for b in root.iter("ip_preset") if b.get("preset_proc_name") == proc)
+    ps = next(ip for ip in block.iter("ip") if ip.get("name") == "zynq_ultra_ps_e")
+    return {p.get("name").removeprefix("CONFIG."): p.get("value") for p in ps.iter("user_parameter")}
+
+
+def test_kv260_som_and_carrier_presets_apply_in_order():
+    # The K26 SOM alone enables no UART and no SD card; its carrier (board.xml connector
+    # som240_1_connector, preset_proc mpsoc_preset_som240_1) adds UART1 and SD1. Vivado
+    # applies the carrier's block after the SOM's: the carrier's values win.
+    som = _preset_params("Xilinx/kv260_som/1.4", "preset_s4.xml", "mpsoc_preset_vsom")
+    card = _preset_params("Xilinx/kv260_carrier/1.2", "preset.xml", "mpsoc_preset_som240_1")
+    assert som.get("PSU__UART1__PERIPHERAL__ENABLE", "0") == "0"
+    assert card["PSU__UART1__PERIPHERAL__ENABLE"] == "1" and card["PSU__SD1__PERIPHERAL__ENABLE"] == "1"
+    with pytest.raises(InputError):          # the SOM alone has no console for the overlay's UART1
+        import_board(STORE / "Xilinx/kv260_som/1.4")
+    result = import_board(STORE / "Xilinx/kv260_som/1.4",
+                          carrier=STORE / "Xilinx/kv260_carrier/1.2")
+    assert "kv260_carrier/1.2/preset.xml" in result.text and "som240_1_connector" in result.text
+    board = load_design(str(_write(result.text))).board
+    assert board.ps.preset == (tuple(som.items()), tuple(card.items()))
+    assert board.part == "xck26-sfvc784-2LV-c"      # as the SOM's board.xml spells it
+
+
+def _write(text: str) -> Path:
+    import tempfile
+
+    f = Path(tempfile.mkdtemp()) / "kv260_import.yaml"
+    f.write_text(text)
+    return f
+
+
+def test_a_carrier_that_does_not_fit_the_som_exits_2(tmp_path):
+    # the ZCU104 is no carrier: it has no connector component the K26 SOM has
+    r = run_hwgen("board", "import", STORE / "Xilinx/kv260_som/1.4", "--carrier",
+                  STORE / "Xilinx/zcu104/1.1", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.startswith("Xilinx/zcu104/1.1/board.xml:")
+    assert "som240_1_connector" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_microzed_ddr_size_comes_from_the_part_number(tmp_path):

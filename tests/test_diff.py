@@ -95,6 +95,29 @@ def test_irq_change_names_the_gic_line():
     assert any("cell irq_tieoff added" in t for t in _texts(d, "Block design"))
 
 
+def test_irq_change_on_zynqmp_names_pl_ps_irq0():
+    # ZynqMP: the fabric interrupts are pl_ps_irq0[7:0], GIC IDs 121..128, so SPI 89 + n
+    # (UG1085 GIC table); no IRQ_F2P pin exists on zynq_ultra_ps_e
+    d = _diff(["dpu.irq=0"], ["dpu.irq=3"], board="kv260")
+    assert _texts(d, "Interrupts") == [
+        "dpu0_interrupt: pl_ps_irq0[0], GIC SPI 89 \u2192 pl_ps_irq0[3], GIC SPI 92; the device "
+        "tree's interrupts property follows"]
+
+
+def test_a_design_json_without_ps_pin_reads_as_zynq7000():
+    # design.json written before the PS pin was recorded: strict otherwise, the pin defaults
+    from hwgen.review import summary as summary_mod
+
+    s = summary_mod.design_summary(load_design("pynq_z2"))
+    data = json.loads(summary_mod.to_json(s))
+    for i in data["interrupts"]:
+        del i["ps_pin"]
+    assert summary_mod.from_dict(data) == s
+    del data["interrupts"][0]["gic_spi"]
+    with pytest.raises(ValueError, match="gic_spi: missing"):
+        summary_mod.from_dict(data)
+
+
 def test_budget_lines_carry_delta_percent_and_standing():
     # B1024 DSP low: RAM high takes BRAM from (2*8 + 9 + 1) x 8 / 2 = 104 to (3*8 + 9 + 1) x 8 / 2
     # = 136 of 140 (DPU41-GTCL): over the 90 % limit yet within the part

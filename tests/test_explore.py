@@ -303,3 +303,69 @@ def test_ranking_by_another_model(tmp_path, cli):
     assert (best.config.ram_usage, best.config.dsp_usage) == ("low", "low")   # the only fit
     code, out, _ = cli("explore", "--dpu", "B1152", "--clocks", "150", "--model", mine)
     assert code == 0 and "GOPS and FPS: plain by the roofline" in out
+
+
+# --------------------------------------------------------------------------- ZynqMP: cores x URAM
+@pytest.fixture(scope="module")
+def kv260():
+    return explore.sweep("kv260")
+
+
+def test_zynq7000_sweeps_neither_cores_nor_uram(sweeps):
+    # Zynq-7000 has no UltraRAM and its family data sweeps no core count: the rows leave both
+    # dimensions out, and so do the formats
+    for rows in sweeps.values():
+        assert {(r.config.cores, r.config.uram) for r in rows} == {(None, None)}
+        assert "uram_n_user" not in explore_format.row_dict(rows[0])
+
+
+def test_kv260_sweeps_cores_and_uram_from_the_ips_formulas(kv260):
+    from hwgen.dpu import arch as dpu_arch
+    from hwgen.model.design import part_for
+
+    part = part_for("xck26-sfvc784-2LV-c")
+    assert part.uram == 64 and part.dsp == 1248
+    for arch in ("B512", "B4096"):
+        rows = [r for r in kv260 if r.arch == arch]
+        low = dpu_arch.dsp_count(arch, dpu_arch.DpuOptions(dsp_usage="low"))
+        # VER_DPU_NUM 1..4, less the counts whose DSPs (usage low) exceed the part's 1,248
+        assert {r.config.cores for r in rows} == {c for c in (1, 2, 3, 4) if c == 1 or c * low <= 1248}
+        for r in rows:
+            per = dpu_arch.banks(arch).uram_per_bank
+            # whole banks only, never more than the part holds per core or URAM_N_USER allows
+            assert r.config.uram % per == 0 or r.config.uram == 50
+            assert r.config.uram <= min(84, 64 // r.config.cores)
+            assert 0 in {q.config.uram for q in rows if q.config.cores == r.config.cores}
+    # B512 spans 4 cores; B4096 two (2 x 582 DSP fits the part's 1,248, 3 x 582 does not)
+    assert {r.config.cores for r in kv260 if r.arch == "B512"} == {1, 2, 3, 4}
+    assert {r.config.cores for r in kv260 if r.arch == "B4096"} == {1, 2}
+    assert not any(r.fits for r in kv260 if r.arch == "B4096" and r.config.cores == 2)
+
+
+def test_kv260_best_is_the_trds_b4096_or_an_explained_better_one(kv260):
+    # KR260TRD / the KV260 builds: B4096, DSP high, URAM_N_USER 50, 275/550 MHz (a real build).
+    (trd,) = [r for r in kv260 if (r.config.dpu, r.config.ram_usage, r.config.dsp_usage,
+                                   r.config.cores, r.config.uram, r.config.clock_mhz)
+              == ("B4096", "low", "high", 1, 50, 275.0)]
+    assert trd.fits                             # the TRD's B4096 with URAM fits
+    usage = {u.name: u.used for u in trd.resources}
+    assert (usage["DSP"], usage["URAM"]) == (710, 50)   # as the real builds report
+    best = explore.best(kv260)
+    assert best.arch == "B4096" and best.config.cores == 1
+    # Better, and why: (1) 300 MHz: DS925 at 0.72 V (-2LV) gives DSP48 644 MHz, so 300/600
+    # is legal and every 325/650 row is refused by the clock limit;
+    assert best.config.clock_mhz == 300.0 and best.perf.attainable_gops > trd.perf.attainable_gops
+    at_325 = [r for r in kv260 if r.config.clock_mhz == 325.0]
+    assert not any(r.fits for r in at_325)
+    assert all(r.status == "clock limit" for r in at_325 if r.arch == "B4096" and r.config.cores == 1
+               and r.config.uram in (42, 50))
+    # (2) URAM_N_USER 42 rather than 50 balances BRAM against URAM: more headroom on the
+    # binding resource at the same speed (URAM placement does not change performance);
+    same = [r for r in kv260 if r.fits and r.arch == "B4096" and r.config.clock_mhz == 300.0
+            and r.config.dsp_usage == best.config.dsp_usage and r.config.ram_usage == "low"]
+    by_uram = {r.config.uram: r for r in same}
+    assert best.config.uram == 42 and {42, 50} <= set(by_uram)
+    assert by_uram[42].binding.of_limit < by_uram[50].binding.of_limit
+    assert by_uram[42].perf.attainable_gops == by_uram[50].perf.attainable_gops
+    # (3) DSP usage low: the same GOPS with fewer DSPs (CONV_DSP_ACCU_ENA 0), ranked on headroom.
+    assert best.config.dsp_usage == "low"

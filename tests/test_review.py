@@ -451,3 +451,30 @@ def test_readme_diagram_is_the_default_designs():
     assert "docs/block_design_pynq_z2.svg" in (ROOT / "README.md").read_text()
     assert "cp build/pynq_z2/report/block_design.svg docs/block_design_pynq_z2.svg" in \
         (ROOT / "docs" / "review.md").read_text()
+
+
+# ----------------------------------------------------------------------------- ZynqMP
+def test_kv260_diagram_and_page_name_the_zynqmp_ports():
+    # The TRD's ZynqMP wiring (DPUTRD trd_bd.tcl; UG1085 for pl_ps_irq0 = GIC SPI 89 + n):
+    # data on S_AXI_HP0_FPD/HP1_FPD, instructions on S_AXI_LPD, control from M_AXI_HPM0_LPD,
+    # pl_clk0/pl_resetn0 out of the PS, the interrupt concat into pl_ps_irq0.
+    design, _, outputs = _build("kv260")
+    bd = _bd(design)
+    dot_text = outputs[review.DOT].decode()
+    html = outputs[review.HTML].decode()
+    edges = {e for e, _ in dot_edges(dot_text)}
+    ps = "zynq_ultra_ps_e"
+    assert ps in set(_NODE.findall(dot_text))
+    assert {("axi_hp0/M00_AXI", f"{ps}/S_AXI_HP0_FPD"), ("axi_hp1/M00_AXI", f"{ps}/S_AXI_HP1_FPD"),
+            ("axi_lpd/M00_AXI", f"{ps}/S_AXI_LPD"), (f"{ps}/M_AXI_HPM0_LPD", "axi_hpm0_lpd/S00_AXI"),
+            ("irq_concat/dout", f"{ps}/net_pl_ps_irq0")} <= edges
+    assert any(a == f"{ps}/pl_clk0" for a, _ in edges) and any(a == f"{ps}/pl_resetn0" for a, _ in edges)
+    for link in bd.links:
+        assert (_pin(link.master), _pin(link.slave)) in edges
+    for text in (dot_text, html):
+        assert "pl_ps_irq0[0], GIC SPI 89" in text
+        for pin in ("S_AXI_HP0_FPD", "S_AXI_LPD", "M_AXI_HPM0_LPD", "pl_clk0"):
+            assert pin in text, pin
+        # no Zynq-7000 name leaks into a ZynqMP review (not even as a net or edge id)
+        for z7 in ("IRQ_F2P", "irq_f2p", "FCLK_CLK", "M_AXI_GP0", "ps7"):
+            assert z7 not in text, z7

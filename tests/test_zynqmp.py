@@ -294,17 +294,19 @@ def test_kv260_default_is_the_trd_dpu_and_fingerprint():
 
 
 def test_explore_on_the_xck26_picks_the_trds_dpu():
-    # At the KV260 builds' 275 MHz, the best configuration is the TRD's: B4096, RAM usage
-    # low, 50 URAM (the board default). DSP usage low and high tie on every ranked measure
-    # (same GOPS; URAM binds at 78 % of 64 either way), so the sweep's stable order picks the
-    # first; both build. Higher clocks rank higher: the part's limits decide how far to go.
+    # At the KV260 builds' 275 MHz, the best configuration is the TRD's B4096, RAM usage
+    # low; URAM_N_USER is swept too and 42 (BRAM and URAM balanced) beats the TRD's 50 on
+    # headroom (tests/test_explore.py explains it). With the TRD's 50 URAM, DSP usage low and
+    # high tie on every ranked measure (same GOPS; URAM binds at 78 % of 64 either way); both
+    # build. Higher clocks rank higher: the part's limits decide how far to go.
     from hwgen.explore.sweep import best, sweep
 
     rows = sweep("kv260", clocks=(200.0, 250.0, 275.0))
     top = best(rows)
     assert (top.config.dpu, top.config.ram_usage, top.config.clock_mhz) == ("B4096", "low", 275.0)
-    assert top.status == "fits"
-    tied = [r for r in rows if (r.config.dpu, r.config.ram_usage, r.config.clock_mhz) == ("B4096", "low", 275.0)]
+    assert top.status == "fits" and top.config.uram == 42
+    tied = [r for r in rows if (r.config.dpu, r.config.ram_usage, r.config.clock_mhz, r.config.uram)
+            == ("B4096", "low", 275.0, 50)]
     assert {r.config.dsp_usage for r in tied} == {"low", "high"}
     assert all(r.status == "fits" for r in tied)
 

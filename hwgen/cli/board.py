@@ -22,7 +22,10 @@ def board():
 @click.option("--overlay", type=click.Path(path_type=Path), default=None,
               help="YAML with the keys only hwgen knows (name, defaults, sources, console.uart, "
                    "sd.controller, ddr.size, ps.ports), written into the output untouched.")
-def import_(path, output, overlay):
+@click.option("--carrier", type=click.Path(path_type=Path), default=None, metavar="PATH",
+              help="A carrier card's board folder (or board.xml) for the SOM at PATH (e.g. the "
+                   "KV260 carrier for the K26 SOM): its PS preset applies after the SOM's.")
+def import_(path, output, overlay, carrier):
     """Import the board folder (or board.xml) at PATH.
 
     Prints the facts hwgen derived (crystal, PLLs, DDR size and bus, console, SD), each with
@@ -31,6 +34,7 @@ def import_(path, output, overlay):
     \b
     Example:
       hwgen board import ~/boards/TUL/pynq-z2/A.0 -o boards/my_pynq_z2.yaml
+      hwgen board import ~/boards/Xilinx/kv260_som/1.4 --carrier ~/boards/Xilinx/kv260_carrier/1.2
     """
     from hwgen.errors import OutputError
     from hwgen.model import loader
@@ -40,7 +44,7 @@ def import_(path, output, overlay):
     if overlay is not None:
         doc, raw = loader.load_file(overlay)
         text = raw.decode("utf-8")
-    result = import_board(path, doc, text)
+    result = import_board(path, doc, text, carrier)
     # The facts go to stderr when the YAML goes to stdout, so `> file.yaml` stays clean.
     facts_out = sys.stderr if output is None else sys.stdout
     for line in result.report:

@@ -1,7 +1,15 @@
 """`hwgen explore`: every DPU configuration on a board, whether it fits, and how fast it runs.
 
 The sweep is DPU profile (B512 ... B4096) x RAM usage x DSP usage x fabric clock
-(depthwise convolution is no dimension: every v4.x DPU builds it). Each point is an ordinary design - ``load_design`` with ``--set``
+(depthwise convolution is no dimension: every v4.x DPU builds it), and where the family
+allows them, cores (VER_DPU_NUM, the family's ``explore_cores``) x URAM (URAM_N_USER, on
+parts with UltraRAM). Core counts whose DSPs alone (at DSP usage low) exceed the part are
+left out. URAM_N_USER only matters in whole banks of ceil(ICP*8/72) URAM (the IP's
+UBANK_* formulas, ``dpu.arch.banks``), so the values tried per profile, cores and RAM usage
+are: 0 (all BRAM); the design's own setting (the board's, e.g. the KV260 TRD's 50); the
+balanced one (the bank count that minimizes the larger of the DPU's BRAM and URAM shares
+of the part); and the most the part holds (every bank, or as many as the part's URAM
+divided by the cores takes). Each point is an ordinary design - ``load_design`` with ``--set``
 overrides - judged by the same budget verdict ``hwgen check`` prints
 (``budget.estimate``) and the same roofline ``hwgen estimate`` prints
 (``perf.estimate``): explore adds no cost model of its own, it only ranks.
@@ -16,7 +24,7 @@ Ranking ("best"), in order:
 4. the lowest binding utilization (the highest percent-of-limit over the resources): the
    most headroom for routing and timing;
 5. the lower clock (easier timing closure), then architecture, RAM and DSP usage in their
-   listed order, so the order is total and stable.
+   listed order, then fewer cores and less URAM, so the order is total and stable.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ RAM_USAGES = ("low", "high")
 DSP_USAGES = ("low", "high")
 DEFAULT_MODEL = "mobilenet_v2"
 # The --set keys the sweep sets; a user's --set of one of them fixes that dimension.
-SWEPT = ("dpu.ram_usage", "dpu.dsp_usage", "dpu.clock_mhz")
+SWEPT = ("dpu.ram_usage", "dpu.dsp_usage", "dpu.clock_mhz", "dpu.cores", "dpu.uram")
 
 RANKING = ("fits first (the budget verdict passes); then configurations that can run the model; "
            "then highest attainable GOPS for the model (roofline, as hwgen estimate); then lowest "
@@ -48,6 +56,8 @@ class Config:
     ram_usage: str
     dsp_usage: str
     clock_mhz: float
+    cores: int | None = None  # None: not a dimension here (the family does not sweep it)
+    uram: int | None = None   # None: not a dimension here (no UltraRAM, or fixed by --set)
 
 
 @dataclass(frozen=True)
@@ -138,15 +148,76 @@ def _fmt_mhz(mhz: float) -> str:
     return f"{mhz:g}"
 
 
-def configs(dpus: tuple[str, ...], fixed: set[str], clocks: tuple[float, ...]) -> list[Config]:
-    """The sweep's points; a dimension the user fixed with --set has one (placeholder) value."""
+def configs(dpus: tuple[str, ...], fixed: set[str], clocks: tuple[float, ...],
+            memory=None) -> list[Config]:
+    """The sweep's points; a dimension the user fixed with --set has one (placeholder) value.
+
+    ``memory(dpu, ram_usage)`` gives the (cores, uram) pairs to try for a profile and RAM
+    usage (see ``core_uram_points``); without it cores and URAM are no dimension.
+    """
     out = []
     for dpu in _profiles(dpus):
         for ram in (RAM_USAGES if "dpu.ram_usage" not in fixed else (None,)):
-            for dsp in (DSP_USAGES if "dpu.dsp_usage" not in fixed else (None,)):
-                for mhz in (clocks if "dpu.clock_mhz" not in fixed else (None,)):
-                    out.append(Config(dpu, ram, dsp, mhz))
+            points = memory(dpu, ram) if memory is not None else ((None, None),)
+            for cores, uram in points:
+                for dsp in (DSP_USAGES if "dpu.dsp_usage" not in fixed else (None,)):
+                    for mhz in (clocks if "dpu.clock_mhz" not in fixed else (None,)):
+                        out.append(Config(dpu, ram, dsp, mhz, cores, uram))
     return out
+
+
+def uram_values(arch: str, opts, part) -> tuple[int, ...]:
+    """The URAM_N_USER values worth trying for one core count (see the module docstring).
+
+    ``opts`` is the design's dpu_arch.DpuOptions with the cores and RAM usage to try (its
+    ``uram`` is the design's own setting); ``part`` the capacity row (records.Part).
+    """
+    from hwgen.dpu import arch as dpu_arch
+
+    b = dpu_arch.banks(arch, replace(opts, uram=0))
+    per = b.uram_per_bank
+    total = b.img + b.wgt + b.bias
+    # per-core URAM the part can hold at all, and URAM_N_USER's own range
+    cap = min(dpu_arch.URAM_N_USER_MAX, part.uram // opts.cores)
+    most = min(total, cap // per)
+
+    def share(k: int) -> float:
+        o = replace(opts, uram=k * per)
+        return max(dpu_arch.bram36_count(arch, o) / part.bram36,
+                   dpu_arch.uram_count(arch, o) / part.uram)
+
+    balanced = min(range(most + 1), key=lambda k: (share(k), k))
+    values = {0, balanced * per, most * per}
+    if opts.uram <= cap:
+        values.add(opts.uram)
+    return tuple(sorted(values))
+
+
+def core_uram_points(design, family, fixed: set[str], ram_usage: str | None) -> tuple:
+    """(cores, uram) pairs for one profile and RAM usage; None where it is no dimension."""
+    from hwgen.dpu import arch as dpu_arch
+    from hwgen.model.design import part_for
+
+    part = part_for(design.board.part)
+    s = design.settings.dpu
+    arch = design.dpu.arch
+    opts = dpu_arch.DpuOptions.of(s)
+    if ram_usage is not None:
+        opts = replace(opts, ram_usage=ram_usage)
+    cores: tuple = (None,)
+    if family.dpu.explore_cores and "dpu.cores" not in fixed and part is not None:
+        low = dpu_arch.dsp_count(arch, replace(opts, dsp_usage="low", cores=1, softmax=False))
+        cores = tuple(c for c in family.dpu.explore_cores if c == 1 or c * low <= part.dsp)
+    sweep_uram = (family.dpu.uram and "dpu.uram" not in fixed and part is not None
+                  and part.uram > 0)
+    out = []
+    for c in cores:
+        if not sweep_uram:
+            out.append((c, None))
+            continue
+        o = replace(opts, cores=c if c is not None else opts.cores)
+        out += [(c, u) for u in uram_values(arch, o, part)]
+    return tuple(out)
 
 
 def _sets_for(config: Config) -> list[str]:
@@ -157,6 +228,10 @@ def _sets_for(config: Config) -> list[str]:
         out.append(f"dpu.dsp_usage={config.dsp_usage}")
     if config.clock_mhz is not None:
         out.append(f"dpu.clock_mhz={_fmt_mhz(config.clock_mhz)}")
+    if config.cores is not None:
+        out.append(f"dpu.cores={config.cores}")
+    if config.uram is not None:
+        out.append(f"dpu.uram={config.uram}")
     return out
 
 
@@ -191,17 +266,29 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
         raise InputError(Problem(base.origin("dpu.clock_mhz"), "dpu.clock_mhz",
                                  "fixes the clock for every configuration; leave out --clocks, or "
                                  "leave out --set dpu.clock_mhz to sweep the clocks"))
-    if clocks is None:
-        from hwgen.model.family import load_family
+    from hwgen.model.family import load_family
 
-        clocks = load_family(base.board.ps.family).dpu.explore_clocks or DEFAULT_CLOCKS
+    family = load_family(base.board.ps.family)
+    if clocks is None:
+        clocks = family.dpu.explore_clocks or DEFAULT_CLOCKS
     clocks = tuple(clocks)
+    profile_designs: dict = {}
+
+    def memory(dpu: str, ram_usage: str | None) -> tuple:
+        if dpu not in profile_designs:
+            try:
+                profile_designs[dpu] = load_design(board, dpu, sets)
+            except InputError:
+                profile_designs[dpu] = None     # the row says why, below
+        design = profile_designs[dpu]
+        return ((None, None),) if design is None else core_uram_points(design, family, fixed, ram_usage)
+
     ranking_model = perf.load_model(model) if isinstance(model, str) else model
     board_ref = board or base.board.name
 
     plans: dict = {}
     rows = []
-    for config in configs(tuple(dpus), fixed, clocks):
+    for config in configs(tuple(dpus), fixed, clocks, memory):
         row_sets = tuple(sets) + tuple(_sets_for(config))
         args = row_args(board_ref, config.dpu, row_sets)
         try:
@@ -240,7 +327,8 @@ def sweep(board: str | None = None, dpus: tuple[str, ...] = (), sets: tuple[str,
 def _resolved(config: Config, design) -> Config:
     """The point with every dimension as the design has it (fixed ones filled in)."""
     s = design.settings.dpu
-    return Config(config.dpu, s.ram_usage, s.dsp_usage, s.clock_mhz)
+    return Config(config.dpu, s.ram_usage, s.dsp_usage, s.clock_mhz,
+                  None if config.cores is None else s.cores, None if config.uram is None else s.uram)
 
 
 def _one_line(exc: InputError) -> str:
@@ -281,6 +369,8 @@ def _rank_key(row: ExploreRow) -> tuple:
         c.dpu,
         RAM_USAGES.index(c.ram_usage) if c.ram_usage in RAM_USAGES else 0,
         DSP_USAGES.index(c.dsp_usage) if c.dsp_usage in DSP_USAGES else 0,
+        c.cores or 0,
+        c.uram or 0,
     )
 
 

@@ -44,6 +44,9 @@ def row_dict(r: ExploreRow) -> dict:
         "ram_usage": c.ram_usage,
         "dsp_usage": c.dsp_usage,
         "clock_mhz": c.clock_mhz,
+        # cores and URAM_N_USER only where the family sweeps them (Zynq-7000 output unchanged)
+        **({"cores": c.cores} if c.cores is not None else {}),
+        **({"uram_n_user": c.uram} if c.uram is not None else {}),
         "dpu_mhz": _r(r.dpu_mhz, 6),
         "dsp_mhz": _r(r.dsp_mhz, 6),
         "status": r.status,
@@ -81,9 +84,16 @@ CSV_TAIL = ("peak_gops", "port_gbs", "ddr_peak_gbs", "bandwidth_gbs", "model", "
             "attainable_gops", "fps", "latency_ms", "bound", "args", "note")
 
 
+def swept_memory(rows: list[ExploreRow]) -> tuple[str, ...]:
+    """The row_dict keys of the cores/URAM dimensions some row has."""
+    return tuple(k for k, attr in (("cores", "cores"), ("uram_n_user", "uram"))
+                 if any(getattr(r.config, attr) is not None for r in rows))
+
+
 def to_csv(rows: list[ExploreRow]) -> str:
     names = resource_names(rows)
-    head = list(CSV_HEAD)
+    extra = swept_memory(rows)
+    head = list(CSV_HEAD) + list(extra)
     for n in names:
         k = n.lower()
         head += [f"{k}_used", f"{k}_available", f"{k}_percent", f"{k}_limit_percent"]
@@ -93,7 +103,7 @@ def to_csv(rows: list[ExploreRow]) -> str:
     w.writerow(head)
     for r in rows:
         d = row_dict(r)
-        cells = [d[k] for k in CSV_HEAD]
+        cells = [d[k] for k in CSV_HEAD] + [d.get(k) for k in extra]
         usage = {u["name"]: u for u in d["utilization"]}
         for n in names:
             u = usage.get(n)
@@ -115,7 +125,9 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
     from hwgen.emit.render import render
 
     names = resource_names(rows)
-    head = ["#", "DPU", "RAM", "DSP", "MHz", "STATUS", "BINDING"] + list(names) + \
+    extra = swept_memory(rows)
+    extra_head = [{"cores": "CORES", "uram_n_user": "URAM_N"}[k] for k in extra]
+    head = ["#", "DPU", "RAM", "DSP", *extra_head, "MHz", "STATUS", "BINDING"] + list(names) + \
            ["PEAK GOPS", "BW GB/s", "GOPS", "FPS", "BOUND"]
     out = [head]
     for r in rows:
@@ -129,6 +141,8 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
             mhz += f" ({_mhz(r.dpu_mhz)})"
         out.append([
             str(r.rank), c.dpu, c.ram_usage or "-", c.dsp_usage or "-",
+            *["-" if v is None else str(v) for v in
+              ({"cores": c.cores, "uram_n_user": c.uram}[k] for k in extra)],
             mhz, r.status,
             f"{b.name} {b.of_limit:.0f}%" if b else "-",
             *[_pct(usage[n]) if n in usage else "-" for n in names],
@@ -138,7 +152,7 @@ def to_text(rows: list[ExploreRow], clocks: tuple[float, ...], model: str,
             (f"{p.fps:.1f}" if p.applies else f"({p.fps:.1f})") if p else "-",
             p.binding.name if p else "-",
         ])
-    right = set(range(8, len(head) - 1)) | {0}
+    right = set(range(8 + len(extra), len(head) - 1)) | {0}
     everything = rows if all_rows is None else all_rows
     notes = []
     seen = set()

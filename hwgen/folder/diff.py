@@ -456,13 +456,13 @@ def address_changes(a: Summary, b: Summary) -> list[Change]:
 
 def interrupt_changes(a: Summary, b: Summary) -> list[Change]:
     out = []
-    show = lambda i: f"IRQ_F2P[{i.irq_f2p}], GIC SPI {i.gic_spi}"  # noqa: E731
+    show = lambda i: f"{i.ps_pin}[{i.irq_f2p}], GIC SPI {i.gic_spi}"  # noqa: E731
     for pin, old, new in _keyed(a.interrupts, b.interrupts, lambda i: i.pin):
         if old is None:
             out.append(Change("Interrupts", pin, f"{pin}: added on {show(new)}"))
         elif new is None:
             out.append(Change("Interrupts", pin, f"{pin}: removed (was {show(old)})"))
-        elif (old.irq_f2p, old.gic_spi, old.flags) != (new.irq_f2p, new.gic_spi, new.flags):
+        elif (old.ps_pin, old.irq_f2p, old.gic_spi, old.flags) != (new.ps_pin, new.irq_f2p, new.gic_spi, new.flags):
             out.append(Change("Interrupts", pin, f"{pin}: {show(old)} {ARROW} {show(new)}; the device "
                                                  f"tree's interrupts property follows",
                               old.gic_spi, new.gic_spi))

@@ -134,6 +134,7 @@ class BoardXml:
     preset_file: str
     preset_proc: str | None
     line: int                # of the PS interface (or of <board>)
+    connectors: tuple = ()   # names of its components of type "connector" (SOM <-> carrier)
 
     @property
     def board_part(self) -> str:
@@ -182,9 +183,66 @@ def read_board_xml(path: Path) -> BoardXml:
                                  f"expected a Xilinx part name such as xc7z020clg400-1, got {part[:40]!r}"))
     return BoardXml(folder, _shown_folder(folder), root.attrs["vendor"], root.attrs["name"],
                     root.attrs.get("display_name", root.attrs["name"]), version,
-                    part.lower(), root.attrs.get("preset_file", "preset.xml"),
+                    _part_name(part), root.attrs.get("preset_file", "preset.xml"),
                     ps.attrs["preset_proc"] if ps is not None else None,
-                    ps.line if ps is not None else root.line)
+                    ps.line if ps is not None else root.line, _connectors(root))
+
+
+def _part_name(part: str) -> str:
+    """Vivado's spelling: lower case but for a low-voltage grade's LV (xck26-sfvc784-2LV-c,
+    as the K26 board.xml and the KV260/KR260 builds write it); some board files capitalize
+    the whole name."""
+    return re.sub(r"-(\d)lv(?=-|$)", r"-\1LV", part.lower())
+
+
+def _connectors(root: Elem) -> tuple:
+    return tuple(c.attrs["name"] for c in root.iter("component")
+                 if c.attrs.get("type") == "connector" and c.attrs.get("name"))
+
+
+def read_carrier_xml(path: Path, som: BoardXml) -> BoardXml:
+    """A carrier card's board.xml (``path``: its folder or board.xml), connected to ``som``.
+
+    A carrier has no part0: it plugs into the SOM by a connector component both files
+    name alike (Kria: ``som240_1_connector``, sub_type "som"), which Vivado pairs through the
+    project's ``board_connections``. The PS interface on that connector names the preset
+    proc the carrier adds to the SOM's PS (Kria: ``mpsoc_preset_som240_1``).
+    """
+    path = Path(path)
+    file = path / "board.xml" if path.is_dir() else path
+    folder = file.parent
+    shown = f"{_shown_folder(folder)}/{file.name}"
+    root = parse_xml(file, shown)
+    if root.tag != "board":
+        raise InputError(Problem(Mark(shown, root.line, 1), "", f"expected a <board> element "
+                                 f"at the top, got <{root.tag}>"))
+    for what in ("vendor", "name"):
+        value = root.attrs.get(what, "")
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", value):
+            raise InputError(Problem(Mark(shown, root.line, 1), what,
+                                     f"expected letters, digits, _ . or -, got {value[:40]!r}"))
+    version = root.text_of("file_version") or "1.0"
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]+", version):
+        raise InputError(Problem(Mark(shown, root.line, 1), "file_version",
+                                 f"expected letters, digits, _ . or -, got {version[:40]!r}"))
+    shared = [c for c in root.iter("component")
+              if c.attrs.get("type") == "connector" and c.attrs.get("name") in som.connectors]
+    if not shared:
+        raise InputError(Problem(Mark(shown, root.line, 1), "components",
+                                 f"expected a connector component the SOM {som.board_part} has "
+                                 f"({', '.join(som.connectors) or 'it has none'}), found none: "
+                                 f"not a carrier for this SOM"))
+    ps = next((i for c in shared for i in c.iter("interface") if "preset_proc" in i.attrs
+               and "zynq_ultra_ps_e" in i.attrs.get("type", "")
+               or "processing_system" in i.attrs.get("type", "") and "preset_proc" in i.attrs), None)
+    if ps is None:
+        raise InputError(Problem(Mark(shown, shared[0].line, 1), shared[0].attrs["name"],
+                                 "expected a PS interface with a preset_proc on the connector, "
+                                 "found none: the carrier adds nothing to the PS preset"))
+    return BoardXml(folder, _shown_folder(folder), root.attrs["vendor"], root.attrs["name"],
+                    root.attrs.get("display_name", root.attrs["name"]), version, som.part,
+                    root.attrs.get("preset_file", "preset.xml"), ps.attrs["preset_proc"], ps.line,
+                    tuple(c.attrs["name"] for c in shared))
 
 
 # ----------------------------------------------------------------------------- preset.xml
@@ -307,15 +365,23 @@ def _verbatim_block(text: str, line: int) -> list[str]:
     return out
 
 
-def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> Imported:
+def import_board(path: Path, overlay=None, overlay_text: str | None = None,
+                 carrier: Path | None = None) -> Imported:
     """The hwgen board YAML for the board folder (or board.xml) at ``path``.
 
     ``overlay`` is an optional loaded Document (loader.Document) whose keys hwgen alone knows
     (name, description, defaults, sources, console.uart, sd.controller, ddr.size, ps.ports);
-    they are written after the imported facts, untouched.
+    they are written after the imported facts, untouched. ``carrier`` is the folder (or
+    board.xml) of a carrier card for a SOM at ``path``: its PS preset blocks apply after the
+    SOM's, as Vivado applies a board with ``board_connections``.
     """
     board = read_board_xml(path)
     preset_shown, blocks = read_ps_preset(board)
+    card = carrier_shown = None
+    if carrier is not None:
+        card = read_carrier_xml(carrier, board)
+        carrier_shown, carrier_blocks = read_ps_preset(card)
+        blocks = blocks + carrier_blocks
     ips = {b.ip for b in blocks}
     first = blocks[0]
     if len(ips) > 1:
@@ -344,7 +410,9 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
         f"board_part    {board.board_part}   <- board.xml vendor, name, file_version",
         f"part          {board.part}   <- board.xml component part0 part_name",
         f"PS preset     {sum(len(b.params) for b in blocks)} parameters in {len(blocks)} "
-        f"block(s) named {board.preset_proc}   <- {preset_shown}",
+        f"block(s) named {board.preset_proc}   <- {preset_shown}"
+        + (f" + {card.preset_proc} <- {carrier_shown} (carrier on {', '.join(card.connectors)})"
+           if card is not None else ""),
         f"crystal       {_num(facts.crystal_mhz.value)} MHz   <- {facts.crystal_mhz.source}",
     ] + [f"{k.upper():3} PLL       {_num(round(facts.crystal_mhz.value * f.value, 3))} MHz (x{f.value})   <- {f.source}"
          for k, f in facts.fbdiv.items()] + [
@@ -363,7 +431,8 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
     out = []
     w = out.append
     w(f"# {name}: imported by `hwgen board import` from the vendor's board files "
-      f"{board.shown} (board.xml, {board.preset_file}).")
+      f"{board.shown} (board.xml, {board.preset_file})"
+      + (f" with the carrier {card.shown} (board.xml, {card.preset_file})." if card else "."))
     w("# The PS preset below is the vendor's, whole and in file order; the facts hwgen's plans")
     w("# need are derived from it, each with where it came from. Re-import rather than edit;")
     w("# keep hwgen-only keys (defaults, sources, console/sd choice) in an overlay file.")
@@ -373,7 +442,9 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
                                      f"{_size(ddr_size)} {facts.memory_type.value}")
     w(f"description: {_q(_text(desc))}")
     w(f"part: {board.part}   # board.xml part0 part_name")
-    w(f"board_part: {_q(board.board_part)}   # vendor:name:part0:file_version")
+    w(f"board_part: {_q(board.board_part)}   # vendor:name:part0:file_version"
+      + (f"; carrier {card.vendor}:{card.name}:{card.file_version} on "
+         f"{', '.join(card.connectors)} (board_connections)" if card else ""))
     w("")
     w("ps:")
     w(f"  family: {fam.FAMILY}")
@@ -392,11 +463,13 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
         if isinstance(width, dict):
             width = width.get("width", fam.PORTS.get(key, 64))
         w(f"    {key}: {{width: {int(width)}}}")
-    w(f"  # {board.preset_proc} from {preset_shown}: every block, every parameter, in file order.")
+    w(f"  # {board.preset_proc} from {preset_shown}: every block, every parameter, in file order"
+      + (f"; then the carrier's {card.preset_proc} from {carrier_shown}." if card else "."))
     # One block is a mapping; several are a list of mappings, applied in order.
     w("  preset:")
     for i, b in enumerate(blocks, 1):
-        w(f"    # block {i} of {len(blocks)} ({preset_shown} line {b.line}): {len(b.params)} parameters")
+        where = preset_shown if i <= len(blocks) - (len(carrier_blocks) if card else 0) else carrier_shown
+        w(f"    # block {i} of {len(blocks)} ({where} line {b.line}): {len(b.params)} parameters")
         dash = "- " if len(blocks) > 1 else ""
         # A name repeated within one block (Avnet's Ultra96-V2 preset repeats two) keeps
         # its first place and takes its last value, as applying the block in order does.
@@ -435,6 +508,9 @@ def import_board(path: Path, overlay=None, overlay_text: str | None = None) -> I
     w("sources:")
     w(f"  - {_q('BOARD: ' + board.shown + '/board.xml (' + board.board_part + ')')}")
     w(f"  - {_q('PRESET: ' + preset_shown + ' (' + board.preset_proc + ')')}")
+    if card is not None:
+        w(f"  - {_q('BOARD: ' + card.shown + '/board.xml (' + card.vendor + ':' + card.name + ':' + card.file_version + ', carrier)')}")
+        w(f"  - {_q('PRESET: ' + carrier_shown + ' (' + card.preset_proc + ')')}")
     for s in ov.get("sources") or ():
         w(f"  - {_q(_text(s))}")
     if ov.get("defaults"):

@@ -164,6 +164,7 @@ class FamilyDpu:
     uram: bool = False          # UltraRAM exists, so URAM_N_USER may be above 0
     clock_gating: bool = False  # CLK_GATING_ENA is enabled in the IP GUI (AXI4 families only)
     explore_clocks: tuple[float, ...] = ()   # the DPU clocks `hwgen explore` tries by default
+    explore_cores: tuple[int, ...] = ()      # the VER_DPU_NUM values it tries (empty: no sweep)
     softmax_master: str | None = None      # the softmax block's AXI master (SFM_ENA 1)
     softmax_interrupt: str | None = None   # and its interrupt pin
     data_ports: tuple[str, ...] = ()     # the TRD's port order for data masters, if it has one
@@ -261,6 +262,7 @@ FAMILY_SCHEMA = Rec(
                   implied=Field(Str(r"[^\\{}\[\]$\"`;]*", max_len=400, what="plain text")),
                   uram=Field(Bool(), default=False), clock_gating=Field(Bool(), default=False),
                   explore_clocks=Field(Seq(Num(10, 800, "MHz"), 0, 16), ()),
+                  explore_cores=Field(Seq(Int(1, 4), 0, 4), ()),
                   softmax_master=Field(_NAME, None), softmax_interrupt=Field(_NAME, None),
                   data_ports=Field(Seq(_PORT_KEY, 0, 8), ()), instr_port=Field(_PORT_KEY, None))),
     ips=Field(Rec(FamilyIps, **{k: Field(VLNV) for k in

@@ -458,8 +458,10 @@ def plan_block_design(design, clocks) -> BlockDesign:
         else:
             nets.drive(f"irq_{source}", f"{D}/{source}", "interrupt")
             nets.load(f"irq_{source}", pin)
-    nets.drive("irq_f2p", f"{IRQ_CONCAT}/dout", "interrupt")
-    nets.load("irq_f2p", f"{P}/{ps.interrupt.pin}")
+    # the net is named after the PS pin it feeds (irq_f2p, pl_ps_irq0)
+    irq_net = ps.interrupt.pin.lower()
+    nets.drive(irq_net, f"{IRQ_CONCAT}/dout", "interrupt")
+    nets.load(irq_net, f"{P}/{ps.interrupt.pin}")
 
     # ---- external ports
     ports = tuple(Port(e.name, e.vlnv, e.mode) for e in ps.external)

@@ -50,7 +50,8 @@ def design_clocks(design) -> solver.ClockPlan:
     axi_max = family.ps.axi_max_mhz
     grade = speed_grade(design.board.part)
     try:
-        return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade, axi_max)
+        return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade, axi_max,
+                     family.ps.fabric_clock.pin)
     except solver.ClockError as exc:
         dsp_only = s.dsp_clock_mhz is not None and _plans(plls, s.clock_mhz, None, tolerance, grade, axi_max)
         origin = "dpu.dsp_clock_mhz" if dsp_only else "dpu.clock_mhz"
@@ -58,11 +59,12 @@ def design_clocks(design) -> solver.ClockPlan:
 
 
 def _plan(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int,
-          axi_max: float = solver.max_axi_port_mhz):
+          axi_max: float = solver.max_axi_port_mhz, pin: str = "FCLK_CLK0"):
     # Not cached here: the MMCM search, the slow step, is cached where it runs
     # (clocks._search_mmcm), so sweeps over settings that leave the clocks alone reuse it.
     return solver.plan_clocks(plls, fabric, dsp, exact_ppm=tolerance,
-                              tolerance_ppm=tolerance, speed_grade=grade, axi_max_mhz=axi_max)
+                              tolerance_ppm=tolerance, speed_grade=grade, axi_max_mhz=axi_max,
+                              pin=pin)
 
 
 def _plans(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int,

@@ -491,8 +491,11 @@ def plan_clocks(
     fallback_fclk_mhz: float = DEFAULT_FALLBACK_FCLK_MHZ,
     speed_grade: int = -1,
     axi_max_mhz: float = max_axi_port_mhz,
+    pin: str = "FCLK_CLK0",
 ) -> ClockPlan:
     """Plan FCLK_CLK0 and the DPU clocking wizard (policy in the module docstring).
+
+    ``pin`` is how the notes name the PS's fabric clock (the family's: pl_clk0 on ZynqMP).
 
     ``dsp_mhz`` defaults to 2 x ``fabric_mhz`` (DPU6). The wizard outputs must land within
     ``tolerance_ppm`` of the request; FCLK_CLK0 counts as the fabric clock only within
@@ -538,7 +541,7 @@ def plan_clocks(
         if nearest_wizard is None or wiz.max_error_ppm < nearest_wizard.max_error_ppm:
             nearest_wizard = wiz
         if wiz.max_error_ppm <= tolerance_ppm:
-            notes = _notes(cands, fclk, is_dpu, exact, wiz, fabric, dsp, fallback, axi_max_mhz)
+            notes = _notes(cands, fclk, is_dpu, exact, wiz, fabric, dsp, fallback, axi_max_mhz, pin)
             return ClockPlan(fclk0=fclk, dpu_mhz=wiz.achieved[1], dsp_mhz=wiz.achieved[0],
                              fclk_is_dpu_clock=is_dpu, wizard=wiz, notes=notes)
 
@@ -557,13 +560,14 @@ def plan_clocks(
 
 def _notes(cands: Sequence[FclkChoice], fclk: FclkChoice, is_dpu: bool,
            exact: Optional[FclkChoice], wiz: MmcmConfig, fabric: float, dsp: float,
-           fallback: float, axi_max_mhz: float = max_axi_port_mhz) -> tuple[str, ...]:
+           fallback: float, axi_max_mhz: float = max_axi_port_mhz,
+           pin: str = "FCLK_CLK0") -> tuple[str, ...]:
     notes: list[str] = []
     if is_dpu:
         how = ("exactly" if fclk.error_ppm == 0
                else f"({fclk.error_ppm:+.3g} ppm from {_fmt(fabric)} MHz, within exact_ppm)")
         notes.append(
-            f"FCLK_CLK0 = {_fmt(fclk.achieved_mhz)} MHz {how}: {fclk.source} "
+            f"{pin} = {_fmt(fclk.achieved_mhz)} MHz {how}: {fclk.source} "
             f"{_fmt(fclk.pll_mhz)} MHz / ({fclk.divisor0} x {fclk.divisor1}); it is also "
             f"the fabric clock"
         )
@@ -578,25 +582,25 @@ def _notes(cands: Sequence[FclkChoice], fclk: FclkChoice, is_dpu: bool,
                 f"cannot make {_fmt(dsp)}/{_fmt(fabric)} MHz from it"
             )
         notes.append(
-            f"FCLK_CLK0 = {_fmt(fclk.achieved_mhz)} MHz from {fclk.source} "
+            f"{pin} = {_fmt(fclk.achieved_mhz)} MHz from {fclk.source} "
             f"{_fmt(fclk.pll_mhz)} MHz / ({fclk.divisor0} x {fclk.divisor1}) and the "
             f"clocking wizard makes {_fmt(wiz.achieved[0])}/{_fmt(wiz.achieved[1])} MHz"
             + (" exactly" if wiz.max_error_ppm == 0 else f" (worst {wiz.max_error_ppm:.3g} ppm)")
         )
         if abs(fclk.error_ppm) > 0:
             notes.append(
-                f"FCLK_CLK0 is {fclk.error_ppm:+.3g} ppm from the {_fmt(fallback)} MHz "
+                f"{pin} is {fclk.error_ppm:+.3g} ppm from the {_fmt(fallback)} MHz "
                 f"fallback; the wizard was planned from the achieved {_fmt(fclk.achieved_mhz)} MHz"
             )
     if fclk.source == "DDR PLL":
         notes.append(
-            "FCLK_CLK0 comes from the DDR PLL, whose frequency follows the DDR clock: "
-            "changing the DDR speed moves FCLK_CLK0 too (UG585 ch. 25); whether Vivado "
+            f"{pin} comes from the DDR PLL, whose frequency follows the DDR clock: "
+            f"changing the DDR speed moves {pin} too (UG585 ch. 25); whether Vivado "
             "2023.2 reports the exact ACT frequency with this source is UNCERTAIN"
         )
     if fclk.source == "ARM PLL":
         notes.append(
-            "FCLK_CLK0 comes from the ARM PLL, whose value board files have changed for the "
+            f"{pin} comes from the ARM PLL, whose value board files have changed for the "
             "same board (ZYBO-PRESET: Digilent's Zybo Z7-20 preset 1300 -> 1333.333 MHz); "
             "check it against the board preset in use"
         )

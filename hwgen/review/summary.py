@@ -105,9 +105,13 @@ class Segment:
 @dataclass(frozen=True)
 class Interrupt:
     pin: str                   # dpu0_interrupt
-    irq_f2p: int
+    irq_f2p: int               # the line on the PS's fabric interrupt pin (ps_pin[n])
     gic_spi: int
     flags: int
+    # The PS pin the line is on, the family's (IRQ_F2P on Zynq-7000, pl_ps_irq0 on Zynq
+    # UltraScale+). design.json files from before it was recorded lack it: they were all
+    # Zynq-7000 builds or read as such.
+    ps_pin: str = "IRQ_F2P"
 
 
 @dataclass(frozen=True)
@@ -242,6 +246,7 @@ def design_summary(design, clocks=None, bd=None) -> Summary:
     from hwgen.plan.memory import plan_memory
     from hwgen.emit.petalinux import cma_argument, dpu_interrupts
     from hwgen.emit.vitis_ai import fingerprint_plan
+    from hwgen.model.family import load_family
 
     clocks = clocks if clocks is not None else design_clocks(design)
     bd = bd if bd is not None else plan_block_design(design, clocks)
@@ -272,7 +277,9 @@ def design_summary(design, clocks=None, bd=None) -> Summary:
         cells=tuple(CellFacts(c.name, c.vlnv, c.role) for c in bd.cells),
         links=tuple(LinkFacts(l.master, l.slave, l.width) for l in bd.links),
         address_map=tuple(Segment(a.space, a.segment, a.offset, a.range) for a in bd.addresses),
-        interrupts=tuple(Interrupt(i.name, i.irq_f2p, i.spi, i.flags) for i in dpu_interrupts(design)),
+        interrupts=tuple(Interrupt(i.name, i.irq_f2p, i.spi, i.flags,
+                                   load_family(board.ps.family).ps.interrupt.pin)
+                         for i in dpu_interrupts(design)),
         memory=MemoryFacts(mem.ddr.base, mem.ddr.size, kernel.base, kernel.size, mem.cma.size,
                            mem.cma.base, mem.cma.alignment, mem.linux_free, mem.min_free,
                            mem.largest_cma, cma_argument(mem.cma)),
@@ -331,6 +338,8 @@ def _build(tp, data, path: str):
         kwargs = {}
         for f in dataclasses.fields(tp):
             if f.name not in data:
+                if f.default is not dataclasses.MISSING:
+                    continue       # a field newer than the file: its documented default
                 raise ValueError(f"{path}.{f.name}: missing")
             raw = data[f.name]
             if f.name in _PAIRS:
