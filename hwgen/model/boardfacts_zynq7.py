@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hwgen.model.boardfact import Fact, FactError  # noqa: F401 (FactError: boardfiles reads it here)
+
 FAMILY = "zynq7"
 IP_NAMES = ("processing_system7",)          # <ip name=...> of the PS block in preset.xml
 VLNV = "xilinx.com:ip:processing_system7:5.5"
@@ -55,22 +57,6 @@ def uart_enable(n: int) -> str:
 
 def sd_enable(n: int) -> str:
     return f"PCW_SD{n}_PERIPHERAL_ENABLE"
-
-
-class FactError(Exception):
-    """A fact the plans need cannot be derived. ``param`` names the preset entry at fault
-    (located by the caller), ``overlay`` the overlay key that may supply it instead."""
-
-    def __init__(self, message: str, param: str | None = None, overlay: str | None = None):
-        super().__init__(message)
-        self.param = param
-        self.overlay = overlay
-
-
-@dataclass
-class Fact:
-    value: object
-    source: str          # "PCW_X = 'v'" or the rule applied
 
 
 @dataclass

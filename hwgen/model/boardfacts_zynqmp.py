@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hwgen.model.boardfact import Fact, FactError  # noqa: F401 (FactError: boardfiles reads it here)
+
 FAMILY = "zynq_ultra_ps_e"
 IP_NAMES = ("zynq_ultra_ps_e",)
 # The PS IP version of Vivado 2023.2, hwgen's default toolchain (write_bd_tcl exports of
@@ -63,22 +65,6 @@ def uart_enable(n: int) -> str:
 
 def sd_enable(n: int) -> str:
     return f"PSU__SD{n}__PERIPHERAL__ENABLE"
-
-
-class FactError(Exception):
-    """A fact the plans need cannot be derived. ``param`` names the preset entry at fault,
-    ``overlay`` the overlay key that may supply it instead."""
-
-    def __init__(self, message: str, param: str | None = None, overlay: str | None = None):
-        super().__init__(message)
-        self.param = param
-        self.overlay = overlay
-
-
-@dataclass
-class Fact:
-    value: object
-    source: str          # "PSU__X = 'v'" or the rule applied
 
 
 @dataclass
