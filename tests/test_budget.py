@@ -59,7 +59,7 @@ DATASHEET = {
     "xczu4": (87840, 175680, 128, 728, 48), "xczu5": (117120, 234240, 144, 1248, 64),
     "xczu6": (214604, 429208, 714, 1973, 0), "xczu7": (230400, 460800, 312, 1728, 96),
     "xczu9": (274080, 548160, 912, 2520, 0),
-    # Kria K26 (ZU5EV fabric): Kria KV260 docs hw_arch_accel table (devices.md), FF = 2 x LUT
+    # Kria K26 (ZU5EV fabric): Kria KV260 docs hw_arch_accel table (KRIA-ACCEL), FF = 2 x LUT
     "xck26": (117120, 234240, 144, 1248, 64),
 }
 
