@@ -95,6 +95,15 @@ def test_part_lookup():
     assert part_for("xc7a35tcpg236-1") is None
 
 
+@pytest.mark.parametrize("part,device", [("xc7z030sbg485-1", "xc7z030"),   # PicoZed 7030 (board store)
+                                         ("xc7z030sbv485-2", "xc7z030"),
+                                         ("xc7z014sclg484-1", "xc7z014s"),
+                                         ("xc7z012sclg485-1", "xc7z012s")])
+def test_part_lookup_tells_a_single_core_s_device_from_an_sbg_package(part, device):
+    # the "s" of SBG485 is the package's, not a single-core 7Z0xxS device's
+    assert part_for(part).name == device
+
+
 def test_build_writes_manifest_without_absolute_paths(tmp_path):
     r = run_hwgen("build", "-o", tmp_path / "out", cwd=tmp_path)
     assert r.returncode == 0, r.stderr

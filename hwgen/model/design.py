@@ -87,8 +87,12 @@ def parts() -> dict[str, model.Part]:
     return {p.name: p for p in table["parts"]}
 
 
-# xc7z020clg400-1 → xc7z020, xczu7ev-ffvc1156-2-e → xczu7, xck26-sfvc784-2LV-c → xck26
-_DEVICE_RE = re.compile(r"(xc7z\d{3}s?|xczu\d+|xck\d+)")
+# xc7z020clg400-1 → xc7z020, xczu7ev-ffvc1156-2-e → xczu7, xck26-sfvc784-2LV-c → xck26.
+# The single-core S devices (xc7z007sclg225-1 → xc7z007s) end in an "s" that a package may
+# also begin with (xc7z030sbg485-1 → xc7z030, package SBG485): the "s" belongs to the device
+# only when a whole three-letter package code and its pin count follow it (DS190 "Ordering
+# Information": device, then package CLG/SBG/FBG/FFG and pin count, then speed grade).
+_DEVICE_RE = re.compile(r"(xc7z\d{3}(?:s(?=[a-z]{3}\d))?|xczu\d+|xck\d+)")
 
 
 def part_for(part: str) -> model.Part | None:
