@@ -2,7 +2,7 @@
 boardstore/, any further store copies in boardstore_all/) through `hwgen board import`.
 
 What each revision should do is read here from its own files with the standard library's
-XML parser, not from hwgen: a revision whose PS blocks hold nothing but a CONFIG.preset
+XML parser, not from hwgen: a revision whose PS blocks leave a fact to a CONFIG.preset
 (a built-in PS7 preset), no DDR, no UART on MIO or two of them is refused with exit 2 and
 that reason; every other revision imports, passes `hwgen check` with exit 0 or 1 (a part too
 small for the DPU), builds, and its Tcl runs under the Vivado command recorder.
