@@ -2,7 +2,7 @@
 boardstore/, any further store copies in boardstore_all/) through `hwgen board import`.
 
 What each revision should do is read here from its own files with the standard library's
-XML parser, not from hwgen: a revision whose PS blocks hold nothing but a CONFIG.preset
+XML parser, not from hwgen: a revision whose PS blocks leave a fact to a CONFIG.preset
 (a built-in PS7 preset), no DDR, no UART on MIO or two of them is refused with exit 2 and
 that reason; every other revision imports, passes `hwgen check` with exit 0 or 1 (a part too
 small for the DPU), builds, and its Tcl runs under the Vivado command recorder.
@@ -30,6 +30,11 @@ ROOTS = [DATA / "boardstore", DATA / "boardstore_all"]
 BUILTIN_ONLY, NO_DDR, NO_MIO_UART, TWO_MIO_UARTS = ("built-in preset only", "no DDR",
                                                     "no UART on MIO", "two UARTs on MIO")
 IMPORTS = "imports"
+# Each fact the issue lists, as the parameters any one of which gives it in explicit values.
+_FACTS = (("PCW_CRYSTAL_PERIPHERAL_FREQMHZ",),
+          ("PCW_APU_PERIPHERAL_FREQMHZ", "PCW_ARMPLL_CTRL_FBDIV"),
+          ("PCW_UIPARAM_DDR_FREQ_MHZ",),
+          ("PCW_DDR_RAM_HIGHADDR", "PCW_UIPARAM_DDR_PARTNO"))
 
 
 def _fpga_part(board: ET.Element) -> str:
@@ -66,10 +71,13 @@ def _effective(folder: Path) -> dict[str, str]:
 def expected(folder: Path) -> tuple[str, str]:
     """(outcome, words of the reason) the revision's own files call for."""
     effective = _effective(folder)
-    if set(effective) == {"preset"}:
-        return BUILTIN_ONLY, f"built-in PS7 preset {effective['preset']!r}"
     if effective.get("PCW_UIPARAM_DDR_ENABLE") == "0":
         return NO_DDR, "no DDR"
+    # CONFIG.preset alone, or followed by values that leave out a fact the issue lists (crystal,
+    # CPU and DDR clocks, DDR size): that fact lives only in the built-in preset, whose values
+    # Vivado keeps to itself (the iWave G28M presets name 'ZC7020' and give no crystal).
+    if "preset" in effective and not all(any(n in effective for n in names) for names in _FACTS):
+        return BUILTIN_ONLY, f"built-in PS7 preset {effective['preset']!r}"
     # A UART routed to EMIO goes through the PL: a console the FSBL cannot reach before the
     # bitstream is loaded, so only MIO counts (UG585 sec. 19.2; the IO parameter is absent
     # when the UART sits on its default MIO pins).
