@@ -120,8 +120,8 @@ def test_zedboard_13_applies_the_builtin_then_the_explicit_block(tmp_path):
     design = load_design(str(board))
     blocks = design.board.ps.preset
     assert blocks[0] == (("preset", "ZedBoard"),) and len(blocks) == 2
-    # this Xilinx-store copy says 50 MHz (Digilent's own copy and the board: 33.333 MHz);
-    # hwgen follows the file it is given
+    # this Xilinx-store copy says 50 MHz; so does the copy stored from Digilent's own
+    # repository (test_board_store_copies); hwgen follows the file it is given
     assert design.board.ps.crystal_mhz == 50
     # the PLLs are predicted (no FBDIV in the preset): the wizard follows what Vivado sets
     out = tmp_path / "b"
