@@ -502,3 +502,16 @@ def test_preset_without_the_crystal_contradicts_a_50_mhz_yaml(tmp_path):
     assert r.returncode == 2
     assert "ps.crystal_mhz: expected 33.333333 MHz as PCW_CRYSTAL_PERIPHERAL_FREQMHZ absent: " \
            "Vivado's default 33.333333 MHz makes it, got 50 MHz" in r.stderr
+
+
+def test_a_low_power_grade_keeps_vivados_capital_l():
+    # Trenz TE0720-1IL's board.xml names xc7z020iclg484-1L. Vivado spells its -1L grade with a
+    # capital L, as it does the K26's -2LV (its netlist headers say "Device : xc7a35ticsg324-1L"),
+    # so the import, and the Tcl after it, must not carry a lower-case '-1l'.
+    from hwgen.model.loader import Document
+
+    folder = STORE.parent / "boardstore_all/XilinxBoardStore/Trenz_Electronic/TE0720_1IL/1.0"
+    assert 'part_name="xc7z020iclg484-1L"' in (folder / "board.xml").read_text()
+    # its preset enables UART0 and UART1 on MIO: an overlay names the console
+    overlay = Document("overlay.yaml", {"console": {"uart": 0}})
+    assert "\npart: xc7z020iclg484-1L " in import_board(folder, overlay=overlay).text

@@ -189,10 +189,11 @@ def read_board_xml(path: Path) -> BoardXml:
 
 
 def _part_name(part: str) -> str:
-    """Vivado's spelling: lower case but for a low-voltage grade's LV (xck26-sfvc784-2LV-c,
-    as the K26 board.xml and the KV260/KR260 builds write it); some board files capitalize
-    the whole name."""
-    return re.sub(r"-(\d)lv(?=-|$)", r"-\1LV", part.lower())
+    """Vivado's spelling: lower case but for a low-power grade's L or LV (xck26-sfvc784-2LV-c,
+    as the K26 board.xml and the KV260/KR260 builds write it; xc7z020iclg484-1L, as Trenz's
+    TE0720-1IL board.xml writes it and Vivado names its -1L parts, e.g. xc7a35ticsg324-1L in
+    its netlist headers); some board files capitalize the whole name."""
+    return re.sub(r"-(\d)(lv|l)(?=-|$)", lambda m: f"-{m[1]}{m[2].upper()}", part.lower())
 
 
 def _connectors(root: Elem) -> tuple:
