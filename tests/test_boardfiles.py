@@ -468,6 +468,66 @@ def test_board_name_lookup_picks_the_newest_revision_and_says_so(tmp_path):
     assert "avnet.com:microzed_7020:part0:1.0" in r.stdout and str(tmp_path / "store") in r.stdout
 
 
+DIGILENT = Path(__file__).parent / "data" / "boardstore_all" / "DigilentVivadoBoards"
+
+
+def _file_versions(board_dir: Path) -> dict[Path, tuple]:
+    """Each board.xml folder below ``board_dir`` -> its <file_version>, read with a regex."""
+    out = {}
+    for xml in board_dir.rglob("board.xml"):
+        version = re.search(r"<file_version>([^<]+)</file_version>", xml.read_text()).group(1)
+        out[xml.parent] = tuple(int(x) for x in version.split("."))
+    return out
+
+
+def test_digilent_nested_file_versions_are_found_and_the_newest_is_used(tmp_path, monkeypatch):
+    """Digilent's vivado-boards repository keeps later file versions of one board revision
+    nested inside it (new/board_files/<board>/<revision>/<file_version>/board.xml, next to the
+    revision's own board.xml). --board NAME must find every one, use the newest and say which;
+    a board_part names one exactly. Real files: Digilent's Zybo Z7-10 and Z7-20 A.0."""
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    from hwgen.model import boardstore
+
+    repo = tmp_path / "vivado-boards"
+    for board in ("zybo-z7-10", "zybo-z7-20"):
+        shutil.copytree(DIGILENT / board, repo / "new" / "board_files" / board)
+    env = hwgen_env(HWGEN_BOARD_PATH=str(repo))
+    monkeypatch.setenv("HWGEN_BOARD_PATH", str(repo))
+    for board in ("zybo-z7-10", "zybo-z7-20"):
+        versions = _file_versions(repo / "new" / "board_files" / board)
+        # the revision's own board.xml plus file versions nested below it
+        assert len(versions) >= 3 and any((f.parent / "board.xml").is_file() for f in versions)
+        newest = max(versions, key=versions.get)
+        part = f"digilentinc.com:{board}:part0:" + ".".join(map(str, versions[newest]))
+        found, note = boardstore.find(board)
+        assert found.path == newest and found.board_part == part
+        assert f"{len(versions)} revisions found" in note and f"using the newest, {part}" in note
+        assert str(newest) in note
+        for folder, version in versions.items():     # each file version by its board_part
+            exact, _ = boardstore.find(f"digilentinc.com:{board}:part0:" + ".".join(map(str, version)))
+            assert exact.path == folder
+        r = run_hwgen("check", "--board", board, env=env, cwd=tmp_path)
+        assert f"using the newest, {part}" in r.stderr, r.stderr
+        try:
+            ET.parse(newest / "preset.xml")
+        except ET.ParseError as exc:
+            # the newest is used even when its vendor file is broken (Zybo Z7-20 1.2 as
+            # stored): exit 2 at its line:col, never a quiet fall-back to an older version
+            line, col = exc.position
+            assert r.returncode == 2, r.stderr
+            assert f"{newest.name}/preset.xml:{line}:{col + 1}: malformed XML" in r.stderr
+        else:
+            # checked against the newest file version's own part (0 fits, 1 too small)
+            fpga = re.search(r'type="fpga" part_name="([^"]+)"', (newest / "board.xml").read_text())
+            assert r.returncode in (0, 1) and f"on {fpga.group(1)}" in r.stdout, r.stderr
+    r = run_hwgen("list", "boards", env=env, cwd=tmp_path)
+    for board in ("zybo-z7-10", "zybo-z7-20"):
+        for folder in _file_versions(repo / "new" / "board_files" / board):
+            assert str(folder) in r.stdout
+
+
 def test_vivado_and_user_board_stores_are_searched(tmp_path):
     import shutil
 
