@@ -565,6 +565,7 @@ def clk_wiz_properties(clocks, exact: bool = True) -> tuple[tuple[str, str], ...
     )
 
 
+@lru_cache(maxsize=32)   # pure in the design, as plan_block_design; asked for ~3 times a design
 def block_design_for(design) -> BlockDesign:
     """The block design hwgen would build for ``design``, with its own clock plan."""
     from hwgen.plan.clockflow import design_clocks

@@ -1,0 +1,79 @@
+"""The in-process caches a sweep relies on never serve one design's result to another.
+
+Each cache is keyed on the inputs its function reads (the design itself, or exactly the
+fields the estimate and the clock solver read). For designs that differ in one input each
+(the board, the DPU, the clock, a budget limit, the strategy), every cached answer, asked for
+in an interleaved order with the caches warm, must equal the answer computed afresh with
+the caches emptied, and the inputs that change the answer must change it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hwgen.budget import estimate as est
+from hwgen.model.design import load_design
+from hwgen.plan import blockdesign, clockflow
+
+VARIANTS = {
+    "pynq": ("pynq_z2", "B512", ()),
+    "zybo": ("zybo_z7_20", "B512", ()),
+    "pynq_b1024": ("pynq_z2", "B1024", ()),
+    "pynq_100": ("pynq_z2", "B512", ("dpu.clock_mhz=100",)),
+    "pynq_lut10": ("pynq_z2", "B512", ("budget.lut=10",)),
+    "pynq_strategy": ("pynq_z2", "B512", ("build.impl_strategy=Performance_Explore",)),
+    "b4096_over": ("pynq_z2", "B4096", ()),
+    "b4096_over_lut95": ("pynq_z2", "B4096", ("budget.lut=95",)),
+}
+
+CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
+          blockdesign.plan_block_design, est._evaluate_of)
+
+
+def _clear():
+    for cache in CACHES:
+        cache.cache_clear()
+
+
+def _answers(design):
+    return (clockflow.design_clocks(design), blockdesign.block_design_for(design),
+            est.estimate(design))
+
+
+@pytest.fixture(scope="module")
+def designs():
+    return {k: load_design(*v) for k, v in VARIANTS.items()}
+
+
+def test_warm_caches_give_what_a_fresh_computation_gives(designs):
+    _clear()
+    warm = {}
+    for _ in range(2):                        # twice, interleaved: the second round hits
+        for key, design in designs.items():
+            warm[key] = _answers(design)
+    assert est._evaluate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
+    for key, design in designs.items():
+        _clear()
+        assert _answers(design) == warm[key], key
+
+
+def test_inputs_that_matter_change_the_cached_answers(designs):
+    _clear()
+    a = {k: _answers(d) for k, d in designs.items()}
+    clocks, bd, verdict = 0, 1, 2
+    # the clock request reaches the plan; the board reaches the block design (its preset)
+    assert a["pynq_100"][clocks] != a["pynq"][clocks]
+    assert a["pynq_100"][clocks].dpu_mhz == 100 and a["pynq"][clocks].dpu_mhz == 150
+    assert a["zybo"][bd] != a["pynq"][bd]
+    # a budget limit reaches the verdict though the block design and costs are the same
+    lut = lambda v: next(l for l in v.resources if l.name == "LUT")          # noqa: E731
+    assert a["pynq_lut10"][bd] == a["pynq"][bd]
+    assert lut(a["pynq_lut10"][verdict]).limit_percent == 10
+    assert lut(a["pynq"][verdict]).limit_percent == 80
+    assert a["pynq_lut10"][verdict].ok is False and a["pynq"][verdict].ok is True
+    # the DPU profile reaches the costs
+    assert lut(a["pynq_b1024"][verdict]).used > lut(a["pynq"][verdict]).used
+    # an over-budget design's suggestions follow its own limits
+    assert a["b4096_over"][verdict].messages != a["b4096_over_lut95"][verdict].messages
+    # the strategy changes none of these (so sharing them across strategies is right)
+    assert a["pynq_strategy"][verdict] == a["pynq"][verdict]
