@@ -77,3 +77,24 @@ def test_inputs_that_matter_change_the_cached_answers(designs):
     assert a["b4096_over"][verdict].messages != a["b4096_over_lut95"][verdict].messages
     # the strategy changes none of these (so sharing them across strategies is right)
     assert a["pynq_strategy"][verdict] == a["pynq"][verdict]
+
+
+def test_remembered_config_dict_is_the_macro_for_every_argument():
+    from hwgen.emit.render import QuotingError, environment
+
+    env = environment()
+    remembered = env.globals["remembered_config_dict"]
+    macro = env.get_template("tcl/_macros.tcl.j2").module.config_dict
+    a = (("PCW_UART1_PERIPHERAL_ENABLE", "1"), ("PCW_FCLK0_PERIPHERAL_CLKSRC", "IO PLL"))
+    b = (("PCW_UART1_PERIPHERAL_ENABLE", "0"), ("PCW_FCLK0_PERIPHERAL_CLKSRC", "IO PLL"))
+    for props, target in ((a, "[get_bd_cells ps7]"), (b, "[get_bd_cells ps7]"), (a, "[get_bd_cells x]"),
+                          (a, "[get_bd_cells ps7]")):
+        assert str(remembered(props, target)) == str(macro(props, target))
+    assert remembered(a, "t") != remembered(b, "t") and "{1}" in remembered(a, "t")
+    # a refusal is raised every time, never remembered as text
+    bad = (("NAME", "a\\b"),)
+    for _ in range(2):
+        with pytest.raises(QuotingError):
+            remembered(bad, "t")
+    # an unhashable argument is laid out by the macro itself
+    assert str(remembered([("X", "1")], "t")) == str(macro([("X", "1")], "t"))

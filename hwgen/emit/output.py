@@ -26,6 +26,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from hwgen.frozen import dataclass
+from hwgen.jsontext import dumps_indented
 from pathlib import Path, PurePosixPath
 
 from hwgen.errors import FolderBusy, OutputError, one_line
@@ -80,7 +81,7 @@ def manifest(design, outputs: list[Output], version: str) -> Output:
         "outputs": [{"path": o.path, "role": o.role, "sha256": o.sha256}
                     for o in sorted(outputs, key=lambda o: o.path)],
     }
-    return Output("manifest.json", "manifest", (json.dumps(body, indent=2) + "\n").encode())
+    return Output("manifest.json", "manifest", (dumps_indented(body, 2) + "\n").encode())
 
 
 # A build folder's own bookkeeping files; neither is an output or listed in the manifest.

@@ -19,6 +19,7 @@ import json
 import types
 import typing
 from hwgen.frozen import dataclass
+from hwgen.jsontext import dumps_indented
 
 from hwgen import resources
 
@@ -321,7 +322,7 @@ def _plain(value):
 
 
 def to_json(summary: Summary) -> str:
-    return json.dumps(_plain(summary), indent=2) + "\n"
+    return dumps_indented(_plain(summary), 2) + "\n"     # json.dumps(..., indent=2), faster
 
 
 def _build(tp, data, path: str):
