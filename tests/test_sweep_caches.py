@@ -14,6 +14,7 @@ import pytest
 from hwgen.budget import estimate as est
 from hwgen.model.design import load_design
 from hwgen.plan import blockdesign, clockflow
+from hwgen.review import diagram, report
 
 VARIANTS = {
     "pynq": ("pynq_z2", "B512", ()),
@@ -27,7 +28,7 @@ VARIANTS = {
 }
 
 CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
-          blockdesign.plan_block_design, est._evaluate_of)
+          blockdesign.plan_block_design, est._evaluate_of, diagram.diagram_dot)
 
 
 def _clear():
@@ -35,9 +36,16 @@ def _clear():
         cache.cache_clear()
 
 
+def _dot(design):
+    clocks = clockflow.design_clocks(design)
+    bd = blockdesign.plan_block_design(design, clocks)
+    s = report.design_summary(design, clocks, bd)
+    return diagram.diagram_dot(bd, report.diagram_caption(s), report.interrupt_notes(design, s))
+
+
 def _answers(design):
     return (clockflow.design_clocks(design), blockdesign.block_design_for(design),
-            est.estimate(design))
+            est.estimate(design), _dot(design))
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +60,7 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
         for key, design in designs.items():
             warm[key] = _answers(design)
     assert est._evaluate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
+    assert diagram.diagram_dot.cache_info().hits > 0
     for key, design in designs.items():
         _clear()
         assert _answers(design) == warm[key], key
@@ -60,7 +69,7 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
 def test_inputs_that_matter_change_the_cached_answers(designs):
     _clear()
     a = {k: _answers(d) for k, d in designs.items()}
-    clocks, bd, verdict = 0, 1, 2
+    clocks, bd, verdict, dot = 0, 1, 2, 3
     # the clock request reaches the plan; the board reaches the block design (its preset)
     assert a["pynq_100"][clocks] != a["pynq"][clocks]
     assert a["pynq_100"][clocks].dpu_mhz == 100 and a["pynq"][clocks].dpu_mhz == 150
@@ -75,8 +84,12 @@ def test_inputs_that_matter_change_the_cached_answers(designs):
     assert lut(a["pynq_b1024"][verdict]).used > lut(a["pynq"][verdict]).used
     # an over-budget design's suggestions follow its own limits
     assert a["b4096_over"][verdict].messages != a["b4096_over_lut95"][verdict].messages
+    # the drawing follows the board, the DPU and the clocks
+    assert len({a[k][dot] for k in ("pynq", "zybo", "pynq_b1024", "pynq_100")}) == 4
+    assert "zybo" in a["zybo"][dot] and "zybo" not in a["pynq"][dot]
     # the strategy changes none of these (so sharing them across strategies is right)
     assert a["pynq_strategy"][verdict] == a["pynq"][verdict]
+    assert a["pynq_strategy"][dot] == a["pynq"][dot]
 
 
 def test_remembered_config_dict_is_the_macro_for_every_argument():

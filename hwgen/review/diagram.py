@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import subprocess
+from functools import lru_cache
 from hwgen.frozen import dataclass
 
 from hwgen.plan.bdgraph import BlockDesign, Cell
@@ -301,6 +302,10 @@ def _node(name: str, title: str, ip: str, role: str, details: tuple[str, ...],
                 tuple(r for r in made if r.side == "w"), tuple(r for r in made if r.side == "e"))
 
 
+# Pure in its arguments (the block design, the caption and the notes: immutable), so
+# remembered: the designs of a sweep that differ only in what the drawing does not show (the
+# strategies, the Linux settings) draw the same block design with the same caption.
+@lru_cache(maxsize=16)
 def diagram_dot(bd: BlockDesign, caption: str = "",
                 interrupt_notes: tuple[tuple[str, str], ...] = ()) -> str:
     """DOT text for ``bd`` (deterministic: graph order in, same text out)."""
