@@ -23,12 +23,15 @@ VARIANTS = {
     "pynq_100": ("pynq_z2", "B512", ("dpu.clock_mhz=100",)),
     "pynq_lut10": ("pynq_z2", "B512", ("budget.lut=10",)),
     "pynq_strategy": ("pynq_z2", "B512", ("build.impl_strategy=Performance_Explore",)),
+    "pynq_build": ("pynq_z2", "B512", ("build.synth_strategy=Flow_PerfOptimized_high", "build.jobs=3",
+                                       "build.post_route_phys_opt=true", "build.design_name=other",
+                                       "build.bd_name=other_bd", "build.interconnect=smartconnect")),
     "b4096_over": ("pynq_z2", "B4096", ()),
     "b4096_over_lut95": ("pynq_z2", "B4096", ("budget.lut=95",)),
 }
 
 CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
-          blockdesign.plan_block_design, est._evaluate_of, diagram.diagram_dot)
+          blockdesign._plan_block_design, est._evaluate_of, diagram.diagram_dot)
 
 
 def _clear():
@@ -111,3 +114,19 @@ def test_remembered_config_dict_is_the_macro_for_every_argument():
             remembered(bad, "t")
     # an unhashable argument is laid out by the macro itself
     assert str(remembered([("X", "1")], "t")) == str(macro([("X", "1")], "t"))
+
+
+def test_the_plan_is_the_same_with_the_unread_build_fields_blanked(designs):
+    """plan_block_design plans a copy of the design without the fields it does not read
+    (strategies, jobs, toolchain, design name, --set list); planning the design itself
+    must give the same block design, and the fields it does read (bd_name, interconnect)
+    must still reach it."""
+    _clear()
+    unblanked = blockdesign._plan_block_design.__wrapped__
+    for key, design in designs.items():
+        clocks = clockflow.design_clocks(design)
+        assert blockdesign.plan_block_design(design, clocks) == unblanked(design, clocks), key
+    plain = blockdesign.block_design_for(designs["pynq"])
+    other = blockdesign.block_design_for(designs["pynq_build"])
+    assert other.name == "other_bd" and plain.name != "other_bd"
+    assert {c.vlnv for c in other.cells} != {c.vlnv for c in plain.cells}   # the interconnect IP
