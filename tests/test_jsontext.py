@@ -46,3 +46,10 @@ def test_edge_cases_and_refusals(value):
             dumps_indented(value, 2)
     else:
         assert dumps_indented(value, 2) == expected
+
+
+def test_a_value_containing_itself_gets_jsons_own_error():
+    loop = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        dumps_indented({"a": loop}, 2)
