@@ -31,7 +31,7 @@ VARIANTS = {
 }
 
 CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
-          blockdesign._plan_block_design, est._evaluate_of, diagram.diagram_dot)
+          blockdesign._plan_block_design, est._evaluate_of, diagram._diagram_dot)
 
 
 def _clear():
@@ -63,7 +63,7 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
         for key, design in designs.items():
             warm[key] = _answers(design)
     assert est._evaluate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
-    assert diagram.diagram_dot.cache_info().hits > 0
+    assert diagram._diagram_dot.cache_info().hits > 0
     for key, design in designs.items():
         _clear()
         assert _answers(design) == warm[key], key
