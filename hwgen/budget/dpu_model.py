@@ -18,7 +18,7 @@ The DSP-usage-low LUT cost is Table 9's DSP-low column (more LUT, fewer DSP), sc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from functools import lru_cache
 
 from hwgen import resources

@@ -68,8 +68,12 @@ class Costs:
 
 def dpu_cost(profile: model.DpuProfile, settings: model.Settings) -> Costs:
     """The DPU's contributions for the chosen options (all cores)."""
-    d = settings.dpu
-    opts = dpu_options(settings)
+    return _dpu_cost(profile, settings.dpu)
+
+
+def _dpu_cost(profile: model.DpuProfile, d) -> Costs:
+    """``dpu_cost`` from the DPU settings alone (all it reads)."""
+    opts = dpu_arch.DpuOptions.of(d)
     g = dpu_arch.geometry(profile.arch)
     n = opts.cores
     per = f" x {n} cores" if n > 1 else ""
@@ -152,8 +156,19 @@ def _estimate_lines(part: model.Part, limits: model.BudgetLimits, costs: Costs) 
 
 def _evaluate(design, bd: BlockDesign) -> tuple[tuple[ResourceLine, ...], Costs]:
     """The estimate lines of ``design`` on block design ``bd``."""
-    costs = dpu_cost(design.dpu, design.settings) + block_design_cost(design, bd)
-    return _estimate_lines(design.part, design.settings.budget, costs), costs
+    s = design.settings
+    return _evaluate_of(design.dpu, s.dpu, s.budget, design.part, bd,
+                        f"{design.dpu.cell}/{design.dpu.interfaces.control}")
+
+
+# Keyed on exactly what the estimate reads (the profile, the DPU settings, the limits, the
+# part, the block design and the DPU's control pin), so the designs of a sweep that differ
+# only elsewhere (strategies, Linux settings) and their alternatives share one evaluation.
+@lru_cache(maxsize=256)
+def _evaluate_of(profile: model.DpuProfile, dpu_settings, limits: model.BudgetLimits, part: model.Part,
+                 bd: BlockDesign, control: str) -> tuple[tuple[ResourceLine, ...], Costs]:
+    costs = _dpu_cost(profile, dpu_settings) + _infrastructure(bd, control)
+    return _estimate_lines(part, limits, costs), costs
 
 
 def default_limits() -> model.BudgetLimits:

@@ -11,6 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 from hwgen.budget.estimate import fmt_amount, fmt_percent
+from hwgen.jsontext import dumps_indented
 from hwgen.model.verdict import ResourceLine, Verdict
 from hwgen.emit.texttable import WIDTH, table, wrap
 
@@ -63,7 +64,7 @@ def to_dict(v: Verdict) -> dict:
 
 
 def to_json(v: Verdict) -> str:
-    return json.dumps(to_dict(v), indent=2) + "\n"
+    return dumps_indented(to_dict(v), 2) + "\n"     # json.dumps(..., indent=2), faster
 
 
 # --------------------------------------------------------------------------- text

@@ -364,6 +364,7 @@ def make_environment(loader):
     env.filters.update(md=md_text, md_code=md_code)     # report/summary.md, hwgen diff
     env.filters["e_wbr"] = html_breakable               # report/index.html table cells
     env.filters["wordwrap"] = _remembered_wordwrap(env)
+    env.globals["remembered_config_dict"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "config_dict")
     env.globals["hwgen_version"] = __version__
     return env
 
@@ -395,6 +396,32 @@ def _remembered_wordwrap(env):
             return original(env, s, *args, **kwargs)
 
     return wordwrap
+
+
+def _remembered_macro(env, template: str, name: str):
+    """The macro ``name`` of ``template``, remembering its text for the same arguments.
+
+    A macro's text is a function of its arguments (the macro file is imported without
+    context). The block design writes the board's whole PS preset (hundreds of CONFIG
+    values) through ``config_dict``; in a sweep every design of a board writes the same
+    blocks, so each is laid out once. Refusals (QuotingError) are not remembered.
+    """
+
+    def macro():
+        return getattr(env.get_template(template).module, name)
+
+    @lru_cache(maxsize=64)
+    def remembered(*args):
+        return macro()(*args)
+
+    def call(*args):
+        try:
+            hash(args)
+        except TypeError:       # an unhashable argument: laid out every time
+            return macro()(*args)
+        return remembered(*args)
+
+    return call
 
 
 def render(template: str, **context) -> str:

@@ -2,12 +2,21 @@
 parameter or rule it came from, and the error when a fact cannot be derived.
 
 The family modules (boardfacts_zynq7, boardfacts_zynqmp) share these two types, so the
-importer (boardfiles) reports every family's facts and failures the same way.
+importer (boardfiles) reports every family's facts and failures the same way. The family
+registry (``FAMILIES``, ``facts_module``) is here too, not in boardfiles: loading a board YAML
+checks it against its preset with the family module, and must not import the XML importer.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+
+from hwgen.errors import InputError, Problem
+
+# PS IP name in preset.xml -> the module holding that family's parameter knowledge.
+FAMILIES = {"processing_system7": "hwgen.model.boardfacts_zynq7",
+            "zynq_ultra_ps_e": "hwgen.model.boardfacts_zynqmp"}
 
 
 class FactError(Exception):
@@ -24,3 +33,12 @@ class FactError(Exception):
 class Fact:
     value: object
     source: str          # "PARAM = 'value'" as the preset has it, or the rule applied
+
+
+def facts_module(family: str):
+    """The facts module of a board YAML's ``ps.family``."""
+    for module in FAMILIES.values():
+        mod = importlib.import_module(module)
+        if mod.FAMILY == family:
+            return mod
+    raise InputError(Problem(None, "ps.family", f"no board-file knowledge for {family!r}"))

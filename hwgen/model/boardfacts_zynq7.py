@@ -2,7 +2,7 @@
 
 The one module that knows PCW_* parameter names and Vivado's PS7 defaults. ``boardfiles``
 (the importer) and ``design`` (the consistency checks) call :func:`derive` through the
-family registry in ``boardfiles.FAMILIES``; a Zynq UltraScale+ family is a sibling module
+family registry in ``boardfact.FAMILIES``; a Zynq UltraScale+ family is a sibling module
 with the same four names (FAMILY, IP_NAMES, VLNV, derive) and its own PSU__* knowledge.
 
 Every fact comes back with the parameter or rule it came from, so ``hwgen board import``

@@ -29,12 +29,12 @@ import defusedxml
 import defusedxml.sax
 
 from hwgen.errors import InputError, Mark, Problem
+# FAMILIES and facts_module live in boardfact, which loading a board YAML imports without
+# this module's XML parser (defusedxml pulls in urllib, http and email).
+from hwgen.model.boardfact import FAMILIES, facts_module  # noqa: F401 (facts_module: re-exported)
 from hwgen.model.schema import parse_size
 
 MAX_XML_BYTES = 4 << 20      # the largest store board.xml is ~200 KiB
-# PS IP name in preset.xml -> the module holding that family's parameter knowledge.
-FAMILIES = {"processing_system7": "hwgen.model.boardfacts_zynq7",
-            "zynq_ultra_ps_e": "hwgen.model.boardfacts_zynqmp"}
 # PS IPs hwgen recognises but cannot plan yet (a later family module moves them up).
 KNOWN_LATER: dict[str, str] = {}
 _VALUE = re.compile(r"[A-Za-z0-9 .:#_()\-+/%<>=,\[\]]*")
@@ -305,15 +305,6 @@ def family_module(ip: str, where: Mark):
                                             f"hwgen plans Zynq-7000 (processing_system7) boards"))
     raise InputError(Problem(where, ip or "ip", f"expected a processing-system IP "
                                                 f"({', '.join(FAMILIES)}), got {ip!r}"))
-
-
-def facts_module(family: str):
-    """The facts module of a board YAML's ``ps.family``."""
-    for module in FAMILIES.values():
-        mod = importlib.import_module(module)
-        if mod.FAMILY == family:
-            return mod
-    raise InputError(Problem(None, "ps.family", f"no board-file knowledge for {family!r}"))
 
 
 def effective(blocks) -> dict:

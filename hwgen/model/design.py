@@ -400,7 +400,7 @@ def _check_against_preset(board: model.Board, doc: loader.Document):
 
     Each disagreement names both places: the YAML key and the preset entry.
     """
-    from hwgen.model.boardfiles import facts_module
+    from hwgen.model.boardfact import facts_module
 
     fam = facts_module(board.ps.family)
     flat = board.ps.effective

@@ -8,7 +8,7 @@ package for every release (DPU41-PKG).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from functools import lru_cache
 
 from hwgen import resources

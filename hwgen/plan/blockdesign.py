@@ -17,7 +17,7 @@ Clock domains (one ``proc_sys_reset`` each):
 
 from __future__ import annotations
 
-from hwgen.frozen import dataclass
+from hwgen.frozen import dataclass, replace
 from functools import lru_cache
 
 from hwgen.plan.addressmap import control_port as _control_port, ddr_regions, dpu_control_window
@@ -279,7 +279,6 @@ def plan_overrides(design, cell) -> dict[str, tuple[str, str]]:
 
 
 # ----------------------------------------------------------------------------- the plan
-@lru_cache(maxsize=16)
 def plan_block_design(design, clocks) -> BlockDesign:
     """The whole block design for ``design`` with the clock plan ``clocks``.
 
@@ -287,6 +286,26 @@ def plan_block_design(design, clocks) -> BlockDesign:
     Pure, so cached: the budget estimate and the Tcl generator both plan the design
     (equal designs, inputs included, give equal plans; errors are not cached).
     """
+    return _plan_block_design(_as_planned(design), clocks)
+
+
+# The fields of a Design the block design does not read: the strategies, the job count,
+# the toolchain, the design's name and the --set list that wrote them. They are blanked
+# before the (cached) plan, so the designs of a sweep that differ only there, and the
+# alternatives the budget evaluates for each, share one plan. Were the plan to read one,
+# it would read the blank for every design and show it in every block design (the goldens);
+# tests/test_sweep_caches.py compares the plan with and without the blanking.
+_UNPLANNED_BUILD = {"design_name": None, "synth_strategy": "", "impl_strategy": "",
+                    "post_route_phys_opt": False, "jobs": 0, "toolchain": ""}
+
+
+def _as_planned(design):
+    s = design.settings
+    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNPLANNED_BUILD)))
+
+
+@lru_cache(maxsize=32)
+def _plan_block_design(design, clocks) -> BlockDesign:
     family = load_family(design.board.ps.family)
     ps = family.ps
     P = ps.cell
@@ -565,6 +584,7 @@ def clk_wiz_properties(clocks, exact: bool = True) -> tuple[tuple[str, str], ...
     )
 
 
+@lru_cache(maxsize=32)   # pure in the design, as plan_block_design; asked for ~3 times a design
 def block_design_for(design) -> BlockDesign:
     """The block design hwgen would build for ``design``, with its own clock plan."""
     from hwgen.plan.clockflow import design_clocks

@@ -12,7 +12,7 @@ within NEAR of it a warning that timing closure will be hard, with what to try.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 from functools import lru_cache
 
 from hwgen import resources

@@ -9,6 +9,7 @@ one-line input error a user can act on.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from hwgen.plan import clocks as solver
 from hwgen.errors import InputError, Problem
@@ -33,6 +34,10 @@ def dsp_request_mhz(dpu_settings) -> float:
     return s.dsp_clock_mhz if s.dsp_clock_mhz is not None else 2 * s.clock_mhz
 
 
+# Pure in the design (equal designs, their inputs included, plan equal clocks; errors are not
+# cached): one design asks for its clock plan about six times (the estimate, its alternatives,
+# the block design, the Tcl, the review), and a sweep builds its designs one after another.
+@lru_cache(maxsize=32)
 def design_clocks(design) -> solver.ClockPlan:
     """FCLK_CLK0 and the DPU clocking wizard for ``design``.
 
@@ -60,9 +65,16 @@ def design_clocks(design) -> solver.ClockPlan:
 
 def _plan(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int,
           axi_max: float = solver.max_axi_port_mhz, pin: str = "FCLK_CLK0"):
-    # Not cached here: the MMCM search, the slow step, is cached where it runs
-    # (clocks._search_mmcm), so sweeps over settings that leave the clocks alone reuse it.
-    return solver.plan_clocks(plls, fabric, dsp, exact_ppm=tolerance,
+    return _plan_of(tuple(plls.items()), fabric, dsp, tolerance, grade, axi_max, pin)
+
+
+# Pure in its arguments, so cached on them: the designs of a sweep that differ in what the
+# clocks do not read (the DPU profile, the strategies, the limits) share one plan. The MMCM
+# search inside is cached too (clocks._search_mmcm). A ClockError is not cached.
+@lru_cache(maxsize=64, typed=True)   # typed: a request of 100 and of 100.0 stay apart
+def _plan_of(plls: tuple, fabric: float, dsp: float | None, tolerance: float, grade: int,
+             axi_max: float, pin: str):
+    return solver.plan_clocks(dict(plls), fabric, dsp, exact_ppm=tolerance,
                               tolerance_ppm=tolerance, speed_grade=grade, axi_max_mhz=axi_max,
                               pin=pin)
 

@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import subprocess
+from functools import lru_cache
 from hwgen.frozen import dataclass
 
 from hwgen.plan.bdgraph import BlockDesign, Cell
@@ -304,6 +305,18 @@ def _node(name: str, title: str, ip: str, role: str, details: tuple[str, ...],
 def diagram_dot(bd: BlockDesign, caption: str = "",
                 interrupt_notes: tuple[tuple[str, str], ...] = ()) -> str:
     """DOT text for ``bd`` (deterministic: graph order in, same text out)."""
+    from hwgen.emit.render import environment
+
+    return _diagram_dot(environment(), bd, caption, interrupt_notes)
+
+
+# Pure in its arguments (the template environment, the block design, the caption and the
+# notes: immutable), so remembered: the designs of a sweep that differ only in what the
+# drawing does not show (the strategies, the Linux settings) draw the same block design
+# with the same caption.
+@lru_cache(maxsize=16)
+def _diagram_dot(env, bd: BlockDesign, caption: str,
+                 interrupt_notes: tuple[tuple[str, str], ...]) -> str:
     from hwgen.emit.render import render
 
     return render("report/block_design.dot.j2", d=build_diagram(bd, caption, interrupt_notes))

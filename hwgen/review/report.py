@@ -356,8 +356,6 @@ def _review_outputs(design, verdict: Verdict, outputs, started: StartedReview) -
         own.append((SVG, "report.diagram"))
     links = file_links(outputs, tuple(own))
     f = facts(design, s, verdict)
-    result = [text_output(DESIGN_JSON, "report.design", to_json(s)),
-              text_output(DOT, "report.diagram_source", dot_text)]
     svg = drawing.result()      # collected last: everything above ran while dot drew
     context = dict(f=f, s=s, ddr=ddr_map(s),
                    svg=inline_svg(svg.decode("utf-8")) if svg is not None else None,

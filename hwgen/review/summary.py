@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from functools import lru_cache
 import types
 import typing
 from hwgen.frozen import dataclass
+from hwgen.jsontext import dumps_indented
 
 from hwgen import resources
 
@@ -310,18 +312,26 @@ def setting_text(key: str, value) -> str:
 _PAIRS = ("settings", "config")
 
 
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    """``dataclasses.fields`` of a record class, by name (looked up once per class)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _plain(value):
-    if dataclasses.is_dataclass(value):
-        return {f.name: ({k: v for k, v in getattr(value, f.name)} if f.name in _PAIRS
-                         else _plain(getattr(value, f.name)))
-                for f in dataclasses.fields(value)}
+    # dataclasses.is_dataclass(value) for an instance, without its generic lookups: a
+    # summary holds a few hundred records.
+    if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
+        return {name: ({k: v for k, v in getattr(value, name)} if name in _PAIRS
+                       else _plain(getattr(value, name)))
+                for name in _field_names(type(value))}
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value
 
 
 def to_json(summary: Summary) -> str:
-    return json.dumps(_plain(summary), indent=2) + "\n"
+    return dumps_indented(_plain(summary), 2) + "\n"     # json.dumps(..., indent=2), faster
 
 
 def _build(tp, data, path: str):

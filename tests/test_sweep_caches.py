@@ -1,0 +1,132 @@
+"""The in-process caches a sweep relies on never serve one design's result to another.
+
+Each cache is keyed on the inputs its function reads (the design itself, or exactly the
+fields the estimate and the clock solver read). For designs that differ in one input each
+(the board, the DPU, the clock, a budget limit, the strategy), every cached answer, asked for
+in an interleaved order with the caches warm, must equal the answer computed afresh with
+the caches emptied, and the inputs that change the answer must change it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hwgen.budget import estimate as est
+from hwgen.model.design import load_design
+from hwgen.plan import blockdesign, clockflow
+from hwgen.review import diagram, report
+
+VARIANTS = {
+    "pynq": ("pynq_z2", "B512", ()),
+    "zybo": ("zybo_z7_20", "B512", ()),
+    "pynq_b1024": ("pynq_z2", "B1024", ()),
+    "pynq_100": ("pynq_z2", "B512", ("dpu.clock_mhz=100",)),
+    "pynq_lut10": ("pynq_z2", "B512", ("budget.lut=10",)),
+    "pynq_strategy": ("pynq_z2", "B512", ("build.impl_strategy=Performance_Explore",)),
+    "pynq_build": ("pynq_z2", "B512", ("build.synth_strategy=Flow_PerfOptimized_high", "build.jobs=3",
+                                       "build.post_route_phys_opt=true", "build.design_name=other",
+                                       "build.bd_name=other_bd", "build.interconnect=smartconnect")),
+    "b4096_over": ("pynq_z2", "B4096", ()),
+    "b4096_over_lut95": ("pynq_z2", "B4096", ("budget.lut=95",)),
+}
+
+CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
+          blockdesign._plan_block_design, est._evaluate_of, diagram._diagram_dot)
+
+
+def _clear():
+    for cache in CACHES:
+        cache.cache_clear()
+
+
+def _dot(design):
+    clocks = clockflow.design_clocks(design)
+    bd = blockdesign.plan_block_design(design, clocks)
+    s = report.design_summary(design, clocks, bd)
+    return diagram.diagram_dot(bd, report.diagram_caption(s), report.interrupt_notes(design, s))
+
+
+def _answers(design):
+    return (clockflow.design_clocks(design), blockdesign.block_design_for(design),
+            est.estimate(design), _dot(design))
+
+
+@pytest.fixture(scope="module")
+def designs():
+    return {k: load_design(*v) for k, v in VARIANTS.items()}
+
+
+def test_warm_caches_give_what_a_fresh_computation_gives(designs):
+    _clear()
+    warm = {}
+    for _ in range(2):                        # twice, interleaved: the second round hits
+        for key, design in designs.items():
+            warm[key] = _answers(design)
+    assert est._evaluate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
+    assert diagram._diagram_dot.cache_info().hits > 0
+    for key, design in designs.items():
+        _clear()
+        assert _answers(design) == warm[key], key
+
+
+def test_inputs_that_matter_change_the_cached_answers(designs):
+    _clear()
+    a = {k: _answers(d) for k, d in designs.items()}
+    clocks, bd, verdict, dot = 0, 1, 2, 3
+    # the clock request reaches the plan; the board reaches the block design (its preset)
+    assert a["pynq_100"][clocks] != a["pynq"][clocks]
+    assert a["pynq_100"][clocks].dpu_mhz == 100 and a["pynq"][clocks].dpu_mhz == 150
+    assert a["zybo"][bd] != a["pynq"][bd]
+    # a budget limit reaches the verdict though the block design and costs are the same
+    lut = lambda v: next(l for l in v.resources if l.name == "LUT")          # noqa: E731
+    assert a["pynq_lut10"][bd] == a["pynq"][bd]
+    assert lut(a["pynq_lut10"][verdict]).limit_percent == 10
+    assert lut(a["pynq"][verdict]).limit_percent == 80
+    assert a["pynq_lut10"][verdict].ok is False and a["pynq"][verdict].ok is True
+    # the DPU profile reaches the costs
+    assert lut(a["pynq_b1024"][verdict]).used > lut(a["pynq"][verdict]).used
+    # an over-budget design's suggestions follow its own limits
+    assert a["b4096_over"][verdict].messages != a["b4096_over_lut95"][verdict].messages
+    # the drawing follows the board, the DPU and the clocks
+    assert len({a[k][dot] for k in ("pynq", "zybo", "pynq_b1024", "pynq_100")}) == 4
+    assert "zybo" in a["zybo"][dot] and "zybo" not in a["pynq"][dot]
+    # the strategy changes none of these (so sharing them across strategies is right)
+    assert a["pynq_strategy"][verdict] == a["pynq"][verdict]
+    assert a["pynq_strategy"][dot] == a["pynq"][dot]
+
+
+def test_remembered_config_dict_is_the_macro_for_every_argument():
+    from hwgen.emit.render import QuotingError, environment
+
+    env = environment()
+    remembered = env.globals["remembered_config_dict"]
+    macro = env.get_template("tcl/_macros.tcl.j2").module.config_dict
+    a = (("PCW_UART1_PERIPHERAL_ENABLE", "1"), ("PCW_FCLK0_PERIPHERAL_CLKSRC", "IO PLL"))
+    b = (("PCW_UART1_PERIPHERAL_ENABLE", "0"), ("PCW_FCLK0_PERIPHERAL_CLKSRC", "IO PLL"))
+    for props, target in ((a, "[get_bd_cells ps7]"), (b, "[get_bd_cells ps7]"), (a, "[get_bd_cells x]"),
+                          (a, "[get_bd_cells ps7]")):
+        assert str(remembered(props, target)) == str(macro(props, target))
+    assert remembered(a, "t") != remembered(b, "t") and "{1}" in remembered(a, "t")
+    # a refusal is raised every time, never remembered as text
+    bad = (("NAME", "a\\b"),)
+    for _ in range(2):
+        with pytest.raises(QuotingError):
+            remembered(bad, "t")
+    # an unhashable argument is laid out by the macro itself
+    assert str(remembered([("X", "1")], "t")) == str(macro([("X", "1")], "t"))
+
+
+def test_the_plan_is_the_same_with_the_unread_build_fields_blanked(designs):
+    """plan_block_design plans a copy of the design without the fields it does not read
+    (strategies, jobs, toolchain, design name, --set list); planning the design itself
+    must give the same block design, and the fields it does read (bd_name, interconnect)
+    must still reach it."""
+    _clear()
+    unblanked = blockdesign._plan_block_design.__wrapped__
+    for key, design in designs.items():
+        clocks = clockflow.design_clocks(design)
+        assert blockdesign.plan_block_design(design, clocks) == unblanked(design, clocks), key
+    plain = blockdesign.block_design_for(designs["pynq"])
+    other = blockdesign.block_design_for(designs["pynq_build"])
+    assert other.name == "other_bd" and plain.name != "other_bd"
+    assert {c.vlnv for c in other.cells} != {c.vlnv for c in plain.cells}   # the interconnect IP
