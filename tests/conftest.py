@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import locale
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import traceback
+import warnings
 from pathlib import Path
 
 import pytest
@@ -16,6 +22,32 @@ from _toolguard import (extend_path, pytest_configure, pytest_runtest_makereport
 extend_path()
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shared_bytecode_cache() -> None:
+    """Every Python child of the run (python -m hwgen, fusesoc, pip) reuses one bytecode cache.
+
+    With PYTHONDONTWRITEBYTECODE set (as on the shared development machine) each of the
+    hundreds of children compiled hwgen, click, jinja2 and yaml from source again: ~80 ms of
+    a ~250 ms `python -m hwgen check`. The cache lives in a folder of its own
+    (PYTHONPYCACHEPREFIX), so neither the checkout nor a copied tree a test inspects gains
+    __pycache__ folders; the main pytest process makes it and removes it at the end, and
+    the xdist workers it starts inherit it. A run that sets its own prefix keeps it.
+    """
+    if "PYTHONPYCACHEPREFIX" in os.environ or "PYTEST_XDIST_WORKER" in os.environ:
+        return
+    os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="hwgen-tests-pycache-")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    _OWN_CACHE.append(os.environ["PYTHONPYCACHEPREFIX"])
+
+
+_OWN_CACHE: list[str] = []
+_shared_bytecode_cache()
+
+
+def pytest_unconfigure(config):
+    for folder in _OWN_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
 BOARDS = ROOT / "boards"
 DPUS = ROOT / "dpus"
 
@@ -32,6 +64,90 @@ def run_hwgen(*args, cwd=None, env=None, timeout=60) -> subprocess.CompletedProc
     """``python -m hwgen ARGS`` as a real process, the way a user or CI runs it."""
     return subprocess.run([sys.executable, "-m", "hwgen", *map(str, args)], cwd=cwd,
                           env=env or hwgen_env(), capture_output=True, text=True, timeout=timeout)
+
+
+# Variables the interpreter reads when it starts (encoding, warnings, paths, locale): a
+# run that changes one must be a real process.
+_STARTUP = ("PYTHON", "LC_", "LANG")
+
+
+def hwgen_main(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
+    """``python -m hwgen ARGS`` run in this process, for tests that check exit codes, stdout,
+    stderr and files: the same ``main`` the module and the console script call, with its
+    own exception handling (exit 2 for input, 70 for a bug) and collector handling, its
+    output bytes captured in the encoding and error handlers a child's pipes would get and
+    decoded as subprocess.run(text=True) decodes them. cwd, the environment, argv, stdin,
+    stdout, stderr and the warnings filters are the child's for the call and restored after;
+    caches of user files and board stores are dropped first, as a new process has none.
+
+    What only a process shows stays with ``run_hwgen``: signals and kill -9, timeouts (a
+    FIFO or /dev/zero that hangs), variables the interpreter reads at start (PYTHON*, LC_*,
+    LANG), the console script and the entry point, pip-installed copies.
+    """
+    from hwgen.cli import main
+    from hwgen.model import boardstore, design
+
+    if env is not None:
+        changed = {k for k in set(env) | set(os.environ) if env.get(k) != os.environ.get(k)}
+        changed.discard("PYTHONPATH")   # hwgen_env's: this process imports the checkout already
+        startup = sorted(k for k in changed if k.startswith(_STARTUP))
+        if startup:
+            raise ValueError(f"{startup} are read when Python starts: use run_hwgen")
+    for cached in (boardstore._find, design._board_files):
+        cached.cache_clear()
+    argv = [str(a) for a in args]
+    encoding = locale.getpreferredencoding(False)
+    out, err = io.BytesIO(), io.BytesIO()
+    saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr, os.getcwd(), dict(os.environ))
+    sys.argv = [str(ROOT / "hwgen" / "__main__.py"), *argv]
+    sys.stdin = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    # kept in locals too: a wrapper closes its buffer when it is collected
+    stdout = sys.stdout = io.TextIOWrapper(out, encoding=encoding, errors="strict")
+    stderr = sys.stderr = io.TextIOWrapper(err, encoding=encoding, errors="backslashreplace")
+    code = 0
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        if cwd is not None:
+            os.chdir(cwd)
+        with warnings.catch_warnings():
+            # the filters of a fresh interpreter (-W and PYTHONWARNINGS are startup settings)
+            warnings.resetwarnings()
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                             ResourceWarning):
+                warnings.simplefilter("ignore", category)
+            warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+            try:
+                main(args=argv, prog_name="python -m hwgen")
+            except SystemExit as exc:   # what the interpreter makes of sys.exit(code)
+                if exc.code is None:
+                    code = 0
+                elif isinstance(exc.code, int):
+                    code = exc.code
+                else:
+                    print(exc.code, file=sys.stderr)
+                    code = 1
+            except BaseException:       # noqa: BLE001 - an uncaught exception: traceback, exit 1
+                traceback.print_exc()
+                code = 1
+    finally:
+        stdout.flush()
+        stderr.flush()
+        sys.argv, sys.stdin, sys.stdout, sys.stderr, cwd_before, env_before = saved
+        os.chdir(cwd_before)
+        if os.environ != env_before:
+            os.environ.clear()
+            os.environ.update(env_before)
+
+    def text(raw: bytes) -> str:
+        return raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+
+    result = subprocess.CompletedProcess(["python", "-m", "hwgen", *argv], code,
+                                         text(out.getvalue()), text(err.getvalue()))
+    stdout.close()
+    stderr.close()
+    return result
 
 
 @pytest.fixture
