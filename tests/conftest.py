@@ -89,7 +89,8 @@ def hwgen_main(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
 
     if env is not None:
         changed = {k for k in set(env) | set(os.environ) if env.get(k) != os.environ.get(k)}
-        changed.discard("PYTHONPATH")   # hwgen_env's: this process imports the checkout already
+        if env.get("PYTHONPATH") == hwgen_env().get("PYTHONPATH"):
+            changed.discard("PYTHONPATH")   # hwgen_env's: this process imports the checkout
         startup = sorted(k for k in changed if k.startswith(_STARTUP))
         if startup:
             raise ValueError(f"{startup} are read when Python starts: use run_hwgen")

@@ -82,10 +82,16 @@ def test_ci_runs_in_parallel_and_installs_every_required_tool():
 # verdict, an input error, click's usage error and --help/--version (SystemExit from click),
 # a file written relative to the working directory, an environment variable hwgen reads
 # while running (HWGEN_BOARD_PATH), text that is not ASCII.
+# Every command runs here once as a real process at least (the other tests run most of
+# them in-process).
+_STORE = str(ROOT / "tests" / "data" / "boardstore" / "TUL" / "pynq-z2" / "A.0")
 _SAME = [("check",), ("check", "--set", "budget.lut=1"), ("check", "--set", "linux.cma=0x_"),
          ("check", "--bogus"), ("--version",), ("check", "--help"),
          ("build", "-o", "rel/out", "--set", "build.design_name=caf\u00e9"),
-         ("check", "--board", "not-a-board-anywhere"), ("list", "boards")]
+         ("check", "--board", "not-a-board-anywhere"), ("list", "boards"),
+         ("board", "import", _STORE, "-o", "board.yaml"), ("diff", "--old-set", "linux.cma=256M", "--new-set", "linux.cma=384M"),
+         ("estimate",), ("explore", "--dpu", "B512"), ("fingerprint",),
+         ("run", "-o", "rel/run", "--setup-only")]
 
 
 @pytest.mark.parametrize("args", _SAME, ids=[" ".join(a) for a in _SAME])
@@ -103,7 +109,8 @@ def test_in_process_runs_give_what_the_process_gives(tmp_path, args):
         before = (os.getcwd(), dict(os.environ), sys.stdout, sys.stderr, sys.stdin, sys.argv)
         r = run(*args, cwd=folder, env=env)
         assert (os.getcwd(), dict(os.environ), sys.stdout, sys.stderr, sys.stdin, sys.argv) == before
-        files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        files = {p.relative_to(folder).as_posix(): p.read_bytes().replace(bytes(folder), b"<cwd>")
+                 for p in folder.rglob("*") if p.is_file()}
         runs[how] = (r.returncode, r.stdout.replace(str(folder), "<cwd>"),
                      r.stderr.replace(str(folder), "<cwd>"), files)
     assert runs["in-process"] == runs["process"]
