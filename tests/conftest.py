@@ -66,6 +66,38 @@ def run_hwgen(*args, cwd=None, env=None, timeout=60) -> subprocess.CompletedProc
                           env=env or hwgen_env(), capture_output=True, text=True, timeout=timeout)
 
 
+# The longest tests (pytest --durations): pytest-xdist deals the first quarter of the
+# collection out to the workers in turn, in collection order, so putting these first starts
+# them on both workers at once instead of leaving one worker alone with a 15 s test at the
+# end. Each entry is "file::test function" (every parametrization of it moves);
+# test_harness checks that each still names a test.
+LONG_FIRST = (
+    "test_readme.py::test_every_readme_command_runs_as_written",
+    "test_properties.py::test_valid_designs_always_render",
+    "test_fuzz.py::test_fuzz_yaml_files",
+    "test_properties.py::test_mutated_yaml_never_gives_a_traceback",
+    "test_injection.py::test_accepted_payloads_reach_the_outputs",
+    "test_compiled_templates.py::test_pip_builds_a_wheel_whose_templates_are_used_compiled",
+    "test_boardfiles.py::test_adding_a_board_walk_works_after_pip_install",
+    "test_properties.py::test_wrong_types_are_refused",
+    "test_folder_safety.py::test_kill_9_at_every_step_is_reported_then_completed",
+    "test_fingerprint.py::test_isa1_round_trip_every_combination",
+    "test_fingerprint.py::test_isa0_round_trip_every_combination",
+    "test_fuzz.py::test_libyaml_events_and_the_pure_python_parser_agree",
+    "test_properties.py::test_unknown_keys_are_refused",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+
+    def key(item):
+        name = f"{item.path.name}::{item.originalname}"
+        return rank.get(name, len(rank))
+
+    items.sort(key=key)   # stable: everything else keeps its order
+
+
 # Variables the interpreter reads when it starts (encoding, warnings, paths, locale): a
 # run that changes one must be a real process.
 _STARTUP = ("PYTHON", "LC_", "LANG")

@@ -121,3 +121,14 @@ def test_the_in_process_runner_refuses_what_only_a_process_reads():
 
     with pytest.raises(ValueError, match="PYTHONIOENCODING"):
         hwgen_main("check", env=hwgen_env(PYTHONIOENCODING="ascii"))
+
+
+def test_every_long_first_entry_names_a_test():
+    import importlib
+
+    from conftest import LONG_FIRST
+
+    for entry in LONG_FIRST:
+        file, name = entry.split("::")
+        assert (TESTS / file).is_file(), entry
+        assert callable(getattr(importlib.import_module(file[:-3]), name, None)), entry
