@@ -62,12 +62,9 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """Composes nodes only; construction is done by ``_Builder`` below.
-
-    The composer recurses once per nesting level; it stops at MAX_DEPTH with the position
-    of the node that goes too deep, long before Python's recursion limit would.
-    """
+class _DepthLimited:
+    """The composer recurses once per nesting level; it stops at MAX_DEPTH with the position
+    of the node that goes too deep, long before Python's recursion limit would."""
 
     _depth = 0
 
@@ -76,9 +73,13 @@ class _SafeLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH + 1:
                 raise _TooDeep(self.peek_event().start_mark)
-            return super().compose_node(parent, index)
+            return yaml.composer.Composer.compose_node(self, parent, index)
         finally:
             self._depth -= 1
+
+
+class _SafeLoader(_DepthLimited, yaml.SafeLoader):
+    """Composes nodes only; construction is done by ``_Builder`` below."""
 
 
 # libyaml's composer (when PyYAML was built with it) makes the same node graph about ten
@@ -102,11 +103,11 @@ except ImportError:          # PyYAML built without libyaml: the pure-Python par
 # directives, block scalars, carriage returns, other line breaks and control characters
 # never appear in a hardware description; a file with any of them takes the pure-Python
 # path whole.
-_EVENTS_SAFE = re.compile("[^\t\ufeff!&*%\r\x85\u2028\u2029|>\x00-\x08\x0b-\x1f\x7f-\x9f]*")
+_EVENTS_SAFE = re.compile(r"[^\t\ufeff!&*%\r\x85\u2028\u2029|>\x00-\x08\x0b-\x1f\x7f-\x9f]*")
 
 _EVENTS = None
 if _CParser is not None:
-    class _EventLoader(_CParser, yaml.composer.Composer, yaml.resolver.Resolver):
+    class _EventLoader(_DepthLimited, _CParser, yaml.composer.Composer, yaml.resolver.Resolver):
         """libyaml's scanner and parser (a state machine with its own stacks, no recursion)
         for the events, composed into nodes here one level at a time, so the depth limit
         holds. A user's board file (its preset alone is hundreds of lines) is read ~8x faster
@@ -115,25 +116,14 @@ if _CParser is not None:
         message about a broken file still comes from one parser.
         """
 
-        _depth = 0
-
         def __init__(self, stream):
             _CParser.__init__(self, stream)
             yaml.composer.Composer.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
-        # the composer's, not libyaml's recursive one
+        # the composer's (depth-limited above), not libyaml's recursive one
         check_node = yaml.composer.Composer.check_node
         get_node = yaml.composer.Composer.get_node
-
-        def compose_node(self, parent, index):
-            self._depth += 1
-            try:
-                if self._depth > MAX_DEPTH + 1:
-                    raise _TooDeep(self.peek_event().start_mark)
-                return yaml.composer.Composer.compose_node(self, parent, index)
-            finally:
-                self._depth -= 1
 
     _EVENTS = _EventLoader
 
