@@ -26,20 +26,43 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _shared_bytecode_cache() -> None:
-    """Every Python child of the run (python -m hwgen, fusesoc, pip) reuses one bytecode cache.
+    """Every Python of the run (the workers, python -m hwgen, fusesoc, pip) shares one
+    bytecode cache that outlives the run.
 
     With PYTHONDONTWRITEBYTECODE set (as on the shared development machine) each of the
-    hundreds of children compiled hwgen, click, jinja2 and yaml from source again: ~80 ms of
-    a ~250 ms `python -m hwgen check`. The cache lives in a folder of its own
-    (PYTHONPYCACHEPREFIX), so neither the checkout nor a copied tree a test inspects gains
-    __pycache__ folders; the main pytest process makes it and removes it at the end, and
-    the xdist workers it starts inherit it. A run that sets its own prefix keeps it.
+    hundreds of children compiled hwgen, click, Jinja2 and PyYAML from source again (~80 ms
+    of a ~250 ms `python -m hwgen check`), and each worker rewrote and compiled every test
+    module (~3 of its ~4 CPU-s of collection). The cache lives in a folder of its own
+    (PYTHONPYCACHEPREFIX, in the user's cache folder), so neither the checkout nor a copied
+    tree a test inspects gains __pycache__ folders; entries whose source folder is gone
+    (the temporary copies earlier runs pip-installed) are pruned when a run starts. The main
+    pytest process sets it up; the xdist workers it starts inherit it. A run that sets its
+    own prefix keeps it.
     """
     if "PYTHONPYCACHEPREFIX" in os.environ or "PYTEST_XDIST_WORKER" in os.environ:
         return
-    os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="hwgen-tests-pycache-")
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(home) / "hwgen-tests" / "pycache"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _prune(folder)
+    except OSError:              # no writable home: one cache for this run only
+        folder = Path(tempfile.mkdtemp(prefix="hwgen-tests-pycache-"))
+        _OWN_CACHE.append(str(folder))
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    _OWN_CACHE.append(os.environ["PYTHONPYCACHEPREFIX"])
+    sys.pycache_prefix = str(folder)     # this process's own imports from here on
+    sys.dont_write_bytecode = False
+
+
+def _prune(cache: Path) -> None:
+    """Drop cached folders whose source folder no longer exists (the cache mirrors paths)."""
+    for dirpath, dirnames, _ in os.walk(cache):
+        source = Path("/") / Path(dirpath).relative_to(cache)
+        for name in list(dirnames):
+            if not (source / name).is_dir():
+                shutil.rmtree(os.path.join(dirpath, name), ignore_errors=True)
+                dirnames.remove(name)
 
 
 _OWN_CACHE: list[str] = []
