@@ -22,7 +22,7 @@ import sys
 
 import pytest
 
-from conftest import DPUS, ROOT, hwgen_env, run_hwgen
+from conftest import DPUS, ROOT, hwgen_env, hwgen_main
 from hwgen.folder.build import render_outputs
 from hwgen.model.design import load_design
 from hwgen.dpu.fingerprint import REGISTERED, decode
@@ -360,9 +360,9 @@ def test_cli_decode_refuses_selection_options_and_bad_sets_exit_2(cli):
 
 
 def test_cli_as_a_real_process_and_lazy_imports():
-    r = run_hwgen("fingerprint", "--decode", "nothex")
+    r = hwgen_main("fingerprint", "--decode", "nothex")
     assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.splitlines()) == 1
-    r = run_hwgen("fingerprint", "--board", "zybo_z7_20", "--format", "json")
+    r = hwgen_main("fingerprint", "--board", "zybo_z7_20", "--format", "json")
     assert r.returncode == 0 and json.loads(r.stdout)["target"] == "DPUCZDX8G_ISA1_B512_0101000056010400"
     probe = subprocess.run(
         [sys.executable, "-c", "import sys, hwgen.cli; print(sorted(m for m in sys.modules if m in "

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, hwgen_env, run_hwgen
+from conftest import ROOT, hwgen_env, hwgen_main, run_hwgen
 from hwgen.folder import build as build_mod
 from hwgen.emit import output
 from hwgen.emit import render
@@ -166,7 +166,7 @@ def _limit_file_size():
 
 def test_a_real_short_write_fails_in_one_line_and_keeps_the_previous_build(tmp_path):
     out = tmp_path / "out"
-    assert run_hwgen("build", "-o", out).returncode == 0
+    assert hwgen_main("build", "-o", out).returncode == 0
     old = _tree(out)
     assert max(len(v) for v in old.values()) > 8192
     r = subprocess.run(
@@ -189,7 +189,7 @@ def test_a_build_keeps_foreign_files_everywhere_in_the_folder(tmp_path):
     for name, text in mine.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text)
-    r = run_hwgen("build", "-o", out)
+    r = hwgen_main("build", "-o", out)
     assert r.returncode == 0, r.stderr
     for name, text in mine.items():
         assert (out / name).read_text() == text, name
@@ -242,7 +242,7 @@ def test_board_names_that_are_paths_are_refused(tmp_path, cli, monkeypatch, fiel
 def test_a_build_writes_nothing_outside_its_folder(tmp_path):
     (tmp_path / "sibling").mkdir()
     before = {p for p in tmp_path.rglob("*")}
-    r = run_hwgen("build", "-o", tmp_path / "out", "--set", "dpu.ip_repo=../shared/ip",
+    r = hwgen_main("build", "-o", tmp_path / "out", "--set", "dpu.ip_repo=../shared/ip",
                   cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     created = {p for p in tmp_path.rglob("*")} - before
@@ -267,7 +267,7 @@ def test_a_linked_file_is_replaced_not_written_through(tmp_path):
     (out / "vivado").mkdir(parents=True)
     target.write_text("precious")
     (out / "vivado" / "build.tcl").symlink_to(target)
-    assert run_hwgen("build", "-o", out).returncode == 0
+    assert hwgen_main("build", "-o", out).returncode == 0
     assert target.read_text() == "precious"
     assert not (out / "vivado" / "build.tcl").is_symlink()
 
@@ -276,7 +276,7 @@ def test_the_output_folder_itself_may_be_a_link(tmp_path):
     real, link = tmp_path / "real", tmp_path / "link"
     real.mkdir()
     link.symlink_to(real)
-    r = run_hwgen("build", "-o", link)
+    r = hwgen_main("build", "-o", link)
     assert r.returncode == 0, r.stderr
     assert (real / "manifest.json").is_file()
 
@@ -289,7 +289,7 @@ def test_a_read_only_folder_is_one_line(tmp_path):
     out.mkdir()
     out.chmod(0o555)
     try:
-        r = run_hwgen("build", "-o", out)
+        r = hwgen_main("build", "-o", out)
     finally:
         out.chmod(0o755)
     assert r.returncode == 2
@@ -366,10 +366,10 @@ def test_the_in_process_renderer_reports_an_empty_templates_folder(tmp_path, cli
 # --------------------------------------------------------------------------- determinism
 def test_rebuilding_over_another_design_equals_a_fresh_build(tmp_path):
     reused, fresh = tmp_path / "reused", tmp_path / "fresh"
-    assert run_hwgen("build", "--board", "zybo_z7_20", "-o", reused).returncode == 0
+    assert hwgen_main("build", "--board", "zybo_z7_20", "-o", reused).returncode == 0
     args = ("build", *NEW_ARGS)
-    assert run_hwgen(*args, "-o", reused).returncode == 0
-    assert run_hwgen(*args, "-o", fresh).returncode == 0
+    assert hwgen_main(*args, "-o", reused).returncode == 0
+    assert hwgen_main(*args, "-o", fresh).returncode == 0
     assert _tree(reused) == _tree(fresh)
 
 
@@ -391,16 +391,16 @@ def test_file_modes_do_not_depend_on_the_umask(tmp_path):
 # --------------------------------------------------------------------------- stale outputs
 def test_a_file_the_previous_build_wrote_and_this_one_does_not_is_removed(tmp_path):
     out = tmp_path / "out"
-    assert run_hwgen("build", "-o", out, "--set", "build.design_name=first").returncode == 0
+    assert hwgen_main("build", "-o", out, "--set", "build.design_name=first").returncode == 0
     assert (out / "first.core").is_file()
-    assert run_hwgen("build", "-o", out, "--set", "build.design_name=second").returncode == 0
+    assert hwgen_main("build", "-o", out, "--set", "build.design_name=second").returncode == 0
     assert (out / "second.core").is_file()
     assert not (out / "first.core").exists(), "FuseSoC would find the old design's core too"
 
 
 def test_an_edited_or_foreign_file_is_never_removed(tmp_path):
     out = tmp_path / "out"
-    assert run_hwgen("build", "-o", out, "--set", "build.design_name=first").returncode == 0
+    assert hwgen_main("build", "-o", out, "--set", "build.design_name=first").returncode == 0
     with open(out / "first.core", "a") as f:
         f.write("# my edit\n")
     victim = tmp_path / "victim.txt"
@@ -410,7 +410,7 @@ def test_an_edited_or_foreign_file_is_never_removed(tmp_path):
     manifest["outputs"] += [{"path": "../victim.txt", "role": "x", "sha256": digest},
                             {"path": "/etc/hostname", "role": "x", "sha256": digest}]
     (out / "manifest.json").write_text(json.dumps(manifest))
-    assert run_hwgen("build", "-o", out, "--set", "build.design_name=second").returncode == 0
+    assert hwgen_main("build", "-o", out, "--set", "build.design_name=second").returncode == 0
     assert (out / "first.core").read_text().endswith("# my edit\n")
     assert victim.read_text() == "not hwgen's"
 
@@ -419,31 +419,31 @@ def test_a_build_refused_by_the_budget_withdraws_the_earlier_build(tmp_path):
     # Issue 20, reproducer 10: the folder must not say both "fails" (budget.json) and
     # "here is the script" (an earlier passing build's vivado/build.tcl and manifest).
     out = tmp_path / "out"
-    assert run_hwgen("build", "-o", out).returncode == 0
+    assert hwgen_main("build", "-o", out).returncode == 0
     (out / "vivado" / "my_constraints.xdc").write_text("set_property x")   # the user's
     (out / "petalinux" / "bootargs").write_text("edited by hand\n")        # hwgen's, edited
-    r = run_hwgen("build", "-o", out, "--dpu", "B4096")
+    r = hwgen_main("build", "-o", out, "--dpu", "B4096")
     assert r.returncode == 1
     after = _tree(out)
     assert set(after) == {"budget.json", "vivado/my_constraints.xdc", "petalinux/bootargs"}
     assert after["petalinux/bootargs"] == b"edited by hand\n"
     assert json.loads(after["budget.json"])["verdict"] == "fail"
     # run and diff see a folder that holds only a refused design, never a stale build.
-    d = run_hwgen("diff", out, "--dpu", "B4096")
+    d = hwgen_main("diff", out, "--dpu", "B4096")
     assert d.returncode in (0, 1) and "holds only budget.json" in d.stdout, d.stdout + d.stderr
-    r = run_hwgen("run", "--setup-only", "-o", out, "--dpu", "B4096")
+    r = hwgen_main("run", "--setup-only", "-o", out, "--dpu", "B4096")
     assert r.returncode == 1 and not (out / "edalize").exists()
 
 
 def test_a_folder_mixing_two_designs_is_refused_by_diff(tmp_path):
     # A budget.json of another design next to a build (an older hwgen, a copy by hand).
     a, b = tmp_path / "a", tmp_path / "b"
-    assert run_hwgen("build", "-o", a).returncode == 0
-    assert run_hwgen("build", "-o", b, "--set", "linux.cma=128M").returncode == 0
+    assert hwgen_main("build", "-o", a).returncode == 0
+    assert hwgen_main("build", "-o", b, "--set", "linux.cma=128M").returncode == 0
     ids = [json.loads((f / "manifest.json").read_text())["design_id"] for f in (a, b)]
     assert ids[0] != ids[1], "the manifest says which design the folder's files belong to"
-    assert run_hwgen("diff", a, b).returncode == 1
+    assert hwgen_main("diff", a, b).returncode == 1
     shutil.copy(b / "budget.json", a / "budget.json")
-    d = run_hwgen("diff", a, b)
+    d = hwgen_main("diff", a, b)
     assert d.returncode == 2 and len(d.stderr.splitlines()) == 1, d.stderr
     assert "budget.json is not the one its manifest.json lists" in d.stderr

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_hwgen
+from conftest import hwgen_main
 from hwgen.errors import InputError
 from hwgen.model.boardfiles import import_board
 from test_boardfiles import record, write_build
@@ -123,9 +123,9 @@ def _mio_uarts(folder: Path) -> list[int]:
 def _imports_checks_builds(tmp_path: Path, folder: Path, *overlay) -> None:
     """board import (exit 0), check (0 or 1), build, and the Tcl under the recorder."""
     board = tmp_path / "board.yaml"
-    r = run_hwgen("board", "import", folder, *overlay, "-o", board, cwd=tmp_path)
+    r = hwgen_main("board", "import", folder, *overlay, "-o", board, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    check = run_hwgen("check", "--board", board, cwd=tmp_path)
+    check = hwgen_main("check", "--board", board, cwd=tmp_path)
     assert check.returncode in (0, 1), check.stderr
     if check.returncode == 1:
         assert "FAIL:" in check.stdout, check.stdout
@@ -144,7 +144,7 @@ def test_import_outcome_is_what_the_files_call_for(tmp_path, folder):
     if outcome == IMPORTS:
         _imports_checks_builds(tmp_path, folder)
         return
-    r = run_hwgen("board", "import", folder, cwd=tmp_path)
+    r = hwgen_main("board", "import", folder, cwd=tmp_path)
     assert r.returncode == 2, (outcome, r.stderr)
     (line,) = r.stderr.splitlines()
     assert words in line, line

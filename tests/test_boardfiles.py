@@ -13,7 +13,7 @@ import pytest
 
 from _dts import compile_dtsi, fdtget
 from _vivado import ps7_property_names, run_build
-from conftest import BOARDS, hwgen_env, run_hwgen
+from conftest import BOARDS, hwgen_env, hwgen_main
 from hwgen.errors import InputError
 from hwgen.model.boardfiles import import_board
 from hwgen.model.design import load_design
@@ -137,7 +137,7 @@ def test_zedboard_13_applies_the_builtin_then_the_explicit_block(tmp_path):
 
 def test_arty_z7_10_default_dpu_does_not_fit(tmp_path):
     board = imported(tmp_path, "Digilent/arty-z7-10/A.0")
-    r = run_hwgen("check", "--board", board, cwd=tmp_path)
+    r = hwgen_main("check", "--board", board, cwd=tmp_path)
     assert r.returncode == 1, r.stderr
     assert "FAIL: arty_z7_10_dpu" in r.stdout
 
@@ -145,7 +145,7 @@ def test_arty_z7_10_default_dpu_does_not_fit(tmp_path):
 @pytest.mark.parametrize("folder,builtin", [("Avnet/zedboard/1.4", "ZedBoard"),
                                             ("Xilinx/zc706/1.4", "ZC706")])
 def test_builtin_preset_only_is_refused_naming_it(tmp_path, folder, builtin):
-    r = run_hwgen("board", "import", STORE / folder, cwd=tmp_path)
+    r = hwgen_main("board", "import", STORE / folder, cwd=tmp_path)
     assert r.returncode == 2
     (line,) = r.stderr.splitlines()
     assert line.startswith(f"{folder}/preset.xml:")
@@ -155,7 +155,7 @@ def test_builtin_preset_only_is_refused_naming_it(tmp_path, folder, builtin):
 def test_zynqmp_som_without_its_carrier_needs_a_console(tmp_path):
     # zynq_ultra_ps_e is known (hwgen/model/boardfacts_zynqmp.py); the K26 SOM's own preset
     # enables no UART, so without an overlay naming the console the import stops there.
-    r = run_hwgen("board", "import", STORE / "Xilinx/kv260_som/1.4", cwd=tmp_path)
+    r = hwgen_main("board", "import", STORE / "Xilinx/kv260_som/1.4", cwd=tmp_path)
     assert r.returncode == 2
     # board.xml names preset_s4.xml, not preset.xml: the importer follows it
     assert r.stderr.startswith("Xilinx/kv260_som/1.4/preset_s4.xml:")
@@ -163,7 +163,7 @@ def test_zynqmp_som_without_its_carrier_needs_a_console(tmp_path):
 
 
 def test_cli_writes_yaml_to_stdout_and_facts_to_stderr(tmp_path):
-    r = run_hwgen("board", "import", STORE / "TUL/pynq-z2/A.0", cwd=tmp_path)
+    r = hwgen_main("board", "import", STORE / "TUL/pynq-z2/A.0", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout == import_board(STORE / "TUL/pynq-z2/A.0").text
     assert "crystal       50 MHz   <- PCW_CRYSTAL_PERIPHERAL_FREQMHZ = '50'" in r.stderr
@@ -178,7 +178,7 @@ def test_cli_writes_yaml_to_stdout_and_facts_to_stderr(tmp_path):
 def test_shipped_boards_are_imports_plus_overlay(tmp_path, name, folder):
     som, *carrier = folder.split()
     extra = ("--carrier", STORE / carrier[0]) if carrier else ()
-    r = run_hwgen("board", "import", STORE / som, *extra, "--overlay",
+    r = hwgen_main("board", "import", STORE / som, *extra, "--overlay",
                   BOARDS / "overlays" / f"{name}.yaml", "-o", tmp_path / "x.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "x.yaml").read_bytes() == (BOARDS / f"{name}.yaml").read_bytes()
@@ -222,7 +222,7 @@ def _write(text: str) -> Path:
 
 def test_a_carrier_that_does_not_fit_the_som_exits_2(tmp_path):
     # the ZCU104 is no carrier: it has no connector component the K26 SOM has
-    r = run_hwgen("board", "import", STORE / "Xilinx/kv260_som/1.4", "--carrier",
+    r = hwgen_main("board", "import", STORE / "Xilinx/kv260_som/1.4", "--carrier",
                   STORE / "Xilinx/zcu104/1.1", cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr.startswith("Xilinx/zcu104/1.1/board.xml:")
@@ -256,7 +256,7 @@ def _edited(tmp_path, old, new, name="pynq_z2"):
 ])
 def test_yaml_and_preset_must_agree(tmp_path, old, new, key, param):
     path, text = _edited(tmp_path, old, new)
-    r = run_hwgen("check", "--board", path, cwd=tmp_path)
+    r = hwgen_main("check", "--board", path, cwd=tmp_path)
     assert r.returncode == 2
     (line,) = r.stderr.splitlines()
     assert line.startswith(str(path) + ":") and key in line and param in line, line
@@ -272,12 +272,12 @@ def test_ddr_size_needs_the_preset_or_the_overlay(tmp_path):
     (folder / "board.xml").write_text((src / "board.xml").read_text())
     (folder / "preset.xml").write_text(re.sub(r'.*PCW_UIPARAM_DDR_PARTNO.*\n', "",
                                               (src / "preset.xml").read_text()))
-    r = run_hwgen("board", "import", folder, cwd=tmp_path)
+    r = hwgen_main("board", "import", folder, cwd=tmp_path)
     assert r.returncode == 2
     assert "the overlay key ddr.size supplies it" in r.stderr
     overlay = tmp_path / "o.yaml"
     overlay.write_text("ddr:\n  size: 1G\n")
-    r = run_hwgen("board", "import", folder, "--overlay", overlay, "-o", tmp_path / "b.yaml", cwd=tmp_path)
+    r = hwgen_main("board", "import", folder, "--overlay", overlay, "-o", tmp_path / "b.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "the overlay's ddr.size" in r.stdout
     assert load_design(str(tmp_path / "b.yaml")).board.ddr.size == 1 << 30
@@ -295,7 +295,7 @@ def _broken(tmp_path, preset: str | None, board_xml: str | None = None) -> Path:
 
 
 def _import_fails(tmp_path, folder) -> str:
-    r = run_hwgen("board", "import", folder, cwd=tmp_path)
+    r = hwgen_main("board", "import", folder, cwd=tmp_path)
     assert r.returncode == 2, r.stdout
     assert "Traceback" not in r.stderr
     (line,) = r.stderr.splitlines()
@@ -334,7 +334,7 @@ def test_external_entity_is_refused(tmp_path):
 def test_missing_crystal_defaults_to_vivado_and_says_so(tmp_path):
     text = re.sub(r'.*PCW_CRYSTAL_PERIPHERAL_FREQMHZ.*\n', "", PYNQ_PRESET)
     folder = _broken(tmp_path, text)
-    r = run_hwgen("board", "import", folder, cwd=tmp_path)
+    r = hwgen_main("board", "import", folder, cwd=tmp_path)
     # 33.333333 MHz x FBDIV 26 no longer reaches TUL's requested CPU clock: still a valid
     # import, with the default written explicitly and said
     assert r.returncode == 0, r.stderr
@@ -362,7 +362,7 @@ def test_two_uarts_need_the_overlay(tmp_path):
     assert "both enabled on MIO" in line and "console.uart" in line
     overlay = tmp_path / "o.yaml"
     overlay.write_text("console: {uart: 1}\n")
-    r = run_hwgen("board", "import", folder, "--overlay", overlay, cwd=tmp_path)
+    r = hwgen_main("board", "import", folder, "--overlay", overlay, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "  uart: 1   # console.uart given, PCW_UART1_PERIPHERAL_ENABLE = '1'" in r.stdout
 
@@ -438,11 +438,11 @@ def test_store_board_and_imported_yaml_give_identical_outputs(tmp_path):
     env_store = {"HWGEN_BOARD_PATH": str(STORE)}
     yaml_path = tmp_path / "y" / "microzed_7020.yaml"
     yaml_path.parent.mkdir()
-    assert run_hwgen("board", "import", STORE / "Avnet/microzed_7020/1.3", "-o", yaml_path).returncode == 0
+    assert hwgen_main("board", "import", STORE / "Avnet/microzed_7020/1.3", "-o", yaml_path).returncode == 0
     env = hwgen_env(**env_store)
-    a = run_hwgen("build", "--board", "avnet.com:microzed_7020:part0:1.3", "-o", tmp_path / "a", env=env)
+    a = hwgen_main("build", "--board", "avnet.com:microzed_7020:part0:1.3", "-o", tmp_path / "a", env=env)
     assert a.returncode == 0, a.stderr
-    b = run_hwgen("build", "--board", yaml_path, "-o", tmp_path / "b")
+    b = hwgen_main("build", "--board", yaml_path, "-o", tmp_path / "b")
     assert b.returncode == 0, b.stderr
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
@@ -461,10 +461,10 @@ def test_board_name_lookup_picks_the_newest_revision_and_says_so(tmp_path):
         xml.write_text(re.sub(r"<file_version>[^<]*</file_version>",
                               f"<file_version>{version}</file_version>", xml.read_text()))
     env = hwgen_env(HWGEN_BOARD_PATH=str(tmp_path / "store"))
-    r = run_hwgen("check", "--board", "microzed-7020", env=env, cwd=tmp_path)
+    r = hwgen_main("check", "--board", "microzed-7020", env=env, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "2 revisions found" in r.stderr and "using the newest, avnet.com:microzed_7020:part0:1.3" in r.stderr
-    r = run_hwgen("list", "boards", env=env, cwd=tmp_path)
+    r = hwgen_main("list", "boards", env=env, cwd=tmp_path)
     assert "avnet.com:microzed_7020:part0:1.0" in r.stdout and str(tmp_path / "store") in r.stdout
 
 
@@ -540,13 +540,13 @@ def test_vivado_and_user_board_stores_are_searched(tmp_path):
                            "/boards/Digilent/arty-z7-10/A.0")
     env = hwgen_env(XILINX_VIVADO=str(vivado), HOME=str(home))
     env.pop("HWGEN_BOARD_PATH", None)
-    r = run_hwgen("check", "--board", "avnet.com:microzed_7020:part0:1.3", env=env, cwd=tmp_path)
+    r = hwgen_main("check", "--board", "avnet.com:microzed_7020:part0:1.3", env=env, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    r = run_hwgen("check", "--board", "arty-z7-10", env=env, cwd=tmp_path)
+    r = hwgen_main("check", "--board", "arty-z7-10", env=env, cwd=tmp_path)
     assert r.returncode == 1 and "FAIL: arty_z7_10_dpu" in r.stdout, r.stderr
-    r = run_hwgen("list", "boards", env=env, cwd=tmp_path)
+    r = hwgen_main("list", "boards", env=env, cwd=tmp_path)
     assert "$XILINX_VIVADO board store" in r.stdout and "Vivado 2023.2 user board store" in r.stdout
-    r = run_hwgen("check", "--board", "zedboard", env=env, cwd=tmp_path)
+    r = hwgen_main("check", "--board", "zedboard", env=env, cwd=tmp_path)
     assert r.returncode == 2 and "a Vivado board store" in r.stderr
 
 
@@ -558,7 +558,7 @@ def test_preset_without_the_crystal_contradicts_a_50_mhz_yaml(tmp_path):
     assert n == 1
     board = tmp_path / "old.yaml"
     board.write_text(text)
-    r = run_hwgen("check", "--board", board, cwd=tmp_path)
+    r = hwgen_main("check", "--board", board, cwd=tmp_path)
     assert r.returncode == 2
     assert "ps.crystal_mhz: expected 33.333333 MHz as PCW_CRYSTAL_PERIPHERAL_FREQMHZ absent: " \
            "Vivado's default 33.333333 MHz makes it, got 50 MHz" in r.stderr

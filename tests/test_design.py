@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOARDS, run_hwgen
+from conftest import BOARDS, hwgen_main
 from hwgen.model.family import load_family, pll_values
 from hwgen.model.design import load_design, parse_sets, part_for
 from hwgen.errors import InputError
@@ -105,7 +105,7 @@ def test_part_lookup_tells_a_single_core_s_device_from_an_sbg_package(part, devi
 
 
 def test_build_writes_manifest_without_absolute_paths(tmp_path):
-    r = run_hwgen("build", "-o", tmp_path / "out", cwd=tmp_path)
+    r = hwgen_main("build", "-o", tmp_path / "out", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     text = (tmp_path / "out" / "manifest.json").read_text()
     m = json.loads(text)
@@ -116,29 +116,29 @@ def test_build_writes_manifest_without_absolute_paths(tmp_path):
 
 
 def test_build_default_output_folder(tmp_path):
-    r = run_hwgen("build", cwd=tmp_path)
+    r = hwgen_main("build", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "build" / "pynq_z2" / "manifest.json").is_file()
 
 
 def test_list_boards_dpus_parts():
-    boards = run_hwgen("list", "boards").stdout.splitlines()
+    boards = hwgen_main("list", "boards").stdout.splitlines()
     assert any(l.split()[:2] == ["pynq_z2", "xc7z020clg400-1"] for l in boards)
     assert any(l.startswith("zybo_z7_20") and "1 GiB" in l for l in boards)
     assert any(l.split()[:2] == ["kv260", "xck26-sfvc784-2LV-c"] and "4 GiB" in l for l in boards)
-    dpus = [l.split()[0] for l in run_hwgen("list", "dpus").stdout.splitlines()[1:]]
+    dpus = [l.split()[0] for l in hwgen_main("list", "dpus").stdout.splitlines()[1:]]
     assert dpus == ["B512", "B800", "B1024", "B1152", "B1600", "B2304", "B3136", "B4096"]
-    parts = run_hwgen("list", "parts").stdout
+    parts = hwgen_main("list", "parts").stdout
     assert "xc7z020" in parts and "53,200" in parts and "xczu9" in parts
 
 
 @pytest.mark.parametrize("command", ["build", "check", "list"])
 def test_help_has_an_example(command):
-    r = run_hwgen(command, "--help")
+    r = hwgen_main(command, "--help")
     assert r.returncode == 0 and "Example:" in r.stdout
 
 
 def test_version():
     from hwgen import __version__
-    r = run_hwgen("--version")
+    r = hwgen_main("--version")
     assert r.returncode == 0 and r.stdout.strip() == f"hwgen {__version__}"

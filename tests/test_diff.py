@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import run_hwgen
+from conftest import hwgen_main
 from hwgen.budget.estimate import estimate, fmt_amount, fmt_percent
 from hwgen.plan.clockflow import design_clocks
 from hwgen.model.design import load_design
@@ -183,7 +183,7 @@ def test_exit_1_and_formats(cli):
     (["/nonexistent/build"], ["no such folder"]),
 ])
 def test_bad_input_is_exit_2_with_one_line(args, words):
-    r = run_hwgen("diff", *args)
+    r = hwgen_main("diff", *args)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert "Traceback" not in r.stderr
     for w in words:
@@ -193,32 +193,32 @@ def test_bad_input_is_exit_2_with_one_line(args, words):
 def test_build_folders_diff_the_same_as_designs(tmp_path):
     for name, sets in (("a", ["dpu.clock_mhz=150"]), ("b", ["dpu.clock_mhz=100", "linux.cma=128M"])):
         args = [a for s in sets for a in ("--set", s)]
-        r = run_hwgen("build", *args, "-o", tmp_path / name)
+        r = hwgen_main("build", *args, "-o", tmp_path / name)
         assert r.returncode == 0, r.stderr
-    r = run_hwgen("diff", tmp_path / "a", tmp_path / "b", "--format", "json")
+    r = hwgen_main("diff", tmp_path / "a", tmp_path / "b", "--format", "json")
     assert r.returncode == 1, r.stderr
     folders = json.loads(r.stdout)
     designs = json.loads(render_diff(_diff(["dpu.clock_mhz=150"], ["dpu.clock_mhz=100", "linux.cma=128M"]),
                                      "json"))
     assert folders["changes"] == designs["changes"]
     assert [c["item"] for c in folders["changes"] if c["section"] == "Settings"] == ["dpu.clock_mhz", "linux.cma"]
-    same = run_hwgen("diff", tmp_path / "a", tmp_path / "a")
+    same = hwgen_main("diff", tmp_path / "a", tmp_path / "a")
     assert same.returncode == 0 and "No changes" in same.stdout
 
 
 def test_one_folder_against_the_design_the_options_select(tmp_path):
-    assert run_hwgen("build", "-o", tmp_path / "a").returncode == 0
-    r = run_hwgen("diff", tmp_path / "a", "--set", "build.jobs=8")
+    assert hwgen_main("build", "-o", tmp_path / "a").returncode == 0
+    r = hwgen_main("diff", tmp_path / "a", "--set", "build.jobs=8")
     assert r.returncode == 1, r.stderr
     assert "build.jobs: 4 \u2192 8" in r.stdout and "jobs: 4 \u2192 8" in r.stdout
 
 
 def test_over_budget_folder_compares_the_budget_only(tmp_path):
-    assert run_hwgen("build", "-o", tmp_path / "ok").returncode == 0
-    r = run_hwgen("build", "--dpu", "B4096", "-o", tmp_path / "over")
+    assert hwgen_main("build", "-o", tmp_path / "ok").returncode == 0
+    r = hwgen_main("build", "--dpu", "B4096", "-o", tmp_path / "over")
     assert r.returncode == 1 and [p.name for p in (tmp_path / "over").iterdir()
                                   if p.name != ".hwgen.lock"] == ["budget.json"]
-    d = run_hwgen("diff", tmp_path / "ok", tmp_path / "over")
+    d = hwgen_main("diff", tmp_path / "ok", tmp_path / "over")
     assert d.returncode == 1, d.stderr
     assert "holds only budget.json" in d.stdout
     big = estimate(load_design(dpu="B4096"))
@@ -227,13 +227,13 @@ def test_over_budget_folder_compares_the_budget_only(tmp_path):
 
 
 def test_a_damaged_build_folder_is_exit_2(tmp_path):
-    assert run_hwgen("build", "-o", tmp_path / "a").returncode == 0
+    assert hwgen_main("build", "-o", tmp_path / "a").returncode == 0
     design_json = tmp_path / "a" / "report" / "design.json"
     design_json.write_text(design_json.read_text().replace('"clocks"', '"klocks"'))
-    r = run_hwgen("diff", tmp_path / "a", tmp_path / "a")
+    r = hwgen_main("diff", tmp_path / "a", tmp_path / "a")
     assert r.returncode == 2 and "design.json" in r.stderr and "clocks: missing" in r.stderr
     (tmp_path / "a" / "budget.json").write_text("{not json")
-    r = run_hwgen("diff", tmp_path / "a", tmp_path / "a")
+    r = hwgen_main("diff", tmp_path / "a", tmp_path / "a")
     assert r.returncode == 2 and "budget.json" in r.stderr and "Traceback" not in r.stderr
 
 

@@ -7,7 +7,7 @@ import pytest
 from hwgen.folder.diff import parse_budget
 from hwgen.errors import InputError
 
-from conftest import run_hwgen
+from conftest import hwgen_main
 
 
 @pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN"])
@@ -24,13 +24,13 @@ def test_non_finite_number_is_refused(value):
 
 def test_diff_of_a_folder_with_infinity_exits_2(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    assert run_hwgen("build", "--output", str(a)).returncode == 0
-    assert run_hwgen("build", "--output", str(b)).returncode == 0
+    assert hwgen_main("build", "--output", str(a)).returncode == 0
+    assert hwgen_main("build", "--output", str(b)).returncode == 0
     budget = b / "budget.json"
     text = budget.read_text()
     i = text.index('"used": ') + len('"used": ')
     budget.write_text(text[:i] + "Infinity" + text[text.index(",", i):])
-    r = run_hwgen("diff", str(a), str(b))
+    r = hwgen_main("diff", str(a), str(b))
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
     assert r.stderr.strip().endswith("expected a JSON number, got Infinity (not part of JSON))")

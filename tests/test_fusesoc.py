@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, hwgen_env, run_hwgen
+from conftest import ROOT, hwgen_env, hwgen_main, run_hwgen
 
 import _fakevivado
 
@@ -230,7 +230,7 @@ def test_edalize_project_needs_no_board_files(tmp_path):
 # ----------------------------------------------------------------------------- hwgen run --setup-only
 def test_run_setup_only(tmp_path):
     out = tmp_path / "out"
-    r = run_hwgen("run", "--setup-only", "-o", out, "--jobs", "6", cwd=tmp_path)
+    r = hwgen_main("run", "--setup-only", "-o", out, "--jobs", "6", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     work = out / "edalize"
     tcl = (work / "pynq_z2_dpu.tcl").read_text()
@@ -252,7 +252,7 @@ def test_run_setup_only(tmp_path):
 @needs_fusesoc
 def test_run_and_fusesoc_set_up_the_same_project(tmp_path):
     out = tmp_path / "out"
-    assert run_hwgen("run", "--setup-only", "-o", out).returncode == 0
+    assert hwgen_main("run", "--setup-only", "-o", out).returncode == 0
     assert fusesoc(tmp_path, out, "--setup", "--target", "impl", CORE).returncode == 0
     ours = (out / "edalize" / "pynq_z2_dpu.tcl").read_text()
     theirs = (tmp_path / "build" / SYSTEM / "impl" / f"{SYSTEM}.tcl").read_text()
@@ -265,7 +265,7 @@ def test_run_and_fusesoc_set_up_the_same_project(tmp_path):
 
 def test_run_over_budget_stops_before_the_project(tmp_path):
     out = tmp_path / "out"
-    r = run_hwgen("run", "--dpu", "B4096", "-o", out)
+    r = hwgen_main("run", "--dpu", "B4096", "-o", out)
     assert r.returncode == 1
     assert "FAIL" in r.stderr
     assert not (out / "edalize").exists()
@@ -276,7 +276,7 @@ def test_run_over_budget_stops_before_the_project(tmp_path):
 @needs_tools
 def test_run_without_vivado_exits_3(tmp_path):
     out = tmp_path / "out"
-    r = run_hwgen("run", "-o", out, env=no_vivado_env())
+    r = hwgen_main("run", "-o", out, env=no_vivado_env())
     assert r.returncode == 3, r.stderr
     assert "vivado is not on PATH" in r.stderr
     assert f"set up in {out / 'edalize'}" in r.stderr

@@ -101,6 +101,52 @@ def test_fuzz_yaml_files(tmp_path, kind):
     check()
 
 
+def _outcome(text: str, events) -> tuple:
+    """What hwgen's loader makes of a user's ``text``: the message, or the data and marks."""
+    from hwgen.errors import InputError
+    from hwgen.model import loader
+
+    saved, loader._EVENTS = loader._EVENTS, events
+    try:
+        doc = loader.load_text(text, "f.yaml")
+    except InputError as exc:
+        return ("refused", str(exc))
+    finally:
+        loader._EVENTS = saved
+    return ("read", doc.data, doc.marks, doc.key_marks)
+
+
+def test_libyaml_events_and_the_pure_python_parser_agree():
+    """A user's file free of the characters where the two part ways (loader._EVENTS_SAFE) is
+    read through libyaml's events; any failure goes back to the pure-Python parser. Mutated
+    and hostile YAML must come out the same either way: the same data and positions, or the
+    same message. A text libyaml accepts and PyYAML refuses (a tab after "key:", "|#") or
+    reads differently would change what hwgen accepts."""
+    from hwgen.model import loader
+
+    assert loader._EVENTS is not None, "PyYAML without libyaml: its wheels for Linux carry it"
+    # the smallest shipped file of each kind keeps the pure-Python side of each example short
+    sources = [(BOARDS / "zcu104.yaml").read_text(), (DPUS / "b512.yaml").read_text(),
+               (ROOT / "parts" / "toolchains.yaml").read_text()]
+    ways = []
+
+    @settings(FUZZ, max_examples=300)
+    @given(st.sampled_from(range(len(sources))), st.lists(_yaml_mutation(), min_size=1, max_size=4))
+    def check(which, mutations):
+        text = _mutate_yaml(sources[which], mutations)
+        fast = _outcome(text, loader._EVENTS)
+        assert fast == _outcome(text, None), text
+        ways.append((bool(loader._EVENTS_SAFE.fullmatch(text)), fast[0]))
+
+    check()
+    # both kinds of text, and with the events both outcomes: the comparison is not vacuous
+    assert {(True, "read"), (True, "refused"), (False, "read"), (False, "refused")} <= set(ways), \
+        sorted(set(ways))
+    for token in HOSTILE:
+        for text in (f"name: {token}\n", f"a:\n  {token}: 1\n", f"- {token}\n"):
+            assert _outcome(text, loader._EVENTS) == _outcome(text, None), text
+
+
 def _setting_keys() -> list[str]:
     from hwgen.model.design import _all_keys
     from hwgen.model.records import SETTINGS_SCHEMA

@@ -76,3 +76,59 @@ def test_ci_runs_in_parallel_and_installs_every_required_tool():
         if package is not None:
             assert re.search(rf"command -v {re.escape(tool)}\b.*missing\+=\({re.escape(package)}\)",
                              SCRIPT), f"scripts/test.sh does not install {tool} ({package})"
+
+
+# Commands whose exit codes, stdout and stderr cover each way out of main: a pass, a
+# verdict, an input error, click's usage error and --help/--version (SystemExit from click),
+# a file written relative to the working directory, an environment variable hwgen reads
+# while running (HWGEN_BOARD_PATH), text that is not ASCII.
+# Every command runs here once as a real process at least (the other tests run most of
+# them in-process).
+_STORE = str(ROOT / "tests" / "data" / "boardstore" / "TUL" / "pynq-z2" / "A.0")
+_SAME = [("check",), ("check", "--set", "budget.lut=1"), ("check", "--set", "linux.cma=0x_"),
+         ("check", "--bogus"), ("--version",), ("check", "--help"),
+         ("build", "-o", "rel/out", "--set", "build.design_name=caf\u00e9"),
+         ("check", "--board", "not-a-board-anywhere"), ("list", "boards"),
+         ("board", "import", _STORE, "-o", "board.yaml"), ("diff", "--old-set", "linux.cma=256M", "--new-set", "linux.cma=384M"),
+         ("estimate",), ("explore", "--dpu", "B512"), ("fingerprint",),
+         ("run", "-o", "rel/run", "--setup-only")]
+
+
+@pytest.mark.parametrize("args", _SAME, ids=[" ".join(a) for a in _SAME])
+def test_in_process_runs_give_what_the_process_gives(tmp_path, args):
+    from conftest import hwgen_env, hwgen_main, run_hwgen
+
+    import os
+    import sys
+
+    runs = {}
+    for how, run in (("process", run_hwgen), ("in-process", hwgen_main)):
+        folder = tmp_path / how
+        folder.mkdir()
+        env = hwgen_env(HWGEN_BOARD_PATH=str(folder / "boards"))
+        before = (os.getcwd(), dict(os.environ), sys.stdout, sys.stderr, sys.stdin, sys.argv)
+        r = run(*args, cwd=folder, env=env)
+        assert (os.getcwd(), dict(os.environ), sys.stdout, sys.stderr, sys.stdin, sys.argv) == before
+        files = {p.relative_to(folder).as_posix(): p.read_bytes().replace(bytes(folder), b"<cwd>")
+                 for p in folder.rglob("*") if p.is_file()}
+        runs[how] = (r.returncode, r.stdout.replace(str(folder), "<cwd>"),
+                     r.stderr.replace(str(folder), "<cwd>"), files)
+    assert runs["in-process"] == runs["process"]
+
+
+def test_the_in_process_runner_refuses_what_only_a_process_reads():
+    from conftest import hwgen_env, hwgen_main
+
+    with pytest.raises(ValueError, match="PYTHONIOENCODING"):
+        hwgen_main("check", env=hwgen_env(PYTHONIOENCODING="ascii"))
+
+
+def test_every_long_first_entry_names_a_test():
+    import importlib
+
+    from conftest import LONG_FIRST
+
+    for entry in LONG_FIRST:
+        file, name = entry.split("::")
+        assert (TESTS / file).is_file(), entry
+        assert callable(getattr(importlib.import_module(file[:-3]), name, None)), entry

@@ -10,7 +10,7 @@ import resource
 
 import pytest
 
-from conftest import BOARDS, run_hwgen
+from conftest import BOARDS, hwgen_main, run_hwgen
 from hwgen.model import loader
 from hwgen.errors import InputError
 
@@ -91,6 +91,6 @@ def test_anchors_within_budget_still_work():
 
 
 def test_directory_instead_of_file(tmp_path):
-    r = run_hwgen("check", "--board", tmp_path)
+    r = hwgen_main("check", "--board", tmp_path)
     assert r.returncode == 2
     assert r.stderr.strip() == f"{tmp_path}: is a directory, expected a YAML file"

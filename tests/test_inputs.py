@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import BOARDS, DPUS, run_hwgen
+from conftest import BOARDS, DPUS, hwgen_main
 
 BOARD_TEXT = (BOARDS / "pynq_z2.yaml").read_text()
 DPU_TEXT = (DPUS / "b512.yaml").read_text()
@@ -86,7 +86,7 @@ def test_broken_file(tmp_path, case):
     f = tmp_path / f"my_{kind}.yaml"
     f.write_text(broken)
     args = ["check", f"--{kind}", f]
-    r = run_hwgen(*args, cwd=tmp_path)
+    r = hwgen_main(*args, cwd=tmp_path)
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr + r.stdout
     first = r.stderr.splitlines()[0]
@@ -119,7 +119,7 @@ SET_CASES = [
 @pytest.mark.parametrize("case", SET_CASES, ids=[c[0] for c in SET_CASES])
 def test_broken_set(case):
     _, arg, message = case
-    r = run_hwgen("check", "--set", arg)
+    r = hwgen_main("check", "--set", arg)
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr + r.stdout
     assert r.stderr.startswith("--set "), r.stderr
@@ -127,7 +127,7 @@ def test_broken_set(case):
 
 
 def test_missing_file(tmp_path):
-    r = run_hwgen("check", "--board", tmp_path / "nope.yaml")
+    r = hwgen_main("check", "--board", tmp_path / "nope.yaml")
     assert r.returncode == 2
     assert r.stderr.strip() == f"{tmp_path / 'nope.yaml'}: no such file"
 
@@ -135,7 +135,7 @@ def test_missing_file(tmp_path):
 def test_not_utf8(tmp_path):
     f = tmp_path / "latin1.yaml"
     f.write_bytes(BOARD_TEXT.encode().replace(b'vendor: "TUL"', b'vendor: "T\xdcL"'))
-    r = run_hwgen("check", "--board", f)
+    r = hwgen_main("check", "--board", f)
     assert r.returncode == 2
     line = BOARD_TEXT[:BOARD_TEXT.index('vendor: "TUL"')].count("\n") + 1
     assert re.match(rf"{re.escape(str(f))}:{line}:1: not UTF-8 text \(byte 0xdc", r.stderr), r.stderr
@@ -144,13 +144,13 @@ def test_not_utf8(tmp_path):
 def test_empty_file(tmp_path):
     f = tmp_path / "empty.yaml"
     f.write_text("# nothing but a comment\n")
-    r = run_hwgen("check", "--board", f)
+    r = hwgen_main("check", "--board", f)
     assert r.returncode == 2
     assert r.stderr.strip() == f"{f}: file is empty; expected a YAML mapping"
 
 
 def test_unknown_shipped_name():
-    r = run_hwgen("check", "--board", "pynq_z1")
+    r = hwgen_main("check", "--board", "pynq_z1")
     assert r.returncode == 2
     assert "--board: expected one of the shipped boards" in r.stderr
     assert "did you mean 'pynq_z2'?" in r.stderr
@@ -161,7 +161,7 @@ def test_every_problem_is_reported_once_per_line(tmp_path):
         "baud: 115200 ", "baud: 7 ")
     f = tmp_path / "two.yaml"
     f.write_text(broken)
-    r = run_hwgen("check", "--board", f)
+    r = hwgen_main("check", "--board", f)
     assert r.returncode == 2
     lines = r.stderr.splitlines()
     assert len(lines) == 2, lines
@@ -169,6 +169,6 @@ def test_every_problem_is_reported_once_per_line(tmp_path):
 
 
 def test_usage_error_exits_2():
-    r = run_hwgen("build", "--no-such-option")
+    r = hwgen_main("build", "--no-such-option")
     assert r.returncode == 2
     assert "Traceback" not in r.stderr

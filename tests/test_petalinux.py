@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _dts import GENERATED_PL, compile_dtsi, fdtget, properties, subnodes
-from conftest import ROOT, run_hwgen
+from conftest import ROOT, hwgen_main
 from hwgen.folder.build import render_outputs
 from hwgen.budget.estimate import estimate
 from hwgen.model.design import load_design
@@ -209,7 +209,7 @@ def test_the_articles_request_512m_at_0x1e000000():
 
 
 def test_cli_exits_1_and_writes_nothing(tmp_path):
-    r = run_hwgen("build", "--set", "linux.cma=512M", "-o", tmp_path / "out")
+    r = hwgen_main("build", "--set", "linux.cma=512M", "-o", tmp_path / "out")
     assert r.returncode == 1, r.stderr
     assert "DDR 0x00000000-0x1FFFFFFF" in r.stderr and "512 MiB" in r.stderr
     assert "largest CMA that fits is 384 MiB" in r.stderr
@@ -264,7 +264,7 @@ def test_extra_bootargs_cannot_override_the_cma_size():
 
 
 def test_extra_bootargs_override_exits_2(tmp_path):
-    r = run_hwgen("build", "--set", "linux.extra_bootargs=cma=64M", "-o", tmp_path / "o")
+    r = hwgen_main("build", "--set", "linux.extra_bootargs=cma=64M", "-o", tmp_path / "o")
     assert r.returncode == 2 and "linux.cma" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -281,7 +281,7 @@ def test_root_words(sets, expected):
 
 # --------------------------------------------------------------------------- Zybo end to end
 def test_zybo_default_builds_with_512m(tmp_path):
-    r = run_hwgen("build", "--board", "zybo_z7_20", "-o", tmp_path / "zybo")
+    r = hwgen_main("build", "--board", "zybo_z7_20", "-o", tmp_path / "zybo")
     assert r.returncode == 0, r.stderr
     folder = tmp_path / "zybo" / "petalinux"
     assert cma_of((folder / "bootargs").read_text()) == (512 * MIB, None)

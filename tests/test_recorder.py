@@ -790,6 +790,17 @@ def test_json_round_trip_of_awkward_strings(tmp_path):
     assert rec.cell("ps7").props["CONFIG.USER_TEXT"] == value
 
 
+# Each character the JSON writer must escape, alone: the writer skips its escaping for
+# strings with none of them, so a character missing from that test would come back broken.
+@pytest.mark.parametrize("char", [chr(c) for c in range(32)] + ['"', "\\"],
+                         ids=lambda c: f"U+{ord(c):04X}")
+def test_json_escapes_every_control_character_quote_and_backslash(tmp_path, char):
+    value = f"a{char}b"
+    rec = run(tmp_path, PROLOGUE + f"set_property CONFIG.USER_TEXT {tcl_word(value)} $ps7\n",
+              check=True)
+    assert rec.cell("ps7").props["CONFIG.USER_TEXT"] == value
+
+
 def test_paths_with_spaces_and_specials(tmp_path):
     weird = tmp_path / "dir with space $x [y] {z}"
     weird.mkdir()

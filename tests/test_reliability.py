@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import BOARDS, DPUS, ROOT, hwgen_env, run_hwgen
+from conftest import BOARDS, DPUS, ROOT, hwgen_env, hwgen_main, run_hwgen
 from hwgen import numbers
 
 REPORTS = ROOT / "tests" / "fixtures" / "reports"
@@ -53,7 +53,7 @@ def test_an_escaped_exception_is_exit_70_with_one_line(tmp_path):
 
 
 def test_debug_flag_changes_nothing_for_a_good_run():
-    r = run_hwgen("--debug", "check")
+    r = hwgen_main("--debug", "check")
     assert r.returncode == 0, r.stderr
 
 
@@ -77,7 +77,7 @@ def test_set_sizes_are_parsed_strictly(key, value, cli):
 
 
 def test_set_cma_0x_underscore_on_the_command_line():
-    line = one_error(run_hwgen("check", "--set", "linux.cma=0x_"), where="--set linux.cma=0x_")
+    line = one_error(hwgen_main("check", "--set", "linux.cma=0x_"), where="--set linux.cma=0x_")
     assert "expected a CMA size" in line
 
 
@@ -86,7 +86,7 @@ def test_yaml_size_0x_underscore_has_its_position(tmp_path):
     text = (BOARDS / "pynq_z2.yaml").read_text().replace("cma: 256M", 'cma: "0x_"')
     board.write_text(text)
     line_no = next(i for i, l in enumerate(text.splitlines(), 1) if '"0x_"' in l)
-    one_error(run_hwgen("check", "--board", board), where=f"{board}:{line_no}:")
+    one_error(hwgen_main("check", "--board", board), where=f"{board}:{line_no}:")
 
 
 def test_parse_size_accepts_what_it_should():
@@ -108,7 +108,7 @@ def test_tagged_scalars_never_crash(tmp_path, value):
         "post_route_phys_opt: true", f"post_route_phys_opt: {value}")
     board.write_text(text)
     line_no = next(i for i, l in enumerate(text.splitlines(), 1) if "post_route_phys_opt:" in l)
-    line = one_error(run_hwgen("check", "--board", board), where=f"{board}:{line_no}:")
+    line = one_error(hwgen_main("check", "--board", board), where=f"{board}:{line_no}:")
     assert "post_route_phys_opt" in line
 
 
@@ -136,7 +136,7 @@ def test_report_cells_with_hundreds_of_digits(tmp_path, digits, cell):
                       "| Slice LUTs                 | " + ("9" * digits if cell.startswith("31337") else "31337")
                       + " |     0 |          0 |     " + ("9" * digits if cell.startswith("53200") else "53200")
                       + " |")
-    line = one_error(run_hwgen("check", "--utilization", path), where=f"{path}:")
+    line = one_error(hwgen_main("check", "--utilization", path), where=f"{path}:")
     assert re.match(rf"{re.escape(str(path))}:\d+:\d+: ", line)
     assert "Slice LUTs" in line and "at most 24 digits" in line
 
@@ -152,7 +152,7 @@ def test_timing_values_with_hundreds_of_digits(tmp_path, field, digits):
     else:
         new = row.replace("70112", "7" * digits, 1)
     path = _timing_with(tmp_path, row, new)
-    line = one_error(run_hwgen("check", "--utilization", UTIL, "--timing", path, "--format", "json"),
+    line = one_error(hwgen_main("check", "--utilization", UTIL, "--timing", path, "--format", "json"),
                      where=f"{path}:")
     assert "at most 24 digits" in line
 
@@ -174,7 +174,7 @@ def test_non_ascii_digits_are_refused_in_reports(tmp_path, digits):
     text = path.read_text()
     row = next(i for i, l in enumerate(text.splitlines(), 1) if digits in l)
     col = text.splitlines()[row - 1].index(digits) + 1
-    line = one_error(run_hwgen("check", "--utilization", path), where=f"{path}:{row}:{col}: ")
+    line = one_error(hwgen_main("check", "--utilization", path), where=f"{path}:{row}:{col}: ")
     assert "Slice LUTs" in line and "non-numeric" in line
 
 
@@ -277,7 +277,7 @@ def test_nesting_error_has_a_position(tmp_path):
 def test_nul_byte_error_has_a_position(tmp_path):
     f = tmp_path / "nul.yaml"
     f.write_bytes(b"name: x\nvendor: a\x00b\n")
-    line = one_error(run_hwgen("check", "--board", f))
+    line = one_error(hwgen_main("check", "--board", f))
     assert line.startswith(f"{f}:2:10: "), line
 
 
@@ -290,7 +290,7 @@ def test_missing_dpu_master_has_a_position(tmp_path):
     text = text.replace(lines[0] + "\n", "", 1)
     f = tmp_path / "dpu.yaml"
     f.write_text(text)
-    line = one_error(run_hwgen("check", "--dpu", f))
+    line = one_error(hwgen_main("check", "--dpu", f))
     assert re.match(rf"{re.escape(str(f))}:\d+:\d+: connect: .*missing DPU0_M_AXI_DATA1", line), line
 
 
@@ -298,7 +298,7 @@ def test_missing_dpu_master_has_a_position(tmp_path):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("diff") / "a"
-    r = run_hwgen("build", "-o", out)
+    r = hwgen_main("build", "-o", out)
     assert r.returncode == 0, r.stderr
     return out
 
@@ -329,7 +329,7 @@ def test_diff_damaged_json_is_one_line_exit_2(built, tmp_path, name, damage):
 
     out = _damaged(built, tmp_path, name, edit)
     for fmt in ("text", "json"):
-        r = run_hwgen("diff", out, built, "--format", fmt)
+        r = hwgen_main("diff", out, built, "--format", fmt)
         line = one_error(r)
         assert name in line or str(out) in line
         assert "unreadable JSON" in line
@@ -338,7 +338,7 @@ def test_diff_damaged_json_is_one_line_exit_2(built, tmp_path, name, damage):
 def test_diff_infinity_in_design_json_never_prints_invalid_json(built, tmp_path):
     out = _damaged(built, tmp_path, "report/design.json",
                    lambda raw: raw.replace(b'"achieved_mhz": ', b'"achieved_mhz": Infinity, "x": ', 1))
-    r = run_hwgen("diff", built, out, "--format", "json")
+    r = hwgen_main("diff", built, out, "--format", "json")
     one_error(r, where=str(out / "report" / "design.json"))
     assert r.stdout == ""
 
@@ -357,7 +357,7 @@ def test_diff_escapes_control_characters_from_a_crafted_manifest(built, tmp_path
         return jsonlib.dumps(data).encode()
 
     out = _damaged(built, tmp_path, "manifest.json", edit)
-    r = run_hwgen("diff", built, out, "--format", fmt)
+    r = hwgen_main("diff", built, out, "--format", fmt)
     assert r.returncode in (0, 1), r.stderr
     assert "\x1b" not in r.stdout and "\r" not in r.stdout and "\u202e" not in r.stdout
     assert "\x85" not in r.stdout
@@ -395,6 +395,6 @@ def test_a_port_the_board_lacks_has_a_position(tmp_path):
     board = tmp_path / "b.yaml"
     board.write_text(text.replace("    hp2: {width: 64}\n", ""))
     ports_line = next(i for i, l in enumerate(text.splitlines(), 1) if l.strip() == "ports:")
-    line = one_error(run_hwgen("check", "--board", board))
+    line = one_error(hwgen_main("check", "--board", board))
     assert line.startswith(f"{board}:{ports_line + 1}:"), line
     assert "ps.ports.hp2" in line

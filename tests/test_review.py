@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from _png import read_png
-from conftest import ROOT, run_hwgen
+from conftest import ROOT, hwgen_main
 from hwgen.review import diagram
 from hwgen.review import report as review
 from hwgen.plan.blockdesign import plan_block_design
@@ -303,7 +303,7 @@ def test_html_shows_the_plans(built):
 
 
 def test_html_links_every_file_of_the_build(tmp_path):
-    r = run_hwgen("build", "--board", "zybo_z7_20", "-o", tmp_path / "out")
+    r = hwgen_main("build", "--board", "zybo_z7_20", "-o", tmp_path / "out")
     assert r.returncode == 0, r.stderr
     out = tmp_path / "out"
     page = _Page()

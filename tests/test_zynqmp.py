@@ -314,10 +314,10 @@ def test_explore_on_the_xck26_picks_the_trds_dpu():
 # ----------------------------------------------------------------------------- board import
 @pytest.mark.parametrize("board, folder", [("zcu104", "Xilinx/zcu104/1.1"), ("ultra96v2", "Avnet/ultra96v2/1.2")])
 def test_board_import_of_the_zynqmp_revisions_matches_the_shipped_board(tmp_path, board, folder):
-    from conftest import run_hwgen
+    from conftest import hwgen_main
 
     out = tmp_path / f"{board}.yaml"
-    r = run_hwgen("board", "import", str(STORE / folder), "--overlay",
+    r = hwgen_main("board", "import", str(STORE / folder), "--overlay",
                   str(ROOT / "boards" / "overlays" / f"{board}.yaml"), "-o", str(out))
     assert r.returncode == 0, r.stderr
     imported, shipped = load_design(str(out)), load_design(board)
@@ -330,9 +330,9 @@ def test_board_import_of_the_zynqmp_revisions_matches_the_shipped_board(tmp_path
 
 def test_board_import_of_the_k26_som_alone_names_the_console_key():
     # The SOM's preset enables no UART (its carrier does): exit 2, naming the overlay key.
-    from conftest import run_hwgen
+    from conftest import hwgen_main
 
-    r = run_hwgen("board", "import", str(STORE / "Xilinx/kv260_som/1.4"))
+    r = hwgen_main("board", "import", str(STORE / "Xilinx/kv260_som/1.4"))
     assert r.returncode == 2
     assert "preset_s4.xml:" in r.stderr and "console.uart" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1

@@ -259,7 +259,13 @@ namespace eval ::rec::json {
     dict set map "\\" {\\}
     dict set map "\"" {\"}
 }
-proc ::rec::json::str {s} { variable map; return "\"[string map $map $s]\"" }
+# Most strings need no escaping: the regexp test is far cheaper than string map's walk of
+# every character against all 37 keys.
+proc ::rec::json::str {s} {
+    if {![regexp {[\x00-\x1f"\\]} $s]} { return "\"$s\"" }
+    variable map
+    return "\"[string map $map $s]\""
+}
 proc ::rec::json::num {n} {
     if {[regexp {^-?(0|[1-9][0-9]*)$} $n]} { return $n }
     if {$n eq ""} { return null }
