@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_hwgen
+from conftest import hwgen_main
 from hwgen.emit.vivado import _trim
 from test_board_store_sweep import _effective
 from test_boardfiles import record, write_build
@@ -56,12 +56,12 @@ def test_each_copy_builds_with_its_own_crystal(tmp_path, rev):
         folder = tree / rev
         if not _well_formed(folder):
             # refused with file:line:col (test_board_store_sweep); nothing to build
-            r = run_hwgen("board", "import", folder, cwd=tmp_path)
+            r = hwgen_main("board", "import", folder, cwd=tmp_path)
             assert r.returncode == 2 and "malformed XML" in r.stderr, r.stderr
             continue
         crystal = _effective(folder).get("PCW_CRYSTAL_PERIPHERAL_FREQMHZ", VIVADO_CRYSTAL)
         board = tmp_path / f"{tree.name}.yaml"
-        r = run_hwgen("board", "import", folder, "-o", board, cwd=tmp_path)
+        r = hwgen_main("board", "import", folder, "-o", board, cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         out = tmp_path / tree.name
         design = write_build(out, board=str(board))

@@ -508,7 +508,7 @@ def test_digilent_nested_file_versions_are_found_and_the_newest_is_used(tmp_path
         for folder, version in versions.items():     # each file version by its board_part
             exact, _ = boardstore.find(f"digilentinc.com:{board}:part0:" + ".".join(map(str, version)))
             assert exact.path == folder
-        r = run_hwgen("check", "--board", board, env=env, cwd=tmp_path)
+        r = hwgen_main("check", "--board", board, env=env, cwd=tmp_path)
         assert f"using the newest, {part}" in r.stderr, r.stderr
         try:
             ET.parse(newest / "preset.xml")
@@ -522,7 +522,7 @@ def test_digilent_nested_file_versions_are_found_and_the_newest_is_used(tmp_path
             # checked against the newest file version's own part (0 fits, 1 too small)
             fpga = re.search(r'type="fpga" part_name="([^"]+)"', (newest / "board.xml").read_text())
             assert r.returncode in (0, 1) and f"on {fpga.group(1)}" in r.stdout, r.stderr
-    r = run_hwgen("list", "boards", env=env, cwd=tmp_path)
+    r = hwgen_main("list", "boards", env=env, cwd=tmp_path)
     for board in ("zybo-z7-10", "zybo-z7-20"):
         for folder in _file_versions(repo / "new" / "board_files" / board):
             assert str(folder) in r.stdout
