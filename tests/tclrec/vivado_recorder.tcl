@@ -2348,21 +2348,28 @@ proc ::rec::dump {path} {
     variable cfg
     set J ::rec::json
     set props {}
+    # The two largest sections (every property of every object, and every property set) are
+    # written with their constant keys inline and the quoting proc named literally, so Tcl
+    # resolves it once per procedure instead of once per value: the same JSON text, about half
+    # the time of the obj/str composition used for the small sections below.
     dict for {k nv} $S(props) {
         lassign $k kind design obj
         set vals {}
         set names {}
         dict for {u pair} $nv {
-            lappend vals $u [${J}::str [lindex $pair 1]]
-            lappend names $u [${J}::str [lindex $pair 0]]
+            set ku [::rec::json::str $u]
+            lappend vals "$ku:[::rec::json::str [lindex $pair 1]]"
+            lappend names "$ku:[::rec::json::str [lindex $pair 0]]"
         }
-        lappend props [${J}::obj kind [${J}::str $kind] design [${J}::strornull $design] \
-            object [${J}::str $obj] props [${J}::obj {*}$vals] names [${J}::obj {*}$names]]
+        lappend props [string cat "\{\"kind\":" [::rec::json::str $kind] \
+            ",\"design\":" [::rec::json::strornull $design] ",\"object\":" [::rec::json::str $obj] \
+            ",\"props\":\{" [join $vals ,] "\},\"names\":\{" [join $names ,] "\}\}"]
     }
     set plog [lmap e $S(prop_log) {
         lassign $e kind obj name value design
-        ${J}::obj kind [${J}::str $kind] object [${J}::str $obj] name [${J}::str $name] \
-            value [${J}::str $value] design [${J}::strornull $design]
+        string cat "\{\"kind\":" [::rec::json::str $kind] ",\"object\":" [::rec::json::str $obj] \
+            ",\"name\":" [::rec::json::str $name] ",\"value\":" [::rec::json::str $value] \
+            ",\"design\":" [::rec::json::strornull $design] "\}"
     }]
     if {$S(project) eq ""} {
         set proj null
