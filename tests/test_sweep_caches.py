@@ -28,10 +28,12 @@ VARIANTS = {
                                        "build.bd_name=other_bd", "build.interconnect=smartconnect")),
     "b4096_over": ("pynq_z2", "B4096", ()),
     "b4096_over_lut95": ("pynq_z2", "B4096", ("budget.lut=95",)),
+    "b4096_over_strategy": ("pynq_z2", "B4096", ("build.impl_strategy=Performance_Explore",)),
 }
 
 CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
-          blockdesign._plan_block_design, est._evaluate_of, diagram._diagram_dot)
+          blockdesign._plan_block_design, est._evaluate_of, est._alternatives_of,
+          diagram._diagram_dot)
 
 
 def _clear():
@@ -63,7 +65,7 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
         for key, design in designs.items():
             warm[key] = _answers(design)
     assert est._evaluate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
-    assert diagram._diagram_dot.cache_info().hits > 0
+    assert diagram._diagram_dot.cache_info().hits > 0 and est._alternatives_of.cache_info().hits > 0
     for key, design in designs.items():
         _clear()
         assert _answers(design) == warm[key], key
@@ -93,6 +95,24 @@ def test_inputs_that_matter_change_the_cached_answers(designs):
     # the strategy changes none of these (so sharing them across strategies is right)
     assert a["pynq_strategy"][verdict] == a["pynq"][verdict]
     assert a["pynq_strategy"][dot] == a["pynq"][dot]
+    assert a["b4096_over_strategy"][verdict] == a["b4096_over"][verdict]
+
+
+def test_alternatives_are_shared_across_strategies_only(designs):
+    """The suggestions of an over-budget design are remembered per design without its
+    strategies: the strategy variant is served the same entry, a changed limit or DPU
+    option gets its own, equal to the list computed afresh."""
+    _clear()
+    over, strategy, lut95 = (designs[k] for k in ("b4096_over", "b4096_over_strategy", "b4096_over_lut95"))
+    bd = blockdesign.block_design_for(over)
+    first = est.alternatives(over, bd)
+    assert est.alternatives(strategy, bd) is first
+    assert est._alternatives_of.cache_info().hits == 1
+    assert est.alternatives(lut95, bd) != first          # the limits reach every alternative
+    low = est._set(over, dsp_usage="low")
+    fresh = est._alternatives_of.__wrapped__(low, blockdesign.block_design_for(low))
+    assert est.alternatives(low, blockdesign.block_design_for(low)) == fresh
+    assert [a.label for a in fresh] != [a.label for a in first]   # no dsp_usage=low to suggest
 
 
 def test_remembered_config_dict_is_the_macro_for_every_argument():
