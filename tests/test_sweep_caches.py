@@ -150,3 +150,18 @@ def test_the_plan_is_the_same_with_the_unread_build_fields_blanked(designs):
     other = blockdesign.block_design_for(designs["pynq_build"])
     assert other.name == "other_bd" and plain.name != "other_bd"
     assert {c.vlnv for c in other.cells} != {c.vlnv for c in plain.cells}   # the interconnect IP
+
+
+def test_remembered_html_breaks_follow_the_value_and_its_type():
+    import markupsafe
+
+    from hwgen.emit.render import _breakable_str, html_breakable
+
+    _breakable_str.cache_clear()
+    for _ in range(2):                    # the second round is served from the cache
+        assert html_breakable("ps7/S_AXI<HP0>") == "ps7/<wbr>S_<wbr>AXI&lt;HP0&gt;"
+        assert html_breakable("a.b") == "a.<wbr>b" and html_breakable("a_b") == "a_<wbr>b"
+        # a Markup equal to a remembered str is already HTML: not escaped again
+        assert html_breakable(markupsafe.Markup("ps7/S_AXI<HP0>")) == "ps7/<wbr>S_<wbr>AXI<HP0>"
+        assert html_breakable(7) == "7"
+    assert _breakable_str.cache_info().hits == 3

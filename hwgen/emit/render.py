@@ -170,9 +170,20 @@ def html_breakable(value) -> str:
     """HTML-escaped text with a <wbr> (a line-break opportunity) after each _ / and . so a
     long identifier (m_axi_dpu_aclk, ps7/S_AXI_HP0/HP0_DDR_LOWOCM) wraps at its joints in a
     narrow table cell instead of widening the table or breaking mid-word."""
+    if type(value) is str:          # exactly str: a Markup equal to it must not share its entry
+        return _breakable_str(value)
+    return _breakable(value)
+
+
+def _breakable(value) -> str:
     import markupsafe
 
     return _BREAK_AFTER.sub(r"\1<wbr>", str(markupsafe.escape(value)))
+
+
+# A pure function of the string; the review page of every design of a sweep breaks the same
+# few hundred names (ports, nets, settings), two regular-expression passes each.
+_breakable_str = lru_cache(maxsize=4096)(_breakable)
 
 
 def hex32(value: int) -> str:
