@@ -33,7 +33,7 @@ VARIANTS = {
 
 CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
           blockdesign._plan_block_design, est._evaluate_of, est._alternatives_of,
-          diagram._diagram_dot)
+          blockdesign.unplanned_blank, diagram._diagram_dot)
 
 
 def _clear():

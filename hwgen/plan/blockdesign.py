@@ -299,6 +299,9 @@ _UNPLANNED_BUILD = {"design_name": None, "synth_strategy": "", "impl_strategy": 
                     "post_route_phys_opt": False, "jobs": 0, "toolchain": ""}
 
 
+# Remembered per design (whose hash the record keeps): the plan, the estimate and the review
+# each ask for it, and the copy it returns, being the same object, keeps its own hash too.
+@lru_cache(maxsize=32)
 def unplanned_blank(design):
     """``design`` with the build fields no plan reads blanked (``_UNPLANNED_BUILD``), the
     overrides list too: equal for designs that differ only there (a cache key)."""
