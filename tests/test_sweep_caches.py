@@ -165,3 +165,23 @@ def test_remembered_html_breaks_follow_the_value_and_its_type():
         assert html_breakable(markupsafe.Markup("ps7/S_AXI<HP0>")) == "ps7/<wbr>S_<wbr>AXI<HP0>"
         assert html_breakable(7) == "7"
     assert _breakable_str.cache_info().hits == 3
+
+
+def test_the_block_design_tcl_after_its_header_is_the_same_from_the_blanked_design(designs):
+    """vivado/block_design.tcl's plan part is remembered per blanked design, clocks and
+    plan: laying it out from the design itself gives the same text, and the inputs it
+    shows (clock, board, DPU, bd_name) give different texts."""
+    from hwgen.emit import vivado
+
+    vivado.block_design_plan_tcl.cache_clear()
+    texts = {}
+    for key, design in designs.items():
+        clocks = clockflow.design_clocks(design)
+        bd = blockdesign.plan_block_design(design, clocks)
+        cached = vivado.block_design_plan_tcl(blockdesign.unplanned_blank(design), clocks, bd)
+        assert vivado.block_design_plan_tcl.__wrapped__(design, clocks, bd) == cached, key
+        assert vivado.block_design_tcl(design, clocks, bd).endswith(cached), key
+        texts[key] = cached
+    assert vivado.block_design_plan_tcl.cache_info().hits > 0      # the strategy variants
+    assert texts["pynq_strategy"] == texts["pynq"]
+    assert len({texts[k] for k in ("pynq", "zybo", "pynq_b1024", "pynq_100", "pynq_build")}) == 5
