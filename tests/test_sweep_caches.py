@@ -185,3 +185,24 @@ def test_the_block_design_tcl_after_its_header_is_the_same_from_the_blanked_desi
     assert vivado.block_design_plan_tcl.cache_info().hits > 0      # the strategy variants
     assert texts["pynq_strategy"] == texts["pynq"]
     assert len({texts[k] for k in ("pynq", "zybo", "pynq_b1024", "pynq_100", "pynq_build")}) == 5
+
+
+def test_remembered_page_tables_are_the_macros_and_only_remember_strings():
+    import markupsafe
+
+    from hwgen.emit.render import environment
+    from hwgen.review.report import Row
+
+    env = environment()
+    tables = env.globals["tables"]
+    module = env.get_template("report/_tables.html.j2").module
+    a = (Row(("dpu_clk", "clk_dpu", "150", "150 MHz", "wizard", "dpu.clock_mhz")),)
+    b = (Row(("dpu_clk", "clk_dpu", "100", "100 MHz", "wizard", "dpu.clock_mhz")),)
+    for rows in (a, b, a):
+        assert str(tables["clocks"](rows)) == str(module.clocks(rows))
+    assert tables["clocks"](a) != tables["clocks"](b) and "150 MHz" in tables["clocks"](a)
+    # a Markup cell equal to a remembered str is not served the str's escaped text
+    text = (Row(("a<b", "x")),)
+    markup = (Row((markupsafe.Markup("a<b"), "x")),)
+    assert "a&lt;b" in tables["dpu"](text, ()) and "a<b" in tables["dpu"](markup, ())
+    assert str(tables["dpu"](markup, ())) == str(module.dpu(markup, ()))
