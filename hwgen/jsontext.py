@@ -63,8 +63,8 @@ def _scalar(value) -> str | None:
 
 
 def _write(value, out: list, newline: str, step: str) -> None:
-    # Scalars of the exact built-in types are written in the loops below without a call
-    # each (most values of a summary are); anything else goes through _write_other.
+    # Strings and ints, most values of a summary, are written in the loops below without a
+    # call each; the other scalars through _scalar, anything else through _write_other.
     t = type(value)
     if t is dict:
         if not value:
@@ -72,33 +72,47 @@ def _write(value, out: list, newline: str, step: str) -> None:
             return
         inner = newline + step
         sep = "{" + inner
+        append = out.append
         for key, item in value.items():
             if type(key) is not str:
                 if not isinstance(key, str):
                     raise _Other
-            text = _scalar(item)
-            if text is not None:
-                out.append(sep + _string(key) + ": " + text)
+            ti = type(item)
+            if ti is str:
+                append(sep + _string(key) + ": " + _string(item))
+            elif ti is int:
+                append(sep + _string(key) + ": " + _INT_REPR(item))
             else:
-                out.append(sep + _string(key) + ": ")
-                _write(item, out, inner, step)
+                text = _scalar(item)
+                if text is not None:
+                    append(sep + _string(key) + ": " + text)
+                else:
+                    append(sep + _string(key) + ": ")
+                    _write(item, out, inner, step)
             sep = "," + inner
-        out.append(newline + "}")
+        append(newline + "}")
     elif t is list or t is tuple:
         if not value:
             out.append("[]")
             return
         inner = newline + step
         sep = "[" + inner
+        append = out.append
         for item in value:
-            text = _scalar(item)
-            if text is not None:
-                out.append(sep + text)
+            ti = type(item)
+            if ti is str:
+                append(sep + _string(item))
+            elif ti is int:
+                append(sep + _INT_REPR(item))
             else:
-                out.append(sep)
-                _write(item, out, inner, step)
+                text = _scalar(item)
+                if text is not None:
+                    append(sep + text)
+                else:
+                    append(sep)
+                    _write(item, out, inner, step)
             sep = "," + inner
-        out.append(newline + "]")
+        append(newline + "]")
     else:
         text = _scalar(value)
         out.append(text if text is not None else _write_other(value, out, newline, step))

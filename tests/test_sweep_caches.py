@@ -28,10 +28,12 @@ VARIANTS = {
                                        "build.bd_name=other_bd", "build.interconnect=smartconnect")),
     "b4096_over": ("pynq_z2", "B4096", ()),
     "b4096_over_lut95": ("pynq_z2", "B4096", ("budget.lut=95",)),
+    "b4096_over_strategy": ("pynq_z2", "B4096", ("build.impl_strategy=Performance_Explore",)),
 }
 
 CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
-          blockdesign._plan_block_design, est._evaluate_of, diagram._diagram_dot)
+          blockdesign._plan_block_design, est._evaluate_of, est._alternatives_of,
+          blockdesign.unplanned_blank, diagram._diagram_dot)
 
 
 def _clear():
@@ -63,7 +65,7 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
         for key, design in designs.items():
             warm[key] = _answers(design)
     assert est._evaluate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
-    assert diagram._diagram_dot.cache_info().hits > 0
+    assert diagram._diagram_dot.cache_info().hits > 0 and est._alternatives_of.cache_info().hits > 0
     for key, design in designs.items():
         _clear()
         assert _answers(design) == warm[key], key
@@ -93,6 +95,24 @@ def test_inputs_that_matter_change_the_cached_answers(designs):
     # the strategy changes none of these (so sharing them across strategies is right)
     assert a["pynq_strategy"][verdict] == a["pynq"][verdict]
     assert a["pynq_strategy"][dot] == a["pynq"][dot]
+    assert a["b4096_over_strategy"][verdict] == a["b4096_over"][verdict]
+
+
+def test_alternatives_are_shared_across_strategies_only(designs):
+    """The suggestions of an over-budget design are remembered per design without its
+    strategies: the strategy variant is served the same entry, a changed limit or DPU
+    option gets its own, equal to the list computed afresh."""
+    _clear()
+    over, strategy, lut95 = (designs[k] for k in ("b4096_over", "b4096_over_strategy", "b4096_over_lut95"))
+    bd = blockdesign.block_design_for(over)
+    first = est.alternatives(over, bd)
+    assert est.alternatives(strategy, bd) is first
+    assert est._alternatives_of.cache_info().hits == 1
+    assert est.alternatives(lut95, bd) != first          # the limits reach every alternative
+    low = est._set(over, dsp_usage="low")
+    fresh = est._alternatives_of.__wrapped__(low, blockdesign.block_design_for(low))
+    assert est.alternatives(low, blockdesign.block_design_for(low)) == fresh
+    assert [a.label for a in fresh] != [a.label for a in first]   # no dsp_usage=low to suggest
 
 
 def test_remembered_config_dict_is_the_macro_for_every_argument():
@@ -130,3 +150,59 @@ def test_the_plan_is_the_same_with_the_unread_build_fields_blanked(designs):
     other = blockdesign.block_design_for(designs["pynq_build"])
     assert other.name == "other_bd" and plain.name != "other_bd"
     assert {c.vlnv for c in other.cells} != {c.vlnv for c in plain.cells}   # the interconnect IP
+
+
+def test_remembered_html_breaks_follow_the_value_and_its_type():
+    import markupsafe
+
+    from hwgen.emit.render import _breakable_str, html_breakable
+
+    _breakable_str.cache_clear()
+    for _ in range(2):                    # the second round is served from the cache
+        assert html_breakable("ps7/S_AXI<HP0>") == "ps7/<wbr>S_<wbr>AXI&lt;HP0&gt;"
+        assert html_breakable("a.b") == "a.<wbr>b" and html_breakable("a_b") == "a_<wbr>b"
+        # a Markup equal to a remembered str is already HTML: not escaped again
+        assert html_breakable(markupsafe.Markup("ps7/S_AXI<HP0>")) == "ps7/<wbr>S_<wbr>AXI<HP0>"
+        assert html_breakable(7) == "7"
+    assert _breakable_str.cache_info().hits == 3
+
+
+def test_the_block_design_tcl_after_its_header_is_the_same_from_the_blanked_design(designs):
+    """vivado/block_design.tcl's plan part is remembered per blanked design, clocks and
+    plan: laying it out from the design itself gives the same text, and the inputs it
+    shows (clock, board, DPU, bd_name) give different texts."""
+    from hwgen.emit import vivado
+
+    vivado.block_design_plan_tcl.cache_clear()
+    texts = {}
+    for key, design in designs.items():
+        clocks = clockflow.design_clocks(design)
+        bd = blockdesign.plan_block_design(design, clocks)
+        cached = vivado.block_design_plan_tcl(blockdesign.unplanned_blank(design), clocks, bd)
+        assert vivado.block_design_plan_tcl.__wrapped__(design, clocks, bd) == cached, key
+        assert vivado.block_design_tcl(design, clocks, bd).endswith(cached), key
+        texts[key] = cached
+    assert vivado.block_design_plan_tcl.cache_info().hits > 0      # the strategy variants
+    assert texts["pynq_strategy"] == texts["pynq"]
+    assert len({texts[k] for k in ("pynq", "zybo", "pynq_b1024", "pynq_100", "pynq_build")}) == 5
+
+
+def test_remembered_page_tables_are_the_macros_and_only_remember_strings():
+    import markupsafe
+
+    from hwgen.emit.render import environment
+    from hwgen.review.report import Row
+
+    env = environment()
+    tables = env.globals["tables"]
+    module = env.get_template("report/_tables.html.j2").module
+    a = (Row(("dpu_clk", "clk_dpu", "150", "150 MHz", "wizard", "dpu.clock_mhz")),)
+    b = (Row(("dpu_clk", "clk_dpu", "100", "100 MHz", "wizard", "dpu.clock_mhz")),)
+    for rows in (a, b, a):
+        assert str(tables["clocks"](rows)) == str(module.clocks(rows))
+    assert tables["clocks"](a) != tables["clocks"](b) and "150 MHz" in tables["clocks"](a)
+    # a Markup cell equal to a remembered str is not served the str's escaped text
+    text = (Row(("a<b", "x")),)
+    markup = (Row((markupsafe.Markup("a<b"), "x")),)
+    assert "a&lt;b" in tables["dpu"](text, ()) and "a<b" in tables["dpu"](markup, ())
+    assert str(tables["dpu"](markup, ())) == str(module.dpu(markup, ()))

@@ -230,6 +230,17 @@ def _shipped_profile(arch: str) -> model.DpuProfile | None:
 
 def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     """Every single change worth trying, each evaluated as a whole estimate."""
+    from hwgen.plan.blockdesign import unplanned_blank
+
+    return _alternatives_of(unplanned_blank(design), bd)
+
+
+# Keyed on the design with the fields no block design, clock plan or estimate reads blanked
+# (strategies, jobs, toolchain, name, --set list: blockdesign.unplanned_blank) and on the block
+# design: the designs of a sweep that differ only in their strategies share one list. Every
+# variant below is built from the settings, profile and part alone, so none reads a blank.
+@lru_cache(maxsize=64)
+def _alternatives_of(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     d = design.settings.dpu
     variants: list[tuple[str, str, object]] = []
     if d.dsp_usage == "high":

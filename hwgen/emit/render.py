@@ -170,9 +170,20 @@ def html_breakable(value) -> str:
     """HTML-escaped text with a <wbr> (a line-break opportunity) after each _ / and . so a
     long identifier (m_axi_dpu_aclk, ps7/S_AXI_HP0/HP0_DDR_LOWOCM) wraps at its joints in a
     narrow table cell instead of widening the table or breaking mid-word."""
+    if type(value) is str:          # exactly str: a Markup equal to it must not share its entry
+        return _breakable_str(value)
+    return _breakable(value)
+
+
+def _breakable(value) -> str:
     import markupsafe
 
     return _BREAK_AFTER.sub(r"\1<wbr>", str(markupsafe.escape(value)))
+
+
+# A pure function of the string; the review page of every design of a sweep breaks the same
+# few hundred names (ports, nets, settings), two regular-expression passes each.
+_breakable_str = lru_cache(maxsize=4096)(_breakable)
 
 
 def hex32(value: int) -> str:
@@ -365,6 +376,8 @@ def make_environment(loader):
     env.filters["e_wbr"] = html_breakable               # report/index.html table cells
     env.filters["wordwrap"] = _remembered_wordwrap(env)
     env.globals["remembered_config_dict"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "config_dict")
+    env.globals["tables"] = {name: _remembered_macro(env, "report/_tables.html.j2", name, only_text=True)
+                             for name in _PAGE_TABLES}
     env.globals["hwgen_version"] = __version__
     return env
 
@@ -398,13 +411,16 @@ def _remembered_wordwrap(env):
     return wordwrap
 
 
-def _remembered_macro(env, template: str, name: str):
+def _remembered_macro(env, template: str, name: str, only_text: bool = False):
     """The macro ``name`` of ``template``, remembering its text for the same arguments.
 
     A macro's text is a function of its arguments (the macro file is imported without
     context). The block design writes the board's whole PS preset (hundreds of CONFIG
     values) through ``config_dict``; in a sweep every design of a board writes the same
     blocks, so each is laid out once. Refusals (QuotingError) are not remembered.
+    ``only_text``: remembered only when every value in the arguments is exactly a str
+    (``_only_text``), since equal arguments of other types can be written differently
+    (1 == 1.0 == True, a Markup equal to a str); anything else is laid out every time.
     """
 
     def macro():
@@ -419,9 +435,34 @@ def _remembered_macro(env, template: str, name: str):
             hash(args)
         except TypeError:       # an unhashable argument: laid out every time
             return macro()(*args)
+        if only_text and not _only_text(args):
+            return macro()(*args)
         return remembered(*args)
 
     return call
+
+
+def _only_text(value) -> bool:
+    """Whether ``value`` is a str, or a tuple or record (dataclass) of such, all the way down."""
+    kind = type(value)
+    if kind is str:
+        return True
+    if kind is tuple:
+        return all(_only_text(v) for v in value)
+    if hasattr(kind, "__dataclass_fields__"):
+        return all(_only_text(v) for v in _field_values(kind)(value))
+    return False
+
+
+@lru_cache(maxsize=None)
+def _field_values(cls):
+    """A function giving the values of every field of a record class (compared or not)."""
+    names = tuple(cls.__dataclass_fields__)
+    return lambda obj: tuple(getattr(obj, n) for n in names)
+
+
+# The review page's tables whose rows are display strings (report/_tables.html.j2).
+_PAGE_TABLES = ("budget", "dpu", "clocks", "files")
 
 
 def render(template: str, **context) -> str:

@@ -9,11 +9,13 @@ under templates/tcl/ lay them out.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
 from hwgen.frozen import dataclass
 
 from hwgen.model.family import load_family
 from hwgen.plan.bdgraph import BlockDesign
-from hwgen.plan.blockdesign import input_name, plan_block_design, plan_overrides
+from hwgen.plan.blockdesign import input_name, plan_block_design, plan_overrides, unplanned_blank
 from hwgen.plan.clockflow import design_clocks, dsp_request_mhz
 from hwgen.plan.clocks import DEFAULT_FALLBACK_FCLK_MHZ
 from hwgen.emit.output import Output, text_output
@@ -263,6 +265,17 @@ def arch_json_view(design) -> ArchJsonView:
 
 def block_design_tcl(design, clocks, bd: BlockDesign) -> str:
     return render("tcl/block_design.tcl.j2", hdr=header_view(design), bd=bd,
+                  plan_tcl=block_design_plan_tcl(unplanned_blank(design), clocks, bd))
+
+
+# Keyed on the design without the fields no plan reads (strategies, jobs, toolchain, name,
+# --set list: blockdesign.unplanned_blank), the clock plan and the block design: the part of
+# block_design.tcl after its header reads nothing else, so the designs of a sweep that
+# differ only in their strategies share its text. tests/test_sweep_caches.py renders it
+# from the design itself too. A refusal (QuotingError) is raised, never remembered.
+@lru_cache(maxsize=32)
+def block_design_plan_tcl(design, clocks, bd: BlockDesign) -> str:
+    return render("tcl/_block_design_plan.tcl.j2", bd=bd,
                   clock_rows=clock_rows(design, clocks),
                   clock_notes=(crystal_note(design),) + tuple(clocks.notes),
                   cells=cell_views(design, bd), ports=bd.ports, links=link_views(bd),

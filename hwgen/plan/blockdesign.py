@@ -286,7 +286,7 @@ def plan_block_design(design, clocks) -> BlockDesign:
     Pure, so cached: the budget estimate and the Tcl generator both plan the design
     (equal designs, inputs included, give equal plans; errors are not cached).
     """
-    return _plan_block_design(_as_planned(design), clocks)
+    return _plan_block_design(unplanned_blank(design), clocks)
 
 
 # The fields of a Design the block design does not read: the strategies, the job count,
@@ -299,7 +299,12 @@ _UNPLANNED_BUILD = {"design_name": None, "synth_strategy": "", "impl_strategy": 
                     "post_route_phys_opt": False, "jobs": 0, "toolchain": ""}
 
 
-def _as_planned(design):
+# Remembered per design (whose hash the record keeps): the plan, the estimate and the review
+# each ask for it, and the copy it returns, being the same object, keeps its own hash too.
+@lru_cache(maxsize=32)
+def unplanned_blank(design):
+    """``design`` with the build fields no plan reads blanked (``_UNPLANNED_BUILD``), the
+    overrides list too: equal for designs that differ only there (a cache key)."""
     s = design.settings
     return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNPLANNED_BUILD)))
 
