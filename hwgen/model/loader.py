@@ -32,9 +32,10 @@ _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
-    """A loaded YAML file: its data and where each key path sits in the file."""
+    """A loaded YAML file: its data and where each key path sits in the file (read only:
+    shipped Documents are shared by every design of a process)."""
 
     source: str
     data: Any
@@ -144,7 +145,8 @@ _CONSTRUCT = {
 class _Builder:
     def __init__(self, source: str):
         self.source = source
-        self.doc = Document(source, None)
+        self.marks: dict = {}
+        self.key_marks: dict = {}
         self.nodes = 0
         self.ctor = yaml.constructor.SafeConstructor()
 
@@ -158,7 +160,7 @@ class _Builder:
                       "(alias expansion?); hwgen inputs are small hand-written files")
         if depth > MAX_DEPTH:
             self.fail(node, path, f"nested deeper than {MAX_DEPTH} levels")
-        self.doc.marks[path] = _mark(self.source, node.start_mark)
+        self.marks[path] = _mark(self.source, node.start_mark)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _STD + "map":
                 self.fail(node, path, f"unsupported tag {node.tag!r}")
@@ -184,10 +186,10 @@ class _Builder:
                           if isinstance(key_node, yaml.ScalarNode) else "keys must be plain strings")
             key = key_node.value
             if key in out:
-                first = self.doc.key_marks[path + (key,)]
+                first = self.key_marks[path + (key,)]
                 self.fail(key_node, path + (key,),
                           f"duplicate key (first defined at line {first.line})")
-            self.doc.key_marks[path + (key,)] = _mark(self.source, key_node.start_mark)
+            self.key_marks[path + (key,)] = _mark(self.source, key_node.start_mark)
             out[key] = self.build(value_node, path + (key,), depth + 1)
         return out
 
@@ -221,13 +223,13 @@ def load_text(text: str, source: str, *, shipped: bool = False) -> Document:
         node = _compose(_SafeLoader, text, source)
     builder = _Builder(source)
     try:
-        builder.doc.data = builder.build(node, ())
+        data = builder.build(node, ())
     except RecursionError:
         raise InputError(Problem(Mark(source), "", f"nested deeper than {MAX_DEPTH} levels")) from None
-    if not isinstance(builder.doc.data, dict):
+    if not isinstance(data, dict):
         raise InputError(Problem(_mark(source, node.start_mark), "",
-                                 f"expected a YAML mapping at the top, got {_kind(builder.doc.data)}"))
-    return builder.doc
+                                 f"expected a YAML mapping at the top, got {_kind(data)}"))
+    return Document(source, data, builder.marks, builder.key_marks)
 
 
 def _compose(loader_class, text: str, source: str):
