@@ -92,7 +92,7 @@ def _make_frozen(cls):
 # class, taken from one class it made (the parameters are the same for every class).
 @dataclasses.dataclass(init=False, repr=False, eq=False)
 class _Template:
-    pass
+    """A docstring: without one dataclasses would compute it with inspect.signature (~3 ms)."""
 
 
 _PARAMS = _Template.__dataclass_params__
