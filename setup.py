@@ -1,4 +1,5 @@
-"""The wheel's build hook: hwgen's templates compiled by Jinja2 into the wheel.
+"""The wheel's build hook: hwgen's templates compiled by Jinja2, and its shipped YAML data
+loaded, into the wheel.
 
 Everything else about the package is declared in pyproject.toml; this file only adds
 one step to setuptools' ``build_py`` and keeps setuptools' own working folders apart
@@ -11,6 +12,10 @@ from hwgen's. ``pip install .`` runs it; nothing here runs when hwgen does.
   hwgen loads a compiled module only while its template's source still matches
   (hwgen/emit/render.py ``_checked_loader``); an editable install skips this step and
   compiles from source.
+- The same way, ``hwgen.model.loader.compile_shipped`` writes every shipped YAML file
+  (boards/, dpus/, parts/, families/, models/) as a Python module of its loaded data and
+  marks into ``hwgen/<kind>/_compiled/``, with the source's sha256; ``load_file`` uses a
+  module only while that digest matches the file beside it.
 - setuptools works in ``build/`` and writes ``<name>.egg-info`` into the project root by
   default. ``build/`` is where ``hwgen build`` writes design folders, so setuptools gets
   ``.pybuild/`` instead, for both (.gitignore lists it).
@@ -52,9 +57,14 @@ def compile_templates(build_lib: str) -> None:
         if Path(hwgen.__file__).resolve().parent != Path(build_lib, "hwgen").resolve():
             raise RuntimeError(f"compiling templates: imported {hwgen.__file__}, not the build's")
         from hwgen.emit.render import compile_installed
+        from hwgen.model.loader import compile_shipped
+        from hwgen.resources import DATA_KINDS
 
         target = compile_installed(Path(build_lib, "hwgen", "templates"))
         print(f"compiled hwgen's templates into {target}")
+        for kind in DATA_KINDS:
+            written = compile_shipped(Path(build_lib, "hwgen", kind))
+            print(f"compiled {len(written)} shipped YAML files of hwgen/{kind}")
     finally:
         sys.path[:] = saved_path
         for name in [k for k in sys.modules if k == "hwgen" or k.startswith("hwgen.")]:

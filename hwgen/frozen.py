@@ -58,7 +58,8 @@ def _make_frozen(cls):
         documented = False
     else:
         documented = True
-    dataclasses.dataclass(cls, init=False, repr=False, eq=False)
+    if not _declare_fields(cls):
+        dataclasses.dataclass(cls, init=False, repr=False, eq=False)
     all_fields = dataclasses.fields(cls)
     names = [f.name for f in all_fields]
     cls.__init__ = _init(cls, all_fields)
@@ -85,6 +86,80 @@ def _make_frozen(cls):
         if "__getstate__" not in own:
             cls.__getstate__ = _getstate
     return cls
+
+
+# What ``dataclasses.dataclass(cls, init=False, repr=False, eq=False)`` records about a
+# class, taken from one class it made (the parameters are the same for every class).
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class _Template:
+    """A docstring: without one dataclasses would compute it with inspect.signature (~3 ms)."""
+
+
+_PARAMS = _Template.__dataclass_params__
+_FIELD_KIND = getattr(dataclasses, "_FIELD", None)
+# Annotations that make a field special or not a field; a class with any of them is left
+# to dataclasses itself.
+_SPECIAL = ("ClassVar", "InitVar", "KW_ONLY")
+
+
+def _declare_fields(cls) -> bool:
+    """Give ``cls`` its ``__dataclass_fields__`` as ``dataclasses`` does, without its cost.
+
+    ``dataclasses`` looks at every string annotation with a regular expression and module
+    look-ups to find ``ClassVar`` and ``InitVar`` (~40 us per class, ~4 ms per command
+    over hwgen's records). hwgen's records annotate plain types, so a class whose
+    annotations are all strings naming none of those gets its fields here: the same
+    ``Field`` objects (name, type, default, default_factory, init, repr, hash, compare,
+    metadata, kw_only), the same class attributes, ``__match_args__``, and the same
+    refusals (a mutable default, a ``field()`` without annotation). Anything else
+    (non-string annotations, ClassVar, InitVar, KW_ONLY, an unknown dataclasses
+    version) returns False and goes to ``dataclasses``. tests/test_frozen.py holds the
+    two to the same fields.
+    """
+    if _FIELD_KIND is None:
+        return False
+    own = cls.__dict__
+    annotations = own.get("__annotations__", {})
+    for kind in annotations.values():
+        if not isinstance(kind, str) or any(word in kind for word in _SPECIAL):
+            return False
+    fields: dict = {}
+    for base in cls.__mro__[-1:0:-1]:
+        inherited = getattr(base, "__dataclass_fields__", None)
+        if inherited is not None:
+            fields.update((f.name, f) for f in inherited.values())
+    for name, kind in annotations.items():
+        default = own.get(name, MISSING)
+        if isinstance(default, dataclasses.Field):
+            f = default
+            if isinstance(f.default, types.MemberDescriptorType):
+                return False    # slots: dataclasses' business
+        else:
+            if isinstance(default, types.MemberDescriptorType):
+                return False
+            f = field(default=default)
+        f.name = name
+        f.type = kind
+        f._field_type = _FIELD_KIND
+        if getattr(f, "kw_only", False) is MISSING:
+            f.kw_only = False
+        if f.default is not MISSING and f.default.__class__.__hash__ is None:
+            raise ValueError(f"mutable default {type(f.default)} for field {name} is not "
+                             "allowed: use default_factory")
+        fields[name] = f
+        if isinstance(default, dataclasses.Field):
+            if f.default is MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, f.default)
+    for name, value in own.items():
+        if isinstance(value, dataclasses.Field) and name not in annotations:
+            raise TypeError(f"{name!r} is a field but has no type annotation")
+    cls.__dataclass_fields__ = fields
+    cls.__dataclass_params__ = _PARAMS
+    if "__match_args__" not in own:
+        cls.__match_args__ = tuple(f.name for f in fields.values() if f.init)
+    return True
 
 
 def _getter(names: tuple[str, ...]):

@@ -216,13 +216,19 @@ env = render.environment()
 compiled = []
 original = env.compile
 env.compile = lambda source, name=None, *a, **k: compiled.append(name) or original(source, name, *a, **k)
+from hwgen.model import loader
+parsed = []
+load_text = loader.load_text
+loader.load_text = lambda text, source, **k: parsed.append(source) or load_text(text, source, **k)
 from hwgen.cli import main
-try:
-    main(["build", "-o", sys.argv[1]])
-except SystemExit as exc:
-    assert not exc.code, exc.code
+for args in (["check"], ["build", "-o", sys.argv[1]]):
+    try:
+        main(args)
+    except SystemExit as exc:
+        assert not exc.code, exc.code
 print(render.__file__)
 print(compiled)
+print(parsed)
 """
 
 
@@ -239,6 +245,12 @@ def test_pip_builds_a_wheel_whose_templates_are_used_compiled(tmp_path):
     compiled = [n for n in names if n.startswith("hwgen/templates/_compiled/tmpl_")]
     assert all(n.endswith(".py") for n in compiled) and len(compiled) >= 20
     assert "hwgen/templates/_compiled/manifest.json" in names
+    # the shipped YAML data loaded at build time (loader.compile_shipped), every file
+    data = [n for n in names if n.startswith("hwgen/") and n.endswith(".yaml")
+            and "/overlays/" not in n]
+    assert len(data) >= 20
+    assert sorted(n for n in names if "/_compiled/" in n and not n.startswith("hwgen/templates/")) \
+        == sorted(f"{n.rsplit('/', 1)[0]}/_compiled/{n.rsplit('/', 1)[1][:-5]}.py" for n in data)
     # setuptools' working folders stay out of build/ (hwgen's output folder) and the root.
     assert not (src / "build").exists()
     assert not list(src.glob("*.egg-info"))
@@ -253,9 +265,10 @@ def test_pip_builds_a_wheel_whose_templates_are_used_compiled(tmp_path):
     r = subprocess.run([sys.executable, "-c", _COUNT, str(tmp_path / "installed")],
                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    where, compiled_names = r.stdout.splitlines()[-2:]
+    where, compiled_names, parsed = r.stdout.splitlines()[-3:]
     assert where.startswith(str(site)), where
     assert compiled_names == "[]", "the installed hwgen compiled templates from source"
+    assert parsed == "[]", "the installed hwgen parsed shipped YAML from source"
 
     env["PYTHONPATH"] = str(ROOT)
     r = subprocess.run([sys.executable, "-m", "hwgen", "build", "-o", str(tmp_path / "checkout")],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from typing import ClassVar
 
 import pytest
 
@@ -170,3 +171,55 @@ def test_init_keeps_the_field_names_for_keywords_and_errors():
             cls(1, third=3)
     assert fast.__init__.__qualname__ == "C.__init__"
     assert fast.__init__.__code__.co_varnames[:3] == ("self", "first", "second")
+
+
+def _described(cls) -> list[tuple]:
+    return [(f.name, f.type, f.default, f.default_factory, f.init, f.repr, f.hash, f.compare,
+             dict(f.metadata), getattr(f, "kw_only", None), f._field_type)
+            for f in cls.__dataclass_fields__.values()]
+
+
+FIELD_BODIES = [
+    PLAIN,
+    "    a: int\n    note: dict = field(default_factory=dict, compare=False, hash=False)\n",
+    "    a: int = field(default=3, repr=False, metadata={'unit': 'MHz'})\n    b: list = field(default_factory=list)\n",
+    "    a: 'tuple[int, ...]'\n    b: int | None = None\n",
+]
+
+
+@pytest.mark.parametrize("body", FIELD_BODIES)
+def test_fields_are_declared_as_dataclasses_declares_them(body):
+    std, fast = _both(body)
+    assert frozen._declare_fields(type("Probe", (), {"__annotations__": {"x": "int"}}))
+    assert _described(fast) == _described(std)
+    assert fast.__match_args__ == std.__match_args__
+    for name in fast.__dataclass_fields__:
+        assert (name in fast.__dict__) == (name in std.__dict__)
+        assert getattr(fast, name, None) == getattr(std, name, None)
+
+
+def test_special_annotations_and_mistakes_are_handled_alike():
+    # a module-level class: dataclasses finds ClassVar in the string through its module
+    @frozen.dataclass(frozen=True)
+    class Limited:
+        a: int
+        limit: ClassVar[int] = 3
+
+    assert [f.name for f in dataclasses.fields(Limited)] == ["a"] and Limited(1).limit == 3
+    for body, error in (("    a: list = []\n", ValueError),
+                        ("    a: int\n    b = field(default=1)\n", TypeError)):
+        for decorator in (dataclasses.dataclass, frozen.dataclass):
+            with pytest.raises(error):
+                exec("@decorator(frozen=True)\nclass C:\n" + body,   # noqa: S102
+                     {"decorator": decorator, "field": dataclasses.field})
+
+
+def test_a_subclass_inherits_and_overrides_fields_alike():
+    out = []
+    for decorator in (dataclasses.dataclass, frozen.dataclass):
+        ns = {"d": decorator}
+        exec("@d(frozen=True)\nclass A:\n    a: int\n    b: int = 1\n"
+             "@d(frozen=True)\nclass B(A):\n    b: int = 2\n    c: str = 'c'\n", ns)   # noqa: S102
+        out.append(ns["B"])
+    assert _described(out[1]) == _described(out[0])
+    assert out[1](0) == out[1](0, 2, "c")

@@ -10,7 +10,7 @@ checks it against its preset with the family module, and must not import the XML
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from hwgen.frozen import dataclass
 
 from hwgen.errors import InputError, Problem
 
@@ -29,7 +29,7 @@ class FactError(Exception):
         self.overlay = overlay
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fact:
     value: object
     source: str          # "PARAM = 'value'" as the preset has it, or the rule applied

@@ -12,7 +12,7 @@ can print it and a person can check it against the vendor's file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from hwgen.frozen import dataclass, field
 
 from hwgen.model.boardfact import Fact, FactError  # noqa: F401 (FactError: boardfiles reads it here)
 
@@ -59,7 +59,7 @@ def sd_enable(n: int) -> str:
     return f"PCW_SD{n}_PERIPHERAL_ENABLE"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Facts:
     crystal_mhz: Fact
     fbdiv: dict                   # arm/io/ddr -> Fact(int)

@@ -27,7 +27,7 @@ this module checks that the UART it says is enabled on MIO.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from hwgen.frozen import dataclass, field
 
 from hwgen.model.boardfact import Fact, FactError  # noqa: F401 (FactError: boardfiles reads it here)
 
@@ -67,7 +67,7 @@ def sd_enable(n: int) -> str:
     return f"PSU__SD{n}__PERIPHERAL__ENABLE"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Facts:
     crystal_mhz: Fact            # the PS reference clock (PSS_REF_CLK)
     ddr_size: Fact

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from hwgen.frozen import dataclass, field
+from importlib.machinery import SourceFileLoader
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,10 @@ _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
-    """A loaded YAML file: its data and where each key path sits in the file."""
+    """A loaded YAML file: its data and where each key path sits in the file (read only:
+    shipped Documents are shared by every design of a process)."""
 
     source: str
     data: Any
@@ -143,7 +145,8 @@ _CONSTRUCT = {
 class _Builder:
     def __init__(self, source: str):
         self.source = source
-        self.doc = Document(source, None)
+        self.marks: dict = {}
+        self.key_marks: dict = {}
         self.nodes = 0
         self.ctor = yaml.constructor.SafeConstructor()
 
@@ -157,7 +160,7 @@ class _Builder:
                       "(alias expansion?); hwgen inputs are small hand-written files")
         if depth > MAX_DEPTH:
             self.fail(node, path, f"nested deeper than {MAX_DEPTH} levels")
-        self.doc.marks[path] = _mark(self.source, node.start_mark)
+        self.marks[path] = _mark(self.source, node.start_mark)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _STD + "map":
                 self.fail(node, path, f"unsupported tag {node.tag!r}")
@@ -183,10 +186,10 @@ class _Builder:
                           if isinstance(key_node, yaml.ScalarNode) else "keys must be plain strings")
             key = key_node.value
             if key in out:
-                first = self.doc.key_marks[path + (key,)]
+                first = self.key_marks[path + (key,)]
                 self.fail(key_node, path + (key,),
                           f"duplicate key (first defined at line {first.line})")
-            self.doc.key_marks[path + (key,)] = _mark(self.source, key_node.start_mark)
+            self.key_marks[path + (key,)] = _mark(self.source, key_node.start_mark)
             out[key] = self.build(value_node, path + (key,), depth + 1)
         return out
 
@@ -220,13 +223,13 @@ def load_text(text: str, source: str, *, shipped: bool = False) -> Document:
         node = _compose(_SafeLoader, text, source)
     builder = _Builder(source)
     try:
-        builder.doc.data = builder.build(node, ())
+        data = builder.build(node, ())
     except RecursionError:
         raise InputError(Problem(Mark(source), "", f"nested deeper than {MAX_DEPTH} levels")) from None
-    if not isinstance(builder.doc.data, dict):
+    if not isinstance(data, dict):
         raise InputError(Problem(_mark(source, node.start_mark), "",
-                                 f"expected a YAML mapping at the top, got {_kind(builder.doc.data)}"))
-    return builder.doc
+                                 f"expected a YAML mapping at the top, got {_kind(data)}"))
+    return Document(source, data, builder.marks, builder.key_marks)
 
 
 def _compose(loader_class, text: str, source: str):
@@ -282,7 +285,138 @@ def load_file(path: Path, source: str | None = None) -> tuple[Document, bytes]:
                                  f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})")) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return load_text(text, source, shipped=_is_shipped(path)), raw
+    if _is_shipped(path):
+        doc = compiled_document(path, raw, source)
+        if doc is not None:
+            return doc, raw
+        return load_text(text, source, shipped=True), raw
+    return load_text(text, source), raw
+
+
+# --------------------------------------------------------------------------- compiled data
+# The wheel carries every shipped YAML file already loaded: a Python module per file (in
+# <kind>/_compiled/, written by the build hook in setup.py through ``compile_shipped``)
+# holding the Document's data and marks, with the sha256 of the source bytes it was made
+# from. pip byte-compiles the modules, so loading one is unmarshalling constants: ~0.3 ms
+# instead of ~6 ms for boards/pynq_z2.yaml (libyaml's composer plus the checks above).
+# A module is used only while its digest matches the file beside it and its format is
+# this loader's (an edited installation, a source checkout or an editable install parse
+# the source, as if nothing had been compiled). Nothing is written at run time.
+COMPILED_DIR = "_compiled"
+_COMPILED_FORMAT = 1   # bump when what load_text makes of a file changes shape
+
+
+def _compiled_module(path: Path) -> Path:
+    return path.parent / COMPILED_DIR / f"{path.stem}.py"
+
+
+def compile_shipped(folder: Path) -> list[Path]:
+    """Write ``folder/_compiled/<stem>.py`` for every ``*.yaml`` in ``folder`` (the build hook).
+
+    Each module is what ``load_file`` makes of the file (data, marks, key marks; a mark as
+    (line, column), its source named at run time). A file that does not load stops the
+    wheel build: hwgen's own data must be valid.
+    """
+    import hashlib
+    import shutil
+
+    target = folder / COMPILED_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    written = []
+    for path in sorted(folder.glob("*.yaml")):
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        doc = load_text(text, path.name, shipped=True)
+        marks = tuple(doc.marks.items())
+        key_marks = tuple(doc.key_marks.items())
+        target.mkdir(exist_ok=True)
+        out = target / f"{path.stem}.py"
+        # Constants only (repr of str, int, float, bool, None, lists, dicts and tuples of
+        # them), so the byte-compiled module rebuilds exactly these values.
+        out.write_text(
+            f"# Made from {path.name} by hwgen's wheel build (hwgen.model.loader.compile_shipped).\n"
+            f"FORMAT = {_COMPILED_FORMAT!r}\n"
+            f"SHA256 = {hashlib.sha256(raw).hexdigest()!r}\n"
+            f"DATA = {doc.data!r}\n"
+            f"MARK_PATHS = {tuple(p for p, _ in marks)!r}\n"
+            f"MARKS = {tuple((m.line, m.column) for _, m in marks)!r}\n"
+            f"KEY_PATHS = {tuple(p for p, _ in key_marks)!r}\n"
+            f"KEYS = {tuple((m.line, m.column) for _, m in key_marks)!r}\n",
+            encoding="utf-8")
+        written.append(out)
+    return written
+
+
+class _Marks(dict):
+    """Key path → Mark, each Mark made when it is read: a board file has ~3,000 marks and a
+    command reads a handful (only messages and a few cross-checks need them)."""
+
+    __slots__ = ("source",)
+
+    def __getitem__(self, path):
+        line, column = dict.__getitem__(self, path)
+        return Mark(self.source, line, column)
+
+    def get(self, path, default=None):
+        return self[path] if dict.__contains__(self, path) else default
+
+    def items(self):
+        return [(path, self[path]) for path in self]
+
+    def values(self):
+        return [self[path] for path in self]
+
+    def __eq__(self, other):
+        return dict(self.items()) == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return repr(dict(self.items()))
+
+
+def _lazy_marks(source: str, paths: tuple, positions: tuple) -> _Marks:
+    marks = _Marks(zip(paths, positions))
+    marks.source = source
+    return marks
+
+
+class _ReadOnlyLoader(SourceFileLoader):
+    """Python's source loader, except that it never writes bytecode: pip byte-compiled the
+    module when it installed the wheel; without that (``pip install --no-compile``) the
+    module is compiled in memory every time rather than cached on disk at run time."""
+
+    def set_data(self, path, data, *, _mode=0o666):
+        pass
+
+
+def compiled_document(path: Path, raw: bytes, source: str) -> Document | None:
+    """``path``'s Document from its compiled module, or None when there is no current one."""
+    import hashlib
+    import importlib.util
+
+    module = _compiled_module(path)
+    try:
+        name = f"_hwgen_data_{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, module,
+                                                      loader=_ReadOnlyLoader(name, str(module)))
+        if spec is None or spec.loader is None:
+            return None
+        values = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(values)   # a fresh module each time: fresh data to hand out
+    except Exception:   # noqa: BLE001 - not compiled (a checkout, an editable install) or
+        return None     # damaged: whatever the module does wrong, the source is there
+    ns = values.__dict__
+    try:
+        if ns["FORMAT"] != _COMPILED_FORMAT or ns["SHA256"] != hashlib.sha256(raw).hexdigest():
+            return None    # made from another version of the file, or by another loader
+        return Document(source, ns["DATA"], _lazy_marks(source, ns["MARK_PATHS"], ns["MARKS"]),
+                        _lazy_marks(source, ns["KEY_PATHS"], ns["KEYS"]))
+    except KeyError:
+        return None
 
 
 def _is_shipped(path: Path) -> bool:

@@ -89,9 +89,22 @@ class Str(Spec):
             return ctx.bad(path, f"expected {self.what} without control characters "
                                  f"(newline, tab, NUL, invisible or bidirectional "
                                  f"controls), got {value[:40]!r}")
-        if self.pattern and not re.fullmatch(self.pattern, value):
+        if self.pattern and not _fullmatch(self.pattern)(value):
             return self.expect(value, ctx, path)
         return value
+
+
+# A board's preset alone is ~800 checked strings: the compiled pattern's fullmatch is kept
+# by pattern text, skipping re's own cache lookup (types, flags) on every value.
+_FULLMATCHERS: dict[str, Callable] = {}
+
+
+def _fullmatch(pattern: str) -> Callable:
+    try:
+        return _FULLMATCHERS[pattern]
+    except KeyError:
+        match = _FULLMATCHERS[pattern] = re.compile(pattern).fullmatch
+        return match
 
 
 @dataclass(frozen=True)
