@@ -394,7 +394,11 @@ _NOT_FOR_CHECK = ("hwgen.review", "hwgen.folder", "hwgen.explore", "hwgen.run",
                   "hwgen.emit.vivado", "hwgen.emit.petalinux", "hwgen.emit.fusesoc_core",
                   "hwgen.emit.output", "edalize", "fusesoc", "difflib", "xml.etree",
                   # the board-file importer and its XML parser (defusedxml loads urllib, http, email)
-                  "hwgen.model.boardfiles", "defusedxml", "xml.sax", "urllib.request", "http")
+                  "hwgen.model.boardfiles", "defusedxml", "xml.sax", "urllib.request", "http",
+                  # the other commands' definitions (hwgen.cli.app.COMMAND_MODULES loads only
+                  # the one asked for)
+                  "hwgen.cli.board", "hwgen.cli.build", "hwgen.cli.explore", "hwgen.cli.listing",
+                  "hwgen.cli.review")
 
 _LOADED = """
 import sys
@@ -443,3 +447,23 @@ def test_the_garbage_collector_is_paused_for_a_command_and_restored(monkeypatch)
         assert not gc.isenabled()   # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+def test_each_command_is_found_in_the_module_that_defines_it():
+    """COMMAND_MODULES names, for every command the group has, the module that registers it:
+    a command missing from the map, or mapped to the wrong module, would not be found when
+    asked for before --help loaded every module."""
+    import importlib
+
+    from hwgen.cli import app
+
+    for module in set(app.COMMAND_MODULES.values()):
+        importlib.import_module(f"hwgen.cli.{module}")
+    assert set(main.commands) == set(app.COMMAND_MODULES)
+    for name, command in main.commands.items():
+        assert command.callback.__module__ == f"hwgen.cli.{app.COMMAND_MODULES[name]}", name
+    for name in app.COMMAND_MODULES:        # and each runs from a fresh process
+        r = subprocess.run([sys.executable, "-m", "hwgen", name, "--help"], capture_output=True,
+                           text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
+                           timeout=120)
+        assert r.returncode == 0 and "Usage:" in r.stdout, (name, r.stderr)

@@ -6,10 +6,10 @@ load inside the commands that need them, so `hwgen --help` stays fast.
 May import: every stage.
 """
 
-# The commands register themselves on the group as their modules load; the group is the
-# console-script entry point (hwgen.cli:main), so its name and place stay.
+# The commands register themselves on the group as their modules load, and the group loads
+# a command's module when the command is asked for (hwgen.cli.app.COMMAND_MODULES); the
+# group is the console-script entry point (hwgen.cli:main), so its name and place stay.
 from hwgen.cli.app import main
-from hwgen.cli import board, build, check, explore, listing, review  # noqa: F401  (registers commands)
 
 __all__ = ["main"]
 

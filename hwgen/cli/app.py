@@ -11,6 +11,7 @@ group's ``--debug`` option. Exit 1 stays "a check failed", so CI never reads a c
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import re
 import sys
@@ -91,7 +92,25 @@ def _internal(exc: BaseException, debug: bool) -> None:
     sys.exit(EXIT_INTERNAL)
 
 
+# The module that defines each command. A command's module loads when that command runs, or
+# when every command is listed (--help, the docs), so `hwgen check` does not pay for the
+# definitions of the other eight (about 1.5 ms of a 124 ms process, measured with -X importtime).
+COMMAND_MODULES = {"board": "board", "build": "build", "run": "build", "check": "check",
+                   "explore": "explore", "estimate": "explore", "list": "listing",
+                   "fingerprint": "review", "diff": "review"}
+
+
 class _Group(click.Group):
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMAND_MODULES:
+            importlib.import_module(f"hwgen.cli.{COMMAND_MODULES[name]}")
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        for module in sorted(set(COMMAND_MODULES.values())):
+            importlib.import_module(f"hwgen.cli.{module}")
+        return super().list_commands(ctx)
+
     def main(self, *args, **kwargs):
         """Run one command with Python's cyclic garbage collector paused.
 
