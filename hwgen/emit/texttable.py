@@ -16,14 +16,24 @@ def table(rows, right=frozenset()) -> list[str]:
 
 # Terminal output a person reads stays within this many columns (longer sentences wrap).
 WIDTH = 100
+# The whitespace textwrap turns into spaces (textwrap._whitespace, all but the space itself).
+_TEXTWRAP_SPACE = frozenset("\t\n\x0b\x0c\r")
 
 
 def wrap(text: str, width: int = WIDTH, indent: str = "", first: str | None = None) -> list[str]:
     """``text`` wrapped at ``width`` columns: the first line starts with ``first`` (default
     ``indent``), the rest with ``indent``; words longer than a line are never cut (paths)."""
+    first = indent if first is None else first
+    # Most sentences fit on their line: then textwrap would return the line as it is, and
+    # loading it (~1 ms of a `hwgen check`) buys nothing. The test is exactly the case where
+    # textwrap changes nothing: no tab, newline or other blank it turns into a space, no blank
+    # at the start, nothing str.strip() removes at the end (textwrap drops such a last word)
+    # and the whole line within the width.
+    if text and len(first) + len(text) <= width and text[0] != " " and not text[-1].isspace() \
+            and not _TEXTWRAP_SPACE.intersection(text):
+        return [first + text]
     import textwrap
 
-    first = indent if first is None else first
     return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
