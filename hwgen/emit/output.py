@@ -99,6 +99,16 @@ def _step(name: str) -> None:
     """
 
 
+def _make_folder(out_dir: Path) -> Path:
+    """The build folder, created when missing, as a resolved path; a file in its place is an
+    OutputError (OSError is left to the caller, which names the path it failed on)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{one_line(str(out_dir))}: is a file, expected a build folder "
+                          "(choose another -o)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir.resolve()
+
+
 # --------------------------------------------------------------------------- one writer
 _held: dict[Path, int] = {}   # folders this process has locked -> nesting depth
 
@@ -117,11 +127,7 @@ def folder_lock(out_dir: Path, wait: bool = True):
 
     out_dir = Path(out_dir)
     try:
-        if out_dir.exists() and not out_dir.is_dir():
-            raise OutputError(f"{one_line(str(out_dir))}: is a file, expected a build folder "
-                              "(choose another -o)")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        key = out_dir.resolve()
+        key = _make_folder(out_dir)
     except OSError as exc:
         where = one_line(str(exc.filename or out_dir))
         raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from None
@@ -312,11 +318,7 @@ def _write(out_dir: Path, outputs: list[Output], rels, journal: bool = False,
     renamed = 0
     journaled = False
     try:
-        if out_dir.exists() and not out_dir.is_dir():
-            raise OutputError(f"{one_line(str(out_dir))}: is a file, expected a build folder "
-                              "(choose another -o)")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        root = out_dir.resolve()
+        root = _make_folder(out_dir)
         targets = []
         for o, rel in zip(outputs, rels):
             target = out_dir / rel
