@@ -113,20 +113,21 @@ def test_tagged_scalars_never_crash(tmp_path, value):
 
 
 # --------------------------------------------------------------------------- 3, 4: reports
-def _util_with(tmp_path, old: str, new: str):
-    text = UTIL.read_text()
+def _edited(report, tmp_path, old: str, new: str):
+    """A copy of the real ``report`` with its first ``old`` replaced by ``new``."""
+    text = report.read_text()
     assert old in text
-    path = tmp_path / "util.rpt"
+    path = tmp_path / report.name
     path.write_text(text.replace(old, new, 1))
     return path
+
+
+def _util_with(tmp_path, old: str, new: str):
+    return _edited(UTIL, tmp_path, old, new)
 
 
 def _timing_with(tmp_path, old: str, new: str):
-    text = TIMING.read_text()
-    assert old in text
-    path = tmp_path / "timing.rpt"
-    path.write_text(text.replace(old, new, 1))
-    return path
+    return _edited(TIMING, tmp_path, old, new)
 
 
 @pytest.mark.parametrize("digits", [400, 5000])
