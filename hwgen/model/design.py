@@ -138,10 +138,8 @@ def _all_keys(spec: Rec, prefix: str = "") -> list[str]:
 def _scalar(text: str) -> Any:
     """A --set value read by YAML's scalar rules (125 → int, true → bool, 512M → str)."""
     tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
-    node = yaml.ScalarNode(tag, text)
     try:
-        return loader._CONSTRUCT.get(tag, loader._CONSTRUCT[loader._STD + "str"])(
-            yaml.constructor.SafeConstructor(), node)
+        return loader._CONVERT.get(tag, loader._CONVERT[loader._STD + "str"])(text)
     except NumberError:
         # Not the number its form suggested ('0x_', 5,000 digits, '1:30'): the schema
         # then says what the setting expects and shows the text as typed.
