@@ -109,22 +109,31 @@ _EVENTS_SAFE = re.compile(r"[^\t\ufeff!&*%\r\x85\u2028\u2029|>\x00-\x08\x0b-\x1f
 
 _EVENTS = None
 if _CParser is not None:
-    class _EventParser(_CParser, yaml.resolver.Resolver):
+    class _EventLoader(_DepthLimited, _CParser, yaml.composer.Composer, yaml.resolver.Resolver):
         """libyaml's scanner and parser (a state machine with its own stacks, no recursion)
-        for the events, with PyYAML's own resolver for the plain scalars' types; the
-        document is built from the events by ``_events_document``."""
+        for the events. A plain file is built from them by ``_events_document``; anything
+        else is composed into nodes here one level at a time, so the depth limit holds, and
+        built by ``_Builder``, which says what is wrong with it. Any failure of libyaml goes
+        back to the pure-Python parser (load_text), so every message about a broken file
+        still comes from one parser.
+        """
 
         def __init__(self, stream):
             _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
-    _EVENTS = _EventParser
+        # the composer's (depth-limited above), not libyaml's recursive one
+        check_node = yaml.composer.Composer.check_node
+        get_node = yaml.composer.Composer.get_node
+
+    _EVENTS = _EventLoader
 
 
 class _Fallback(Exception):
-    """The events met something only the full path reads or reports: a tag, an anchor, an
-    alias, a duplicate or non-string key, a bad number, too deep or too big, not exactly one
-    mapping document."""
+    """The events hold something beyond plain data, which the node graph reads or reports: a
+    tag, an anchor, an alias, a duplicate or non-string key, a bad number, too deep or too
+    big, not exactly one mapping document."""
 
 
 _NO_KEY = object()
@@ -136,7 +145,7 @@ def _events_document(text: str, source: str) -> Document:
     composed into nodes, then built): the same data and positions as ``_Builder`` gives
     (tests/test_fuzz.py holds the two paths to each other). It handles only what a hardware
     description holds, plain mappings, lists and scalars, and raises ``_Fallback`` at
-    anything else, so every refusal and its message comes from the one full path."""
+    anything else, so every refusal and its message comes from ``_Builder``."""
     ev = yaml.events
     mapping_start, sequence_start, scalar = ev.MappingStartEvent, ev.SequenceStartEvent, ev.ScalarEvent
     ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
@@ -148,12 +157,6 @@ def _events_document(text: str, source: str) -> Document:
     implicit = parser.yaml_implicit_resolvers
     if None in implicit or parser.yaml_path_resolvers:
         raise _Fallback
-
-    def tag(e):
-        if e.implicit[0] and e.value[:1] in implicit:
-            return resolve(yaml.ScalarNode, e.value, e.implicit)
-        return str_tag
-
     try:
         get, resolve = parser.get_event, parser.resolve
         if type(get()) is not ev.StreamStartEvent or type(get()) is not ev.DocumentStartEvent:
@@ -180,8 +183,8 @@ def _events_document(text: str, source: str) -> Document:
                 raise _Fallback
             m = e.start_mark
             if is_map and frame[3] is _NO_KEY:
-                if t is not scalar or tag(e) != str_tag \
-                        or e.value in cont:
+                if t is not scalar or e.value in cont or e.implicit[0] and e.value[:1] in implicit \
+                        and resolve(yaml.ScalarNode, e.value, e.implicit) != str_tag:
                     raise _Fallback
                 frame[3] = e.value
                 key_marks[path + (e.value,)] = Mark(source, m.line + 1, m.column + 1)
@@ -197,13 +200,15 @@ def _events_document(text: str, source: str) -> Document:
                 raise _Fallback
             marks[vpath] = Mark(source, m.line + 1, m.column + 1)
             if t is scalar:
-                convert = _CONVERT.get(tag(e))
-                if convert is None:
-                    raise _Fallback
-                try:
-                    value = convert(e.value)
-                except numbers.NumberError:
-                    raise _Fallback from None
+                value = e.value
+                if e.implicit[0] and value[:1] in implicit:
+                    convert = _CONVERT.get(resolve(yaml.ScalarNode, value, e.implicit))
+                    if convert is None:
+                        raise _Fallback
+                    try:
+                        value = convert(value)
+                    except numbers.NumberError:
+                        raise _Fallback from None
             else:
                 value = {} if t is mapping_start else []
                 stack.append([value, vpath, t is mapping_start, _NO_KEY, 0])
@@ -300,16 +305,19 @@ def load_text(text: str, source: str, *, shipped: bool = False) -> Document:
         raise InputError(Problem(_offset_mark(source, text, text.index("\x00")), "",
                                  "file contains NUL bytes; not a YAML text file"))
     node = None
-    if shipped and _FastLoader is not None:
-        try:
-            node = _compose(_FastLoader, text, source)
-        except Exception:   # noqa: BLE001 - whatever it is, the pure-Python parser says it
-            node = None
-    elif _EVENTS is not None and _EVENTS_SAFE.fullmatch(text):
+    fast = _FastLoader if shipped else None
+    if not shipped and _EVENTS is not None and _EVENTS_SAFE.fullmatch(text):
         try:
             return _events_document(text, source)
-        except Exception:   # noqa: BLE001 - whatever it is, the pure-Python parser says it
+        except _Fallback:
+            fast = _EVENTS   # beyond plain data: its node graph, built below, says what
+        except Exception:   # noqa: BLE001 - libyaml refused it: the pure-Python parser says how
             pass
+    if fast is not None:
+        try:
+            node = _compose(fast, text, source)
+        except Exception:   # noqa: BLE001 - whatever it is, the pure-Python parser says it
+            node = None
     if node is None:
         node = _compose(_SafeLoader, text, source)
     builder = _Builder(source)
