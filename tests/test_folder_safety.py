@@ -2,7 +2,9 @@
 
 The steps are hwgen.emit.output._step's calls: a real build is stopped at each of them,
 with SIGKILL (nothing of the writer runs afterwards) or SIGSTOP (it holds the folder while
-another build tries to write it).
+another build tries to write it). The builds that are stopped are real processes; the
+commands before and after them run in the test's process (conftest.hwgen_main): only a
+build that is killed or stopped needs a process of its own.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, hwgen_env, run_hwgen
+from conftest import ROOT, hwgen_env, hwgen_main, run_hwgen
 from hwgen.emit import output
 from hwgen.errors import InputError
 from hwgen.folder import build as build_mod
@@ -132,18 +134,18 @@ def _planted(tmp_path: Path, action: str, at: str) -> dict:
                                 "rename manifest.json", "remove journal"])
 def test_kill_9_of_the_real_command(tmp_path, at):
     out = tmp_path / "out"
-    assert run_hwgen("build", "-o", out).returncode == 0
+    assert hwgen_main("build", "-o", out).returncode == 0
     r = run_hwgen("build", "-o", out, *[a for s in NEW_SETS for a in ("--set", s)],
                   env=_planted(tmp_path, "KILL", at))
     assert r.returncode == -signal.SIGKILL
-    d = run_hwgen("diff", out, out)
+    d = hwgen_main("diff", out, out)
     assert d.returncode == 2 and len(d.stderr.splitlines()) == 1, d.stderr
     assert "incomplete: a build was interrupted" in d.stderr
-    b = run_hwgen("build", "-o", out, *[a for s in NEW_SETS for a in ("--set", s)])
+    b = hwgen_main("build", "-o", out, *[a for s in NEW_SETS for a in ("--set", s)])
     assert b.returncode == 0, b.stderr
     assert "incomplete" in b.stderr and "completes it now" in b.stderr
     _consistent(out)
-    assert run_hwgen("diff", out, out).returncode == 0
+    assert hwgen_main("diff", out, out).returncode == 0
 
 
 def _wait_for(predicate, what: str, timeout: float = 30.0):
@@ -158,7 +160,7 @@ def test_two_writers_one_paused_mid_rename(tmp_path):
     # Issue 20, reproducer 7: writer A stopped (SIGSTOP) during its renames; writer B into
     # the same folder waits for A instead of interleaving; --no-wait fails at once (75).
     out = tmp_path / "out"
-    assert run_hwgen("build", "-o", out).returncode == 0
+    assert hwgen_main("build", "-o", out).returncode == 0
     a_err, b_err = tmp_path / "a.err", tmp_path / "b.err"
     cmd = [sys.executable, "-m", "hwgen", "build", "-o", str(out)]
     with open(a_err, "w") as ea, open(b_err, "w") as eb:
@@ -168,7 +170,7 @@ def test_two_writers_one_paused_mid_rename(tmp_path):
             _wait_for(lambda: open(f"/proc/{a.pid}/stat").read().split(") ")[1][0] == "T",
                       "writer A to stop mid-write")
             assert output.interrupted(out) is not None     # A is half-way through
-            busy = run_hwgen("build", "-o", out, "--no-wait", "--set", "linux.cma=128M")
+            busy = hwgen_main("build", "-o", out, "--no-wait", "--set", "linux.cma=128M")
             assert busy.returncode == 75, busy.stderr
             assert len(busy.stderr.splitlines()) == 1 and "--no-wait" in busy.stderr
             b = subprocess.Popen(cmd + ["--set", "linux.cma=128M"], env=hwgen_env(),
@@ -189,11 +191,11 @@ def test_a_completing_build_of_another_design_leaves_no_orphan(tmp_path, at):
     # the folder is another design, whose manifest will not list other.core. The journal
     # recorded what the interrupted build wrote, so it is removed (it is hwgen's, unedited).
     out = tmp_path / "out"
-    assert run_hwgen("build", "-o", out).returncode == 0
+    assert hwgen_main("build", "-o", out).returncode == 0
     r = run_hwgen("build", "-o", out, "--set", "build.design_name=other",
                   env=_planted(tmp_path, "KILL", at))
     assert r.returncode == -signal.SIGKILL and (out / "other.core").exists()
-    b = run_hwgen("build", "-o", out)
+    b = hwgen_main("build", "-o", out)
     assert b.returncode == 0, b.stderr
     _consistent(out)
     assert not (out / "other.core").exists()
@@ -201,10 +203,10 @@ def test_a_completing_build_of_another_design_leaves_no_orphan(tmp_path, at):
 
 def test_an_edited_file_of_an_interrupted_build_is_kept(tmp_path):
     out = tmp_path / "out"
-    assert run_hwgen("build", "-o", out).returncode == 0
+    assert hwgen_main("build", "-o", out).returncode == 0
     r = run_hwgen("build", "-o", out, "--set", "build.design_name=other",
                   env=_planted(tmp_path, "KILL", "remove journal"))
     assert r.returncode == -signal.SIGKILL
     (out / "other.core").write_text("edited\n")
-    assert run_hwgen("build", "-o", out).returncode == 0
+    assert hwgen_main("build", "-o", out).returncode == 0
     assert (out / "other.core").read_text() == "edited\n"
