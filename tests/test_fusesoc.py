@@ -432,7 +432,7 @@ def run_with_fake(tmp_path, *args, **extra):
     out = tmp_path / "out"
     build_folder(out)
     env = fake_env(tmp_path, out, **extra)
-    return out, run_hwgen("run", "-o", out, *args, env=env, cwd=tmp_path, timeout=300)
+    return out, hwgen_main("run", "-o", out, *args, env=env, cwd=tmp_path)
 
 
 @needs_tools
@@ -504,7 +504,7 @@ def test_run_end_to_end_vivado_error(tmp_path):
     build_folder(out)
     env = fake_env(tmp_path, out)
     env["FAKE_VIVADO_REPO_IPS"] = "{}"
-    r = run_hwgen("run", "-o", out, env=env, timeout=300)
+    r = hwgen_main("run", "-o", out, env=env)
     assert r.returncode == 1
     assert "Vivado failed" in r.stdout
     assert "is not in the IP catalog" in r.stdout
