@@ -41,15 +41,18 @@ def build(board, dpu, sets, out, allow_over_budget, verbose, no_wait):
     design = load_design(board, dpu, sets)
     out = out or Path("build") / design.board.name
     verdict = estimate(design)
-    review = None
-    if verdict.ok or allow_over_budget:
-        # Graphviz starts on the diagram before the file generators are even imported, so
-        # it draws on another core while they load and render (a build over budget draws
-        # nothing and never loads the renderer).
-        from hwgen.review.report import start_review
-
-        review = start_review(design)
+    diagram = review = None
     try:
+        if verdict.ok or allow_over_budget:
+            # Graphviz starts first, before its input exists, then draws the diagram from
+            # before the file generators are even imported: on another core while they load
+            # and render (a build over budget draws nothing and never loads the renderer).
+            from hwgen.review import diagram
+
+            diagram.prestart_dot()
+            from hwgen.review.report import start_review
+
+            review = start_review(design)
         from hwgen.folder.build import BUDGET_FILE, OverBudget, build as run_build
 
         try:
@@ -61,6 +64,8 @@ def build(board, dpu, sets, out, allow_over_budget, verbose, no_wait):
     finally:
         if review is not None:
             review.drawing.close()      # stops dot if the build failed; else a no-op
+        if diagram is not None:
+            diagram.drop_prestarted()   # one start_review did not take (it failed first)
     _say_if_no_diagram(out, outputs)
     if not verdict.ok:
         from hwgen.emit.texttable import wrap
