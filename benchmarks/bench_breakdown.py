@@ -20,10 +20,9 @@ from pathlib import Path
 
 _LIST_MODULES = r"""
 import sys
-sys.argv = ["hwgen"] + sys.argv[1:]
 from hwgen.cli import main
 try:
-    main()
+    main(sys.argv[1:], prog_name="hwgen")   # given its arguments, main returns to this script
 except SystemExit:
     pass
 print("\n".join(m for m in sys.modules if m.startswith("hwgen")), file=sys.stderr)

@@ -58,9 +58,11 @@ def _make_frozen(cls):
         documented = False
     else:
         documented = True
-    if not _declare_fields(cls):
+    if _declare_fields(cls):
+        all_fields = tuple(cls.__dataclass_fields__.values())    # every one a field (_FIELD)
+    else:
         dataclasses.dataclass(cls, init=False, repr=False, eq=False)
-    all_fields = dataclasses.fields(cls)
+        all_fields = dataclasses.fields(cls)
     names = [f.name for f in all_fields]
     cls.__init__ = _init(cls, all_fields)
     if not documented:
@@ -97,6 +99,7 @@ class _Template:
 
 _PARAMS = _Template.__dataclass_params__
 _FIELD_KIND = getattr(dataclasses, "_FIELD", None)
+_Field = dataclasses.Field
 # Annotations that make a field special or not a field; a class with any of them is left
 # to dataclasses itself.
 _SPECIAL = ("ClassVar", "InitVar", "KW_ONLY")
@@ -121,8 +124,8 @@ def _declare_fields(cls) -> bool:
     own = cls.__dict__
     annotations = own.get("__annotations__", {})
     for kind in annotations.values():
-        if not isinstance(kind, str) or any(word in kind for word in _SPECIAL):
-            return False
+        if not isinstance(kind, str) or "ClassVar" in kind or "InitVar" in kind or "KW_ONLY" in kind:
+            return False    # the names of _SPECIAL, spelled out: this runs for every field
     fields: dict = {}
     for base in cls.__mro__[-1:0:-1]:
         inherited = getattr(base, "__dataclass_fields__", None)
@@ -130,30 +133,32 @@ def _declare_fields(cls) -> bool:
             fields.update((f.name, f) for f in inherited.values())
     for name, kind in annotations.items():
         default = own.get(name, MISSING)
-        if isinstance(default, dataclasses.Field):
+        given = default is not MISSING and isinstance(default, _Field)
+        if given:
             f = default
             if isinstance(f.default, types.MemberDescriptorType):
                 return False    # slots: dataclasses' business
         else:
-            if isinstance(default, types.MemberDescriptorType):
+            if default is not MISSING and isinstance(default, types.MemberDescriptorType):
                 return False
-            f = field(default=default)
+            # field(default=default) as the class's field: what dataclasses makes of it
+            f = _Field(default, MISSING, True, True, None, True, None, False)
         f.name = name
         f.type = kind
         f._field_type = _FIELD_KIND
-        if getattr(f, "kw_only", False) is MISSING:
+        if given and getattr(f, "kw_only", False) is MISSING:
             f.kw_only = False
         if f.default is not MISSING and f.default.__class__.__hash__ is None:
             raise ValueError(f"mutable default {type(f.default)} for field {name} is not "
                              "allowed: use default_factory")
         fields[name] = f
-        if isinstance(default, dataclasses.Field):
+        if given:
             if f.default is MISSING:
                 delattr(cls, name)
             else:
                 setattr(cls, name, f.default)
     for name, value in own.items():
-        if isinstance(value, dataclasses.Field) and name not in annotations:
+        if isinstance(value, _Field) and name not in annotations:
             raise TypeError(f"{name!r} is a field but has no type annotation")
     cls.__dataclass_fields__ = fields
     cls.__dataclass_params__ = _PARAMS

@@ -388,8 +388,10 @@ def test_real_process_exit_codes(tmp_path):
 # --------------------------------------------------------------------------- what check loads
 # The generators of build-folder files, the review artefacts, the build folder itself,
 # explore and the Vivado runner: `hwgen check` uses none of them, and loading them cost
-# a third of its time. (It does load hwgen.emit.render and Jinja2 for the verdict's
-# template, and hwgen.emit.vitis_ai for the fingerprint check of the verdict.)
+# a third of its time. (It does load hwgen.emit.render, and hwgen.emit.vitis_ai for the
+# fingerprint check of the verdict. Run from this checkout it loads Jinja2 and PyYAML
+# too: a checkout has no compiled templates or data; the installed wheel loads neither,
+# tests/test_compiled_templates.py.)
 _NOT_FOR_CHECK = ("hwgen.review", "hwgen.folder", "hwgen.explore", "hwgen.run",
                   "hwgen.emit.vivado", "hwgen.emit.petalinux", "hwgen.emit.fusesoc_core",
                   "hwgen.emit.output", "edalize", "fusesoc", "difflib", "xml.etree",

@@ -232,6 +232,17 @@ print(parsed)
 """
 
 
+_CHECK_LOADS = """
+import sys
+from hwgen.cli import main
+try:
+    main(["check"])
+except SystemExit as exc:
+    assert not exc.code, exc.code
+sys.stdout.write("\\0" + "\\n".join(sorted(sys.modules)))
+"""
+
+
 def test_pip_builds_a_wheel_whose_templates_are_used_compiled(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(*_NOT_SHIPPED))
@@ -269,6 +280,21 @@ def test_pip_builds_a_wheel_whose_templates_are_used_compiled(tmp_path):
     assert where.startswith(str(site)), where
     assert compiled_names == "[]", "the installed hwgen compiled templates from source"
     assert parsed == "[]", "the installed hwgen parsed shipped YAML from source"
+
+    # `hwgen check` of a shipped design: its data comes compiled and its verdict template
+    # runs without Jinja2 (hwgen/emit/textrender.py), so neither PyYAML nor Jinja2 loads;
+    # the verdict is the checkout's (Jinja2 from source), byte for byte.
+    r = subprocess.run([sys.executable, "-c", _CHECK_LOADS], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    verdict, loaded = r.stdout.split("\0")
+    assert "hwgen.budget.estimate" in loaded.split()
+    assert [m for m in loaded.split() if m.split(".")[0] in ("jinja2", "yaml", "markupsafe")] == []
+    checkout = subprocess.run([sys.executable, "-m", "hwgen", "check"], cwd=tmp_path,
+                              env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                              timeout=120)
+    assert checkout.returncode == 0 and checkout.stdout == verdict
+    assert verdict.startswith("PASS: pynq_z2_dpu on xc7z020clg400-1")
 
     env["PYTHONPATH"] = str(ROOT)
     r = subprocess.run([sys.executable, "-m", "hwgen", "build", "-o", str(tmp_path / "checkout")],

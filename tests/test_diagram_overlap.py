@@ -133,3 +133,57 @@ def test_with_graphviz_build_says_nothing_about_it(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     assert b"<svg" in (tmp_path / "out" / review.SVG).read_bytes()
+
+
+def test_a_prestarted_dot_draws_the_next_diagram(fake_dot):
+    """``hwgen build`` starts dot before the DOT text exists; start_svg hands it the text."""
+    diagram.prestart_dot()
+    diagram.prestart_dot()                    # at most one waits
+    assert len(diagram._READY) == 1
+    process = diagram._READY[0][1]
+    pending = diagram.start_svg("digraph { a -> b }")
+    assert diagram._READY == [] and pending._process is process
+    assert pending.result() == b'<svg n="1"/>\n'
+    assert len(fake_dot.runs()) == 1          # the prestarted one, and no other
+
+
+def test_a_prestarted_dot_nobody_takes_is_stopped(fake_dot):
+    diagram.prestart_dot()
+    (_, process), = diagram._READY
+    diagram.drop_prestarted()
+    assert diagram._READY == [] and process.returncode is not None
+
+
+def test_a_prestarted_dot_of_another_program_is_not_used(fake_dot, monkeypatch, tmp_path):
+    diagram.prestart_dot()
+    (_, stale), = diagram._READY
+    other = tmp_path / "other-dot"
+    other.write_text("#!/bin/sh\ncat > /dev/null\nprintf '<svg n=\"2\"/>\\n'\n")
+    other.chmod(0o755)
+    monkeypatch.setattr(diagram, "dot_program", lambda: str(other))
+    assert diagram.start_svg("digraph { a }").result() == b'<svg n="2"/>\n'
+    assert diagram._READY == [] and stale.returncode is not None
+
+
+def test_a_build_that_fails_before_drawing_leaves_no_dot_running(fake_dot, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from hwgen.cli import main
+
+    def broken(design):
+        raise RuntimeError("planning failed")
+
+    started = []
+    prestart = diagram.prestart_dot
+
+    def recording():
+        prestart()
+        started.extend(process for _, process in diagram._READY)
+
+    monkeypatch.setattr(review, "start_review", broken)
+    monkeypatch.setattr(diagram, "prestart_dot", recording)
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 70 and "RuntimeError" in result.output    # an internal error
+    (process,) = started
+    assert diagram._READY == [] and process.returncode is not None   # stopped and reaped
+    assert not (tmp_path / "out" / "manifest.json").exists()

@@ -120,7 +120,7 @@ def _memory_line(c) -> str:
 def to_text(v: Verdict, verbose: bool = False) -> str:
     """The answer first (PASS/FAIL and the table), each problem once, wrapped to the terminal;
     the provenance of every figure and every memory check only with ``verbose``."""
-    from hwgen.emit.render import render
+    from hwgen.emit.textrender import render_text
 
     # A failed memory check is in v.messages as well: said once, in the memory lines.
     said = {f"{c.name}: {c.message}" for c in v.memory} | {f"warning: {c.name}: {c.message}" for c in v.memory}
@@ -139,9 +139,9 @@ def to_text(v: Verdict, verbose: bool = False) -> str:
         memory_summary = f"{len(v.memory)} checks ok" + (f", {warned} with a warning" if warned else "")
     timing = wrap(f"{'ok' if v.timing.ok else 'FAIL':<4}  {v.timing.message}", WIDTH - 2, indent="      ", first="") \
         if v.timing is not None else []
-    return render("verdict.txt.j2", verdict=v, passed=v.ok, table=table_lines(v), memory=memory,
-                  memory_summary=memory_summary, problems=problems, timing=timing,
-                  contributions=contribution_lines(v) if verbose else [])
+    return render_text("verdict.txt.j2", verdict=v, passed=v.ok, table=table_lines(v), memory=memory,
+                       memory_summary=memory_summary, problems=problems, timing=timing,
+                       contributions=contribution_lines(v) if verbose else [])
 
 
 # --------------------------------------------------------------------------- JUnit XML

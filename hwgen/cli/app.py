@@ -111,7 +111,7 @@ class _Group(click.Group):
             importlib.import_module(f"hwgen.cli.{module}")
         return super().list_commands(ctx)
 
-    def main(self, *args, **kwargs):
+    def main(self, args=None, *rest, **kwargs):
         """Run one command with Python's cyclic garbage collector paused.
 
         A command is short and makes few reference cycles, but it imports most of hwgen
@@ -120,11 +120,19 @@ class _Group(click.Group):
         counting still frees everything that is not a cycle; the collector is restored
         when the command returns, so an in-process caller keeps its own setting.
         ``hwgen run``, which waits for Vivado for hours, turns it back on.
+
+        When hwgen is the program (the console script or ``python -m hwgen``: the command
+        line comes from sys.argv and click ends the process), the process ends at once
+        after the command (``_end_process``).
         """
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return super().main(*args, **kwargs)
+            return super().main(args, *rest, **kwargs)
+        except SystemExit as exc:
+            if args is None and not rest and kwargs.get("standalone_mode", True):
+                _end_process(exc.code)
+            raise
         finally:
             if enabled:
                 gc.enable()
@@ -148,6 +156,40 @@ class _Group(click.Group):
             sys.exit(141)   # 128 + SIGPIPE
         except Exception as exc:   # noqa: BLE001 - the single exit path for hwgen's own bugs
             _internal(exc, bool(ctx.meta.get("hwgen.debug")))
+
+
+def _end_process(code) -> None:
+    """End the hwgen process with exit status ``code`` (as ``sys.exit(code)`` would), without
+    tearing the interpreter down.
+
+    Python's own exit collects the garbage of every object the command made and frees
+    every module one by one: 17 ms of a 100 ms ``hwgen check`` and 36 ms of a ``hwgen
+    build`` (docs/performance.md), work whose only result is memory the kernel takes back
+    anyway. What an exit must still do is done first: the ``atexit`` handlers run, stdout
+    and stderr are flushed, and a flush that fails makes the status 120 as it does for
+    Python. Anything that would need more (another thread still running) takes Python's
+    normal exit instead. Every file hwgen writes is closed (and fsync'ed) before this.
+    """
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    import atexit
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:   # noqa: BLE001 - e.g. a closed pipe: Python's exit says 120 then
+            status = status or 120
+    os._exit(status & 0xFF)
 
 
 def _debug_option(ctx, _param, value):

@@ -36,18 +36,36 @@ def build(board, dpu, sets, out, allow_over_budget, verbose, no_wait):
       hwgen build --board zybo_z7_20 --set linux.cma=256M -o build/zybo
     """
     from hwgen.budget.estimate import estimate
-    from hwgen.folder.build import BUDGET_FILE, OverBudget, build as run_build
     from hwgen.model.design import load_design
 
     design = load_design(board, dpu, sets)
     out = out or Path("build") / design.board.name
     verdict = estimate(design)
+    diagram = review = None
     try:
-        outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget,
-                            wait=not no_wait)
-    except OverBudget as exc:
-        exc.verbose = verbose
-        raise
+        if verdict.ok or allow_over_budget:
+            # Graphviz starts first, before its input exists, then draws the diagram from
+            # before the file generators are even imported: on another core while they load
+            # and render (a build over budget draws nothing and never loads the renderer).
+            from hwgen.review import diagram
+
+            diagram.prestart_dot()
+            from hwgen.review.report import start_review
+
+            review = start_review(design)
+        from hwgen.folder.build import BUDGET_FILE, OverBudget, build as run_build
+
+        try:
+            outputs = run_build(design, out, verdict=verdict, allow_over_budget=allow_over_budget,
+                                wait=not no_wait, review=review)
+        except OverBudget as exc:
+            exc.verbose = verbose
+            raise
+    finally:
+        if review is not None:
+            review.drawing.close()      # stops dot if the build failed; else a no-op
+        if diagram is not None:
+            diagram.drop_prestarted()   # one start_review did not take (it failed first)
     _say_if_no_diagram(out, outputs)
     if not verdict.ok:
         from hwgen.emit.texttable import wrap

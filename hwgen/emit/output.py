@@ -209,30 +209,32 @@ def interrupted_message(files: list[str]) -> str:
 
 
 def _write_journal(out_dir: Path, outputs: list[Output], removing: list[str]) -> None:
+    """The journal, in place. Not yet on disk: ``_write`` fsyncs it and the folder in one
+    round with the staged files, and renames nothing before that round is done."""
     # Each file with its sha256: a build completing an interrupted one removes what that
     # build wrote and it does not (a .core of another design name), if still unedited.
     body = json.dumps({"hwgen_journal": 1,
                        "writing": [{"path": o.path, "sha256": o.sha256} for o in outputs],
                        "removing": removing}, indent=1) + "\n"
-    tmp = _stage(out_dir / JOURNAL, body.encode(), sync=True)
+    tmp = _stage(out_dir / JOURNAL, body.encode())
     os.rename(tmp, out_dir / JOURNAL)   # POSIX rename replaces an older journal atomically
-    _fsync_dir(out_dir)
 
 
-def _fsync_all(paths, directories: bool = False) -> None:
-    """fsync every path, from several threads at once: the file system commits concurrent
-    fsyncs together, so 18 files cost about one fsync (~6 ms here) instead of 18 in a row
-    (~115 ms); benchmarks/bench_reliability.py measures it."""
+def _fsync_all(paths, directories: bool = False, folders=()) -> None:
+    """fsync every path (and every folder of ``folders``), from several threads at once: the
+    file system commits concurrent fsyncs together, so 18 files cost about one fsync (~6 ms
+    here) instead of 18 in a row (~115 ms); benchmarks/bench_reliability.py measures it."""
     import threading    # plain threads: concurrent.futures would import logging (~3 ms a build)
 
-    def sync(path):
-        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directories else 0))
+    def sync(item):
+        path, folder = item
+        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if folder else 0))
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
 
-    paths = list(paths)
+    paths = [(p, directories) for p in paths] + [(f, True) for f in folders]
     if len(paths) <= 1:
         for path in paths:
             sync(path)
@@ -347,7 +349,10 @@ def _write(out_dir: Path, outputs: list[Output], rels, journal: bool = False,
             staged.append((_stage(target, o.data), target))
         if journal:
             _step("fsync files")
-            _fsync_all([tmp for tmp, _ in staged])
+            # One round before the first rename: the staged files, the journal and the
+            # folder entry naming it are all on disk once it returns (a crash before then
+            # has renamed nothing: the folder is the previous build).
+            _fsync_all([tmp for tmp, _ in staged] + [out_dir / JOURNAL], folders=[out_dir])
         with _signals_held():
             for tmp, target in staged:
                 _step(f"rename {target.relative_to(out_dir).as_posix()}")
@@ -442,20 +447,17 @@ def _check_inside(root: Path, out_dir: Path, folder: Path, shown: str) -> None:
                                    f"outside the build folder {out_dir} (a symbolic link?)"))
 
 
-def _stage(target: Path, data: bytes, sync: bool = False) -> str:
+def _stage(target: Path, data: bytes) -> str:
     """``data`` in full in a new temporary file beside ``target``; returns its name.
 
-    ``sync``: on disk before returning (the journal). A build folder's files are fsync'ed
-    together after staging (``_fsync_all``), so a power cut after a rename cannot leave an
-    empty file under the target's name.
+    A build folder's files (and its journal) are fsync'ed together after staging
+    (``_fsync_all``), so a power cut after a rename cannot leave an empty file under the
+    target's name.
     """
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            if sync:
-                f.flush()
-                os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
     except BaseException:
         try:

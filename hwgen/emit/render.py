@@ -288,6 +288,9 @@ def compile_installed(templates: Path) -> Path:
     env.compile_templates(str(target), zip=None, ignore_errors=False,
                           filter_func=lambda name: name in names)
     manifest = {"jinja2": jinja2.__version__, "signature": compile_signature(env),
+                # this file (settings and filters), for hwgen/emit/textrender.py, which
+                # cannot compute the signature without importing Jinja2
+                "environment": _source_digest(Path(__file__)),
                 "templates": {name: _source_digest(templates / name) for name in names}}
     (target / COMPILED_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return target

@@ -61,7 +61,9 @@ class OverBudget(CheckFailed):
             "kept); fix the design, or pass --allow-over-budget to write everything anyway")
 
 
-def render_outputs(design: Design, verdict=None) -> list[Output]:
+def render_outputs(design: Design, verdict=None, review=None) -> list[Output]:
+    """Every file of ``design``'s build folder; ``review`` is ``start_review(design)`` when
+    the caller started Graphviz earlier (``hwgen build`` does, before it imports this)."""
     if verdict is None:
         from hwgen.budget.estimate import estimate
 
@@ -69,7 +71,7 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
     # Graphviz starts drawing the diagram now, on another core, while the other files
     # render; the review reads what the others made and runs after budget.json, before
     # the manifest (report/index.html links every file), and collects the drawing last.
-    review = start_review(design)
+    review = review if review is not None else start_review(design)
     try:
         outputs: list[Output] = []
         for generate in GENERATORS:
@@ -84,12 +86,13 @@ def render_outputs(design: Design, verdict=None) -> list[Output]:
 
 
 def build(design: Design, out_dir: Path, verdict=None, allow_over_budget: bool = False,
-          wait: bool = True) -> list[Output]:
+          wait: bool = True, review=None) -> list[Output]:
     """Check the budget (memory checks included), then render and write everything.
 
     Over budget: writes only budget.json and raises OverBudget (exit 1), unless
     ``allow_over_budget``, which writes everything, the failing budget.json included.
     ``wait``: for another build writing the folder (hwgen.emit.output.folder_lock), or fail.
+    ``review``: the caller's ``start_review(design)``, if it started Graphviz already.
     """
     if verdict is None:
         from hwgen.budget.estimate import estimate
@@ -99,9 +102,11 @@ def build(design: Design, out_dir: Path, verdict=None, allow_over_budget: bool =
         # The folder now belongs to this failing design: the previous build's manifest and
         # its unedited files go (withdraw), so no script is left that builds a design the
         # folder's own verdict does not describe.
+        if review is not None:
+            review.drawing.close()
         write_all(out_dir, [budget_output(verdict)], folder=True, withdraw=True,
                   wait=wait)
         raise OverBudget(verdict, out_dir)
-    outputs = render_outputs(design, verdict)
+    outputs = render_outputs(design, verdict, review)
     write_all(out_dir, outputs, wait=wait)
     return outputs

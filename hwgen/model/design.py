@@ -17,8 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hwgen.model import loader
 from hwgen.model import records as model
 from hwgen import resources
@@ -137,6 +135,8 @@ def _all_keys(spec: Rec, prefix: str = "") -> list[str]:
 
 def _scalar(text: str) -> Any:
     """A --set value read by YAML's scalar rules (125 → int, true → bool, 512M → str)."""
+    import yaml     # only for --set: a command without it loads no YAML parser
+
     tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
     try:
         return loader._CONVERT.get(tag, loader._CONVERT[loader._STD + "str"])(text)

@@ -16,8 +16,6 @@ from importlib.machinery import SourceFileLoader
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hwgen import numbers
 from hwgen.inputfile import ReadRefused, read_regular
 from hwgen.errors import InputError, Mark, Problem
@@ -64,40 +62,6 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _DepthLimited:
-    """The composer recurses once per nesting level; it stops at MAX_DEPTH with the position
-    of the node that goes too deep, long before Python's recursion limit would."""
-
-    _depth = 0
-
-    def compose_node(self, parent, index):
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH + 1:
-                raise _TooDeep(self.peek_event().start_mark)
-            return yaml.composer.Composer.compose_node(self, parent, index)
-        finally:
-            self._depth -= 1
-
-
-class _SafeLoader(_DepthLimited, yaml.SafeLoader):
-    """Composes nodes only; construction is done by ``_Builder`` below."""
-
-
-# libyaml's composer (when PyYAML was built with it) makes the same node graph about ten
-# times faster than the pure-Python one: ~0.3 ms instead of ~4 ms per shipped file, and
-# a build reads five. It is used for hwgen's own shipped data only: PyYAML's C composer
-# recurses without a depth limit, so a hostile file nested 100,000 levels deep crashes
-# the interpreter instead of raising an error. Users' files always take the pure-Python
-# path, and so does any shipped file libyaml does not accept cleanly, so every message
-# about a broken file comes from one parser.
-_FastLoader = getattr(yaml, "CSafeLoader", None)
-
-try:
-    from yaml.cyaml import CParser as _CParser
-except ImportError:          # PyYAML built without libyaml: the pure-Python parser only
-    _CParser = None
-
 # A user's file is read through libyaml's events only when it holds none of the characters
 # where libyaml and PyYAML's pure-Python scanner part ways (found by fuzzing both on mutated
 # board files, tests/test_fuzz.py): libyaml takes a tab after "key:", a byte-order mark
@@ -107,27 +71,86 @@ except ImportError:          # PyYAML built without libyaml: the pure-Python par
 # path whole.
 _EVENTS_SAFE = re.compile(r"[^\t\ufeff!&*%\r\x85\u2028\u2029|>\x00-\x08\x0b-\x1f\x7f-\x9f]*")
 
-_EVENTS = None
-if _CParser is not None:
-    class _EventLoader(_DepthLimited, _CParser, yaml.composer.Composer, yaml.resolver.Resolver):
-        """libyaml's scanner and parser (a state machine with its own stacks, no recursion)
-        for the events. A plain file is built from them by ``_events_document``; anything
-        else is composed into nodes here one level at a time, so the depth limit holds, and
-        built by ``_Builder``, which says what is wrong with it. Any failure of libyaml goes
-        back to the pure-Python parser (load_text), so every message about a broken file
-        still comes from one parser.
-        """
 
-        def __init__(self, stream):
-            _CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
+# PyYAML is imported when a file is parsed, not with this module: an installed hwgen reads
+# its shipped data from compiled modules (below), so `hwgen check` of a shipped design
+# parses no YAML and never loads PyYAML (about 10 ms of the process). The parser classes
+# are made with it (``_define_parsers``); reading one of them as a module attribute
+# (``loader._EVENTS``) makes them too.
+_PARSER_NAMES = ("yaml", "_SafeLoader", "_FastLoader", "_CParser", "_EVENTS")
 
-        # the composer's (depth-limited above), not libyaml's recursive one
-        check_node = yaml.composer.Composer.check_node
-        get_node = yaml.composer.Composer.get_node
 
-    _EVENTS = _EventLoader
+def __getattr__(name):
+    if name in _PARSER_NAMES:
+        _define_parsers()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _define_parsers() -> None:
+    """Import PyYAML and make the parser classes, once (a name already set, by a test, stays)."""
+    if "_SafeLoader" in globals():
+        return
+    import yaml
+
+    class _DepthLimited:
+        """The composer recurses once per nesting level; it stops at MAX_DEPTH with the position
+        of the node that goes too deep, long before Python's recursion limit would."""
+
+        _depth = 0
+
+        def compose_node(self, parent, index):
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH + 1:
+                    raise _TooDeep(self.peek_event().start_mark)
+                return yaml.composer.Composer.compose_node(self, parent, index)
+            finally:
+                self._depth -= 1
+
+    class _SafeLoader(_DepthLimited, yaml.SafeLoader):
+        """Composes nodes only; construction is done by ``_Builder`` below."""
+
+    # libyaml's composer (when PyYAML was built with it) makes the same node graph about ten
+    # times faster than the pure-Python one: ~0.3 ms instead of ~4 ms per shipped file, and
+    # a build reads five. It is used for hwgen's own shipped data only: PyYAML's C composer
+    # recurses without a depth limit, so a hostile file nested 100,000 levels deep crashes
+    # the interpreter instead of raising an error. Users' files always take the pure-Python
+    # path, and so does any shipped file libyaml does not accept cleanly, so every message
+    # about a broken file comes from one parser.
+    _FastLoader = getattr(yaml, "CSafeLoader", None)
+
+    try:
+        from yaml.cyaml import CParser as _CParser
+    except ImportError:          # PyYAML built without libyaml: the pure-Python parser only
+        _CParser = None
+
+    _EVENTS = None
+    if _CParser is not None:
+        class _EventLoader(_DepthLimited, _CParser, yaml.composer.Composer, yaml.resolver.Resolver):
+            """libyaml's scanner and parser (a state machine with its own stacks, no recursion)
+            for the events. A plain file is built from them by ``_events_document``; anything
+            else is composed into nodes here one level at a time, so the depth limit holds,
+            and built by ``_Builder``, which says what is wrong with it. Any failure of
+            libyaml goes back to the pure-Python parser (load_text), so every message about a
+            broken file still comes from one parser.
+            """
+
+            def __init__(self, stream):
+                _CParser.__init__(self, stream)
+                yaml.composer.Composer.__init__(self)
+                yaml.resolver.Resolver.__init__(self)
+
+            # the composer's (depth-limited above), not libyaml's recursive one
+            check_node = yaml.composer.Composer.check_node
+            get_node = yaml.composer.Composer.get_node
+
+        _EVENTS = _EventLoader
+
+
+    for name, value in (("yaml", yaml), ("_FastLoader", _FastLoader), ("_CParser", _CParser),
+                        ("_EVENTS", _EVENTS), ("_SafeLoader", _SafeLoader)):
+        globals().setdefault(name, value)
 
 
 class _Fallback(Exception):
@@ -151,13 +174,13 @@ def _events_document(text: str, source: str) -> Document:
     ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
     str_tag = _STD + "str"
     parser = _EVENTS(text)
-    # A plain scalar whose first character starts none of the resolver's patterns (most
-    # keys and names) is a string without asking the resolver: the same answer, a third less
-    # time on a board file.
-    implicit = parser.yaml_implicit_resolvers
-    if None in implicit or parser.yaml_path_resolvers:
-        raise _Fallback
     try:
+        # A plain scalar whose first character starts none of the resolver's patterns (most
+        # keys and names) is a string without asking the resolver: the same answer, a third
+        # less time on a board file.
+        implicit = parser.yaml_implicit_resolvers
+        if None in implicit or parser.yaml_path_resolvers:
+            raise _Fallback
         get, resolve = parser.get_event, parser.resolve
         if type(get()) is not ev.StreamStartEvent or type(get()) is not ev.DocumentStartEvent:
             raise _Fallback
@@ -301,6 +324,7 @@ def load_text(text: str, source: str, *, shipped: bool = False) -> Document:
 
     ``shipped`` marks hwgen's own data files, which may be composed by libyaml.
     """
+    _define_parsers()
     if "\x00" in text:
         raise InputError(Problem(_offset_mark(source, text, text.index("\x00")), "",
                                  "file contains NUL bytes; not a YAML text file"))
