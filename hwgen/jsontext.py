@@ -44,6 +44,19 @@ def dumps_indented(value, indent: int = 2) -> str:
         return json.dumps(value, indent=indent)
 
 
+def dumps_nested(value, depth: int, indent: int = 2) -> str | None:
+    """The text ``value`` has inside ``dumps_indented``'s output as a member ``depth``
+    containers deep (its first line unindented, its last line indented ``depth`` steps), so a
+    container's text can be put together from its members' texts. None when ``value`` holds
+    something this writer leaves to ``json.dumps``: the caller then writes the whole."""
+    try:
+        parts: list[str] = []
+        _write(value, parts, "\n" + " " * (indent * depth), " " * indent)
+        return "".join(parts)
+    except (_Other, RecursionError):
+        return None
+
+
 def _scalar(value) -> str | None:
     """The JSON text of a plain scalar (exact types only), None for anything else."""
     t = type(value)

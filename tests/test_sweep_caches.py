@@ -14,7 +14,7 @@ import pytest
 from hwgen.budget import estimate as est
 from hwgen.model.design import load_design
 from hwgen.plan import blockdesign, clockflow
-from hwgen.review import diagram, report
+from hwgen.review import diagram, report, summary
 
 VARIANTS = {
     "pynq": ("pynq_z2", "B512", ()),
@@ -33,7 +33,8 @@ VARIANTS = {
 
 CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
           blockdesign._plan_block_design, est._evaluate_of, est._alternatives_of,
-          blockdesign.unplanned_blank, diagram._diagram_dot)
+          blockdesign.unplanned_blank, diagram._diagram_dot, est._estimate_of,
+          summary._planned_summary, summary._member_text)
 
 
 def _clear():
@@ -64,8 +65,9 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
     for _ in range(2):                        # twice, interleaved: the second round hits
         for key, design in designs.items():
             warm[key] = _answers(design)
-    assert est._evaluate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
-    assert diagram._diagram_dot.cache_info().hits > 0 and est._alternatives_of.cache_info().hits > 0
+    assert est._estimate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
+    # (the strategy variant's alternatives are served with its verdict: test below for their own cache)
+    assert diagram._diagram_dot.cache_info().hits > 0 and summary._planned_summary.cache_info().hits > 0
     for key, design in designs.items():
         _clear()
         assert _answers(design) == warm[key], key
@@ -206,3 +208,52 @@ def test_remembered_page_tables_are_the_macros_and_only_remember_strings():
     markup = (Row((markupsafe.Markup("a<b"), "x")),)
     assert "a&lt;b" in tables["dpu"](text, ()) and "a<b" in tables["dpu"](markup, ())
     assert str(tables["dpu"](markup, ())) == str(module.dpu(markup, ()))
+
+
+def test_the_verdict_is_the_same_with_the_unestimated_fields_blanked(designs):
+    """estimate() remembers the verdict per design without its run strategies, jobs,
+    toolchain and --set list (verdict_key): estimating the design itself must give the same
+    verdict, the strategy variants share one object, and what the estimate does read (the
+    limits, the design name, where a setting was set) still reaches it."""
+    _clear()
+    for key, design in designs.items():
+        assert est.estimate(design) == est._estimate(design, blockdesign.block_design_for(design), True), key
+    assert est.estimate(designs["pynq_strategy"]) is est.estimate(designs["pynq"])
+    named = load_design("pynq_z2", "B512", ("build.design_name=other",))
+    assert est.estimate(named).design == "other" and est.estimate(designs["pynq"]).design == "pynq_z2_dpu"
+    # equal designs (250 == 250.0) set in two ways: each message names its own --set
+    typed = {text: est.estimate(load_design("pynq_z2", "B512", (f"dpu.clock_mhz={text}",)))
+             for text in ("250", "250.0")}
+    for text, verdict in typed.items():
+        said = [m for m in verdict.messages if "--set dpu.clock_mhz=" in m]
+        assert said and all(f"--set dpu.clock_mhz={text}:" in m for m in said), text
+
+
+def test_the_summary_is_the_same_with_the_unplanned_fields_blanked(designs):
+    """design_summary takes every field but the name, the settings and the strategies from
+    the summary planned for the blanked design (_planned_summary); gathering it from the
+    design itself gives the same fields, and design.json is json.dumps's text."""
+    import json
+
+    _clear()
+    unblanked = summary._planned_summary.__wrapped__
+    texts = {}
+    for key, design in designs.items():
+        clocks = clockflow.design_clocks(design)
+        bd = blockdesign.plan_block_design(design, clocks)
+        s = summary.design_summary(design, clocks, bd)
+        fresh = unblanked(design, clocks, bd)
+        for name in summary._field_names(summary.Summary):
+            if name not in ("design", "settings", "strategies"):
+                assert getattr(s, name) == getattr(fresh, name), (key, name)
+        texts[key] = summary.to_json(s)
+        assert texts[key] == json.dumps(summary._plain(s), indent=2) + "\n", key
+    assert summary._planned_summary.cache_info().hits > 0
+    plain = summary.design_summary(designs["pynq"])
+    other = summary.design_summary(load_design("pynq_z2", "B512", (
+        "build.synth_strategy=Flow_PerfOptimized_high", "build.jobs=3", "build.design_name=other")))
+    assert other.clocks is plain.clocks          # shared with the strategy variant, written once
+    assert other.design == "other" and other.strategies.jobs == 3 and plain.strategies.jobs != 3
+    assert other.strategies.synth == "Flow_PerfOptimized_high" != plain.strategies.synth
+    assert dict(other.settings)["build.jobs"] == 3 and '"build.jobs": 3' in texts["pynq_build"]
+    assert len({texts[k] for k in ("pynq", "zybo", "pynq_b1024", "pynq_100", "pynq_build")}) == 5

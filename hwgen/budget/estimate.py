@@ -402,7 +402,39 @@ def estimate(design, block_design: BlockDesign | None = None, explain: bool = Tr
     that judge many designs by their numbers (``hwgen explore``, where the suggestions
     alone were 60 % of the time).
     """
-    bd = block_design if block_design is not None else block_design_for(design)
+    if block_design is not None:
+        return _estimate(design, block_design, explain)
+    key = verdict_key(design)
+    return _estimate_of(key, tuple(sorted(key.origins.items())), explain)
+
+
+# The build settings no estimate reads: the run strategies, the job count and the toolchain
+# (the block design does not read them either: blockdesign._UNPLANNED_BUILD), with where
+# each was set ("build" is where the last --set build.* was).
+_UNESTIMATED_BUILD = {"synth_strategy": "", "impl_strategy": "", "post_route_phys_opt": False,
+                      "jobs": 0, "toolchain": ""}
+_UNESTIMATED_ORIGINS = frozenset({"build"} | {f"build.{k}" for k in _UNESTIMATED_BUILD})
+
+
+def verdict_key(design):
+    """``design`` without what the estimate does not read (``_UNESTIMATED_BUILD``, its
+    origins, the --set list): the designs of a sweep that differ only in their run
+    strategies share one verdict. The design's name and every other origin stay (a
+    message names where a setting was set). Were the estimate to read a blanked field, it
+    would read the blank for every design; tests/test_sweep_caches.py compares both."""
+    s = design.settings
+    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNESTIMATED_BUILD)),
+                   origins={k: v for k, v in design.origins.items() if k not in _UNESTIMATED_ORIGINS})
+
+
+# Keyed on the blanked design and its origins (which designs compare without): a Verdict is
+# frozen, so the strategy variants of a design share it. An InputError is not cached.
+@lru_cache(maxsize=64)
+def _estimate_of(key, origins: tuple, explain: bool) -> Verdict:
+    return _estimate(key, block_design_for(key), explain)
+
+
+def _estimate(design, bd: BlockDesign, explain: bool) -> Verdict:
     lines, costs = _evaluate(design, bd)
     memory = _memory_checks(design)
     checks = _clock_limits(design, bd)
