@@ -257,3 +257,30 @@ def test_the_summary_is_the_same_with_the_unplanned_fields_blanked(designs):
     assert other.strategies.synth == "Flow_PerfOptimized_high" != plain.strategies.synth
     assert dict(other.settings)["build.jobs"] == 3 and '"build.jobs": 3' in texts["pynq_build"]
     assert len({texts[k] for k in ("pynq", "zybo", "pynq_b1024", "pynq_100", "pynq_build")}) == 5
+
+
+def test_page_parts_are_the_macros_and_follow_their_arguments(designs):
+    """The review page's parts laid out through ``tables`` (report/_tables.html.j2) give the
+    macro's own text, are served again for the same argument objects (a design's strategy
+    variants share the rows), and change with the rows (another verdict, another board)."""
+    from hwgen.budget.estimate import estimate
+    from hwgen.emit.render import environment
+
+    env = environment()
+    tables = env.globals["tables"]
+    module = env.get_template("report/_tables.html.j2").module
+    pages = {}
+    for key in ("pynq", "pynq_strategy", "zybo", "b4096_over"):
+        design = designs[key]
+        s = report.design_summary(design)
+        f = report.facts(design, s, estimate(design))
+        ddr = report.ddr_map(s)
+        parts = {"findings": (f.messages, f.checks), "clock_notes": (f.mmcm, f.clock_notes),
+                 "ports": (f.ports, f.interrupts), "addresses": (f.addresses,), "memory": (ddr, f.memory)}
+        pages[key] = {name: str(tables[name](*args)) for name, args in parts.items()}
+        for name, args in parts.items():
+            assert pages[key][name] == str(getattr(module, name)(*args)), (key, name)
+            assert tables[name](*args) is tables[name](*args)
+    assert pages["pynq_strategy"] == pages["pynq"]
+    assert pages["zybo"]["ports"] != pages["pynq"]["ports"] and pages["zybo"]["memory"] != pages["pynq"]["memory"]
+    assert "LUT " in pages["b4096_over"]["findings"] and "LUT " not in pages["pynq"]["findings"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hwgen import __version__
 from hwgen import resources
+from hwgen.frozen import by_identity
 from hwgen.errors import EXIT_INVALID_INPUT, HwgenError, one_line
 
 _TCL_BARE = re.compile(r"[A-Za-z0-9_.:/+\-]+")
@@ -430,6 +431,10 @@ def _remembered_macro(env, template: str, name: str, only_text: bool = False):
     def remembered(*args):
         return macro()(*args)
 
+    # The same argument objects give the same text, whatever their types: the view records a
+    # design's strategy variants share (the planned summary, the one verdict) are served
+    # without comparing or walking them.
+    @by_identity(maxsize=64)
     def call(*args):
         try:
             hash(args)
@@ -462,7 +467,7 @@ def _field_values(cls):
 
 
 # The review page's tables whose rows are display strings (report/_tables.html.j2).
-_PAGE_TABLES = ("budget", "dpu", "clocks", "files")
+_PAGE_TABLES = ("budget", "dpu", "clocks", "files", "findings", "clock_notes", "ports", "addresses", "memory")
 
 
 def render(template: str, **context) -> str:
