@@ -260,7 +260,8 @@ def test_the_summary_is_the_same_with_the_unplanned_fields_blanked(designs):
 
 
 def test_page_parts_are_the_macros_and_follow_their_arguments(designs):
-    """The review page's parts laid out through ``tables`` (report/_tables.html.j2) give the
+    """The review page's and the summary's parts laid out through ``tables``
+    (report/_tables.html.j2) and ``md_parts`` (report/_summary.md.j2) give the
     macro's own text, are served again for the same argument objects (a design's strategy
     variants share the rows), and change with the rows (another verdict, another board)."""
     from hwgen.budget.estimate import estimate
@@ -269,6 +270,7 @@ def test_page_parts_are_the_macros_and_follow_their_arguments(designs):
     env = environment()
     tables = env.globals["tables"]
     module = env.get_template("report/_tables.html.j2").module
+    md_module = env.get_template("report/_summary.md.j2").module
     pages = {}
     for key in ("pynq", "pynq_strategy", "zybo", "b4096_over"):
         design = designs[key]
@@ -281,6 +283,13 @@ def test_page_parts_are_the_macros_and_follow_their_arguments(designs):
         for name, args in parts.items():
             assert pages[key][name] == str(getattr(module, name)(*args)), (key, name)
             assert tables[name](*args) is tables[name](*args)
+        md = {"facts_line": (f.board, f.part, f.dpu, s.dpu), "budget": (f.budget, f.messages),
+              "plan": (f.clocks, s.ps_ports, f.registers, f.interrupts, ddr.caption)}
+        for name, args in md.items():
+            pages[key]["md." + name] = str(env.globals["md_parts"][name](*args))
+            assert pages[key]["md." + name] == str(getattr(md_module, name)(*args)), (key, name)
     assert pages["pynq_strategy"] == pages["pynq"]
     assert pages["zybo"]["ports"] != pages["pynq"]["ports"] and pages["zybo"]["memory"] != pages["pynq"]["memory"]
     assert "LUT " in pages["b4096_over"]["findings"] and "LUT " not in pages["pynq"]["findings"]
+    assert "**OVER LIMIT**" in pages["b4096_over"]["md.budget"] and "**" not in pages["pynq"]["md.budget"]
+    assert pages["zybo"]["md.facts_line"] != pages["pynq"]["md.facts_line"]

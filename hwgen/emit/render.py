@@ -379,6 +379,8 @@ def make_environment(loader):
     env.globals["remembered_config_dict"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "config_dict")
     env.globals["tables"] = {name: _remembered_macro(env, "report/_tables.html.j2", name, only_text=True)
                              for name in _PAGE_TABLES}
+    env.globals["md_parts"] = {name: _remembered_macro(env, "report/_summary.md.j2", name, only_text=True)
+                               for name in _SUMMARY_PARTS}
     env.globals["hwgen_version"] = __version__
     return env
 
@@ -467,6 +469,8 @@ def _field_values(cls):
 
 
 # The review page's tables whose rows are display strings (report/_tables.html.j2).
+# The Markdown summary's parts laid out from rows a design's strategy variants share.
+_SUMMARY_PARTS = ("facts_line", "budget", "plan")
 _PAGE_TABLES = ("budget", "dpu", "clocks", "files", "findings", "clock_notes", "ports", "addresses", "memory")
 
 

@@ -23,6 +23,7 @@ machine without Graphviz differs from one made with it in those files (and the m
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from hwgen.frozen import by_identity, dataclass, replace
 
 from hwgen.review import diagram
@@ -184,8 +185,18 @@ class FileLink:
 
 def file_links(outputs, own: tuple[tuple[str, str], ...]) -> tuple[FileLink, ...]:
     """Every file of the build folder, sorted by path, with its link from report/."""
-    rows = [(o.path, o.role) for o in outputs] + list(own) + [(MANIFEST, "manifest")]
-    return tuple(FileLink(path, relative(path), role) for path, role in sorted(set(rows)))
+    rows = tuple(sorted(set([(o.path, o.role) for o in outputs] + list(own) + [(MANIFEST, "manifest")])))
+    if all(type(path) is str and type(role) is str for path, role in rows):
+        return _file_links(rows)
+    return _file_links.__wrapped__(rows)
+
+
+# The same files give the same links, one object, so the page's file list (render.tables) is
+# laid out once for the designs that write the same files (a design's strategy variants).
+# Only exact str rows are remembered: a str subclass equal to a path is written its own way.
+@lru_cache(maxsize=64)
+def _file_links(rows: tuple[tuple[str, str], ...]) -> tuple[FileLink, ...]:
+    return tuple(FileLink(path, relative(path), role) for path, role in rows)
 
 
 def relative(path: str) -> str:
@@ -237,7 +248,7 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
         title=f"{s.design}: {s.board.name} + DPU {s.dpu.profile}",
         inputs=tuple(f"{i.role}: {i.name} (sha256 {i.sha256})" for i in design.inputs),
         overrides=tuple(design.overrides),
-        dpu_options=tuple(Row((k, setting_text(k, v))) for k, v in s.settings if k.startswith("dpu.")),
+        dpu_options=_setting_rows(tuple((k, v, type(v)) for k, v in s.settings if k.startswith("dpu."))),
         strategies=(
             Row(("synthesis", s.strategies.synth)),
             Row(("implementation", s.strategies.impl)),
@@ -246,6 +257,14 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
             Row(("interconnect IP", s.strategies.interconnect)),
         ),
     )
+
+
+# Keyed on each setting's key, value and type (1, 1.0 and True are equal but written apart):
+# the strategy variants of a design, and every design with the same DPU settings, share the
+# rows, one object (render.tables lays their table out once).
+@lru_cache(maxsize=64)
+def _setting_rows(settings: tuple) -> tuple[Row, ...]:
+    return tuple(Row((k, setting_text(k, v))) for k, v, _ in settings)
 
 
 # By the objects it reads: the planned members of a summary and the verdict, which a design's
