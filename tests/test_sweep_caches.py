@@ -148,6 +148,20 @@ def test_the_plan_is_the_same_with_the_unread_build_fields_blanked(designs):
     for key, design in designs.items():
         clocks = clockflow.design_clocks(design)
         assert blockdesign.plan_block_design(design, clocks) == unblanked(design, clocks), key
+    # a smaller architecture suggested to two larger DPUs is one plan, the plan of that DPU's
+    # own design (named as --dpu names it; dpu.profile as written is blanked anyway)
+    from hwgen.model.design import load_dpu
+
+    b1024 = load_dpu("B1024")[0]
+    big = [est._with_profile(load_design("pynq_z2", arch, ()), "B1024", b1024) for arch in ("B4096", "B3136")]
+    own = load_design("pynq_z2", "B1024", ())
+    assert big[0].inputs == own.inputs and big[0].settings.dpu.profile == "B1024"
+    assert blockdesign.block_design_for(big[0]) is blockdesign.block_design_for(big[1]) \
+        is blockdesign.block_design_for(own)
+    assert blockdesign.block_design_for(big[0]) == unblanked(big[1], clockflow.design_clocks(big[1]))
+    b4096 = load_design("pynq_z2", "B4096", ())
+    assert blockdesign.plan_block_design(b4096, clockflow.design_clocks(b4096)) \
+        == unblanked(b4096, clockflow.design_clocks(b4096))    # "B4096" blanked, not read
     plain = blockdesign.block_design_for(designs["pynq"])
     other = blockdesign.block_design_for(designs["pynq_build"])
     assert other.name == "other_bd" and plain.name != "other_bd"

@@ -228,6 +228,28 @@ def _shipped_profile(arch: str) -> model.DpuProfile | None:
     return load_dpu(arch)[0]
 
 
+@lru_cache(maxsize=None)
+def _shipped_input(arch: str):
+    """The input record of the shipped profile ``arch``, as ``--dpu ARCH`` would list it."""
+    import hashlib
+
+    from hwgen.model.design import InputFile, load_dpu
+
+    _, _, raw, name = load_dpu(arch)
+    return InputFile("dpu", name, hashlib.sha256(raw).hexdigest())
+
+
+def _with_profile(design, arch: str, profile: model.DpuProfile):
+    """``design`` with the shipped profile ``arch`` in place of its own, named as ``--dpu ARCH``
+    names it (its input file, dpu.profile): the variants two larger DPUs suggest are then one
+    design to plan and evaluate, the design of that profile itself when the options agree.
+    Neither the plan nor the estimate reads the name; its options stay the design's."""
+    s = design.settings
+    inputs = tuple(_shipped_input(arch) if i.role == "dpu" else i for i in design.inputs)
+    return replace(design, dpu=profile, inputs=inputs,
+                   settings=replace(s, dpu=replace(s.dpu, profile=arch)))
+
+
 def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     """Every single change worth trying, each evaluated as a whole estimate."""
     from hwgen.plan.blockdesign import unplanned_blank
@@ -259,7 +281,7 @@ def _alternatives_of(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     for arch in reversed(model.ARCHES[:here]):         # largest smaller architecture first
         profile = _shipped_profile(arch)
         if profile is not None:
-            variants.append((f"--dpu {arch}", "arch", replace(design, dpu=profile)))
+            variants.append((f"--dpu {arch}", "arch", _with_profile(design, arch, profile)))
     from hwgen.model.design import parts
 
     for part in sorted(parts().values(), key=lambda p: (p.lut, p.name)):   # smallest part first
