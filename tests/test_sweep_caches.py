@@ -307,3 +307,15 @@ def test_page_parts_are_the_macros_and_follow_their_arguments(designs):
     assert "LUT " in pages["b4096_over"]["findings"] and "LUT " not in pages["pynq"]["findings"]
     assert "**OVER LIMIT**" in pages["b4096_over"]["md.budget"] and "**" not in pages["pynq"]["md.budget"]
     assert pages["zybo"]["md.facts_line"] != pages["pynq"]["md.facts_line"]
+
+
+def test_templates_hold_the_environments_globals():
+    """Each loaded template keeps its globals as a plain dict (render._template_class): the
+    same names and values as the environment's, for a page, an imported macro file and one
+    loaded through an import."""
+    from hwgen.emit.render import environment
+
+    env = environment()
+    for name in ("report/index.html.j2", "tcl/_macros.tcl.j2", "report/_tables.html.j2"):
+        template = env.get_template(name)
+        assert type(template.globals) is dict and template.globals == dict(env.globals), name
