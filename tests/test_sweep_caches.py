@@ -319,3 +319,24 @@ def test_templates_hold_the_environments_globals():
     for name in ("report/index.html.j2", "tcl/_macros.tcl.j2", "report/_tables.html.j2"):
         template = env.get_template(name)
         assert type(template.globals) is dict and template.globals == dict(env.globals), name
+
+
+def test_petalinux_plans_are_the_same_with_the_unplanned_fields_blanked(designs):
+    """petalinux_outputs takes the memory plan, the DPU node and the command line planned for
+    the blanked design (petalinux._planned): planning the design itself gives the same, a
+    strategy variant shares the objects (its dtsi body laid out once, render.dts), and the
+    files follow the Linux settings."""
+    from hwgen.emit import petalinux
+
+    petalinux._planned.cache_clear()
+    for key, design in designs.items():
+        blank = blockdesign.unplanned_blank(design)
+        assert petalinux._planned(blank) == petalinux._planned.__wrapped__(design), key
+    assert petalinux._planned(blockdesign.unplanned_blank(designs["pynq_strategy"])) \
+        is petalinux._planned(blockdesign.unplanned_blank(designs["pynq"]))
+    text = lambda d: {o.path: o.data for o in petalinux.petalinux_outputs(d)}    # noqa: E731
+    cma = load_design("pynq_z2", "B512", ("linux.cma=128M",))
+    assert text(cma)["petalinux/system-user.dtsi"] != text(designs["pynq"])["petalinux/system-user.dtsi"]
+    assert b"cma=128M" in text(cma)["petalinux/system-user.dtsi"]
+    strategy = text(designs["pynq_build"])["petalinux/system-user.dtsi"]
+    assert b"--set build.jobs=3" in strategy and b"--set build.jobs=3" not in text(designs["pynq"])["petalinux/system-user.dtsi"]

@@ -382,6 +382,8 @@ def make_environment(loader):
                              for name in _PAGE_TABLES}
     env.globals["md_parts"] = {name: _remembered_macro(env, "report/_summary.md.j2", name, only_text=True)
                                for name in _SUMMARY_PARTS}
+    env.globals["dts"] = {"system_user": _remembered_macro(env, "dts/_system_user.dtsi.j2", "system_user",
+                                                           only_text=True)}
     env.globals["hwgen_version"] = __version__
     return env
 
