@@ -340,3 +340,25 @@ def test_petalinux_plans_are_the_same_with_the_unplanned_fields_blanked(designs)
     assert b"cma=128M" in text(cma)["petalinux/system-user.dtsi"]
     strategy = text(designs["pynq_build"])["petalinux/system-user.dtsi"]
     assert b"--set build.jobs=3" in strategy and b"--set build.jobs=3" not in text(designs["pynq"])["petalinux/system-user.dtsi"]
+
+
+def test_readme_body_follows_the_fingerprint_plan(designs):
+    """vitis-ai/README.md after its header is laid out from the fingerprint plan alone
+    (vitis_ai._readme_plan, render.vitis_ai): the strategy variant is served the same objects,
+    the text is the macro's own, and another DPU gets its own."""
+    from hwgen.emit import vitis_ai
+    from hwgen.emit.render import environment
+
+    module = environment().get_template("vitis_ai/_readme.md.j2").module
+    names = ("plan", "arch", "ops", "arch_json", "fingerprint_form", "uses_name", "command", "checks", "sources")
+    texts = {}
+    for key in ("pynq", "pynq_strategy", "pynq_b1024"):
+        plan = vitis_ai.fingerprint_plan(designs[key])
+        parts = vitis_ai._readme_plan(plan)
+        texts[key] = str(environment().globals["vitis_ai"]["readme"](*(parts[n] for n in names)))
+        assert texts[key] == str(module.readme(*(parts[n] for n in names))), key
+        readme = vitis_ai.arch_json_outputs(designs[key])[1].data.decode()
+        assert readme.endswith(texts[key]), key
+    assert vitis_ai._readme_plan(vitis_ai.fingerprint_plan(designs["pynq_strategy"])) \
+        is vitis_ai._readme_plan(vitis_ai.fingerprint_plan(designs["pynq"]))
+    assert texts["pynq_b1024"] != texts["pynq"] and "B1024" in texts["pynq_b1024"]

@@ -384,6 +384,8 @@ def make_environment(loader):
                                for name in _SUMMARY_PARTS}
     env.globals["dts"] = {"system_user": _remembered_macro(env, "dts/_system_user.dtsi.j2", "system_user",
                                                            only_text=True)}
+    env.globals["vitis_ai"] = {"readme": _remembered_macro(env, "vitis_ai/_readme.md.j2", "readme",
+                                                           only_text=True)}
     env.globals["hwgen_version"] = __version__
     return env
 
