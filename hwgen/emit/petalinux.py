@@ -157,9 +157,9 @@ def to_cells(value: int, count: int) -> tuple[int, ...]:
 # render.dts). A refusal (InputError) is raised, never remembered; it names where the setting was
 # set from the design's own origins, which the blanked copy carries.
 @lru_cache(maxsize=32)
-def _planned(design) -> tuple[MemoryPlan, DpuNode, str]:
+def _planned(design) -> tuple[MemoryPlan, DpuNode, str, str]:
     plan = plan_memory(design)
-    return plan, dpu_node(design), kernel_command_line(design, plan)
+    return plan, dpu_node(design), kernel_command_line(design, plan), cma_argument(plan.cma)
 
 
 def _toolchain(design):
@@ -169,9 +169,9 @@ def _toolchain(design):
 
 
 def petalinux_outputs(design) -> list[Output]:
-    plan, node, bootargs = _planned(unplanned_blank(design))
+    plan, node, bootargs, cma_arg = _planned(unplanned_blank(design))
     context = dict(design=design, plan=plan, cma=plan.cma, ddr=plan.ddr, dpu=node,
-                   bootargs=bootargs, cma_arg=cma_argument(plan.cma),
+                   bootargs=bootargs, cma_arg=cma_arg,
                    cells=to_cells, format_mib=format_mib, toolchain=_toolchain(design),
                    family_dt=load_family(design.board.ps.family).devicetree)
     return [
