@@ -362,3 +362,18 @@ def test_readme_body_follows_the_fingerprint_plan(designs):
     assert vitis_ai._readme_plan(vitis_ai.fingerprint_plan(designs["pynq_strategy"])) \
         is vitis_ai._readme_plan(vitis_ai.fingerprint_plan(designs["pynq"]))
     assert texts["pynq_b1024"] != texts["pynq"] and "B1024" in texts["pynq_b1024"]
+
+
+def test_remembered_escape_is_markupsafes_and_keeps_markup_apart():
+    import markupsafe
+
+    from hwgen.emit.render import environment
+
+    e = environment().filters["e"]
+    for _ in range(2):      # the second round is served from the cache
+        assert e("a<b & 'c'") == markupsafe.escape("a<b & 'c'") == "a&lt;b &amp; &#39;c&#39;"
+        assert isinstance(e("x"), markupsafe.Markup)
+        # a Markup equal to a remembered str is already HTML: not escaped again
+        assert e(markupsafe.Markup("a<b & 'c'")) == "a<b & 'c'"
+        assert e(7) == "7"
+    assert environment().filters["escape"] is e

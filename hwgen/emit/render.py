@@ -376,6 +376,7 @@ def make_environment(loader):
     env.filters["dot_id"] = dot_id      # report/block_design.dot (HTML labels use |e)
     env.filters.update(md=md_text, md_code=md_code)     # report/summary.md, hwgen diff
     env.filters["e_wbr"] = html_breakable               # report/index.html table cells
+    env.filters["e"] = env.filters["escape"] = _remembered_escape(env.filters["escape"])
     env.filters["wordwrap"] = _remembered_wordwrap(env)
     env.globals["remembered_config_dict"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "config_dict")
     env.globals["tables"] = {name: _remembered_macro(env, "report/_tables.html.j2", name, only_text=True)
@@ -412,6 +413,18 @@ def environment():
     """The one environment: templates loaded compiled where the installation has them
     (``_checked_loader``), and kept inside it across renders."""
     return make_environment(_checked_loader(resources.data_dir("templates")))
+
+
+def _remembered_escape(escape):
+    """Jinja2's ``escape`` (``|e``: HTML and the diagram's labels), remembering its result for
+    exact str values: a sweep escapes the same few thousand names and notes in every design.
+    Anything else (a Markup, which is not escaped again; a number) is escaped every time."""
+    remembered = lru_cache(maxsize=4096)(escape)
+
+    def e(value):
+        return remembered(value) if type(value) is str else escape(value)
+
+    return e
 
 
 def _remembered_wordwrap(env):
