@@ -379,6 +379,7 @@ def make_environment(loader):
     env.filters["e"] = env.filters["escape"] = _remembered_escape(env.filters["escape"])
     env.filters["wordwrap"] = _remembered_wordwrap(env)
     env.globals["remembered_config_dict"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "config_dict")
+    env.globals["tcl_header_rest"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "header_rest", only_text=True)
     env.globals["tables"] = {name: _remembered_macro(env, "report/_tables.html.j2", name, only_text=True)
                              for name in _PAGE_TABLES}
     env.globals["md_parts"] = {name: _remembered_macro(env, "report/_summary.md.j2", name, only_text=True)
