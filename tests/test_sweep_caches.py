@@ -377,3 +377,22 @@ def test_remembered_escape_is_markupsafes_and_keeps_markup_apart():
         assert e(markupsafe.Markup("a<b & 'c'")) == "a<b & 'c'"
         assert e(7) == "7"
     assert environment().filters["escape"] is e
+
+
+def test_loading_with_remembered_sets_and_marks_is_loading_afresh():
+    """load_design remembers each --set argument's parse (design._parsed_set) and where a
+    shipped file's sections sit (design._SECTION_MARKS): a design loaded with both warm has
+    the settings and the origins (every key's file:line:col or --set) of one loaded cold."""
+    from hwgen.model import design as design_mod
+
+    sets = ("dpu.clock_mhz=125", "linux.cma=128M", "build.impl_strategy=Performance_Explore")
+    warm = [design_mod.load_design("zybo_z7_20", "B1024", sets) for _ in range(2)][1]
+    design_mod._parsed_set.cache_clear()
+    design_mod._SECTION_MARKS.clear()
+    cold = design_mod.load_design("zybo_z7_20", "B1024", sets)
+    assert warm == cold and warm.origins == cold.origins and warm.settings.linux.cma == 128 << 20
+    assert str(warm.origin("linux.cma")) == "--set linux.cma=128M"
+    assert str(warm.origin("dpu.ram_usage")).startswith("dpus/b1024.yaml:")
+    assert design_mod.parse_sets(["dpu.clock_mhz=100"]) == design_mod._parse_sets(["dpu.clock_mhz=100"])
+    with pytest.raises(design_mod.InputError):       # a problem is reported every time
+        design_mod.parse_sets(["dpu.clock_mhz=100", "nosuch.key=1"])
