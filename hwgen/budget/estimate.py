@@ -427,7 +427,9 @@ def estimate(design, block_design: BlockDesign | None = None, explain: bool = Tr
     if block_design is not None:
         return _estimate(design, block_design, explain)
     key = verdict_key(design)
-    return _estimate_of(key, tuple(sorted(key.origins.items())), explain)
+    # The design's own plan is the key's (the plan reads none of the blanked fields), and the
+    # build plans the design itself next: one plan for both.
+    return _estimate_of(key, tuple(sorted(key.origins.items())), explain, block_design_for(design))
 
 
 # The build settings no estimate reads: the run strategies, the job count and the toolchain
@@ -452,8 +454,8 @@ def verdict_key(design):
 # Keyed on the blanked design and its origins (which designs compare without): a Verdict is
 # frozen, so the strategy variants of a design share it. An InputError is not cached.
 @lru_cache(maxsize=64)
-def _estimate_of(key, origins: tuple, explain: bool) -> Verdict:
-    return _estimate(key, block_design_for(key), explain)
+def _estimate_of(key, origins: tuple, explain: bool, bd: BlockDesign) -> Verdict:
+    return _estimate(key, bd, explain)
 
 
 def _estimate(design, bd: BlockDesign, explain: bool) -> Verdict:
