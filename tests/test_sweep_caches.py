@@ -396,3 +396,18 @@ def test_loading_with_remembered_sets_and_marks_is_loading_afresh():
     assert design_mod.parse_sets(["dpu.clock_mhz=100"]) == design_mod._parse_sets(["dpu.clock_mhz=100"])
     with pytest.raises(design_mod.InputError):       # a problem is reported every time
         design_mod.parse_sets(["dpu.clock_mhz=100", "nosuch.key=1"])
+
+
+def test_dpu_cost_is_shared_across_clocks_only(designs):
+    """The DPU's cost is remembered per profile, IP options and channel augmentation
+    (estimate._dpu_cost_of): the 100 MHz design is served the 150 MHz one's cost, equal to a
+    fresh computation; another option or profile gets its own."""
+    est._dpu_cost_of.cache_clear()
+    cost = lambda d: est._dpu_cost(d.dpu, d.settings.dpu)                 # noqa: E731
+    base = cost(designs["pynq"])
+    assert cost(designs["pynq_100"]) is base
+    assert base == est._dpu_cost_of.__wrapped__(designs["pynq_100"].dpu, est.dpu_arch.DpuOptions.of(
+        designs["pynq_100"].settings.dpu), designs["pynq_100"].settings.dpu.channel_augmentation)
+    low = load_design("pynq_z2", "B512", ("dpu.dsp_usage=low",))
+    noaug = load_design("pynq_z2", "B512", ("dpu.channel_augmentation=false",))
+    assert cost(low) != base and cost(noaug) != base and cost(designs["pynq_b1024"]) != base

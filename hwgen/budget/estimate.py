@@ -73,17 +73,25 @@ def dpu_cost(profile: model.DpuProfile, settings: model.Settings) -> Costs:
 
 def _dpu_cost(profile: model.DpuProfile, d) -> Costs:
     """``dpu_cost`` from the DPU settings alone (all it reads)."""
-    opts = dpu_arch.DpuOptions.of(d)
+    return _dpu_cost_of(profile, dpu_arch.DpuOptions.of(d), d.channel_augmentation)
+
+
+# Keyed on what the cost reads: the profile, the options the IP is configured with and the
+# channel-augmentation setting, not the clocks; a sweep's designs at every clock and the
+# alternatives each suggests share one computation.
+@lru_cache(maxsize=64)
+def _dpu_cost_of(profile: model.DpuProfile, opts: dpu_arch.DpuOptions, channel_augmentation: bool) -> Costs:
+    d = opts
     g = dpu_arch.geometry(profile.arch)
     n = opts.cores
     per = f" x {n} cores" if n > 1 else ""
 
     m = dpu_model.model()
     lut_core, ff_core, sfm_lut = dpu_model.dpu_lut_ff(profile, profile.arch, d.dsp_usage,
-                                                      d.channel_augmentation, n, d.softmax)
+                                                      channel_augmentation, n, d.softmax)
     why = (f"PG338 Table 9 ({profile.name} profile cost, DSP usage {d.dsp_usage}) x %s fitted on "
            f"real v4.x builds {', '.join(m.calibration)} ({dpu_model.BUILDS_FILE}, docs/budget-model.md)")
-    augm = "" if d.channel_augmentation else " less the channel-augmentation add-on"
+    augm = "" if channel_augmentation else " less the channel-augmentation add-on"
     lut = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{augm}{per}",
                         float(lut_core * n), why % f"k_lut {m.k_lut}")]
     ff = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{per}",
