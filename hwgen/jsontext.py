@@ -77,7 +77,8 @@ def _scalar(value) -> str | None:
 
 def _write(value, out: list, newline: str, step: str) -> None:
     # Strings and ints, most values of a summary, are written in the loops below without a
-    # call each; the other scalars through _scalar, anything else through _write_other.
+    # call each (a mapping's floats, None and booleans too: a design's settings); the other
+    # scalars through _scalar, anything else through _write_other.
     t = type(value)
     if t is dict:
         if not value:
@@ -95,6 +96,12 @@ def _write(value, out: list, newline: str, step: str) -> None:
                 append(sep + _string(key) + ": " + _string(item))
             elif ti is int:
                 append(sep + _string(key) + ": " + _INT_REPR(item))
+            elif ti is float:
+                append(sep + _string(key) + ": " + _float(item))
+            elif item is None:
+                append(sep + _string(key) + ": null")
+            elif ti is bool:
+                append(sep + _string(key) + (": true" if item else ": false"))
             else:
                 text = _scalar(item)
                 if text is not None:
