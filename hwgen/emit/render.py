@@ -487,14 +487,20 @@ def _remembered_macro(env, template: str, name: str, only_text: bool = False):
 
 def _only_text(value) -> bool:
     """Whether ``value`` is a str, or a tuple or record (dataclass) of such, all the way down."""
-    kind = type(value)
-    if kind is str:
-        return True
-    if kind is tuple:
-        return all(_only_text(v) for v in value)
-    if hasattr(kind, "__dataclass_fields__"):
-        return all(_only_text(v) for v in _field_values(kind)(value))
-    return False
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:        # a loop, not a recursion: a block design's preset is ~500 pairs
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            continue
+        if kind is tuple:
+            extend(item)
+            continue
+        if not hasattr(kind, "__dataclass_fields__"):
+            return False
+        extend(_field_values(kind)(item))
+    return True
 
 
 @lru_cache(maxsize=None)
