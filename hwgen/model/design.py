@@ -12,7 +12,7 @@ import hashlib
 import re
 import sys
 
-from hwgen.frozen import dataclass, field
+from hwgen.frozen import by_identity, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -500,6 +500,11 @@ def _check_against_preset(board: model.Board, doc: loader.Document):
         raise InputError(problems)
 
 
+@by_identity()    # the bytes of a shipped file, read once per process and shared by its designs
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
 def load_design(board: str | None = None, dpu: str | None = None,
                 sets: tuple[str, ...] | list[str] = ()) -> Design:
     """Validate everything and return the Design, or raise InputError with every problem."""
@@ -533,8 +538,8 @@ def load_design(board: str | None = None, dpu: str | None = None,
 
     origins = {".".join(p): m for p, (m, _) in layers.origin.items()}
     inputs = (
-        InputFile("board", board_name, hashlib.sha256(board_raw).hexdigest()),
-        InputFile("dpu", dpu_name, hashlib.sha256(dpu_raw).hexdigest()),
+        InputFile("board", board_name, _sha256(board_raw)),
+        InputFile("dpu", dpu_name, _sha256(dpu_raw)),
     )
     return Design(board=board_model, dpu=profile, part=part_for(board_model.part), settings=settings,
                   inputs=inputs, overrides=tuple(sets), origins=origins,
