@@ -299,3 +299,34 @@ def _init_compiled(cls, fields, post_init: bool):
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     return init
+
+
+def by_identity(maxsize: int = 64):
+    """A memo for a pure function of immutable objects, keyed on which objects they are.
+
+    For results that other caches share by reference (the one Verdict of a design's
+    strategy variants, the parts of a design summary planned once): looking an object up by
+    identity costs nothing, where comparing or hashing a large record does. Each entry
+    keeps its arguments alive, so no id is reused while it names an entry; the oldest entry
+    goes first once ``maxsize`` are held. A function that raises remembers nothing.
+    """
+    def wrap(func):
+        memo: dict = {}
+
+        def call(*args):
+            key = tuple(map(id, args))
+            hit = memo.get(key)
+            if hit is not None:
+                return hit[1]
+            value = func(*args)
+            if len(memo) >= maxsize:
+                del memo[next(iter(memo))]
+            memo[key] = (args, value)
+            return value
+
+        call.cache_clear = memo.clear
+        call.__wrapped__ = func
+        call.__doc__ = func.__doc__
+        return call
+
+    return wrap

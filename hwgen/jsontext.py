@@ -44,6 +44,19 @@ def dumps_indented(value, indent: int = 2) -> str:
         return json.dumps(value, indent=indent)
 
 
+def dumps_nested(value, depth: int, indent: int = 2) -> str | None:
+    """The text ``value`` has inside ``dumps_indented``'s output as a member ``depth``
+    containers deep (its first line unindented, its last line indented ``depth`` steps), so a
+    container's text can be put together from its members' texts. None when ``value`` holds
+    something this writer leaves to ``json.dumps``: the caller then writes the whole."""
+    try:
+        parts: list[str] = []
+        _write(value, parts, "\n" + " " * (indent * depth), " " * indent)
+        return "".join(parts)
+    except (_Other, RecursionError):
+        return None
+
+
 def _scalar(value) -> str | None:
     """The JSON text of a plain scalar (exact types only), None for anything else."""
     t = type(value)
@@ -64,7 +77,8 @@ def _scalar(value) -> str | None:
 
 def _write(value, out: list, newline: str, step: str) -> None:
     # Strings and ints, most values of a summary, are written in the loops below without a
-    # call each; the other scalars through _scalar, anything else through _write_other.
+    # call each (a mapping's floats, None and booleans too: a design's settings); the other
+    # scalars through _scalar, anything else through _write_other.
     t = type(value)
     if t is dict:
         if not value:
@@ -82,6 +96,12 @@ def _write(value, out: list, newline: str, step: str) -> None:
                 append(sep + _string(key) + ": " + _string(item))
             elif ti is int:
                 append(sep + _string(key) + ": " + _INT_REPR(item))
+            elif ti is float:
+                append(sep + _string(key) + ": " + _float(item))
+            elif item is None:
+                append(sep + _string(key) + ": null")
+            elif ti is bool:
+                append(sep + _string(key) + (": true" if item else ": false"))
             else:
                 text = _scalar(item)
                 if text is not None:

@@ -9,7 +9,10 @@ import itertools
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from hwgen.plan import clocks
 from hwgen.plan.clocks import (
     DEFAULT_TOLERANCE_PPM,
     FCLK_SOURCES,
@@ -394,3 +397,39 @@ def test_plan_is_frozen():
 def test_clock_error_is_a_value_error():
     assert issubclass(ClockError, ValueError)
     assert math.isclose(max_axi_port_mhz, 250.0)
+
+
+def _ranked_by_brute_force(fin, outs, grade=-1):
+    """mmcm_config's ranking over every legal (D, M), with no early stop or pruning."""
+    lim = clocks.MMCM_LIMITS[grade]
+    best = None
+    for d in range(lim.divclk_min, lim.divclk_max + 1):
+        pfd = fin / d
+        if not lim.pfd_min <= pfd <= lim.pfd_max:
+            continue
+        for m8 in range(round(lim.mult_min / lim.step), round(lim.mult_max / lim.step) + 1):
+            m = m8 * lim.step
+            vco = pfd * m
+            if not lim.vco_min <= vco <= lim.vco_max:
+                continue
+            divides = [clocks._best_divide(vco, f, lim, fractional=(i == 0)) for i, f in enumerate(outs)]
+            if None in divides:
+                continue
+            worst = max(abs(clocks._ppm(vco / o, f)) for o, f in zip(divides, outs))
+            key = (round(worst, 3), -round(vco, 6), d, m != int(m), divides[0] != int(divides[0]))
+            if best is None or key < best[0]:
+                best = (key, d, m, tuple(divides))
+    return best[1:]
+
+
+@settings(max_examples=40, deadline=None)
+@given(fin=st.sampled_from([33.333, 50.0, 99.999, 100.0, 124.99875, 125.0, 150.0]),
+       dpu=st.floats(min_value=20, max_value=400).map(lambda x: round(x, 3)),
+       dsp=st.one_of(st.none(), st.floats(min_value=40, max_value=700).map(lambda x: round(x, 3))))
+def test_mmcm_search_is_the_ranking_over_every_vco(fin, dpu, dsp):
+    """The search walks the candidates in ranking order and skips what cannot win; it must find
+    what ranking every legal (D, M) finds, for requests it meets exactly (a DSP clock of twice
+    the DPU clock, often) and the many it only approaches (any two clocks)."""
+    outs = (dsp if dsp is not None else 2 * dpu, dpu)
+    cfg = clocks.mmcm_config(fin, outs)
+    assert (cfg.divclk, cfg.mult_f, cfg.out_divides) == _ranked_by_brute_force(fin, outs)

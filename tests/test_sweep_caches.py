@@ -14,7 +14,7 @@ import pytest
 from hwgen.budget import estimate as est
 from hwgen.model.design import load_design
 from hwgen.plan import blockdesign, clockflow
-from hwgen.review import diagram, report
+from hwgen.review import diagram, report, summary
 
 VARIANTS = {
     "pynq": ("pynq_z2", "B512", ()),
@@ -33,7 +33,8 @@ VARIANTS = {
 
 CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
           blockdesign._plan_block_design, est._evaluate_of, est._alternatives_of,
-          blockdesign.unplanned_blank, diagram._diagram_dot)
+          blockdesign.unplanned_blank, diagram._diagram_dot, est._estimate_of,
+          summary._planned_summary, summary._member_text)
 
 
 def _clear():
@@ -64,8 +65,9 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
     for _ in range(2):                        # twice, interleaved: the second round hits
         for key, design in designs.items():
             warm[key] = _answers(design)
-    assert est._evaluate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
-    assert diagram._diagram_dot.cache_info().hits > 0 and est._alternatives_of.cache_info().hits > 0
+    assert est._estimate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
+    # (the strategy variant's alternatives are served with its verdict: test below for their own cache)
+    assert diagram._diagram_dot.cache_info().hits > 0 and summary._planned_summary.cache_info().hits > 0
     for key, design in designs.items():
         _clear()
         assert _answers(design) == warm[key], key
@@ -146,6 +148,20 @@ def test_the_plan_is_the_same_with_the_unread_build_fields_blanked(designs):
     for key, design in designs.items():
         clocks = clockflow.design_clocks(design)
         assert blockdesign.plan_block_design(design, clocks) == unblanked(design, clocks), key
+    # a smaller architecture suggested to two larger DPUs is one plan, the plan of that DPU's
+    # own design (named as --dpu names it; dpu.profile as written is blanked anyway)
+    from hwgen.model.design import load_dpu
+
+    b1024 = load_dpu("B1024")[0]
+    big = [est._with_profile(load_design("pynq_z2", arch, ()), "B1024", b1024) for arch in ("B4096", "B3136")]
+    own = load_design("pynq_z2", "B1024", ())
+    assert big[0].inputs == own.inputs and big[0].settings.dpu.profile == "B1024"
+    assert blockdesign.block_design_for(big[0]) is blockdesign.block_design_for(big[1]) \
+        is blockdesign.block_design_for(own)
+    assert blockdesign.block_design_for(big[0]) == unblanked(big[1], clockflow.design_clocks(big[1]))
+    b4096 = load_design("pynq_z2", "B4096", ())
+    assert blockdesign.plan_block_design(b4096, clockflow.design_clocks(b4096)) \
+        == unblanked(b4096, clockflow.design_clocks(b4096))    # "B4096" blanked, not read
     plain = blockdesign.block_design_for(designs["pynq"])
     other = blockdesign.block_design_for(designs["pynq_build"])
     assert other.name == "other_bd" and plain.name != "other_bd"
@@ -206,3 +222,192 @@ def test_remembered_page_tables_are_the_macros_and_only_remember_strings():
     markup = (Row((markupsafe.Markup("a<b"), "x")),)
     assert "a&lt;b" in tables["dpu"](text, ()) and "a<b" in tables["dpu"](markup, ())
     assert str(tables["dpu"](markup, ())) == str(module.dpu(markup, ()))
+
+
+def test_the_verdict_is_the_same_with_the_unestimated_fields_blanked(designs):
+    """estimate() remembers the verdict per design without its run strategies, jobs,
+    toolchain and --set list (verdict_key): estimating the design itself must give the same
+    verdict, the strategy variants share one object, and what the estimate does read (the
+    limits, the design name, where a setting was set) still reaches it."""
+    _clear()
+    for key, design in designs.items():
+        assert est.estimate(design) == est._estimate(design, blockdesign.block_design_for(design), True), key
+    assert est.estimate(designs["pynq_strategy"]) is est.estimate(designs["pynq"])
+    named = load_design("pynq_z2", "B512", ("build.design_name=other",))
+    assert est.estimate(named).design == "other" and est.estimate(designs["pynq"]).design == "pynq_z2_dpu"
+    # equal designs (250 == 250.0) set in two ways: each message names its own --set
+    typed = {text: est.estimate(load_design("pynq_z2", "B512", (f"dpu.clock_mhz={text}",)))
+             for text in ("250", "250.0")}
+    for text, verdict in typed.items():
+        said = [m for m in verdict.messages if "--set dpu.clock_mhz=" in m]
+        assert said and all(f"--set dpu.clock_mhz={text}:" in m for m in said), text
+
+
+def test_the_summary_is_the_same_with_the_unplanned_fields_blanked(designs):
+    """design_summary takes every field but the name, the settings and the strategies from
+    the summary planned for the blanked design (_planned_summary); gathering it from the
+    design itself gives the same fields, and design.json is json.dumps's text."""
+    import json
+
+    _clear()
+    unblanked = summary._planned_summary.__wrapped__
+    texts = {}
+    for key, design in designs.items():
+        clocks = clockflow.design_clocks(design)
+        bd = blockdesign.plan_block_design(design, clocks)
+        s = summary.design_summary(design, clocks, bd)
+        fresh = unblanked(design, clocks, bd)
+        for name in summary._field_names(summary.Summary):
+            if name not in ("design", "settings", "strategies"):
+                assert getattr(s, name) == getattr(fresh, name), (key, name)
+        texts[key] = summary.to_json(s)
+        assert texts[key] == json.dumps(summary._plain(s), indent=2) + "\n", key
+    assert summary._planned_summary.cache_info().hits > 0
+    plain = summary.design_summary(designs["pynq"])
+    other = summary.design_summary(load_design("pynq_z2", "B512", (
+        "build.synth_strategy=Flow_PerfOptimized_high", "build.jobs=3", "build.design_name=other")))
+    assert other.clocks is plain.clocks          # shared with the strategy variant, written once
+    assert other.design == "other" and other.strategies.jobs == 3 and plain.strategies.jobs != 3
+    assert other.strategies.synth == "Flow_PerfOptimized_high" != plain.strategies.synth
+    assert dict(other.settings)["build.jobs"] == 3 and '"build.jobs": 3' in texts["pynq_build"]
+    assert len({texts[k] for k in ("pynq", "zybo", "pynq_b1024", "pynq_100", "pynq_build")}) == 5
+
+
+def test_page_parts_are_the_macros_and_follow_their_arguments(designs):
+    """The review page's and the summary's parts laid out through ``tables``
+    (report/_tables.html.j2) and ``md_parts`` (report/_summary.md.j2) give the
+    macro's own text, are served again for the same argument objects (a design's strategy
+    variants share the rows), and change with the rows (another verdict, another board)."""
+    from hwgen.budget.estimate import estimate
+    from hwgen.emit.render import environment
+
+    env = environment()
+    tables = env.globals["tables"]
+    module = env.get_template("report/_tables.html.j2").module
+    md_module = env.get_template("report/_summary.md.j2").module
+    pages = {}
+    for key in ("pynq", "pynq_strategy", "zybo", "b4096_over"):
+        design = designs[key]
+        s = report.design_summary(design)
+        f = report.facts(design, s, estimate(design))
+        ddr = report.ddr_map(s)
+        parts = {"findings": (f.messages, f.checks), "clock_notes": (f.mmcm, f.clock_notes),
+                 "ports": (f.ports, f.interrupts), "addresses": (f.addresses,), "memory": (ddr, f.memory)}
+        pages[key] = {name: str(tables[name](*args)) for name, args in parts.items()}
+        for name, args in parts.items():
+            assert pages[key][name] == str(getattr(module, name)(*args)), (key, name)
+            assert tables[name](*args) is tables[name](*args)
+        md = {"facts_line": (f.board, f.part, f.dpu, s.dpu), "budget": (f.budget, f.messages),
+              "plan": (f.clocks, s.ps_ports, f.registers, f.interrupts, ddr.caption)}
+        for name, args in md.items():
+            pages[key]["md." + name] = str(env.globals["md_parts"][name](*args))
+            assert pages[key]["md." + name] == str(getattr(md_module, name)(*args)), (key, name)
+    assert pages["pynq_strategy"] == pages["pynq"]
+    assert pages["zybo"]["ports"] != pages["pynq"]["ports"] and pages["zybo"]["memory"] != pages["pynq"]["memory"]
+    assert "LUT " in pages["b4096_over"]["findings"] and "LUT " not in pages["pynq"]["findings"]
+    assert "**OVER LIMIT**" in pages["b4096_over"]["md.budget"] and "**" not in pages["pynq"]["md.budget"]
+    assert pages["zybo"]["md.facts_line"] != pages["pynq"]["md.facts_line"]
+
+
+def test_templates_hold_the_environments_globals():
+    """Each loaded template keeps its globals as a plain dict (render._template_class): the
+    same names and values as the environment's, for a page, an imported macro file and one
+    loaded through an import."""
+    from hwgen.emit.render import environment
+
+    env = environment()
+    for name in ("report/index.html.j2", "tcl/_macros.tcl.j2", "report/_tables.html.j2"):
+        template = env.get_template(name)
+        assert type(template.globals) is dict and template.globals == dict(env.globals), name
+
+
+def test_petalinux_plans_are_the_same_with_the_unplanned_fields_blanked(designs):
+    """petalinux_outputs takes the memory plan, the DPU node and the command line planned for
+    the blanked design (petalinux._planned): planning the design itself gives the same, a
+    strategy variant shares the objects (its dtsi body laid out once, render.dts), and the
+    files follow the Linux settings."""
+    from hwgen.emit import petalinux
+
+    petalinux._planned.cache_clear()
+    for key, design in designs.items():
+        blank = blockdesign.unplanned_blank(design)
+        assert petalinux._planned(blank) == petalinux._planned.__wrapped__(design), key
+    assert petalinux._planned(blockdesign.unplanned_blank(designs["pynq_strategy"])) \
+        is petalinux._planned(blockdesign.unplanned_blank(designs["pynq"]))
+    text = lambda d: {o.path: o.data for o in petalinux.petalinux_outputs(d)}    # noqa: E731
+    cma = load_design("pynq_z2", "B512", ("linux.cma=128M",))
+    assert text(cma)["petalinux/system-user.dtsi"] != text(designs["pynq"])["petalinux/system-user.dtsi"]
+    assert b"cma=128M" in text(cma)["petalinux/system-user.dtsi"]
+    strategy = text(designs["pynq_build"])["petalinux/system-user.dtsi"]
+    assert b"--set build.jobs=3" in strategy and b"--set build.jobs=3" not in text(designs["pynq"])["petalinux/system-user.dtsi"]
+
+
+def test_readme_body_follows_the_fingerprint_plan(designs):
+    """vitis-ai/README.md after its header is laid out from the fingerprint plan alone
+    (vitis_ai._readme_plan, render.vitis_ai): the strategy variant is served the same objects,
+    the text is the macro's own, and another DPU gets its own."""
+    from hwgen.emit import vitis_ai
+    from hwgen.emit.render import environment
+
+    module = environment().get_template("vitis_ai/_readme.md.j2").module
+    names = ("plan", "arch", "ops", "arch_json", "fingerprint_form", "uses_name", "command", "checks", "sources")
+    texts = {}
+    for key in ("pynq", "pynq_strategy", "pynq_b1024"):
+        plan = vitis_ai.fingerprint_plan(designs[key])
+        parts = vitis_ai._readme_plan(plan)
+        texts[key] = str(environment().globals["vitis_ai"]["readme"](*(parts[n] for n in names)))
+        assert texts[key] == str(module.readme(*(parts[n] for n in names))), key
+        readme = vitis_ai.arch_json_outputs(designs[key])[1].data.decode()
+        assert readme.endswith(texts[key]), key
+    assert vitis_ai._readme_plan(vitis_ai.fingerprint_plan(designs["pynq_strategy"])) \
+        is vitis_ai._readme_plan(vitis_ai.fingerprint_plan(designs["pynq"]))
+    assert texts["pynq_b1024"] != texts["pynq"] and "B1024" in texts["pynq_b1024"]
+
+
+def test_remembered_escape_is_markupsafes_and_keeps_markup_apart():
+    import markupsafe
+
+    from hwgen.emit.render import environment
+
+    e = environment().filters["e"]
+    for _ in range(2):      # the second round is served from the cache
+        assert e("a<b & 'c'") == markupsafe.escape("a<b & 'c'") == "a&lt;b &amp; &#39;c&#39;"
+        assert isinstance(e("x"), markupsafe.Markup)
+        # a Markup equal to a remembered str is already HTML: not escaped again
+        assert e(markupsafe.Markup("a<b & 'c'")) == "a<b & 'c'"
+        assert e(7) == "7"
+    assert environment().filters["escape"] is e
+
+
+def test_loading_with_remembered_sets_and_marks_is_loading_afresh():
+    """load_design remembers each --set argument's parse (design._parsed_set) and where a
+    shipped file's sections sit (design._SECTION_MARKS): a design loaded with both warm has
+    the settings and the origins (every key's file:line:col or --set) of one loaded cold."""
+    from hwgen.model import design as design_mod
+
+    sets = ("dpu.clock_mhz=125", "linux.cma=128M", "build.impl_strategy=Performance_Explore")
+    warm = [design_mod.load_design("zybo_z7_20", "B1024", sets) for _ in range(2)][1]
+    design_mod._parsed_set.cache_clear()
+    design_mod._SECTION_MARKS.clear()
+    cold = design_mod.load_design("zybo_z7_20", "B1024", sets)
+    assert warm == cold and warm.origins == cold.origins and warm.settings.linux.cma == 128 << 20
+    assert str(warm.origin("linux.cma")) == "--set linux.cma=128M"
+    assert str(warm.origin("dpu.ram_usage")).startswith("dpus/b1024.yaml:")
+    assert design_mod.parse_sets(["dpu.clock_mhz=100"]) == design_mod._parse_sets(["dpu.clock_mhz=100"])
+    with pytest.raises(design_mod.InputError):       # a problem is reported every time
+        design_mod.parse_sets(["dpu.clock_mhz=100", "nosuch.key=1"])
+
+
+def test_dpu_cost_is_shared_across_clocks_only(designs):
+    """The DPU's cost is remembered per profile, IP options and channel augmentation
+    (estimate._dpu_cost_of): the 100 MHz design is served the 150 MHz one's cost, equal to a
+    fresh computation; another option or profile gets its own."""
+    est._dpu_cost_of.cache_clear()
+    cost = lambda d: est._dpu_cost(d.dpu, d.settings.dpu)                 # noqa: E731
+    base = cost(designs["pynq"])
+    assert cost(designs["pynq_100"]) is base
+    assert base == est._dpu_cost_of.__wrapped__(designs["pynq_100"].dpu, est.dpu_arch.DpuOptions.of(
+        designs["pynq_100"].settings.dpu), designs["pynq_100"].settings.dpu.channel_augmentation)
+    low = load_design("pynq_z2", "B512", ("dpu.dsp_usage=low",))
+    noaug = load_design("pynq_z2", "B512", ("dpu.channel_augmentation=false",))
+    assert cost(low) != base and cost(noaug) != base and cost(designs["pynq_b1024"]) != base

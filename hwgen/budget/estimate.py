@@ -73,17 +73,25 @@ def dpu_cost(profile: model.DpuProfile, settings: model.Settings) -> Costs:
 
 def _dpu_cost(profile: model.DpuProfile, d) -> Costs:
     """``dpu_cost`` from the DPU settings alone (all it reads)."""
-    opts = dpu_arch.DpuOptions.of(d)
+    return _dpu_cost_of(profile, dpu_arch.DpuOptions.of(d), d.channel_augmentation)
+
+
+# Keyed on what the cost reads: the profile, the options the IP is configured with and the
+# channel-augmentation setting, not the clocks; a sweep's designs at every clock and the
+# alternatives each suggests share one computation.
+@lru_cache(maxsize=64)
+def _dpu_cost_of(profile: model.DpuProfile, opts: dpu_arch.DpuOptions, channel_augmentation: bool) -> Costs:
+    d = opts
     g = dpu_arch.geometry(profile.arch)
     n = opts.cores
     per = f" x {n} cores" if n > 1 else ""
 
     m = dpu_model.model()
     lut_core, ff_core, sfm_lut = dpu_model.dpu_lut_ff(profile, profile.arch, d.dsp_usage,
-                                                      d.channel_augmentation, n, d.softmax)
+                                                      channel_augmentation, n, d.softmax)
     why = (f"PG338 Table 9 ({profile.name} profile cost, DSP usage {d.dsp_usage}) x %s fitted on "
            f"real v4.x builds {', '.join(m.calibration)} ({dpu_model.BUILDS_FILE}, docs/budget-model.md)")
-    augm = "" if d.channel_augmentation else " less the channel-augmentation add-on"
+    augm = "" if channel_augmentation else " less the channel-augmentation add-on"
     lut = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{augm}{per}",
                         float(lut_core * n), why % f"k_lut {m.k_lut}")]
     ff = [Contribution(f"DPU {profile.arch} core, DSP usage {d.dsp_usage}{per}",
@@ -228,6 +236,28 @@ def _shipped_profile(arch: str) -> model.DpuProfile | None:
     return load_dpu(arch)[0]
 
 
+@lru_cache(maxsize=None)
+def _shipped_input(arch: str):
+    """The input record of the shipped profile ``arch``, as ``--dpu ARCH`` would list it."""
+    import hashlib
+
+    from hwgen.model.design import InputFile, load_dpu
+
+    _, _, raw, name = load_dpu(arch)
+    return InputFile("dpu", name, hashlib.sha256(raw).hexdigest())
+
+
+def _with_profile(design, arch: str, profile: model.DpuProfile):
+    """``design`` with the shipped profile ``arch`` in place of its own, named as ``--dpu ARCH``
+    names it (its input file, dpu.profile): the variants two larger DPUs suggest are then one
+    design to plan and evaluate, the design of that profile itself when the options agree.
+    Neither the plan nor the estimate reads the name; its options stay the design's."""
+    s = design.settings
+    inputs = tuple(_shipped_input(arch) if i.role == "dpu" else i for i in design.inputs)
+    return replace(design, dpu=profile, inputs=inputs,
+                   settings=replace(s, dpu=replace(s.dpu, profile=arch)))
+
+
 def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     """Every single change worth trying, each evaluated as a whole estimate."""
     from hwgen.plan.blockdesign import unplanned_blank
@@ -259,7 +289,7 @@ def _alternatives_of(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     for arch in reversed(model.ARCHES[:here]):         # largest smaller architecture first
         profile = _shipped_profile(arch)
         if profile is not None:
-            variants.append((f"--dpu {arch}", "arch", replace(design, dpu=profile)))
+            variants.append((f"--dpu {arch}", "arch", _with_profile(design, arch, profile)))
     from hwgen.model.design import parts
 
     for part in sorted(parts().values(), key=lambda p: (p.lut, p.name)):   # smallest part first
@@ -402,7 +432,41 @@ def estimate(design, block_design: BlockDesign | None = None, explain: bool = Tr
     that judge many designs by their numbers (``hwgen explore``, where the suggestions
     alone were 60 % of the time).
     """
-    bd = block_design if block_design is not None else block_design_for(design)
+    if block_design is not None:
+        return _estimate(design, block_design, explain)
+    key = verdict_key(design)
+    # The design's own plan is the key's (the plan reads none of the blanked fields), and the
+    # build plans the design itself next: one plan for both.
+    return _estimate_of(key, tuple(sorted(key.origins.items())), explain, block_design_for(design))
+
+
+# The build settings no estimate reads: the run strategies, the job count and the toolchain
+# (the block design does not read them either: blockdesign._UNPLANNED_BUILD), with where
+# each was set ("build" is where the last --set build.* was).
+_UNESTIMATED_BUILD = {"synth_strategy": "", "impl_strategy": "", "post_route_phys_opt": False,
+                      "jobs": 0, "toolchain": ""}
+_UNESTIMATED_ORIGINS = frozenset({"build"} | {f"build.{k}" for k in _UNESTIMATED_BUILD})
+
+
+def verdict_key(design):
+    """``design`` without what the estimate does not read (``_UNESTIMATED_BUILD``, its
+    origins, the --set list): the designs of a sweep that differ only in their run
+    strategies share one verdict. The design's name and every other origin stay (a
+    message names where a setting was set). Were the estimate to read a blanked field, it
+    would read the blank for every design; tests/test_sweep_caches.py compares both."""
+    s = design.settings
+    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNESTIMATED_BUILD)),
+                   origins={k: v for k, v in design.origins.items() if k not in _UNESTIMATED_ORIGINS})
+
+
+# Keyed on the blanked design and its origins (which designs compare without): a Verdict is
+# frozen, so the strategy variants of a design share it. An InputError is not cached.
+@lru_cache(maxsize=64)
+def _estimate_of(key, origins: tuple, explain: bool, bd: BlockDesign) -> Verdict:
+    return _estimate(key, bd, explain)
+
+
+def _estimate(design, bd: BlockDesign, explain: bool) -> Verdict:
     lines, costs = _evaluate(design, bd)
     memory = _memory_checks(design)
     checks = _clock_limits(design, bd)

@@ -13,10 +13,11 @@ area from the device tree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from hwgen.frozen import dataclass
 
 from hwgen.plan import addressmap
-from hwgen.plan.blockdesign import dpu_cores
+from hwgen.plan.blockdesign import dpu_cores, unplanned_blank
 from hwgen.errors import InputError, Problem
 from hwgen.plan.memory import CmaPool, MemoryPlan, plan_memory
 from hwgen.emit.output import Output, text_output
@@ -150,6 +151,17 @@ def to_cells(value: int, count: int) -> tuple[int, ...]:
 
 
 # --------------------------------------------------------------------------- outputs
+# Keyed on the design without the fields no plan reads (blockdesign.unplanned_blank): the memory
+# plan, the DPU node and the command line read the board, the DPU and the Linux settings, so a
+# design's strategy variants share them, the same objects (the dtsi's body is then laid out once,
+# render.dts). A refusal (InputError) is raised, never remembered; it names where the setting was
+# set from the design's own origins, which the blanked copy carries.
+@lru_cache(maxsize=32)
+def _planned(design) -> tuple[MemoryPlan, DpuNode, str, str]:
+    plan = plan_memory(design)
+    return plan, dpu_node(design), kernel_command_line(design, plan), cma_argument(plan.cma)
+
+
 def _toolchain(design):
     from hwgen.model.toolchain import toolchains
 
@@ -157,9 +169,9 @@ def _toolchain(design):
 
 
 def petalinux_outputs(design) -> list[Output]:
-    plan = plan_memory(design)
-    context = dict(design=design, plan=plan, cma=plan.cma, ddr=plan.ddr, dpu=dpu_node(design),
-                   bootargs=kernel_command_line(design, plan), cma_arg=cma_argument(plan.cma),
+    plan, node, bootargs, cma_arg = _planned(unplanned_blank(design))
+    context = dict(design=design, plan=plan, cma=plan.cma, ddr=plan.ddr, dpu=node,
+                   bootargs=bootargs, cma_arg=cma_arg,
                    cells=to_cells, format_mib=format_mib, toolchain=_toolchain(design),
                    family_dt=load_family(design.board.ps.family).devicetree)
     return [

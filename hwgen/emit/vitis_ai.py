@@ -470,9 +470,12 @@ def fingerprint_checks(design) -> tuple:
     Always a warning, never an error: an unregistered configuration works, but the
     model must be compiled against the generated fingerprint, not a stock arch.json.
     """
+    return _plan_checks(fingerprint_plan(design))
+
+
+def _plan_checks(plan: DpuFingerprint) -> tuple:
     from hwgen.model.verdict import CheckResult
 
-    plan = fingerprint_plan(design)
     if plan.registered:
         where = "arch.json names it" if _uses_target_name(plan.decoded) else \
             "arch.json carries its fingerprint"
@@ -491,11 +494,17 @@ def _compile_command() -> str:
 
 
 def readme_context(design, plan: DpuFingerprint) -> dict:
+    return {"design": design.name, "inputs": design.inputs, "overrides": design.overrides,
+            **_readme_plan(plan)}
+
+
+# A function of the fingerprint plan alone (what the README shows after its header), kept per
+# plan so a design's strategy variants, which share the plan, hand the README's body the
+# same objects (render.vitis_ai lays it out once).
+@lru_cache(maxsize=64)
+def _readme_plan(plan: DpuFingerprint) -> dict:
     g = geometry(plan.config.arch)
     return {
-        "design": design.name,
-        "inputs": design.inputs,
-        "overrides": design.overrides,
         "plan": plan,
         "arch": g,
         "ops": ops_per_clock(g),
@@ -503,7 +512,7 @@ def readme_context(design, plan: DpuFingerprint) -> dict:
         "fingerprint_form": json.dumps({"fingerprint": f"0x{plan.fingerprint:X}"}),
         "uses_name": _uses_target_name(plan.decoded),
         "command": _compile_command(),
-        "checks": fingerprint_checks(design),
+        "checks": _plan_checks(plan),
         "sources": SOURCES,
     }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from hwgen.frozen import dataclass
+from hwgen.frozen import by_identity, dataclass
 
 from hwgen.model.family import load_family
 from hwgen.plan.bdgraph import BlockDesign
@@ -63,6 +63,9 @@ def _shown(text: str) -> str:
     return _UNPRINTABLE.sub("?", text)
 
 
+# By the design object: its Tcl files and its FuseSoC core each ask for it, and the one object
+# lets the header's lines after the first be laid out once (render, tcl_header_rest).
+@by_identity(maxsize=8)
 def header_view(design) -> HeaderView:
     """Design identity and inputs for the header. Input names are never absolute paths
     (resources.display_name made them), so the Tcl never carries the machine's paths."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hwgen import __version__
+from hwgen.frozen import by_identity
 from hwgen.emit import petalinux
 from hwgen.model.design import Design
 from hwgen.errors import CheckFailed
@@ -32,6 +33,9 @@ GENERATORS: list = [
 BUDGET_FILE = "budget.json"
 
 
+# By the verdict object: the strategy variants of a design share one (budget.estimate), and
+# budget.json reads nothing else.
+@by_identity()
 def budget_output(verdict) -> Output:
     """budget.json: the verdict's JSON exactly as `hwgen check --format json` prints it. Which
     design it belongs to is the manifest's business: manifest.json names the design

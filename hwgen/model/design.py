@@ -12,7 +12,7 @@ import hashlib
 import re
 import sys
 
-from hwgen.frozen import dataclass, field
+from hwgen.frozen import by_identity, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -147,6 +147,14 @@ def _scalar(text: str) -> Any:
 
 
 def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...], Any, Mark]]:
+    """Each --set argument as (key path, value, where it was given); every problem at once."""
+    parsed = [_parsed_set(item) if type(item) is str else None for item in items]
+    if None not in parsed:
+        return parsed
+    return _parse_sets(items)
+
+
+def _parse_sets(items) -> list[tuple[tuple[str, ...], Any, Mark]]:
     problems, out = [], []
     for item in items:
         mark = Mark(f"{SET_ORIGIN} {item}" if len(item) <= 80 else f"{SET_ORIGIN} {item[:77]}...")
@@ -181,6 +189,22 @@ def parse_sets(items: tuple[str, ...] | list[str]) -> list[tuple[tuple[str, ...]
     return out
 
 
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+# One --set argument as parse_sets reads it, remembered per argument text: a sweep passes the
+# same few arguments to every design. Only an argument that parses to an immutable value is
+# remembered (a list or mapping is the caller's to keep); one with a problem is None, and
+# parse_sets reads it again to report it.
+@lru_cache(maxsize=256)
+def _parsed_set(item: str) -> tuple[tuple[str, ...], Any, Mark] | None:
+    try:
+        (parsed,) = _parse_sets([item])
+    except InputError:
+        return None
+    return parsed if type(parsed[1]) in _IMMUTABLE else None
+
+
 # --------------------------------------------------------------------------- layers
 class _Layers:
     """Deep-merges raw setting layers and remembers which layer set each path."""
@@ -190,9 +214,18 @@ class _Layers:
         self.origin: dict[tuple, tuple[Mark | None, str]] = {}
         self.key_origin: dict[tuple, tuple[Mark | None, str]] = {}
 
-    def add(self, raw: dict, locate):
-        """Merge ``raw`` over the lower layers; every key in it is now this layer's."""
-        self._mark(raw, (), locate)
+    def add(self, raw: dict, locate, section: tuple | None = None):
+        """Merge ``raw`` over the lower layers; every key in it is now this layer's.
+
+        ``section``: (the parsed file, the section of it ``raw`` holds, which one) when
+        ``locate`` reads that file alone: where each key sits is then looked up once per
+        section of that file object, not once per design."""
+        if section is None:
+            self._mark(raw, (), locate)
+        else:
+            origin, key_origin = _section_marks(section, raw, locate)
+            self.origin.update(origin)
+            self.key_origin.update(key_origin)
         _merge(raw, self.data)
 
     def _mark(self, v, path, locate):
@@ -226,6 +259,27 @@ class _Layers:
         if p != tuple(path):
             shown = ".".join(filter(None, [shown] + [str(x) for x in path[len(p):]]))
         return mark, shown
+
+
+# (ids of the file's Document and of its section, which section) -> (the Document, the
+# section, origins): shipped files are parsed once per process and never change
+# (loader.Document), so where a section's keys sit is the same for every design that reads
+# them. The entry holds both objects, so their ids name no other object while it exists.
+_SECTION_MARKS: dict = {}
+
+
+def _section_marks(section: tuple, raw: dict, locate) -> tuple[dict, dict]:
+    doc, part, name = section
+    key = (id(doc), id(part), name)
+    hit = _SECTION_MARKS.get(key)
+    if hit is not None and hit[0] is doc and hit[1] is part:
+        return hit[2], hit[3]
+    layer = _Layers()
+    layer._mark(raw, (), locate)
+    if len(_SECTION_MARKS) >= 64:
+        _SECTION_MARKS.clear()
+    _SECTION_MARKS[key] = (doc, part, layer.origin, layer.key_origin)
+    return layer.origin, layer.key_origin
 
 
 def _merge(src: dict, dst: dict) -> None:
@@ -444,6 +498,11 @@ def _check_against_preset(board: model.Board, doc: loader.Document):
         raise InputError(problems)
 
 
+@by_identity()    # the bytes of a shipped file, read once per process and shared by its designs
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
 def load_design(board: str | None = None, dpu: str | None = None,
                 sets: tuple[str, ...] | list[str] = ()) -> Design:
     """Validate everything and return the Design, or raise InputError with every problem."""
@@ -467,8 +526,9 @@ def load_design(board: str | None = None, dpu: str | None = None,
 
     layers = _Layers()
     options = _section(dpu_doc, "options")
-    layers.add({"dpu": options}, lambda p, key=False: doc_locator(dpu_doc, ("options",))(p[1:], key))
-    layers.add(defaults, doc_locator(board_doc, ("defaults",)))
+    layers.add({"dpu": options}, lambda p, key=False: doc_locator(dpu_doc, ("options",))(p[1:], key),
+               (dpu_doc, options, "options"))
+    layers.add(defaults, doc_locator(board_doc, ("defaults",)), (board_doc, defaults, "defaults"))
     for path, value, mark in overrides:
         layers.set(path, value, mark)
     layers.set(("dpu", "profile"), dpu_ref, dpu_mark or Mark("--dpu"))
@@ -476,8 +536,8 @@ def load_design(board: str | None = None, dpu: str | None = None,
 
     origins = {".".join(p): m for p, (m, _) in layers.origin.items()}
     inputs = (
-        InputFile("board", board_name, hashlib.sha256(board_raw).hexdigest()),
-        InputFile("dpu", dpu_name, hashlib.sha256(dpu_raw).hexdigest()),
+        InputFile("board", board_name, _sha256(board_raw)),
+        InputFile("dpu", dpu_name, _sha256(dpu_raw)),
     )
     return Design(board=board_model, dpu=profile, part=part_for(board_model.part), settings=settings,
                   inputs=inputs, overrides=tuple(sets), origins=origins,

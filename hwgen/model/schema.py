@@ -89,9 +89,25 @@ class Str(Spec):
             return ctx.bad(path, f"expected {self.what} without control characters "
                                  f"(newline, tab, NUL, invisible or bidirectional "
                                  f"controls), got {value[:40]!r}")
-        if self.pattern and not _fullmatch(self.pattern)(value):
+        if self.pattern and not _matches(self.pattern, value):
             return self.expect(value, ctx, path)
         return value
+
+
+# Whether a text matches a pattern, by (pattern, text): every design of a sweep checks the same
+# board and DPU strings against the same patterns, some of them long. Bounded: a process
+# checking ever new strings starts over.
+_MATCHED: dict[tuple[str, str], bool] = {}
+
+
+def _matches(pattern: str, text: str) -> bool:
+    key = (pattern, text)
+    hit = _MATCHED.get(key)
+    if hit is None:
+        if len(_MATCHED) >= 4096:
+            _MATCHED.clear()
+        hit = _MATCHED[key] = _fullmatch(pattern)(text) is not None
+    return hit
 
 
 # A board's preset alone is ~800 checked strings: the compiled pattern's fullmatch is kept

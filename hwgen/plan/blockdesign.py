@@ -290,9 +290,11 @@ def plan_block_design(design, clocks) -> BlockDesign:
 
 
 # The fields of a Design the block design does not read: the strategies, the job count,
-# the toolchain, the design's name and the --set list that wrote them. They are blanked
-# before the (cached) plan, so the designs of a sweep that differ only there, and the
-# alternatives the budget evaluates for each, share one plan. Were the plan to read one,
+# the toolchain, the design's name and the --set list that wrote them, and dpu.profile as
+# written (the plan reads the profile record itself). They are blanked before the (cached)
+# plan, so the designs of a sweep that differ only there, and the alternatives the budget
+# evaluates for each (a smaller architecture is the same profile record whichever larger
+# one it replaces), share one plan. Were the plan to read one,
 # it would read the blank for every design and show it in every block design (the goldens);
 # tests/test_sweep_caches.py compares the plan with and without the blanking.
 _UNPLANNED_BUILD = {"design_name": None, "synth_strategy": "", "impl_strategy": "",
@@ -304,12 +306,16 @@ _UNPLANNED_BUILD = {"design_name": None, "synth_strategy": "", "impl_strategy": 
 @lru_cache(maxsize=32)
 def unplanned_blank(design):
     """``design`` with the build fields no plan reads blanked (``_UNPLANNED_BUILD``), the
-    overrides list too: equal for designs that differ only there (a cache key)."""
+    overrides list and dpu.profile as written too: equal for designs that differ only there
+    (a cache key)."""
     s = design.settings
-    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNPLANNED_BUILD)))
+    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNPLANNED_BUILD),
+                                                          dpu=replace(s.dpu, profile="")))
 
 
-@lru_cache(maxsize=32)
+# A sweep meets each plan again for a later, larger DPU's alternatives (every smaller
+# architecture at the same clock), hence room for a board's worth of plans.
+@lru_cache(maxsize=128)
 def _plan_block_design(design, clocks) -> BlockDesign:
     family = load_family(design.board.ps.family)
     ps = family.ps

@@ -353,6 +353,7 @@ def _best_divide(vco: float, f: float, lim: MmcmLimits, fractional: bool) -> Opt
     """
     lo, hi = (lim.out0_min, lim.out0_max) if fractional else (float(lim.out_min), float(lim.out_max))
     step = lim.step if fractional else 1.0
+    fout_max, fractional_min = lim.fout_max, lim.out0_fractional_min
     ideal = vco / f
     cands = {
         math.floor(ideal / step) * step,
@@ -361,17 +362,18 @@ def _best_divide(vco: float, f: float, lim: MmcmLimits, fractional: bool) -> Opt
         float(math.ceil(ideal)),
         lo,
         hi,
-        math.ceil(vco / lim.fout_max / step) * step,
+        math.ceil(vco / fout_max / step) * step,
     }
-    legal = [
-        d for d in cands
-        if lo <= d <= hi
-        and (d == int(d) or d >= lim.out0_fractional_min)
-        and vco / d <= lim.fout_max
-    ]
-    if not legal:
-        return None
-    return min(legal, key=lambda d: (abs(vco / d - f), d != int(d), d))
+    # The nearest output, then an integer divide, then the smaller: d itself ends the key, so
+    # no two legal candidates tie and the set's order does not matter. (A loop, not min() over
+    # a list with a key function: a search tries this for thousands of VCOs.)
+    best, best_key = None, None
+    for d in cands:
+        if lo <= d <= hi and (d == int(d) or d >= fractional_min) and vco / d <= fout_max:
+            key = (abs(vco / d - f), d != int(d), d)
+            if best_key is None or key < best_key:
+                best, best_key = d, key
+    return best
 
 
 def _vco_candidates(fin: float, lim: MmcmLimits) -> Iterator[tuple[tuple, int, float, float, float]]:
@@ -440,6 +442,11 @@ def _search_mmcm(fin: float, outs: tuple[float, ...], speed_grade: int) -> MmcmC
         for i, f in enumerate(outs):
             o = _best_divide(vco, f, lim, fractional=(i == 0))
             if o is None:
+                break
+            # The candidates come in the order of the key after its first element, so a later
+            # one ranks higher only with a smaller rounded worst error: one output already as
+            # far off as the best's worst settles it (rounding keeps the order of errors).
+            if best_key is not None and round(abs(_ppm(vco / o, f)), 3) >= best_key[0]:
                 break
             divides.append(o)
         else:

@@ -23,7 +23,8 @@ machine without Graphviz differs from one made with it in those files (and the m
 from __future__ import annotations
 
 import re
-from hwgen.frozen import dataclass
+from functools import lru_cache
+from hwgen.frozen import by_identity, dataclass, replace
 
 from hwgen.review import diagram
 from hwgen.budget.estimate import fmt_amount, fmt_percent
@@ -137,7 +138,11 @@ BAR_TOP, BAR_H, LINE = 16, 30, 15
 
 def ddr_map(s: Summary) -> DdrMap:
     """Kernel region and CMA pool on the DDR bar; a kernel-placed pool as a bar of its size below."""
-    m = s.memory
+    return _ddr_map(s.memory, s.board)
+
+
+@by_identity()    # the memory plan and board a design's strategy variants share (summary)
+def _ddr_map(m, board) -> DdrMap:
     scale = BAR / m.ddr_size
     regions = [(m.kernel_base, m.kernel_size, f"kernel {format_mib(m.kernel_size)}",
                 f"{span(m.kernel_base, m.kernel_size)}: kernel image, page tables, early allocations",
@@ -168,7 +173,7 @@ def ddr_map(s: Summary) -> DdrMap:
     caption += (f"; Linux keeps {format_mib(m.linux_free)} (at least {format_mib(m.min_free)} "
                 f"required); the largest CMA that fits is {format_mib(m.largest_cma)}")
     return DdrMap(BAR, y + 4, BAR + 20, tuple(boxes), hex32(m.ddr_base), hex32(m.ddr_base + m.ddr_size - 1),
-                  f"DDR {format_mib(m.ddr_size)} ({s.board.ddr_type})", caption)
+                  f"DDR {format_mib(m.ddr_size)} ({board.ddr_type})", caption)
 
 
 @dataclass(frozen=True)
@@ -180,8 +185,18 @@ class FileLink:
 
 def file_links(outputs, own: tuple[tuple[str, str], ...]) -> tuple[FileLink, ...]:
     """Every file of the build folder, sorted by path, with its link from report/."""
-    rows = [(o.path, o.role) for o in outputs] + list(own) + [(MANIFEST, "manifest")]
-    return tuple(FileLink(path, relative(path), role) for path, role in sorted(set(rows)))
+    rows = tuple(sorted(set([(o.path, o.role) for o in outputs] + list(own) + [(MANIFEST, "manifest")])))
+    if all(type(path) is str and type(role) is str for path, role in rows):
+        return _file_links(rows)
+    return _file_links.__wrapped__(rows)
+
+
+# The same files give the same links, one object, so the page's file list (render.tables) is
+# laid out once for the designs that write the same files (a design's strategy variants).
+# Only exact str rows are remembered: a str subclass equal to a path is written its own way.
+@lru_cache(maxsize=64)
+def _file_links(rows: tuple[tuple[str, str], ...]) -> tuple[FileLink, ...]:
+    return tuple(FileLink(path, relative(path), role) for path, role in rows)
 
 
 def relative(path: str) -> str:
@@ -226,40 +241,70 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
     from hwgen.model.family import load_family
 
     ps_irq = load_family(design.board.ps.family).ps.interrupt.pin
+    planned = _planned_facts(s.board, s.dpu, s.clocks, s.clock_notes, s.mmcm, s.ps_ports,
+                             s.address_map, s.interrupts, s.memory, verdict, ps_irq)
+    return replace(
+        planned,
+        title=f"{s.design}: {s.board.name} + DPU {s.dpu.profile}",
+        inputs=tuple(f"{i.role}: {i.name} (sha256 {i.sha256})" for i in design.inputs),
+        overrides=tuple(design.overrides),
+        dpu_options=_setting_rows(tuple((k, v, type(v)) for k, v in s.settings if k.startswith("dpu."))),
+        strategies=(
+            Row(("synthesis", s.strategies.synth)),
+            Row(("implementation", s.strategies.impl)),
+            Row(("post-route phys_opt", "on" if s.strategies.post_route_phys_opt else "off")),
+            Row(("jobs", str(s.strategies.jobs))),
+            Row(("interconnect IP", s.strategies.interconnect)),
+        ),
+    )
+
+
+# Keyed on each setting's key, value and type (1, 1.0 and True are equal but written apart):
+# the strategy variants of a design, and every design with the same DPU settings, share the
+# rows, one object (render.tables lays their table out once).
+@lru_cache(maxsize=64)
+def _setting_rows(settings: tuple) -> tuple[Row, ...]:
+    return tuple(Row((k, setting_text(k, v))) for k, v, _ in settings)
+
+
+# By the objects it reads: the planned members of a summary and the verdict, which a design's
+# strategy variants share (summary._planned_summary, budget.estimate), so they share these
+# rows too, the same objects, and the page lays out their tables once (render.tables).
+@by_identity()
+def _planned_facts(board, dpu, clocks, clock_notes, mmcm, ps_ports, address_map, interrupts,
+                   mem, verdict: Verdict, ps_irq: str) -> Facts:
     trigger = {4: "level high", 1: "rising edge"}
-    mem = s.memory
-    dpu_opts = tuple(Row((k, setting_text(k, v))) for k, v in s.settings if k.startswith("dpu."))
     checks = tuple(Row(("ok" if c.ok else ("FAIL" if c.severity == "error" else "warning"), c.name,
                         c.message)) for c in verdict.memory + verdict.checks)
     return Facts(
-        title=f"{s.design}: {s.board.name} + DPU {s.dpu.profile}",
+        title="",
         verdict="PASS" if verdict.ok else "FAIL",
-        board=f"{s.board.name} ({s.board.vendor}): {s.board.description}".rstrip(": "),
-        part=s.board.part,
-        dpu=(f"{s.dpu.profile}: DPUCZDX8G {s.dpu.arch}, {s.dpu.cores} core"
-             f"{'s' if s.dpu.cores > 1 else ''} ({s.dpu.vlnv})"),
-        fingerprint=(f"{s.dpu.fingerprint}, target {s.dpu.target}"
-                     + ("" if s.dpu.registered else " (not a registered Vitis AI target)")),
-        inputs=tuple(f"{i.role}: {i.name} (sha256 {i.sha256})" for i in design.inputs),
-        overrides=tuple(design.overrides),
-        dpu_options=dpu_opts,
-        dpu_config=tuple(Row((k, v)) for k, v in s.dpu.config),
+        board=f"{board.name} ({board.vendor}): {board.description}".rstrip(": "),
+        part=board.part,
+        dpu=(f"{dpu.profile}: DPUCZDX8G {dpu.arch}, {dpu.cores} core"
+             f"{'s' if dpu.cores > 1 else ''} ({dpu.vlnv})"),
+        fingerprint=(f"{dpu.fingerprint}, target {dpu.target}"
+                     + ("" if dpu.registered else " (not a registered Vitis AI target)")),
+        inputs=(),
+        overrides=(),
+        dpu_options=(),
+        dpu_config=tuple(Row((k, v)) for k, v in dpu.config),
         clocks=tuple(Row((c.name, c.net, requested(c.requested_mhz), mhz(c.achieved_mhz), c.source,
-                          c.setting or "-")) for c in s.clocks),
-        mmcm=(f"{s.mmcm.fin_mhz:g} MHz / {s.mmcm.divclk} \u00d7 {s.mmcm.mult_f:.3f} = VCO "
-              f"{s.mmcm.vco_mhz:g} MHz; "
-              + ", ".join(f"{port} /{d:g}" for port, d in zip(s.mmcm.outputs, s.mmcm.out_divides))),
-        clock_notes=s.clock_notes,
+                          c.setting or "-")) for c in clocks),
+        mmcm=(f"{mmcm.fin_mhz:g} MHz / {mmcm.divclk} \u00d7 {mmcm.mult_f:.3f} = VCO "
+              f"{mmcm.vco_mhz:g} MHz; "
+              + ", ".join(f"{port} /{d:g}" for port, d in zip(mmcm.outputs, mmcm.out_divides))),
+        clock_notes=clock_notes,
         ports=tuple(Row((p.port, p.direction, f"{p.width} bit", f"{p.clock} {mhz(p.clock_mhz)}",
-                         ", ".join(p.peers) or "-")) for p in s.ps_ports),
+                         ", ".join(p.peers) or "-")) for p in ps_ports),
         addresses=tuple(Row((a.space, a.segment, hex32(a.base), format_mib(a.range), span(a.base, a.range)))
-                        for a in s.address_map),
-        registers=tuple(f"{span(a.base, a.range)} ({format_mib(a.range)})" for a in s.address_map
-                        if a.segment.startswith(f"{s.dpu.cell}/")),
-        interrupts=tuple(Row((f"{s.dpu.cell}/{i.pin}", f"{ps_irq}[{i.irq_f2p}]", str(i.gic_spi),
-                              trigger.get(i.flags, str(i.flags)))) for i in s.interrupts),
+                        for a in address_map),
+        registers=tuple(f"{span(a.base, a.range)} ({format_mib(a.range)})" for a in address_map
+                        if a.segment.startswith(f"{dpu.cell}/")),
+        interrupts=tuple(Row((f"{dpu.cell}/{i.pin}", f"{ps_irq}[{i.irq_f2p}]", str(i.gic_spi),
+                              trigger.get(i.flags, str(i.flags)))) for i in interrupts),
         memory=(
-            Row(("DDR", f"{span(mem.ddr_base, mem.ddr_size)} ({format_mib(mem.ddr_size)}, {s.board.ddr_type})")),
+            Row(("DDR", f"{span(mem.ddr_base, mem.ddr_size)} ({format_mib(mem.ddr_size)}, {board.ddr_type})")),
             Row(("kernel region", f"{span(mem.kernel_base, mem.kernel_size)} ({format_mib(mem.kernel_size)})")),
             Row(("CMA", f"{format_mib(mem.cma_size)}, "
                         + (f"fixed at {span(mem.cma_base, mem.cma_size)}" if mem.cma_base is not None
@@ -269,13 +314,7 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
             Row(("left to Linux", f"{format_mib(mem.linux_free)} (linux.min_free {format_mib(mem.min_free)})")),
             Row(("largest CMA that fits", format_mib(mem.largest_cma))),
         ),
-        strategies=(
-            Row(("synthesis", s.strategies.synth)),
-            Row(("implementation", s.strategies.impl)),
-            Row(("post-route phys_opt", "on" if s.strategies.post_route_phys_opt else "off")),
-            Row(("jobs", str(s.strategies.jobs))),
-            Row(("interconnect IP", s.strategies.interconnect)),
-        ),
+        strategies=(),
         budget=budget_bars(verdict),
         checks=checks,
         messages=tuple(verdict.messages),

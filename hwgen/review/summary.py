@@ -19,8 +19,10 @@ import json
 from functools import lru_cache
 import types
 import typing
-from hwgen.frozen import dataclass
-from hwgen.jsontext import dumps_indented
+from json.encoder import encode_basestring_ascii as _string
+
+from hwgen.frozen import by_identity, dataclass, replace
+from hwgen.jsontext import dumps_indented, dumps_nested
 
 from hwgen import resources
 
@@ -242,35 +244,48 @@ def ps_ports(design, bd) -> tuple[PsPort, ...]:
 
 def design_summary(design, clocks=None, bd=None) -> Summary:
     """Everything a reviewer needs about ``design``, from the plans (no new decisions)."""
-    from hwgen import __version__
-    from hwgen.plan.blockdesign import plan_block_design
+    from hwgen.plan.blockdesign import plan_block_design, unplanned_blank
     from hwgen.plan.clockflow import design_clocks
+
+    clocks = clocks if clocks is not None else design_clocks(design)
+    bd = bd if bd is not None else plan_block_design(design, clocks)
+    b = design.settings.build
+    return replace(_planned_summary(unplanned_blank(design), clocks, bd), design=design.name,
+                   settings=tuple((k, _profile_name(design) if k == "dpu.profile" else v)
+                                  for k, v in flat_settings(design.settings)),
+                   strategies=Strategies(b.synth_strategy, b.impl_strategy, b.post_route_phys_opt,
+                                         b.jobs, b.interconnect))
+
+
+# Keyed on the design without the fields no plan reads (blockdesign.unplanned_blank), its
+# clock plan and block design: every field but the name, the settings and the strategies
+# (which design_summary puts in) comes from the plans, so the strategy variants of a design
+# share them, the same objects (to_json writes each once). tests/test_sweep_caches.py
+# gathers it from the design itself too.
+@lru_cache(maxsize=32)
+def _planned_summary(design, clocks, bd) -> Summary:
+    from hwgen import __version__
     from hwgen.plan.memory import plan_memory
     from hwgen.emit.petalinux import cma_argument, dpu_interrupts
     from hwgen.emit.vitis_ai import fingerprint_plan
     from hwgen.model.family import load_family
+    from hwgen.plan.blockdesign import DPU_PORT, DSP_PORT
 
-    clocks = clocks if clocks is not None else design_clocks(design)
-    bd = bd if bd is not None else plan_block_design(design, clocks)
     board = design.board
     dpu_cell = bd.cell(design.dpu.cell)
     fp = fingerprint_plan(design)
     mem = plan_memory(design)
     kernel = next(r for r in mem.fixed if r.name == "kernel")
     w = clocks.wizard
-    from hwgen.plan.blockdesign import DPU_PORT, DSP_PORT
-
-    b = design.settings.build
     return Summary(
         format=FORMAT,
         hwgen_version=__version__,
-        design=design.name,
+        design="",
         board=BoardFacts(board.name, board.vendor, board.description, board.part, board.ddr.base,
                          board.ddr.size, board.ddr.memory_type),
         dpu=DpuFacts(design.dpu.name, design.dpu.arch, design.dpu.vlnv, dpu_cell.name,
                      design.settings.dpu.cores, dpu_cell.props, fp.hex, fp.name, fp.registered),
-        settings=tuple((k, _profile_name(design) if k == "dpu.profile" else v)
-                       for k, v in flat_settings(design.settings)),
+        settings=(),
         clocks=clock_lines(design, clocks, bd),
         clock_notes=tuple(clocks.notes),
         # clk_wiz output order is the clock plan's: clk_out1 the 2x clock, clk_out2 the 1x
@@ -285,8 +300,7 @@ def design_summary(design, clocks=None, bd=None) -> Summary:
         memory=MemoryFacts(mem.ddr.base, mem.ddr.size, kernel.base, kernel.size, mem.cma.size,
                            mem.cma.base, mem.cma.alignment, mem.linux_free, mem.min_free,
                            mem.largest_cma, cma_argument(mem.cma)),
-        strategies=Strategies(b.synth_strategy, b.impl_strategy, b.post_route_phys_opt, b.jobs,
-                              b.interconnect),
+        strategies=None,
     )
 
 
@@ -331,7 +345,31 @@ def _plain(value):
 
 
 def to_json(summary: Summary) -> str:
-    return dumps_indented(_plain(summary), 2) + "\n"     # json.dumps(..., indent=2), faster
+    """``json.dumps(_plain(summary), indent=2)``, faster: written member by member, the
+    members a summary shares with its design's strategy variants (the planned ones) by the
+    text remembered for that object (``_member_text``)."""
+    members = []
+    for name in _field_names(Summary):
+        value = getattr(summary, name)
+        if name in _PAIRS:
+            text = dumps_nested({k: v for k, v in value}, 1)
+        elif type(value) in _WRITTEN_FRESH:
+            text = dumps_nested(value, 1)
+        else:
+            text = _member_text(value)
+        if text is None:    # something only json.dumps writes: the whole, as it would
+            return dumps_indented(_plain(summary), 2) + "\n"
+        members.append(_string(name) + ": " + text)
+    return "{\n  " + ",\n  ".join(members) + "\n}\n"
+
+
+# Scalars and the settings, written for every summary; a record or a tuple of them, by object.
+_WRITTEN_FRESH = (str, int, float, bool, type(None))
+
+
+@by_identity(maxsize=256)
+def _member_text(value) -> str | None:
+    return dumps_nested(_plain(value), 1)
 
 
 def _build(tp, data, path: str):
