@@ -33,7 +33,10 @@ class Cases:
         except NotApplicable as exc:
             self.ran.pop()
             self.not_applicable.append((name, str(exc)))
-        except Exception as exc:   # noqa: BLE001 - reported below with its traceback's end
+        except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:   # noqa: BLE001
+            # every failure is reported below with where it was raised; a skip inside a case
+            # would skip the whole matrix, so it counts as a failure (NotApplicable says why
+            # a case cannot apply)
             where = traceback.extract_tb(exc.__traceback__)[-1]
             self.failed.append((name, f"{type(exc).__name__}: {exc}\n"
                                       f"    at {where.filename}:{where.lineno}"))

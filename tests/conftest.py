@@ -100,7 +100,6 @@ LONG_FIRST = (
     "test_properties.py::test_valid_designs_always_render",
     "test_fuzz.py::test_fuzz_yaml_files",
     "test_properties.py::test_mutated_yaml_never_gives_a_traceback",
-    "test_injection.py::test_accepted_payloads_reach_the_outputs",
     "test_compiled_templates.py::test_pip_builds_a_wheel_whose_templates_are_used_compiled",
     "test_boardfiles.py::test_adding_a_board_walk_works_after_pip_install",
     "test_properties.py::test_wrong_types_are_refused",

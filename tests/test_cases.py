@@ -38,3 +38,16 @@ def test_not_applicable_cases_are_kept_apart_and_none_applying_fails():
     with cases.case("b"):
         pass
     cases.check()
+
+
+def test_a_skip_or_fail_inside_a_case_is_that_case_failing():
+    cases = Cases()
+    with cases.case("skips"):
+        pytest.skip("not here")
+    with cases.case("fails"):
+        pytest.fail("no")
+    with cases.case("passes"):
+        pass
+    assert [name for name, _ in cases.failed] == ["skips", "fails"]
+    with pytest.raises(pytest.fail.Exception, match="2 of 3 cases failed"):
+        cases.check()

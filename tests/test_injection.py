@@ -8,9 +8,9 @@ gets every payload below. Each case ends one of two ways:
 - built: then every generated Tcl file runs in tclsh under the Vivado recorder
   (vivado/build.tcl, which sources block_design.tcl and strategies.tcl, then ip_repo.tcl
   and export_xsa.tcl; _designs.run_every_tcl) with its canaries armed and must finish
-  without a violation or a Tcl error; the canary file must still exist and no file may appear; the dtsi compiles
-  with dtc and its strings read back with fdtget as hwgen meant them; and the payload
-  appears in each generated file only in that file's quoted form.
+  without a violation or a Tcl error; the canary file must still exist and no file may
+  appear; the dtsi compiles with dtc and its strings read back with fdtget as hwgen meant
+  them; and the payload appears in each generated file only in that file's quoted form.
 
 A field is one test item that runs every payload as a case (tests/_cases.py says why) and
 reports each failing payload by name.
