@@ -166,9 +166,9 @@ def _events_document(text: str, source: str) -> Document:
     """The Document of a user's file built straight from libyaml's events: one pass, no
     node graph, no second walk. A board file the size of pynq_z2.yaml is read in ~3.5 ms
     instead of ~7 (events composed into nodes, then built): the same data and positions as
-    ``_Builder`` gives (tests/test_fuzz.py holds the two paths to each other). It handles only what a hardware
-    description holds, plain mappings, lists and scalars, and raises ``_Fallback`` at
-    anything else, so every refusal and its message comes from ``_Builder``."""
+    ``_Builder`` gives (tests/test_fuzz.py holds the two paths to each other). It handles
+    only what a hardware description holds, plain mappings, lists and scalars, and raises
+    ``_Fallback`` at anything else, so every refusal and its message comes from ``_Builder``."""
     ev = yaml.events
     mapping_start, sequence_start, scalar = ev.MappingStartEvent, ev.SequenceStartEvent, ev.ScalarEvent
     ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
