@@ -102,13 +102,9 @@ def _write(value, out: list, newline: str, step: str) -> None:
                 append(sep + _string(key) + ": null")
             elif ti is bool:
                 append(sep + _string(key) + (": true" if item else ": false"))
-            else:
-                text = _scalar(item)
-                if text is not None:
-                    append(sep + _string(key) + ": " + text)
-                else:
-                    append(sep + _string(key) + ": ")
-                    _write(item, out, inner, step)
+            else:   # every plain scalar is written above
+                append(sep + _string(key) + ": ")
+                _write(item, out, inner, step)
             sep = "," + inner
         append(newline + "}")
     elif t is list or t is tuple:
