@@ -411,3 +411,101 @@ def test_dpu_cost_is_shared_across_clocks_only(designs):
     low = load_design("pynq_z2", "B512", ("dpu.dsp_usage=low",))
     noaug = load_design("pynq_z2", "B512", ("dpu.channel_augmentation=false",))
     assert cost(low) != base and cost(noaug) != base and cost(designs["pynq_b1024"]) != base
+
+
+
+def _strings_only(value) -> bool:
+    if isinstance(value, tuple):
+        return all(_strings_only(v) for v in value)
+    if hasattr(type(value), "__dataclass_fields__"):
+        return all(_strings_only(getattr(value, f)) for f in type(value).__dataclass_fields__)
+    return type(value) is str
+
+
+def test_block_design_parts_are_the_macros_for_every_cell_and_net(designs):
+    """bd_parts remembers a cell's or a net's text by value: sound only because every field
+    of the views is a str (1, 1.0 and True would be equal keys written apart). Every cell
+    and net of designs at two clocks, on two boards and with two DPUs is laid out by the
+    remembered macro exactly as by the macro itself, and a changed frequency changes it."""
+    from hwgen.emit import vivado
+    from hwgen.emit.render import environment
+
+    env = environment()
+    module = env.get_template("tcl/_block_design_parts.tcl.j2").module
+    texts = {}
+    for key in ("pynq", "pynq_100", "zybo", "pynq_b1024"):
+        design = designs[key]
+        bd = blockdesign.block_design_for(design)
+        for kind, views in (("cell", vivado.cell_views(design, bd)), ("net", vivado.net_views(bd))):
+            for view in views:
+                assert _strings_only(view), view
+                remembered = env.globals["bd_parts"][kind](view)
+                assert str(remembered) == str(getattr(module, kind)(view))
+                texts[key, kind, view.name] = str(remembered)
+    assert texts["pynq", "net", "clk_dpu"] != texts["pynq_100", "net", "clk_dpu"]
+    assert texts["pynq", "cell", "dpu_clk_wiz"] != texts["pynq_100", "cell", "dpu_clk_wiz"]
+    # the DPU's cell and the reset nets do not see the clock: one text for both
+    dpu = designs["pynq"].dpu.cell
+    assert texts["pynq", "cell", dpu] == texts["pynq_100", "cell", dpu]
+    assert texts["pynq", "net", "ps_resetn"] == texts["pynq_100", "net", "ps_resetn"]
+    # every shipped board's views (the ZynqMP ones too) hold strings only
+    from hwgen import resources
+
+    for board in sorted(resources.shipped("boards")):
+        design = load_design(board, "B1152", ())
+        bd = blockdesign.block_design_for(design)
+        for view in vivado.cell_views(design, bd) + vivado.net_views(bd):
+            assert _strings_only(view), (board, view)
+
+
+def test_calls_in_templates_are_jinjas_calls():
+    """The environment's Context calls a macro or an unmarked function straight away and
+    leaves everything else to Jinja2: marked functions still get their context, environment
+    or eval context, loop variables still reach a pass_context function, and a
+    StopIteration still becomes an undefined value. Each template is rendered by hwgen's
+    environment and by a plain Jinja2 one."""
+    import jinja2
+
+    from hwgen.emit.render import environment
+
+    @jinja2.pass_context
+    def seen(ctx, name):
+        return f"{name}={ctx.get(name)}"
+
+    @jinja2.pass_environment
+    def env_kind(env):
+        return "strict" if env.undefined is jinja2.StrictUndefined else "lenient"
+
+    @jinja2.pass_eval_context
+    def autoescaped(eval_ctx):
+        return str(eval_ctx.autoescape)
+
+    def stop():
+        raise StopIteration
+
+    class Callable:
+        def __call__(self, x):
+            return f"<{x}>"
+
+    class MarkedCall:
+        @jinja2.pass_context
+        def __call__(self, ctx):
+            return f"ctx {ctx.get('v')}"
+
+    source = ('{% macro m(a, b="d") %}{{ a }}-{{ b }}{% endmacro %}'
+              '{% macro c(a) %}{{ a }}-d{{ caller() }}{% endmacro %}'
+              '{{ m(1) }} {{ m(2, b=3) }} {% call c(4) %}body{% endcall %} '
+              '{% for i in [1, 2] %}{{ seen("i") }} {% set v = i %}{{ seen("v") }} {% endfor %}'
+              '{{ env_kind() }} {{ autoescaped() }} {{ plain(5) }} {{ obj(6) }} {{ marked() }} '
+              '[{{ stop() is undefined }}]')
+    names = dict(seen=seen, env_kind=env_kind, autoescaped=autoescaped, stop=stop, obj=Callable(),
+                 marked=MarkedCall(), plain=lambda x: x * 2, v="top")
+    hwgen_env = environment()
+    plain_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    ours = hwgen_env.from_string(source).render(**names)
+    theirs = plain_env.from_string(source).render(**names)
+    assert type(hwgen_env.from_string("").new_context()) is not jinja2.runtime.Context
+    assert ours == theirs
+    # a {% set %} inside the loop reaches the pass_context function (Jinja2 passes _loop_vars)
+    assert "v=1" in ours and "v=2" in ours and "[True]" in ours and "4-dbody" in ours and "ctx top" in ours

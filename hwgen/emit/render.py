@@ -372,6 +372,7 @@ def make_environment(loader):
         auto_reload=False,
     )
     env.template_class = _template_class()
+    env.context_class = _context_class()
     env.filters.update(tcl=tcl_word, tcl_braced=tcl_braced, tcl_comment=tcl_comment,
                        dts_string=dts_string, dts_comment=dts_comment, hex32=hex32,
                        dts_cell=dts_cell, yaml_str=yaml_str, yaml_comment=yaml_comment)
@@ -383,16 +384,35 @@ def make_environment(loader):
     env.filters["wordwrap"] = _remembered_wordwrap(env)
     env.globals["remembered_config_dict"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "config_dict")
     env.globals["tcl_header_rest"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "header_rest", only_text=True)
-    env.globals["tables"] = {name: _remembered_macro(env, "report/_tables.html.j2", name, only_text=True)
-                             for name in _PAGE_TABLES}
-    env.globals["md_parts"] = {name: _remembered_macro(env, "report/_summary.md.j2", name, only_text=True)
-                               for name in _SUMMARY_PARTS}
-    env.globals["dts"] = {"system_user": _remembered_macro(env, "dts/_system_user.dtsi.j2", "system_user",
-                                                           only_text=True)}
-    env.globals["vitis_ai"] = {"readme": _remembered_macro(env, "vitis_ai/_readme.md.j2", "readme",
-                                                           only_text=True)}
+    env.globals["tables"] = _Macros({name: _remembered_macro(env, "report/_tables.html.j2", name, only_text=True)
+                                     for name in _PAGE_TABLES})
+    env.globals["md_parts"] = _Macros({name: _remembered_macro(env, "report/_summary.md.j2", name,
+                                                               only_text=True)
+                                       for name in _SUMMARY_PARTS})
+    # Remembered by value, not only_text: every field of a CellView or NetView is a str by
+    # construction (vivado.py), and walking a PS cell's ~800 CONFIG pairs to check it would
+    # cost more than the layout it saves.
+    env.globals["bd_parts"] = _Macros({name: _remembered_macro(env, "tcl/_block_design_parts.tcl.j2", name)
+                                       for name in ("cell", "net")})
+    env.globals["dts"] = _Macros(system_user=_remembered_macro(env, "dts/_system_user.dtsi.j2", "system_user",
+                                                               only_text=True))
+    env.globals["vitis_ai"] = _Macros(readme=_remembered_macro(env, "vitis_ai/_readme.md.j2", "readme",
+                                                               only_text=True))
     env.globals["hwgen_version"] = __version__
+    env.hwgen_loaded = {}       # template name -> Template, for render()
     return env
+
+
+class _Macros(dict):
+    """Remembered macros a template calls as ``tables.budget(...)``: a dict (by name) whose
+    names are also attributes. Jinja2 tries an attribute before an item, and a plain dict
+    answered every such call (~20 per design) with a raised and caught AttributeError."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @lru_cache(maxsize=None)
@@ -410,6 +430,41 @@ def _template_class():
             return super()._from_namespace(environment, namespace, dict(globals))
 
     return Template
+
+
+@lru_cache(maxsize=None)
+def _context_class():
+    """``jinja2.runtime.Context`` calling a macro or a plain function straight away.
+
+    Every call in a template (a macro, a remembered macro, ~65 per design) goes through
+    ``Context.call``, which looks for a ``pass_context``-style marker on the callable and on
+    its ``__call__``: two failed attribute lookups for every callable hwgen's templates use.
+    A Macro never carries the marker, and a function carries it in its ``__dict__``, so
+    those two kinds are told apart by a type check and a dict lookup; anything else, or a
+    marked function, goes through Jinja2's own ``call``. The rest is Jinja2's: the loop and
+    block variables it passes are dropped, and a StopIteration becomes an undefined value.
+    """
+    from types import FunctionType
+
+    import jinja2.runtime
+
+    plain = (jinja2.runtime.Macro, FunctionType)
+
+    class Context(jinja2.runtime.Context):
+        def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature)
+            kind = type(__obj)
+            if kind not in plain or (kind is FunctionType and "jinja_pass_arg" in __obj.__dict__):
+                return super().call(__obj, *args, **kwargs)
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+
+    return Context
 
 
 @lru_cache(maxsize=1)
@@ -465,8 +520,14 @@ def _remembered_macro(env, template: str, name: str, only_text: bool = False):
     (1 == 1.0 == True, a Markup equal to a str); anything else is laid out every time.
     """
 
+    found = []
+
+    # Looked up once: the macro file's module is made once per environment (it is imported
+    # without context), and get_template's cache lookup took longer than most layouts.
     def macro():
-        return getattr(env.get_template(template).module, name)
+        if not found:
+            found.append(getattr(env.get_template(template).module, name))
+        return found[0]
 
     @lru_cache(maxsize=64)
     def remembered(*args):
@@ -524,8 +585,13 @@ def render(template: str, **context) -> str:
 
     from hwgen.errors import OutputError
 
+    env = environment()
     try:
-        return environment().get_template(template).render(**context)
+        # The environment's own cache takes a lock and an LRU update per lookup: a sweep renders
+        # a dozen templates per design, so each loaded Template is kept here too.
+        loaded = env.hwgen_loaded.get(template) or env.hwgen_loaded.setdefault(
+            template, env.get_template(template))
+        return loaded.render(context)
     except jinja2.TemplateNotFound as exc:
         # Also raised while rendering, by an {% import %} of a missing macro file.
         raise OutputError(f"template {exc.name or template!r} is missing from hwgen's installation "
