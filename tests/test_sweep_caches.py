@@ -509,3 +509,41 @@ def test_calls_in_templates_are_jinjas_calls():
     assert ours == theirs
     # a {% set %} inside the loop reaches the pass_context function (Jinja2 passes _loop_vars)
     assert "v=1" in ours and "v=2" in ours and "[True]" in ours and "4-dbody" in ours and "ctx top" in ours
+
+
+def test_remembered_macros_tell_equal_values_of_other_kinds_apart():
+    """A remembered macro's text is keyed on its arguments and on the kinds of the values in
+    them (render._exact_kinds): 1, True and 1.0 are equal but written apart, and so are 0.0
+    and -0.0; a Markup, a list or a record that leaves a field out of its comparison is laid
+    out every time. Each call is compared with the macro itself, in an order that would
+    serve a stale text if the kinds were not part of the key."""
+    import dataclasses
+
+    import jinja2
+    import markupsafe
+
+    from hwgen.emit import render
+
+    env = render.make_environment(jinja2.DictLoader(
+        {"t.j2": "{% macro show(a, b) %}{{ a }}|{{ b }}{% endmacro %}"}))
+    macro = env.get_template("t.j2").module.show
+    remembered = render._remembered_macro(env, "t.j2", "show", exact=True)
+
+    @dataclasses.dataclass(frozen=True)
+    class Loose:
+        shown: str
+        hidden: str = dataclasses.field(compare=False)
+
+    calls = [(1, "x"), (True, "x"), (1.0, "x"), (0.0, "x"), (-0.0, "x"), (None, "x"),
+             (("a", 1), "x"), (("a", True), "x"), (len, "x"), (markupsafe.Markup("<i>"), "x"),
+             ("<i>", "x"), (Loose("s", "one"), "x"), (Loose("s", "two"), "x")]
+    for a, b in calls + calls[::-1]:
+        assert str(remembered(a, b)) == str(macro(a, b)), (a, b)
+    assert render._exact_kinds(("s", ("t",))) == ""
+    assert render._exact_kinds((1, True)) != render._exact_kinds((True, 1))
+    assert render._exact_kinds((1,)) != render._exact_kinds((1.0,))
+    assert render._exact_kinds((0.0,)) != render._exact_kinds((-0.0,))
+    assert render._exact_kinds((len, None)) == render._exact_kinds((abs, None))
+    assert render._exact_kinds((Loose("s", "one"),)) is None
+    assert render._exact_kinds(([1],)) is None and render._exact_kinds((markupsafe.Markup("m"),)) is None
+    assert render._exact_kinds((int,)) is None        # a class: not a value written as itself

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from math import copysign
+from types import BuiltinFunctionType, FunctionType
 from pathlib import Path
 
 from hwgen import __version__
@@ -383,21 +385,21 @@ def make_environment(loader):
     env.filters["e"] = env.filters["escape"] = _remembered_escape(env.filters["escape"])
     env.filters["wordwrap"] = _remembered_wordwrap(env)
     env.globals["remembered_config_dict"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "config_dict")
-    env.globals["tcl_header_rest"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "header_rest", only_text=True)
-    env.globals["tables"] = _Macros({name: _remembered_macro(env, "report/_tables.html.j2", name, only_text=True)
+    env.globals["tcl_header_rest"] = _remembered_macro(env, "tcl/_macros.tcl.j2", "header_rest", exact=True)
+    env.globals["tables"] = _Macros({name: _remembered_macro(env, "report/_tables.html.j2", name, exact=True)
                                      for name in _PAGE_TABLES})
     env.globals["md_parts"] = _Macros({name: _remembered_macro(env, "report/_summary.md.j2", name,
-                                                               only_text=True)
+                                                               exact=True)
                                        for name in _SUMMARY_PARTS})
-    # Remembered by value, not only_text: every field of a CellView or NetView is a str by
+    # Remembered by value, not exact: every field of a CellView or NetView is a str by
     # construction (vivado.py), and walking a PS cell's ~800 CONFIG pairs to check it would
     # cost more than the layout it saves.
     env.globals["bd_parts"] = _Macros({name: _remembered_macro(env, "tcl/_block_design_parts.tcl.j2", name)
                                        for name in ("cell", "net")})
     env.globals["dts"] = _Macros(system_user=_remembered_macro(env, "dts/_system_user.dtsi.j2", "system_user",
-                                                               only_text=True))
+                                                               exact=True))
     env.globals["vitis_ai"] = _Macros(readme=_remembered_macro(env, "vitis_ai/_readme.md.j2", "readme",
-                                                               only_text=True))
+                                                               exact=True))
     env.globals["hwgen_version"] = __version__
     env.hwgen_loaded = {}       # template name -> Template, for render()
     return env
@@ -444,8 +446,6 @@ def _context_class():
     marked function, goes through Jinja2's own ``call``. The rest is Jinja2's: the loop and
     block variables it passes are dropped, and a StopIteration becomes an undefined value.
     """
-    from types import FunctionType
-
     import jinja2.runtime
 
     plain = (jinja2.runtime.Macro, FunctionType)
@@ -508,16 +508,17 @@ def _remembered_wordwrap(env):
     return wordwrap
 
 
-def _remembered_macro(env, template: str, name: str, only_text: bool = False):
+def _remembered_macro(env, template: str, name: str, exact: bool = False):
     """The macro ``name`` of ``template``, remembering its text for the same arguments.
 
     A macro's text is a function of its arguments (the macro file is imported without
     context). The block design writes the board's whole PS preset (hundreds of CONFIG
     values) through ``config_dict``; in a sweep every design of a board writes the same
     blocks, so each is laid out once. Refusals (QuotingError) are not remembered.
-    ``only_text``: remembered only when every value in the arguments is exactly a str
-    (``_only_text``), since equal arguments of other types can be written differently
-    (1 == 1.0 == True, a Markup equal to a str); anything else is laid out every time.
+    ``exact``: remembered only for arguments whose every value is of a kind whose equality
+    means the same text (``_exact_kinds``), keyed on the kinds too, since equal values of
+    different types are written differently (1 == 1.0 == True, a Markup equal to a str);
+    anything else is laid out every time.
     """
 
     found = []
@@ -530,7 +531,7 @@ def _remembered_macro(env, template: str, name: str, only_text: bool = False):
         return found[0]
 
     @lru_cache(maxsize=64)
-    def remembered(*args):
+    def remembered(kinds, *args):
         return macro()(*args)
 
     # The same argument objects give the same text, whatever their types: the view records a
@@ -542,17 +543,29 @@ def _remembered_macro(env, template: str, name: str, only_text: bool = False):
             hash(args)
         except TypeError:       # an unhashable argument: laid out every time
             return macro()(*args)
-        if only_text and not _only_text(args):
+        kinds = _exact_kinds(args) if exact else ""
+        if kinds is None:
             return macro()(*args)
-        return remembered(*args)
+        return remembered(kinds, *args)
 
     return call
 
 
-def _only_text(value) -> bool:
-    """Whether ``value`` is a str, or a tuple or record (dataclass) of such, all the way down."""
+def _exact_kinds(value) -> str | None:
+    """The kinds of the values in ``value`` (a tuple or record, all the way down) that are not
+    str, in walking order, or None if one is of a kind whose equal values can be written apart.
+
+    Two equal arguments with the same kinds are the same text: a str equals only a str, so
+    equal arguments hold their strs at the same places and their other values in the same
+    order; exact ints, bools and None are written as their value; a float as its repr,
+    which equal floats share but for the sign of zero (kept in the kind); a function or
+    builtin equals only itself. Records are compared field by field, and a record class with
+    a field left out of its comparison is refused (``_field_values``). Anything else (a
+    Markup, a list, a dict) is None.
+    """
+    kinds = []
     stack = [value]
-    pop, extend = stack.pop, stack.extend
+    pop, extend, add = stack.pop, stack.extend, kinds.append
     while stack:        # a loop, not a recursion: a block design's preset is ~500 pairs
         item = pop()
         kind = type(item)
@@ -561,16 +574,28 @@ def _only_text(value) -> bool:
         if kind is tuple:
             extend(item)
             continue
-        if not hasattr(kind, "__dataclass_fields__"):
-            return False
-        extend(_field_values(kind)(item))
-    return True
+        code = _KINDS.get(kind)
+        if code is not None:
+            add(code if kind is not float or copysign(1.0, item) > 0 else "-")
+            continue
+        fields = _field_values(kind)
+        if fields is None:
+            return None
+        extend(fields(item))
+    return "".join(kinds)
+
+
+_KINDS = {int: "i", bool: "b", type(None): "n", float: "+", FunctionType: "f", BuiltinFunctionType: "f"}
 
 
 @lru_cache(maxsize=None)
 def _field_values(cls):
-    """A function giving the values of every field of a record class (compared or not)."""
-    names = tuple(cls.__dataclass_fields__)
+    """A function giving the values of every field of a record class, or None when ``cls`` is
+    not a record or leaves a field out of its comparison (equal records could differ there)."""
+    fields = getattr(cls, "__dataclass_fields__", None)
+    if fields is None or not all(f.compare for f in fields.values()):
+        return None
+    names = tuple(fields)
     return lambda obj: tuple(getattr(obj, n) for n in names)
 
 
