@@ -547,3 +547,24 @@ def test_remembered_macros_tell_equal_values_of_other_kinds_apart():
     assert render._exact_kinds((Loose("s", "one"),)) is None
     assert render._exact_kinds(([1],)) is None and render._exact_kinds((markupsafe.Markup("m"),)) is None
     assert render._exact_kinds((int,)) is None        # a class: not a value written as itself
+
+
+def test_the_fingerprint_plan_follows_the_fingerprinted_settings_only(designs):
+    """fingerprint_plan is remembered per FingerprintInputs (profile ISA, architecture, IP
+    version, the fingerprinted DPU settings): equal to the plan computed afresh for every
+    design, one object for designs that differ elsewhere (clock, board, strategies), another
+    for another DPU or a fingerprinted option."""
+    from hwgen.emit import vitis_ai
+
+    vitis_ai._fingerprint_plan_of.cache_clear()
+    plans = {k: vitis_ai.fingerprint_plan(d) for k, d in designs.items()}
+    for key, design in designs.items():
+        fp, config = vitis_ai.dpu_fingerprint(design)
+        assert plans[key] == vitis_ai._plan(fp, config), key
+        assert vitis_ai.arch_json_text(plans[key].decoded) == vitis_ai.arch_json_text.__wrapped__(
+            plans[key].decoded)
+    for same in ("zybo", "pynq_100", "pynq_strategy", "pynq_lut10"):
+        assert plans[same] is plans["pynq"], same
+    assert plans["pynq_b1024"] != plans["pynq"]
+    relu = load_design("pynq_z2", "B512", ("dpu.leaky_relu=false",))
+    assert vitis_ai.fingerprint_plan(relu).fingerprint != plans["pynq"].fingerprint

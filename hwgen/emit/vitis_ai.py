@@ -310,6 +310,7 @@ def arch_json(decoded: DecodedFingerprint) -> dict[str, str]:
     return {"fingerprint": f"0x{decoded.fingerprint:X}"}
 
 
+@lru_cache(maxsize=64)   # pure; written into arch.json, its README and block_design.tcl
 def arch_json_text(decoded: DecodedFingerprint) -> str:
     # Byte for byte what the IP's template writes into its output products (GEN4x:
     # {"fingerprint":"0x<hex>"} and a newline), so the two files can be compared; only
@@ -360,7 +361,16 @@ def _plan(fp: int, config: Config) -> DpuFingerprint:
 
 
 def fingerprint_plan(design) -> DpuFingerprint:
-    return _plan(*dpu_fingerprint(design))
+    return _fingerprint_plan_of(inputs_from_design(design))
+
+
+# Keyed on what the fingerprint reads (the profile's ISA, architecture and IP version, the
+# fingerprinted DPU settings): the estimate, the block design, the summary and arch.json each
+# ask for the plan, and every design of a sweep with the same DPU options shares it.
+@lru_cache(maxsize=64)
+def _fingerprint_plan_of(inputs: FingerprintInputs) -> DpuFingerprint:
+    config = config_for(inputs)
+    return _plan(_encode(config), config)
 
 
 # ----------------------------------------------------------------------------- decode -> hwgen
