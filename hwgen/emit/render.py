@@ -539,14 +539,15 @@ def _remembered_macro(env, template: str, name: str, exact: bool = False):
     # without comparing or walking them.
     @by_identity(maxsize=64)
     def call(*args):
-        try:
-            hash(args)
-        except TypeError:       # an unhashable argument: laid out every time
-            return macro()(*args)
         kinds = _exact_kinds(args) if exact else ""
         if kinds is None:
             return macro()(*args)
-        return remembered(kinds, *args)
+        try:
+            return remembered(kinds, *args)
+        except TypeError:
+            # An unhashable argument: laid out every time. (A TypeError of the layout itself
+            # is raised again by the macro; the records' hashes are not worth computing twice.)
+            return macro()(*args)
 
     return call
 
