@@ -568,3 +568,24 @@ def test_the_fingerprint_plan_follows_the_fingerprinted_settings_only(designs):
     assert plans["pynq_b1024"] != plans["pynq"]
     relu = load_design("pynq_z2", "B512", ("dpu.leaky_relu=false",))
     assert vitis_ai.fingerprint_plan(relu).fingerprint != plans["pynq"].fingerprint
+
+
+def test_outputs_of_one_text_object_are_one_output_with_its_own_hash():
+    """text_output is remembered by the objects it is given (a text the strategy variants
+    share is encoded and hashed once): the same text under another path or role is another
+    Output, an equal text in another object an equal Output, and the remembered sha256 is
+    the data's."""
+    import hashlib
+
+    from hwgen.emit.output import Output, text_output
+
+    text = "digraph \u00b7 " * 100
+    first = text_output("report/block_design.dot", "report.diagram_source", text)
+    assert text_output("report/block_design.dot", "report.diagram_source", text) is first
+    other = text_output("x.dot", "report.diagram_source", text)
+    assert other.path == "x.dot" and other is not first
+    copy = "".join(list(text))
+    assert copy is not text
+    assert text_output("report/block_design.dot", "report.diagram_source", copy) == first
+    assert first.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest() == first.sha256
+    assert Output("a", "b", b"x").sha256 == hashlib.sha256(b"x").hexdigest()

@@ -25,7 +25,8 @@ import sys
 import tempfile
 import threading
 from contextlib import contextmanager
-from hwgen.frozen import dataclass
+from functools import cached_property
+from hwgen.frozen import by_identity, dataclass
 from hwgen.jsontext import dumps_indented
 from pathlib import Path, PurePosixPath
 
@@ -38,11 +39,14 @@ class Output:
     role: str    # "vivado.build", "petalinux.dtsi", "manifest", ...
     data: bytes
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
 
+# By the text object: a text a sweep's designs share (the diagram of a design's strategy
+# variants, arch.json) is encoded, and its Output hashed for the manifest, once.
+@by_identity(maxsize=32)
 def text_output(path: str, role: str, text: str) -> Output:
     return Output(path, role, text.encode("utf-8"))
 
