@@ -40,6 +40,7 @@ CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_
 def _clear():
     for cache in CACHES:
         cache.cache_clear()
+    diagram._TEXT_MEMO.clear()
 
 
 def _dot(design):
@@ -411,3 +412,55 @@ def test_dpu_cost_is_shared_across_clocks_only(designs):
     low = load_design("pynq_z2", "B512", ("dpu.dsp_usage=low",))
     noaug = load_design("pynq_z2", "B512", ("dpu.channel_augmentation=false",))
     assert cost(low) != base and cost(noaug) != base and cost(designs["pynq_b1024"]) != base
+
+
+def _dot_laid_out_afresh(bd, caption, notes):
+    """The DOT text with every node and edge laid out by its macro now (no _TEXT_MEMO)."""
+    from hwgen.emit.render import environment, render
+
+    d = diagram.build_diagram(bd, caption, notes)
+    parts = diagram._parts(environment())
+    return render("report/block_design.dot.j2", d=diagram.Frame(d.name, d.caption, d.legend, d.ranks),
+                  nodes=[parts.node(n) for n in d.nodes], edges=[parts.edge(e) for e in d.edges])
+
+
+def test_remembered_nodes_and_edges_are_their_macros(designs):
+    """Every diagram, drawn with the node and edge texts remembered across designs (warm, in
+    an interleaved order), is the one laid out afresh; the boards, DPUs and clocks make
+    different nodes, and the memo is used (fewer entries than nodes and edges drawn)."""
+    _clear()
+    drawn = 0
+    for _ in range(2):
+        for key, design in designs.items():
+            clocks = clockflow.design_clocks(design)
+            bd = blockdesign.plan_block_design(design, clocks)
+            s = report.design_summary(design, clocks, bd)
+            caption, notes = report.diagram_caption(s), report.interrupt_notes(design, s)
+            diagram._diagram_dot.cache_clear()      # the whole text laid out from the memo
+            text = diagram.diagram_dot(bd, caption, notes)
+            assert text == _dot_laid_out_afresh(bd, caption, notes), key
+            d = diagram.build_diagram(bd, caption, notes)
+            drawn += len(d.nodes) + len(d.edges)
+    assert 0 < len(diagram._TEXT_MEMO) < drawn / 4
+
+
+def test_a_markup_text_is_not_served_the_str_equal_to_it(designs):
+    """|e escapes a str and leaves a Markup alone, and the two are equal: a diagram holding a
+    Markup is laid out by the macros, never from (or into) the memo, and the caches keyed on
+    the notes keep it apart from the str version."""
+    from markupsafe import Markup
+
+    design = designs["pynq"]
+    clocks = clockflow.design_clocks(design)
+    bd = blockdesign.plan_block_design(design, clocks)
+    s = report.design_summary(design, clocks, bd)
+    pin = report.interrupt_notes(design, s)[0][0]       # dpu/dpu0_interrupt
+    plain, marked = ((pin, "IRQ <0>"),), ((pin, Markup("IRQ <0>")),)
+    assert plain == marked
+    _clear()
+    as_str = diagram.diagram_dot(bd, "c", plain)
+    as_markup = diagram.diagram_dot(bd, "c", marked)
+    assert "IRQ &lt;0&gt;" in as_str and "IRQ <0>" in as_markup
+    assert as_markup == _dot_laid_out_afresh(bd, "c", marked)
+    assert as_str == _dot_laid_out_afresh(bd, "c", plain)
+    assert diagram.diagram_dot(bd, "c", plain) == as_str     # and in the other order
