@@ -146,7 +146,8 @@ def ip_label(vlnv: str) -> str:
 
 def _split(pin: str) -> tuple[str, str]:
     """'dpu/S_AXI' -> ('dpu', 'S_AXI'); a block-design port 'DDR' -> ('DDR', 'DDR')."""
-    return tuple(pin.split("/", 1)) if "/" in pin else (pin, pin)   # type: ignore[return-value]
+    node, slash, name = pin.partition("/")
+    return (node, name) if slash else (pin, pin)
 
 
 def _column(role: str) -> int:
@@ -156,11 +157,8 @@ def _column(role: str) -> int:
 # Clock and reset nets reaching these roles are written in the cell's rows (the net and its
 # source named, in the net's colour) instead of drawn: an interconnect has a clock and a
 # reset pin per interface, and drawing them all buries the AXI paths the picture is for.
+# Interrupt nets are drawn to every cell.
 ROWS_ONLY = ("interconnect", "ps")
-
-
-def _drawn(kind: str, role: str) -> bool:
-    return kind == "interrupt" or role not in ROWS_ONLY
 
 
 def _pins_text(pins: list[str]) -> str:
@@ -222,6 +220,13 @@ def _layout(bd: BlockDesign, caption: str, interrupt_notes: tuple[tuple[str, str
     roles.update({p.name: "port" for p in bd.ports})
     col = {name: _column(role) for name, role in roles.items()}
     notes = dict(interrupt_notes)
+    # The notes of each node's pins ("dpu/dpu0_interrupt" -> notes_of["dpu"]["dpu0_interrupt"]),
+    # so a net's loads are looked up by pin instead of joined back into a name each.
+    notes_of: dict[str, dict[str, str]] = {}
+    for pin, note in notes.items():
+        node, slash, name = pin.partition("/")
+        if slash:
+            notes_of.setdefault(node, {}).setdefault(name, note)
 
     # Per node: ordered rows; a row is keyed by its DOT port so a net's pins share one row.
     rows: dict[str, dict[str, tuple]] = {name: {} for name in roles}
@@ -283,12 +288,13 @@ def _layout(bd: BlockDesign, caption: str, interrupt_notes: tuple[tuple[str, str
         for pin in net.loads:
             node, name = _split(pin)
             loads.setdefault(node, []).append(name)
-        drawn = [n for n in loads if n != d_node and _drawn(net.kind, roles[n])]
+        drawn = [n for n in loads if n != d_node and (net.kind == "interrupt" or roles[n] not in ROWS_ONLY)]
         first_other = drawn[0] if drawn else next((n for n in loads if n != d_node), d_node)
         add_row(d_node, d_pin, d_pin, freq or notes.get(net.driver, ""), first_other, net.kind,
                 colour, as_tail=True)
         for node, pins in loads.items():
-            note = freq or next((notes[f"{node}/{p}"] for p in pins if f"{node}/{p}" in notes), "")
+            pin_notes = notes_of.get(node)
+            note = freq or (next((pin_notes[p] for p in pins if p in pin_notes), "") if pin_notes else "")
             if node in drawn:
                 add_row(node, f"net_{net.name}", _pins_text(pins), note, d_node, net.kind, colour,
                         as_tail=False)
@@ -336,7 +342,7 @@ def _node(name: str, title: str, ip: str, role: str, details: tuple[str, ...],
           rows: dict[str, tuple]) -> tuple:
     made = sorted(rows.values(), key=_row_rank)    # stable: first use within a kind
     return (name, title, ip, role, FILL.get(role, "#FFFFFF"), details,
-            tuple(r for r in made if r[3] == "w"), tuple(r for r in made if r[3] == "e"))
+            tuple([r for r in made if r[3] == "w"]), tuple([r for r in made if r[3] == "e"]))
 
 
 def diagram_dot(bd: BlockDesign, caption: str = "",

@@ -171,15 +171,24 @@ def flat_settings(settings) -> tuple[tuple[str, object], ...]:
     out: list[tuple[str, object]] = []
 
     def walk(obj, prefix: str) -> None:
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if dataclasses.is_dataclass(value):
-                walk(value, f"{prefix}{f.name}.")
+        cls = type(obj) if not isinstance(obj, type) else obj
+        for name, key in zip(_field_names(cls), _dotted(cls, prefix)):
+            value = getattr(obj, name)
+            # dataclasses.is_dataclass(value), without its generic look-ups (every design
+            # of a sweep flattens its ~40 settings)
+            if hasattr(value if isinstance(value, type) else type(value), "__dataclass_fields__"):
+                walk(value, key + ".")
             else:
-                out.append((f"{prefix}{f.name}", value))
+                out.append((key, value))
 
     walk(settings, "")
     return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _dotted(cls: type, prefix: str) -> tuple[str, ...]:
+    """The dotted keys of a record class's fields under ``prefix`` (the same few per process)."""
+    return tuple(prefix + name for name in _field_names(cls))
 
 
 def _profile_name(design) -> str:
@@ -306,19 +315,32 @@ def _planned_summary(design, clocks, bd) -> Summary:
 
 def setting_text(key: str, value) -> str:
     """A setting's value as people write it: 150, 256M, 0x4F000000, true, (not set)."""
-    from hwgen.model.records import SETTINGS_SCHEMA
-    from hwgen.model.schema import Size, format_size, lookup
+    from hwgen.model.schema import format_size
 
     if value is None:
         return "(not set)"
     if isinstance(value, bool):
         return "true" if value else "false"
-    spec = lookup(SETTINGS_SCHEMA, tuple(key.split(".")))
-    if isinstance(spec, Size) and isinstance(value, int):
-        return f"0x{value:08X}" if "address" in spec.what else format_size(value)
+    size = _size_spec(key)
+    if size is not None and isinstance(value, int):
+        return f"0x{value:08X}" if size == "address" else format_size(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+# The schema is fixed when hwgen is imported, so what a key names is looked up once per key:
+# the review page writes every DPU setting of every design of a sweep.
+@lru_cache(maxsize=256)
+def _size_spec(key: str) -> str | None:
+    """"address" or "size" when ``key`` names a Size setting (written in hex or with a unit)."""
+    from hwgen.model.records import SETTINGS_SCHEMA
+    from hwgen.model.schema import Size, lookup
+
+    spec = lookup(SETTINGS_SCHEMA, tuple(key.split(".")))
+    if not isinstance(spec, Size):
+        return None
+    return "address" if "address" in spec.what else "size"
 
 
 # ----------------------------------------------------------------------------- JSON
