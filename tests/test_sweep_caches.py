@@ -41,6 +41,10 @@ def _clear():
     for cache in CACHES:
         cache.cache_clear()
     diagram._TEXT_MEMO.clear()
+    summary._SHARED.clear()
+    for cache in (report._config_rows, report._address_rows, report._register_windows,
+                  report._interrupt_rows, report._memory_rows, report._planned_facts):
+        cache.cache_clear()
 
 
 def _dot(design):
@@ -464,3 +468,61 @@ def test_a_markup_text_is_not_served_the_str_equal_to_it(designs):
     assert as_markup == _dot_laid_out_afresh(bd, "c", marked)
     assert as_str == _dot_laid_out_afresh(bd, "c", plain)
     assert diagram.diagram_dot(bd, "c", plain) == as_str     # and in the other order
+
+
+def test_shared_summary_members_are_the_values_gathered_afresh(designs):
+    """_planned_summary hands out one object per value (summary._shared) for the members a
+    design's clock variants share: with that memo warm from every other design, each summary,
+    its design.json and the page's facts equal what the design alone gives with every memo
+    emptied, and the clock variants of a board and DPU hold the same objects."""
+    _clear()
+    warm = {}
+    for _ in range(2):
+        for key, design in designs.items():
+            clocks = clockflow.design_clocks(design)
+            bd = blockdesign.plan_block_design(design, clocks)
+            s = summary.design_summary(design, clocks, bd)
+            verdict = est.estimate(design)
+            warm[key] = (s, summary.to_json(s), report.facts(design, s, verdict))
+    assert warm["pynq_100"][0].cells is warm["pynq"][0].cells
+    assert warm["pynq_100"][0].memory is warm["pynq"][0].memory
+    assert warm["pynq_100"][2].addresses is warm["pynq"][2].addresses
+    assert warm["pynq_100"][0].clocks != warm["pynq"][0].clocks
+    assert warm["zybo"][0].board is not warm["pynq"][0].board
+    for key, design in designs.items():
+        _clear()
+        clocks = clockflow.design_clocks(design)
+        bd = blockdesign.plan_block_design(design, clocks)
+        s = summary.design_summary(design, clocks, bd)
+        fresh = (s, summary.to_json(s), report.facts(design, s, est.estimate(design)))
+        assert fresh == warm[key], key
+
+
+def test_value_key_keeps_apart_what_is_written_apart():
+    """Two values share one object only when every writer writes them alike: 1, True and 1.0
+    are equal but written 1, true and 1.0; a Markup equal to a str is not escaped; 0.0 and
+    -0.0 are equal floats written apart (so floats are never shared); a record and a tuple, or
+    two record classes, with the same values are different JSON."""
+    from markupsafe import Markup
+
+    key = summary._value_key
+    seg = summary.Segment("s", "dpu/reg", 0x4F000000, 1 << 24)
+    assert key(seg) == key(summary.Segment("s", "dpu/reg", 0x4F000000, 1 << 24))
+    assert key(seg) != key(summary.Segment("s", "dpu/reg", 0x4F000000, 1 << 25))
+    assert key(summary.LinkFacts("a", "b", 1)) != key(summary.LinkFacts("a", "b", True))
+    assert key(summary.CellFacts("a", "b", "c")) != key(summary.CellFacts(Markup("a"), "b", "c"))
+    assert key(summary.CellFacts("a", "b", "c")) != key(("a", "b", "c"))
+    assert key(summary.CellFacts("a", "b", "c")) != key(summary.BoardFacts("a", "b", "c", "d", 1, 2, "e"))
+    assert key(summary.LinkFacts("a", "b", 1.0)) is None and key((0.0,)) is None
+    assert key((("a", "b"),)) != key(("a", "b")) and key((("a", "b"),)) == key((("a", "b"),))
+    nested = summary.DpuFacts("B512", "512", "v", "dpu", 1, (("ARCH", "512"),), "0x1", "t", True)
+    assert key(nested) == key(summary.DpuFacts("B512", "512", "v", "dpu", 1, (("ARCH", "512"),),
+                                               "0x1", "t", True))
+    assert key(nested) != key(summary.DpuFacts("B512", "512", "v", "dpu", True, (("ARCH", "512"),),
+                                               "0x1", "t", True))
+    # shared: the first object of a value is handed out for every equal one, others stand alone
+    summary._SHARED.clear()
+    a, b = summary.Segment("s", "x", 1, 2), summary.Segment("s", "x", 1, 2)
+    assert summary._shared(a) is a and summary._shared(b) is a
+    odd = summary.LinkFacts("a", "b", 2.0)
+    assert summary._shared(odd) is odd and summary._shared(summary.LinkFacts("a", "b", 2.0)) is not odd

@@ -20,6 +20,7 @@ from functools import lru_cache
 import types
 import typing
 from json.encoder import encode_basestring_ascii as _string
+from operator import attrgetter
 
 from hwgen.frozen import by_identity, dataclass, replace
 from hwgen.jsontext import dumps_indented, dumps_nested
@@ -282,6 +283,7 @@ def _planned_summary(design, clocks, bd) -> Summary:
 
     board = design.board
     dpu_cell = bd.cell(design.dpu.cell)
+    shared = _shared
     fp = fingerprint_plan(design)
     mem = plan_memory(design)
     kernel = next(r for r in mem.fixed if r.name == "kernel")
@@ -290,27 +292,79 @@ def _planned_summary(design, clocks, bd) -> Summary:
         format=FORMAT,
         hwgen_version=__version__,
         design="",
-        board=BoardFacts(board.name, board.vendor, board.description, board.part, board.ddr.base,
-                         board.ddr.size, board.ddr.memory_type),
-        dpu=DpuFacts(design.dpu.name, design.dpu.arch, design.dpu.vlnv, dpu_cell.name,
-                     design.settings.dpu.cores, dpu_cell.props, fp.hex, fp.name, fp.registered),
+        board=shared(BoardFacts(board.name, board.vendor, board.description, board.part,
+                                board.ddr.base, board.ddr.size, board.ddr.memory_type)),
+        dpu=shared(DpuFacts(design.dpu.name, design.dpu.arch, design.dpu.vlnv, dpu_cell.name,
+                            design.settings.dpu.cores, dpu_cell.props, fp.hex, fp.name, fp.registered)),
         settings=(),
         clocks=clock_lines(design, clocks, bd),
         clock_notes=tuple(clocks.notes),
         # clk_wiz output order is the clock plan's: clk_out1 the 2x clock, clk_out2 the 1x
         mmcm=Mmcm(w.fin_mhz, w.divclk, w.mult_f, w.vco_mhz, tuple(w.out_divides), (DSP_PORT, DPU_PORT)),
         ps_ports=ps_ports(design, bd),
-        cells=tuple(CellFacts(c.name, c.vlnv, c.role) for c in bd.cells),
-        links=tuple(LinkFacts(l.master, l.slave, l.width) for l in bd.links),
-        address_map=tuple(Segment(a.space, a.segment, a.offset, a.range) for a in bd.addresses),
-        interrupts=tuple(Interrupt(i.name, i.irq_f2p, i.spi, i.flags,
-                                   load_family(board.ps.family).ps.interrupt.pin)
-                         for i in dpu_interrupts(design)),
-        memory=MemoryFacts(mem.ddr.base, mem.ddr.size, kernel.base, kernel.size, mem.cma.size,
-                           mem.cma.base, mem.cma.alignment, mem.linux_free, mem.min_free,
-                           mem.largest_cma, cma_argument(mem.cma)),
+        cells=shared(tuple(CellFacts(c.name, c.vlnv, c.role) for c in bd.cells)),
+        links=shared(tuple(LinkFacts(l.master, l.slave, l.width) for l in bd.links)),
+        address_map=shared(tuple(Segment(a.space, a.segment, a.offset, a.range) for a in bd.addresses)),
+        interrupts=shared(tuple(Interrupt(i.name, i.irq_f2p, i.spi, i.flags,
+                                          load_family(board.ps.family).ps.interrupt.pin)
+                                for i in dpu_interrupts(design))),
+        memory=shared(MemoryFacts(mem.ddr.base, mem.ddr.size, kernel.base, kernel.size, mem.cma.size,
+                                  mem.cma.base, mem.cma.alignment, mem.linux_free, mem.min_free,
+                                  mem.largest_cma, cma_argument(mem.cma))),
         strategies=None,
     )
+
+
+# The members of a summary that do not follow the fabric clock (the board, the DPU, the
+# cells, links, address map, interrupts and memory) are equal for the 4 clocks x 3
+# strategies of a board and DPU, but _planned_summary makes them anew for each clock plan.
+# Handed out as one object per value, they are written to design.json once (_member_text)
+# and the review page's views of them are made once (report's by_identity caches). The key
+# (``_value_key``) is equal only for values every writer writes alike. Bounded; cleared
+# when full (a value then stands for itself until met again).
+_SHARED: dict[tuple, object] = {}
+
+
+def _shared(value):
+    key = _value_key(value)
+    if key is None:
+        return value
+    held = _SHARED.get(key)
+    if held is not None:
+        return held
+    if len(_SHARED) >= 512:
+        _SHARED.clear()
+    _SHARED[key] = value
+    return value
+
+
+# Leaves that are written alike whenever they are equal and of the same exact type: a str
+# (not a subclass: a Markup is escaped apart), an int (not a bool: True == 1), None. A
+# float is not one (0.0 == -0.0, and json, repr and f-strings write them apart).
+_EXACT = frozenset((str, int, type(None)))
+
+
+def _value_key(value):
+    """A hashable key equal for two values only when both are the same record class (or
+    tuple) all the way down, with equal leaves of the same exact type (``_EXACT``, or a bool):
+    None for anything else (a float, another type), which is then never shared."""
+    t = type(value)
+    if t is tuple:
+        if set(map(type, value)) <= _EXACT:
+            return (tuple, value)
+        keys = tuple(map(_value_key, value))
+        return None if None in keys else (tuple, keys)
+    if t in _EXACT:
+        return (t, value)
+    if t is bool:
+        return (bool, value)
+    if hasattr(t, "__dataclass_fields__") and not isinstance(value, type):
+        values = _field_values(t)(value)
+        if set(map(type, values)) <= _EXACT:
+            return (t, values)
+        keys = tuple(map(_value_key, values))
+        return None if None in keys else (t, keys)
+    return None
 
 
 def setting_text(key: str, value) -> str:
@@ -352,6 +406,14 @@ _PAIRS = ("settings", "config")
 def _field_names(cls: type) -> tuple[str, ...]:
     """``dataclasses.fields`` of a record class, by name (looked up once per class)."""
     return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@lru_cache(maxsize=None)
+def _field_values(cls: type):
+    """The values of every field of a record class, as a tuple (in C)."""
+    names = _field_names(cls)
+    getter = attrgetter(*names)
+    return getter if len(names) > 1 else (lambda obj: (getter(obj),))
 
 
 def _plain(value):
