@@ -515,6 +515,14 @@ def test_value_key_keeps_apart_what_is_written_apart():
     assert key(summary.CellFacts("a", "b", "c")) != key(summary.BoardFacts("a", "b", "c", "d", 1, 2, "e"))
     assert key(summary.LinkFacts("a", "b", 1.0)) is None and key((0.0,)) is None
     assert key((("a", "b"),)) != key(("a", "b")) and key((("a", "b"),)) == key((("a", "b"),))
+    # tuples of one kind of item (checked at once) and of several, alike
+    link = summary.LinkFacts
+    assert key((link("a", "b", 1), link("c", "d", 2))) == key((link("a", "b", 1), link("c", "d", 2)))
+    assert key((link("a", "b", 1),)) != key((link("a", "b", True),))
+    assert key((link("a", "b", True),)) == key((link("a", "b", True),))
+    assert key((((1,),),)) != key((((True,),),)) and key(((1,),)) != key(((True,),))
+    assert key((link("a", "b", 1), ("a", "b", 1))) != key((link("a", "b", 1), link("a", "b", 1)))
+    assert key((link("a", "b", 0.5),)) is None
     nested = summary.DpuFacts("B512", "512", "v", "dpu", 1, (("ARCH", "512"),), "0x1", "t", True)
     assert key(nested) == key(summary.DpuFacts("B512", "512", "v", "dpu", 1, (("ARCH", "512"),),
                                                "0x1", "t", True))
@@ -526,3 +534,13 @@ def test_value_key_keeps_apart_what_is_written_apart():
     assert summary._shared(a) is a and summary._shared(b) is a
     odd = summary.LinkFacts("a", "b", 2.0)
     assert summary._shared(odd) is odd and summary._shared(summary.LinkFacts("a", "b", 2.0)) is not odd
+
+
+def test_with_fields_is_dataclasses_replace(designs):
+    import dataclasses
+
+    s = summary.design_summary(designs["pynq"])
+    for changes in ({}, {"design": "x"}, {"design": "x", "settings": (("a", 1),), "strategies": None}):
+        assert summary.with_fields(s, **changes) == dataclasses.replace(s, **changes)
+    with pytest.raises(TypeError):
+        summary.with_fields(s, no_such_field=1)

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from hwgen.frozen import by_identity, dataclass, replace
+from hwgen.frozen import by_identity, dataclass
 
 from hwgen.review import diagram
 from hwgen.budget.estimate import fmt_amount, fmt_percent
 from hwgen.emit.output import Output, text_output
 from hwgen.emit.render import render
 from hwgen.model.schema import format_mib
-from hwgen.review.summary import Summary, design_summary, setting_text, to_json
+from hwgen.review.summary import Summary, design_summary, setting_text, to_json, with_fields
 from hwgen.model.verdict import Verdict
 from hwgen.budget.verdict_format import _num, status
 
@@ -243,7 +243,7 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
     ps_irq = load_family(design.board.ps.family).ps.interrupt.pin
     planned = _planned_facts(s.board, s.dpu, s.clocks, s.clock_notes, s.mmcm, s.ps_ports,
                              s.address_map, s.interrupts, s.memory, verdict, ps_irq)
-    return replace(
+    return with_fields(
         planned,
         title=f"{s.design}: {s.board.name} + DPU {s.dpu.profile}",
         inputs=tuple(f"{i.role}: {i.name} (sha256 {i.sha256})" for i in design.inputs),

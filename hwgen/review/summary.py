@@ -20,9 +20,10 @@ from functools import lru_cache
 import types
 import typing
 from json.encoder import encode_basestring_ascii as _string
+from itertools import chain
 from operator import attrgetter
 
-from hwgen.frozen import by_identity, dataclass, replace
+from hwgen.frozen import by_identity, dataclass
 from hwgen.jsontext import dumps_indented, dumps_nested
 
 from hwgen import resources
@@ -260,11 +261,11 @@ def design_summary(design, clocks=None, bd=None) -> Summary:
     clocks = clocks if clocks is not None else design_clocks(design)
     bd = bd if bd is not None else plan_block_design(design, clocks)
     b = design.settings.build
-    return replace(_planned_summary(unplanned_blank(design), clocks, bd), design=design.name,
-                   settings=tuple((k, _profile_name(design) if k == "dpu.profile" else v)
-                                  for k, v in flat_settings(design.settings)),
-                   strategies=Strategies(b.synth_strategy, b.impl_strategy, b.post_route_phys_opt,
-                                         b.jobs, b.interconnect))
+    return with_fields(_planned_summary(unplanned_blank(design), clocks, bd), design=design.name,
+                       settings=tuple((k, _profile_name(design) if k == "dpu.profile" else v)
+                                      for k, v in flat_settings(design.settings)),
+                       strategies=Strategies(b.synth_strategy, b.impl_strategy, b.post_route_phys_opt,
+                                             b.jobs, b.interconnect))
 
 
 # Keyed on the design without the fields no plan reads (blockdesign.unplanned_blank), its
@@ -350,8 +351,20 @@ def _value_key(value):
     None for anything else (a float, another type), which is then never shared."""
     t = type(value)
     if t is tuple:
-        if set(map(type, value)) <= _EXACT:
+        kinds = set(map(type, value))
+        if kinds <= _EXACT:
             return (tuple, value)
+        if len(kinds) == 1:
+            # One kind of item, the common case (cells, links, segments, CONFIG pairs):
+            # their leaves checked at once, in C.
+            (kind,) = kinds
+            if kind is tuple:
+                if set(map(type, chain.from_iterable(value))) <= _EXACT:
+                    return (tuple, tuple, value)
+            elif hasattr(kind, "__dataclass_fields__"):
+                rows = tuple(map(_field_values(kind), value))
+                if set(map(type, chain.from_iterable(rows))) <= _EXACT:
+                    return (tuple, kind, rows)
         keys = tuple(map(_value_key, value))
         return None if None in keys else (tuple, keys)
     if t in _EXACT:
@@ -406,6 +419,22 @@ _PAIRS = ("settings", "config")
 def _field_names(cls: type) -> tuple[str, ...]:
     """``dataclasses.fields`` of a record class, by name (looked up once per class)."""
     return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def with_fields(record, **changes):
+    """``dataclasses.replace`` for hwgen's frozen records (every field set by ``__init__``),
+    without its generic look-ups: each design of a sweep makes its summary and facts this way
+    from the ones its clock plan shares."""
+    cls = type(record)
+    if not changes.keys() <= _field_set(cls):
+        raise TypeError(f"{cls.__name__} has no field {sorted(changes.keys() - _field_set(cls))}")
+    return cls(*[changes[name] if name in changes else value
+                 for name, value in zip(_field_names(cls), _field_values(cls)(record))])
+
+
+@lru_cache(maxsize=None)
+def _field_set(cls: type) -> frozenset:
+    return frozenset(_field_names(cls))
 
 
 @lru_cache(maxsize=None)
