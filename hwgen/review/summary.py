@@ -226,31 +226,73 @@ def clock_lines(design, clocks, bd) -> tuple[ClockLine, ...]:
     )
 
 
-def ps_ports(design, bd) -> tuple[PsPort, ...]:
-    """The PS's AXI ports the design uses, with width, clock and the DPU interfaces behind them."""
+def ps_ports(design, bd, facts: tuple | None = None) -> tuple[PsPort, ...]:
+    """The PS's AXI ports the design uses, with width, clock and the DPU interfaces behind them.
+
+    ``facts``: the summary's (cells, links) gathered from ``bd`` (``_planned_summary``), by
+    which the DPU interfaces behind each port are remembered (``_port_peers``)."""
     from hwgen.model.family import load_family
 
     family = load_family(design.board.ps.family).ps
     ps = bd.cells_with_role("ps")[0].name
+    clock_pins = {p.intf: p.clock for _, p in family.slave_ports}
+    clock_pins.update({p.intf: p.clock for _, p in family.master_ports})
+    if facts is None:
+        peers_of = _port_peers.__wrapped__(bd, ps, clock_pins)
+    else:
+        peers_of = _port_peers(facts, family, bd, ps, clock_pins)
+    out = []
+    for width, pin, direction, name in peers_of[0]:
+        net = bd.net_of(f"{ps}/{clock_pins[name]}")
+        out.append(PsPort(name, direction, width, net.name if net else "",
+                          net.freq_mhz if net else None, peers_of[1][(pin, direction)]))
+    return tuple(sorted(out, key=lambda p: p.port))
+
+
+def _remembered_by_facts(func):
+    """``func(bd, ps, clock_pins)`` remembered by the identity of a summary's shared cells
+    and links (``_shared``: one object per value) and the family record: the DPU interfaces
+    behind each PS port follow the links' masters and slaves and the cells' names and roles,
+    which those facts hold whole, and the family's port names (clock_pins comes from it). The
+    4 clock plans of a board and DPU ask once. Each entry keeps its objects alive, so no id
+    is reused while it names one; cleared when full."""
+    memo: dict = {}
+
+    def call(facts, family, bd, ps, clock_pins):
+        key = (id(facts[0]), id(facts[1]), id(family))
+        hit = memo.get(key)
+        if hit is not None:
+            return hit[1]
+        value = func(bd, ps, clock_pins)
+        if len(memo) >= 64:
+            memo.clear()
+        memo[key] = ((facts, family), value)
+        return value
+
+    call.cache_clear = memo.clear
+    call.__wrapped__ = func
+    return call
+
+
+@_remembered_by_facts
+def _port_peers(bd, ps: str, clock_pins: dict) -> tuple:
+    """(the links reaching a PS port: (width, pin, direction, port name)), {(pin, direction):
+    the DPU interfaces behind it}."""
     dpus = {c.name for c in bd.cells_with_role("dpu")}
     dpu_masters = [l.master for l in bd.links if l.master.split("/", 1)[0] in dpus]
     dpu_slaves = [l.slave for l in bd.links if l.slave.split("/", 1)[0] in dpus]
-    clock_pins = {p.intf: p.clock for _, p in family.slave_ports}
-    clock_pins.update({p.intf: p.clock for _, p in family.master_ports})
-    out = []
+    used, peers = [], {}
     for link in bd.links:
         for pin, direction in ((link.slave, "slave"), (link.master, "master")):
             cell, _, name = pin.partition("/")
             if cell != ps or name not in clock_pins:
                 continue
-            net = bd.net_of(f"{ps}/{clock_pins[name]}")
+            used.append((link.width, pin, direction, name))
             if direction == "slave":
-                peers = tuple(m for m in dpu_masters if bd.reaches(m, pin))
+                peers[(pin, direction)] = tuple(m for m in dpu_masters if bd.reaches(m, pin))
             else:
-                peers = tuple(s for s in dpu_slaves if bd.reaches(pin, s))
-            out.append(PsPort(name, direction, link.width, net.name if net else "",
-                              net.freq_mhz if net else None, peers))
-    return tuple(sorted(out, key=lambda p: p.port))
+                peers[(pin, direction)] = tuple(s for s in dpu_slaves if bd.reaches(pin, s))
+    return tuple(used), peers
 
 
 def design_summary(design, clocks=None, bd=None) -> Summary:
@@ -289,6 +331,8 @@ def _planned_summary(design, clocks, bd) -> Summary:
     mem = plan_memory(design)
     kernel = next(r for r in mem.fixed if r.name == "kernel")
     w = clocks.wizard
+    cells = shared(tuple(CellFacts(c.name, c.vlnv, c.role) for c in bd.cells))
+    links = shared(tuple(LinkFacts(l.master, l.slave, l.width) for l in bd.links))
     return Summary(
         format=FORMAT,
         hwgen_version=__version__,
@@ -302,9 +346,9 @@ def _planned_summary(design, clocks, bd) -> Summary:
         clock_notes=tuple(clocks.notes),
         # clk_wiz output order is the clock plan's: clk_out1 the 2x clock, clk_out2 the 1x
         mmcm=Mmcm(w.fin_mhz, w.divclk, w.mult_f, w.vco_mhz, tuple(w.out_divides), (DSP_PORT, DPU_PORT)),
-        ps_ports=ps_ports(design, bd),
-        cells=shared(tuple(CellFacts(c.name, c.vlnv, c.role) for c in bd.cells)),
-        links=shared(tuple(LinkFacts(l.master, l.slave, l.width) for l in bd.links)),
+        ps_ports=ps_ports(design, bd, (cells, links)),
+        cells=cells,
+        links=links,
         address_map=shared(tuple(Segment(a.space, a.segment, a.offset, a.range) for a in bd.addresses)),
         interrupts=shared(tuple(Interrupt(i.name, i.irq_f2p, i.spi, i.flags,
                                           load_family(board.ps.family).ps.interrupt.pin)
