@@ -171,20 +171,26 @@ class Summary:
 def flat_settings(settings) -> tuple[tuple[str, object], ...]:
     """Settings as (dotted key, value) in schema order: ("dpu.clock_mhz", 150.0), ..."""
     out: list[tuple[str, object]] = []
+    append = out.append
 
     def walk(obj, prefix: str) -> None:
         cls = type(obj) if not isinstance(obj, type) else obj
-        for name, key in zip(_field_names(cls), _dotted(cls, prefix)):
-            value = getattr(obj, name)
-            # dataclasses.is_dataclass(value), without its generic look-ups (every design
-            # of a sweep flattens its ~40 settings)
-            if hasattr(value if isinstance(value, type) else type(value), "__dataclass_fields__"):
+        # every field's value at once (attrgetter, in C): each design of a sweep flattens ~40
+        for key, value in zip(_dotted(cls, prefix), _field_values(cls)(obj)):
+            if type(value) in _LEAVES:
+                append((key, value))
+            # dataclasses.is_dataclass(value), without its generic look-ups
+            elif hasattr(value if isinstance(value, type) else type(value), "__dataclass_fields__"):
                 walk(value, key + ".")
             else:
-                out.append((key, value))
+                append((key, value))
 
     walk(settings, "")
     return tuple(out)
+
+
+# Setting values that are never records: flattened without a closer look.
+_LEAVES = frozenset((str, int, float, bool, type(None), tuple))
 
 
 @lru_cache(maxsize=None)
@@ -506,18 +512,23 @@ def to_json(summary: Summary) -> str:
     members a summary shares with its design's strategy variants (the planned ones) by the
     text remembered for that object (``_member_text``)."""
     members = []
-    for name in _field_names(Summary):
-        value = getattr(summary, name)
+    for (name, label), value in zip(_member_labels(Summary), _field_values(Summary)(summary)):
         if name in _PAIRS:
-            text = dumps_nested({k: v for k, v in value}, 1)
+            text = dumps_nested(dict(value), 1)
         elif type(value) in _WRITTEN_FRESH:
             text = dumps_nested(value, 1)
         else:
             text = _member_text(value)
         if text is None:    # something only json.dumps writes: the whole, as it would
             return dumps_indented(_plain(summary), 2) + "\n"
-        members.append(_string(name) + ": " + text)
+        members.append(label + text)
     return "{\n  " + ",\n  ".join(members) + "\n}\n"
+
+
+@lru_cache(maxsize=None)
+def _member_labels(cls: type) -> tuple[tuple[str, str], ...]:
+    """(field name, its JSON key and colon) of a record class, written once per class."""
+    return tuple((name, _string(name) + ": ") for name in _field_names(cls))
 
 
 # Scalars and the settings, written for every summary; a record or a tuple of them, by object.
