@@ -43,7 +43,7 @@ def _clear():
     diagram._TEXT_MEMO.clear()
     summary._SHARED.clear()
     summary._port_peers.cache_clear()
-    for cache in (report._config_rows, report._address_rows, report._register_windows,
+    for cache in (report._config_rows, report._address_rows, report._strategy_rows, report._register_windows,
                   report._interrupt_rows, report._memory_rows, report._planned_facts):
         cache.cache_clear()
 
@@ -490,6 +490,9 @@ def test_shared_summary_members_are_the_values_gathered_afresh(designs):
     assert warm["pynq_100"][2].addresses is warm["pynq"][2].addresses
     assert warm["pynq_100"][0].clocks != warm["pynq"][0].clocks
     assert warm["zybo"][0].board is not warm["pynq"][0].board
+    assert warm["zybo"][0].strategies is warm["pynq"][0].strategies     # the same defaults
+    assert warm["zybo"][2].strategies is warm["pynq"][2].strategies
+    assert warm["pynq_build"][2].strategies != warm["pynq"][2].strategies
     for key, design in designs.items():     # the PS ports, the DPU interfaces behind them afresh
         clocks = clockflow.design_clocks(design)
         assert summary.ps_ports(design, blockdesign.plan_block_design(design, clocks)) == warm[key][0].ps_ports

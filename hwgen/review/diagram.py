@@ -386,9 +386,11 @@ def _parts(env):
 # sweep (a new fabric clock changes the legend, hence the whole text) are made of ~230
 # distinct nodes and ~65 distinct edges: each is laid out once. The key is the node's or
 # edge's plain tuple (``_layout``: hashed in C, where a record's hash runs in Python for every
-# row); served only for diagrams whose texts are all exactly str, widths float and
-# directions bool (``_exact_text``): a str subclass equal to a name (a Markup, which |e
-# leaves unescaped) or 2 for 2.0 must not share an entry with it. Bounded; cleared when full.
+# row); served only for diagrams whose texts from the block design and the notes are all
+# exactly str (``_exact_text``): a str subclass equal to a name (a Markup, which |e leaves
+# unescaped) must not share an entry with it. The rest of what the macros write (colours,
+# fills, styles, widths, directions) are this module's own literals; a row's side and kind
+# and an edge's kind are in the key but not written. Bounded; cleared when full.
 _TEXT_MEMO: dict[tuple, str] = {}
 
 
@@ -407,20 +409,21 @@ def _remembered(env, macro: str, key: tuple, record) -> str:
     return text
 
 
-_NODE_TEXT = itemgetter(0, 1, 2, 3, 4)      # name, title, ip, role, fill
-_EDGE_TEXT = itemgetter(0, 1, 2, 3, 4, 5, 6, 7, 10)   # all but back (8) and width (9)
-_DETAILS, _LEFT, _RIGHT, _BACK, _WIDTH = itemgetter(5), itemgetter(6), itemgetter(7), itemgetter(8), itemgetter(9)
+# The texts the macros write that come from the block design or the notes.
+_ROW_TEXT = itemgetter(0, 1, 2)             # port, text, note
+_NODE_TEXT = itemgetter(0, 1, 2)            # name, title, ip
+_EDGE_TEXT = itemgetter(0, 1, 2, 3, 4, 6)   # id, tail, tail_port, head, head_port, label
+_DETAILS, _LEFT, _RIGHT = itemgetter(5), itemgetter(6), itemgetter(7)
 
 
 def _exact_text(nodes: tuple, edges: tuple) -> bool:
-    """Whether ``_layout``'s nodes and edges hold exactly str texts, bool directions and
-    float widths (``_TEXT_MEMO``), checked in C: the set of the types met."""
+    """Whether the texts of ``_layout``'s nodes and edges that come from the block design and
+    the notes are exactly str (``_TEXT_MEMO``), checked in C: the set of the types met."""
     rows = chain(chain.from_iterable(map(_LEFT, nodes)), chain.from_iterable(map(_RIGHT, nodes)))
-    texts = chain(chain.from_iterable(rows), chain.from_iterable(map(_NODE_TEXT, nodes)),
+    texts = chain(chain.from_iterable(map(_ROW_TEXT, rows)), chain.from_iterable(map(_NODE_TEXT, nodes)),
                   chain.from_iterable(map(_DETAILS, nodes)),
                   chain.from_iterable(map(_EDGE_TEXT, edges)))
-    return (set(map(type, texts)) <= {str} and set(map(type, map(_BACK, edges))) <= {bool}
-            and set(map(type, map(_WIDTH, edges))) <= {float})
+    return set(map(type, texts)) <= {str}
 
 
 # ----------------------------------------------------------------------------- SVG

@@ -249,13 +249,20 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
         inputs=tuple(f"{i.role}: {i.name} (sha256 {i.sha256})" for i in design.inputs),
         overrides=tuple(design.overrides),
         dpu_options=_setting_rows(tuple((k, v, type(v)) for k, v in s.settings if k.startswith("dpu."))),
-        strategies=(
-            Row(("synthesis", s.strategies.synth)),
-            Row(("implementation", s.strategies.impl)),
-            Row(("post-route phys_opt", "on" if s.strategies.post_route_phys_opt else "off")),
-            Row(("jobs", str(s.strategies.jobs))),
-            Row(("interconnect IP", s.strategies.interconnect)),
-        ),
+        strategies=_strategy_rows(s.strategies),
+    )
+
+
+# By the summary's strategies, one object per value (summary._shared): every design that
+# asks for the same strategies shares the rows, and the page lays their table out once.
+@by_identity()
+def _strategy_rows(strategies) -> tuple[Row, ...]:
+    return (
+        Row(("synthesis", strategies.synth)),
+        Row(("implementation", strategies.impl)),
+        Row(("post-route phys_opt", "on" if strategies.post_route_phys_opt else "off")),
+        Row(("jobs", str(strategies.jobs))),
+        Row(("interconnect IP", strategies.interconnect)),
     )
 
 

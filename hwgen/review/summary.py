@@ -312,8 +312,8 @@ def design_summary(design, clocks=None, bd=None) -> Summary:
     return with_fields(_planned_summary(unplanned_blank(design), clocks, bd), design=design.name,
                        settings=tuple((k, _profile_name(design) if k == "dpu.profile" else v)
                                       for k, v in flat_settings(design.settings)),
-                       strategies=Strategies(b.synth_strategy, b.impl_strategy, b.post_route_phys_opt,
-                                             b.jobs, b.interconnect))
+                       strategies=_shared(Strategies(b.synth_strategy, b.impl_strategy,
+                                                     b.post_route_phys_opt, b.jobs, b.interconnect)))
 
 
 # Keyed on the design without the fields no plan reads (blockdesign.unplanned_blank), its
@@ -368,7 +368,8 @@ def _planned_summary(design, clocks, bd) -> Summary:
 
 # The members of a summary that do not follow the fabric clock (the board, the DPU, the
 # cells, links, address map, interrupts and memory) are equal for the 4 clocks x 3
-# strategies of a board and DPU, but _planned_summary makes them anew for each clock plan.
+# strategies of a board and DPU, but _planned_summary makes them anew for each clock plan;
+# the strategies are equal for every board, DPU and clock that asks for the same ones.
 # Handed out as one object per value, they are written to design.json once (_member_text)
 # and the review page's views of them are made once (report's by_identity caches). The key
 # (``_value_key``) is equal only for values every writer writes alike. Bounded; cleared
