@@ -379,7 +379,18 @@ def _diagram_dot(env, bd: BlockDesign, caption: str,
 
 def _parts(env):
     """The node and edge macros (report/_block_design.dot.j2), imported without context."""
-    return env.get_template("report/_block_design.dot.j2").module
+    import jinja2
+
+    try:
+        return env.get_template(_PARTS).module
+    except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+        from hwgen.emit.render import render
+
+        render(_PARTS)      # a missing or broken installation: render's one-line OutputError
+        raise
+
+
+_PARTS = "report/_block_design.dot.j2"
 
 
 # A node's and an edge's text are functions of their fields, and the 160 diagrams of a
