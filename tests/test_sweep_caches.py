@@ -43,7 +43,7 @@ def _clear():
     diagram._TEXT_MEMO.clear()
     summary._SHARED.clear()
     summary._port_peers.cache_clear()
-    for cache in (report._config_rows, report._address_rows, report._strategy_rows, report._register_windows,
+    for cache in (report._config_rows, report._address_rows, report._strategy_rows, report._interrupt_notes, report._register_windows,
                   report._interrupt_rows, report._memory_rows, report._planned_facts):
         cache.cache_clear()
 
@@ -504,6 +504,8 @@ def test_shared_summary_members_are_the_values_gathered_afresh(designs):
         s = summary.design_summary(design, clocks, bd)
         fresh = (s, summary.to_json(s), report.facts(design, s, est.estimate(design)))
         assert fresh == warm[key], key
+        assert report.interrupt_notes(design, s) == report._interrupt_notes.__wrapped__(
+            warm[key][0].cells, warm[key][0].dpu, warm[key][0].interrupts, "IRQ_F2P"), key
 
 
 def test_value_key_keeps_apart_what_is_written_apart():

@@ -248,7 +248,7 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
         title=f"{s.design}: {s.board.name} + DPU {s.dpu.profile}",
         inputs=tuple(f"{i.role}: {i.name} (sha256 {i.sha256})" for i in design.inputs),
         overrides=tuple(design.overrides),
-        dpu_options=_setting_rows(tuple((k, v, type(v)) for k, v in s.settings if k.startswith("dpu."))),
+        dpu_options=_setting_rows(tuple([(k, v, type(v)) for k, v in s.settings if k[:4] == "dpu."])),
         strategies=_strategy_rows(s.strategies),
     )
 
@@ -370,10 +370,17 @@ def interrupt_notes(design, s: Summary) -> tuple[tuple[str, str], ...]:
     """What each interrupt pin means to software, for the diagram's interrupt path."""
     from hwgen.model.family import load_family
 
-    ps = next(c.name for c in s.cells if c.role == "ps")
-    pin = load_family(design.board.ps.family).ps.interrupt.pin
-    notes = [(f"{s.dpu.cell}/{i.pin}", f"{pin}[{i.irq_f2p}], GIC SPI {i.gic_spi}") for i in s.interrupts]
-    lines = ", ".join(f"bit {i.irq_f2p}: GIC SPI {i.gic_spi}" for i in s.interrupts)
+    return _interrupt_notes(s.cells, s.dpu, s.interrupts,
+                            load_family(design.board.ps.family).ps.interrupt.pin)
+
+
+# By the summary's cells, DPU and interrupts, one object per value for a board and DPU
+# (summary._shared), and the family's pin name: made once for their clock variants.
+@by_identity()
+def _interrupt_notes(cells, dpu, interrupts, pin: str) -> tuple[tuple[str, str], ...]:
+    ps = next(c.name for c in cells if c.role == "ps")
+    notes = [(f"{dpu.cell}/{i.pin}", f"{pin}[{i.irq_f2p}], GIC SPI {i.gic_spi}") for i in interrupts]
+    lines = ", ".join(f"bit {i.irq_f2p}: GIC SPI {i.gic_spi}" for i in interrupts)
     notes.append((f"{ps}/{pin}", lines))
     return tuple(notes)
 
