@@ -232,14 +232,15 @@ def _layout(bd: BlockDesign, caption: str, interrupt_notes: tuple[tuple[str, str
     rows: dict[str, dict[str, tuple]] = {name: {} for name in roles}
 
     def add_row(node: str, port: str, text: str, note: str, other: str, kind: str, colour: str,
-                as_tail: bool, replace: bool = False) -> None:
-        if port in rows[node] and not replace:
+                as_tail: bool, replace: bool) -> None:
+        node_rows = rows[node]
+        if not replace and port in node_rows:
             return
         if col[other] == col[node]:
             side = "e" if as_tail else "w"
         else:
             side = "e" if col[other] > col[node] else "w"
-        rows[node][port] = (port, text, note, side, kind, colour)
+        node_rows[port] = (port, text, note, side, kind, colour)
 
     edges: list[tuple] = []
 
@@ -262,7 +263,7 @@ def _layout(bd: BlockDesign, caption: str, interrupt_notes: tuple[tuple[str, str
         back = col[m_node] > col[s_node]
         for node, pin, other, is_master in ((m_node, m_pin, s_node, True), (s_node, s_pin, m_node, False)):
             add_row(node, pin, pin, "board pins" if roles[node] == "port" else "", other, kind,
-                    colour, as_tail=is_master != back)
+                    colour, is_master != back, False)
         add_edge(kind, (m_node, m_pin), (s_node, s_pin),
                  f"{link.width} bit" if link.width else "", colour, 1.6 if board else 2.4, "solid")
 
@@ -271,16 +272,17 @@ def _layout(bd: BlockDesign, caption: str, interrupt_notes: tuple[tuple[str, str
     merged: dict[tuple[str, str], list[str]] = {}
     legend: list[tuple[str, str, str]] = [(AXI_COLOUR, "bold", "AXI, master \u2192 slave, data width")]
     for net in bd.nets:
+        kind, net_name = net.kind, net.name
         d_node, d_pin = _split(net.driver)
-        freq = mhz(net.freq_mhz) if net.kind == "clock" and net.freq_mhz else ""
-        if net.kind == "clock":
+        freq = mhz(net.freq_mhz) if kind == "clock" and net.freq_mhz else ""
+        if kind == "clock":
             colour = CLOCK_COLOURS[clock_index % len(CLOCK_COLOURS)]
             clock_index += 1
-            label, width, style = f"{net.name} {freq}".strip(), 1.6, "solid"
+            label, width, style = f"{net_name} {freq}".strip(), 1.6, "solid"
             legend.append((colour, "solid", f"clock {label}"))
-        elif net.kind == "reset":
+        elif kind == "reset":
             colour, label, width, style = RESET_COLOUR, "", 1.0, "dashed"
-        elif net.kind == "interrupt":
+        elif kind == "interrupt":
             colour, label, width, style = INTERRUPT_COLOUR, "", 1.8, "bold"
         else:
             colour, label, width, style = SIGNAL_COLOUR, "", 1.0, "dotted"
@@ -288,30 +290,29 @@ def _layout(bd: BlockDesign, caption: str, interrupt_notes: tuple[tuple[str, str
         for pin in net.loads:
             node, name = _split(pin)
             loads.setdefault(node, []).append(name)
-        drawn = [n for n in loads if n != d_node and (net.kind == "interrupt" or roles[n] not in ROWS_ONLY)]
+        drawn = [n for n in loads if n != d_node and (kind == "interrupt" or roles[n] not in ROWS_ONLY)]
         first_other = drawn[0] if drawn else next((n for n in loads if n != d_node), d_node)
-        add_row(d_node, d_pin, d_pin, freq or notes.get(net.driver, ""), first_other, net.kind,
-                colour, as_tail=True)
+        add_row(d_node, d_pin, d_pin, freq or notes.get(net.driver, ""), first_other, kind,
+                colour, True, False)
         for node, pins in loads.items():
             pin_notes = notes_of.get(node)
             note = freq or (next((pin_notes[p] for p in pins if p in pin_notes), "") if pin_notes else "")
             if node in drawn:
-                add_row(node, f"net_{net.name}", _pins_text(pins), note, d_node, net.kind, colour,
-                        as_tail=False)
+                net_port = f"net_{net_name}"
+                add_row(node, net_port, _pins_text(pins), note, d_node, kind, colour, False, False)
                 # A clock net's name and frequency once, on its first line; every row it
                 # reaches repeats the frequency.
-                edge_label = label if net.kind == "clock" and node == drawn[0] else ""
-                add_edge(net.kind, (d_node, d_pin), (node, f"net_{net.name}"), edge_label, colour,
-                         width, style)
+                edge_label = label if kind == "clock" and node == drawn[0] else ""
+                add_edge(kind, (d_node, d_pin), (node, net_port), edge_label, colour, width, style)
                 continue
             # Not drawn: the row names where the net comes from. Rows of one driver cell and
             # kind merge (an interconnect's ARESETN and S00_ARESETN).
-            port = f"{net.kind}_{d_node}"
-            source = d_pin if node == d_node else (net.name if net.kind == "clock" else d_node)
+            port = f"{kind}_{d_node}"
+            source = d_pin if node == d_node else (net_name if kind == "clock" else d_node)
             merged.setdefault((node, port), []).extend(pins)
             add_row(node, port, _pins_text(merged[(node, port)]),
                     f"\u2190 {source}" + (f" {freq}" if freq else ""),
-                    d_node if node != d_node else node, net.kind, colour, as_tail=False, replace=True)
+                    d_node if node != d_node else node, kind, colour, False, True)
     legend += [(RESET_COLOUR, "dashed", "reset"), (INTERRUPT_COLOUR, "bold", "interrupt"),
                (SIGNAL_COLOUR, "dotted", "other signal (MMCM locked, tie-off)")]
 
