@@ -554,3 +554,31 @@ def test_with_fields_is_dataclasses_replace(designs):
         assert summary.with_fields(s, **changes) == dataclasses.replace(s, **changes)
     with pytest.raises(TypeError):
         summary.with_fields(s, no_such_field=1)
+
+
+def test_setting_text_with_the_remembered_schema_lookup_is_the_schema_read_afresh(designs):
+    """setting_text remembers what each key names in the schema (_size_spec); every setting of
+    every design is written as reading the schema afresh gives it."""
+    from hwgen.model.records import SETTINGS_SCHEMA
+    from hwgen.model.schema import Size, format_size, lookup
+
+    def afresh(key, value):
+        if value is None:
+            return "(not set)"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        spec = lookup(SETTINGS_SCHEMA, tuple(key.split(".")))
+        if isinstance(spec, Size) and isinstance(value, int):
+            return f"0x{value:08X}" if "address" in spec.what else format_size(value)
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    sizes = 0
+    for design in designs.values():
+        for key, value in summary.flat_settings(design.settings):
+            sizes += summary._size_spec(key) is not None
+            assert summary.setting_text(key, value) == afresh(key, value), key
+            for other in (0x10000000, 256 << 20, True, 1.5, None):
+                assert summary.setting_text(key, other) == afresh(key, other), (key, other)
+    assert sizes > 0
