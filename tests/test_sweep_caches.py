@@ -582,3 +582,22 @@ def test_setting_text_with_the_remembered_schema_lookup_is_the_schema_read_afres
             for other in (0x10000000, 256 << 20, True, 1.5, None):
                 assert summary.setting_text(key, other) == afresh(key, other), (key, other)
     assert sizes > 0
+
+
+def test_shared_records_are_shared_as_the_records_made_first():
+    """_shared_records keys a tuple of records by their rows before making them: the key is
+    _value_key's for the tuple made, so either way of asking hands out the same object, and
+    rows with a leaf written apart (a bool for an int, a float) are never shared by value."""
+    summary._SHARED.clear()
+    rows = (("s", "dpu/reg", 0x4F000000, 1 << 24), ("s", "ddr", 0, 1 << 29))
+    made = tuple(summary.Segment(*r) for r in rows)
+    assert summary._value_key(made) == (tuple, summary.Segment, rows)
+    first = summary._shared_records(summary.Segment, rows)
+    assert first == made and summary._shared(made) is first
+    assert summary._shared_records(summary.Segment, tuple(list(r) and r for r in rows)) is first
+    assert summary._shared_records(summary.LinkFacts, (("a", "b", 1),)) is not \
+        summary._shared_records(summary.LinkFacts, (("a", "b", True),))
+    odd = summary._shared_records(summary.LinkFacts, (("a", "b", 2.0),))
+    assert odd == (summary.LinkFacts("a", "b", 2.0),)
+    assert summary._shared_records(summary.LinkFacts, (("a", "b", 2.0),)) is not odd
+    assert summary._shared_records(summary.CellFacts, ()) == ()

@@ -337,8 +337,8 @@ def _planned_summary(design, clocks, bd) -> Summary:
     mem = plan_memory(design)
     kernel = next(r for r in mem.fixed if r.name == "kernel")
     w = clocks.wizard
-    cells = shared(tuple(CellFacts(c.name, c.vlnv, c.role) for c in bd.cells))
-    links = shared(tuple(LinkFacts(l.master, l.slave, l.width) for l in bd.links))
+    cells = _shared_records(CellFacts, tuple([(c.name, c.vlnv, c.role) for c in bd.cells]))
+    links = _shared_records(LinkFacts, tuple([(l.master, l.slave, l.width) for l in bd.links]))
     return Summary(
         format=FORMAT,
         hwgen_version=__version__,
@@ -355,10 +355,11 @@ def _planned_summary(design, clocks, bd) -> Summary:
         ps_ports=ps_ports(design, bd, (cells, links)),
         cells=cells,
         links=links,
-        address_map=shared(tuple(Segment(a.space, a.segment, a.offset, a.range) for a in bd.addresses)),
-        interrupts=shared(tuple(Interrupt(i.name, i.irq_f2p, i.spi, i.flags,
-                                          load_family(board.ps.family).ps.interrupt.pin)
-                                for i in dpu_interrupts(design))),
+        address_map=_shared_records(Segment, tuple([(a.space, a.segment, a.offset, a.range)
+                                                     for a in bd.addresses])),
+        interrupts=_shared_records(Interrupt, tuple([(i.name, i.irq_f2p, i.spi, i.flags,
+                                                      load_family(board.ps.family).ps.interrupt.pin)
+                                                     for i in dpu_interrupts(design)])),
         memory=shared(MemoryFacts(mem.ddr.base, mem.ddr.size, kernel.base, kernel.size, mem.cma.size,
                                   mem.cma.base, mem.cma.alignment, mem.linux_free, mem.min_free,
                                   mem.largest_cma, cma_argument(mem.cma))),
@@ -388,6 +389,22 @@ def _shared(value):
         _SHARED.clear()
     _SHARED[key] = value
     return value
+
+
+def _shared_records(cls: type, rows: tuple[tuple, ...]) -> tuple:
+    """``_shared(tuple(cls(*row) for row in rows))``, each row every field of a record in
+    order, making the records only for a value not held yet: the key of such a tuple is its
+    rows (``_value_key``'s for one kind of record), so it is known before they are made."""
+    if rows and set(map(type, chain.from_iterable(rows))) <= _EXACT:
+        key = (tuple, cls, rows)
+        held = _SHARED.get(key)
+        if held is not None:
+            return held
+        if len(_SHARED) >= 512:
+            _SHARED.clear()
+        value = _SHARED[key] = tuple([cls(*row) for row in rows])
+        return value
+    return _shared(tuple([cls(*row) for row in rows]))
 
 
 # Leaves that are written alike whenever they are equal and of the same exact type: a str
