@@ -40,6 +40,12 @@ CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_
 def _clear():
     for cache in CACHES:
         cache.cache_clear()
+    diagram._TEXT_MEMO.clear()
+    summary._SHARED.clear()
+    summary._port_peers.cache_clear()
+    for cache in (report._config_rows, report._address_rows, report._strategy_rows, report._interrupt_notes, report._register_windows,
+                  report._interrupt_rows, report._memory_rows, report._planned_facts):
+        cache.cache_clear()
 
 
 def _dot(design):
@@ -589,3 +595,187 @@ def test_outputs_of_one_text_object_are_one_output_with_its_own_hash():
     assert text_output("report/block_design.dot", "report.diagram_source", copy) == first
     assert first.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest() == first.sha256
     assert Output("a", "b", b"x").sha256 == hashlib.sha256(b"x").hexdigest()
+
+
+def _dot_laid_out_afresh(bd, caption, notes):
+    """The DOT text with every node and edge laid out by its macro now (no _TEXT_MEMO)."""
+    from hwgen.emit.render import environment, render
+
+    d = diagram.build_diagram(bd, caption, notes)
+    parts = diagram._parts(environment())
+    return render("report/block_design.dot.j2", d=diagram.Frame(d.name, d.caption, d.legend, d.ranks),
+                  nodes=[parts.node(n) for n in d.nodes], edges=[parts.edge(e) for e in d.edges])
+
+
+def test_remembered_nodes_and_edges_are_their_macros(designs):
+    """Every diagram, drawn with the node and edge texts remembered across designs (warm, in
+    an interleaved order), is the one laid out afresh; the boards, DPUs and clocks make
+    different nodes, and the memo is used (fewer entries than nodes and edges drawn)."""
+    _clear()
+    drawn = 0
+    for _ in range(2):
+        for key, design in designs.items():
+            clocks = clockflow.design_clocks(design)
+            bd = blockdesign.plan_block_design(design, clocks)
+            s = report.design_summary(design, clocks, bd)
+            caption, notes = report.diagram_caption(s), report.interrupt_notes(design, s)
+            diagram._diagram_dot.cache_clear()      # the whole text laid out from the memo
+            text = diagram.diagram_dot(bd, caption, notes)
+            assert text == _dot_laid_out_afresh(bd, caption, notes), key
+            d = diagram.build_diagram(bd, caption, notes)
+            drawn += len(d.nodes) + len(d.edges)
+    assert 0 < len(diagram._TEXT_MEMO) < drawn / 4
+
+
+def test_a_markup_text_is_not_served_the_str_equal_to_it(designs):
+    """|e escapes a str and leaves a Markup alone, and the two are equal: a diagram holding a
+    Markup is laid out by the macros, never from (or into) the memo, and the caches keyed on
+    the notes keep it apart from the str version."""
+    from markupsafe import Markup
+
+    design = designs["pynq"]
+    clocks = clockflow.design_clocks(design)
+    bd = blockdesign.plan_block_design(design, clocks)
+    s = report.design_summary(design, clocks, bd)
+    pin = report.interrupt_notes(design, s)[0][0]       # dpu/dpu0_interrupt
+    plain, marked = ((pin, "IRQ <0>"),), ((pin, Markup("IRQ <0>")),)
+    assert plain == marked
+    _clear()
+    as_str = diagram.diagram_dot(bd, "c", plain)
+    as_markup = diagram.diagram_dot(bd, "c", marked)
+    assert "IRQ &lt;0&gt;" in as_str and "IRQ <0>" in as_markup
+    assert as_markup == _dot_laid_out_afresh(bd, "c", marked)
+    assert as_str == _dot_laid_out_afresh(bd, "c", plain)
+    assert diagram.diagram_dot(bd, "c", plain) == as_str     # and in the other order
+
+
+def test_shared_summary_members_are_the_values_gathered_afresh(designs):
+    """_planned_summary hands out one object per value (summary._shared) for the members a
+    design's clock variants share: with that memo warm from every other design, each summary,
+    its design.json and the page's facts equal what the design alone gives with every memo
+    emptied, and the clock variants of a board and DPU hold the same objects."""
+    _clear()
+    warm = {}
+    for _ in range(2):
+        for key, design in designs.items():
+            clocks = clockflow.design_clocks(design)
+            bd = blockdesign.plan_block_design(design, clocks)
+            s = summary.design_summary(design, clocks, bd)
+            verdict = est.estimate(design)
+            warm[key] = (s, summary.to_json(s), report.facts(design, s, verdict))
+    assert warm["pynq_100"][0].cells is warm["pynq"][0].cells
+    assert warm["pynq_100"][0].memory is warm["pynq"][0].memory
+    assert warm["pynq_100"][2].addresses is warm["pynq"][2].addresses
+    assert warm["pynq_100"][0].clocks != warm["pynq"][0].clocks
+    assert warm["zybo"][0].board is not warm["pynq"][0].board
+    assert warm["zybo"][0].strategies is warm["pynq"][0].strategies     # the same defaults
+    assert warm["zybo"][2].strategies is warm["pynq"][2].strategies
+    assert warm["pynq_build"][2].strategies != warm["pynq"][2].strategies
+    for key, design in designs.items():     # the PS ports, the DPU interfaces behind them afresh
+        clocks = clockflow.design_clocks(design)
+        assert summary.ps_ports(design, blockdesign.plan_block_design(design, clocks)) == warm[key][0].ps_ports
+    assert any(p.peers for p in warm["pynq"][0].ps_ports)
+    for key, design in designs.items():
+        _clear()
+        clocks = clockflow.design_clocks(design)
+        bd = blockdesign.plan_block_design(design, clocks)
+        s = summary.design_summary(design, clocks, bd)
+        fresh = (s, summary.to_json(s), report.facts(design, s, est.estimate(design)))
+        assert fresh == warm[key], key
+        assert report.interrupt_notes(design, s) == report._interrupt_notes.__wrapped__(
+            warm[key][0].cells, warm[key][0].dpu, warm[key][0].interrupts, "IRQ_F2P"), key
+
+
+def test_value_key_keeps_apart_what_is_written_apart():
+    """Two values share one object only when every writer writes them alike: 1, True and 1.0
+    are equal but written 1, true and 1.0; a Markup equal to a str is not escaped; 0.0 and
+    -0.0 are equal floats written apart (so floats are never shared); a record and a tuple, or
+    two record classes, with the same values are different JSON."""
+    from markupsafe import Markup
+
+    key = summary._value_key
+    seg = summary.Segment("s", "dpu/reg", 0x4F000000, 1 << 24)
+    assert key(seg) == key(summary.Segment("s", "dpu/reg", 0x4F000000, 1 << 24))
+    assert key(seg) != key(summary.Segment("s", "dpu/reg", 0x4F000000, 1 << 25))
+    assert key(summary.LinkFacts("a", "b", 1)) != key(summary.LinkFacts("a", "b", True))
+    assert key(summary.CellFacts("a", "b", "c")) != key(summary.CellFacts(Markup("a"), "b", "c"))
+    assert key(summary.CellFacts("a", "b", "c")) != key(("a", "b", "c"))
+    assert key(summary.CellFacts("a", "b", "c")) != key(summary.BoardFacts("a", "b", "c", "d", 1, 2, "e"))
+    assert key(summary.LinkFacts("a", "b", 1.0)) is None and key((0.0,)) is None
+    assert key((("a", "b"),)) != key(("a", "b")) and key((("a", "b"),)) == key((("a", "b"),))
+    # tuples of one kind of item (checked at once) and of several, alike
+    link = summary.LinkFacts
+    assert key((link("a", "b", 1), link("c", "d", 2))) == key((link("a", "b", 1), link("c", "d", 2)))
+    assert key((link("a", "b", 1),)) != key((link("a", "b", True),))
+    assert key((link("a", "b", True),)) == key((link("a", "b", True),))
+    assert key((((1,),),)) != key((((True,),),)) and key(((1,),)) != key(((True,),))
+    assert key((link("a", "b", 1), ("a", "b", 1))) != key((link("a", "b", 1), link("a", "b", 1)))
+    assert key((link("a", "b", 0.5),)) is None
+    nested = summary.DpuFacts("B512", "512", "v", "dpu", 1, (("ARCH", "512"),), "0x1", "t", True)
+    assert key(nested) == key(summary.DpuFacts("B512", "512", "v", "dpu", 1, (("ARCH", "512"),),
+                                               "0x1", "t", True))
+    assert key(nested) != key(summary.DpuFacts("B512", "512", "v", "dpu", True, (("ARCH", "512"),),
+                                               "0x1", "t", True))
+    # shared: the first object of a value is handed out for every equal one, others stand alone
+    summary._SHARED.clear()
+    a, b = summary.Segment("s", "x", 1, 2), summary.Segment("s", "x", 1, 2)
+    assert summary._shared(a) is a and summary._shared(b) is a
+    odd = summary.LinkFacts("a", "b", 2.0)
+    assert summary._shared(odd) is odd and summary._shared(summary.LinkFacts("a", "b", 2.0)) is not odd
+
+
+def test_with_fields_is_dataclasses_replace(designs):
+    import dataclasses
+
+    s = summary.design_summary(designs["pynq"])
+    for changes in ({}, {"design": "x"}, {"design": "x", "settings": (("a", 1),), "strategies": None}):
+        assert summary.with_fields(s, **changes) == dataclasses.replace(s, **changes)
+    with pytest.raises(TypeError):
+        summary.with_fields(s, no_such_field=1)
+
+
+def test_setting_text_with_the_remembered_schema_lookup_is_the_schema_read_afresh(designs):
+    """setting_text remembers what each key names in the schema (_size_spec); every setting of
+    every design is written as reading the schema afresh gives it."""
+    from hwgen.model.records import SETTINGS_SCHEMA
+    from hwgen.model.schema import Size, format_size, lookup
+
+    def afresh(key, value):
+        if value is None:
+            return "(not set)"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        spec = lookup(SETTINGS_SCHEMA, tuple(key.split(".")))
+        if isinstance(spec, Size) and isinstance(value, int):
+            return f"0x{value:08X}" if "address" in spec.what else format_size(value)
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    sizes = 0
+    for design in designs.values():
+        for key, value in summary.flat_settings(design.settings):
+            sizes += summary._size_spec(key) is not None
+            assert summary.setting_text(key, value) == afresh(key, value), key
+            for other in (0x10000000, 256 << 20, True, 1.5, None):
+                assert summary.setting_text(key, other) == afresh(key, other), (key, other)
+    assert sizes > 0
+
+
+def test_shared_records_are_shared_as_the_records_made_first():
+    """_shared_records keys a tuple of records by their rows before making them: the key is
+    _value_key's for the tuple made, so either way of asking hands out the same object, and
+    rows with a leaf written apart (a bool for an int, a float) are never shared by value."""
+    summary._SHARED.clear()
+    rows = (("s", "dpu/reg", 0x4F000000, 1 << 24), ("s", "ddr", 0, 1 << 29))
+    made = tuple(summary.Segment(*r) for r in rows)
+    assert summary._value_key(made) == (tuple, summary.Segment, rows)
+    first = summary._shared_records(summary.Segment, rows)
+    assert first == made and summary._shared(made) is first
+    assert summary._shared_records(summary.Segment, tuple(list(r) and r for r in rows)) is first
+    assert summary._shared_records(summary.LinkFacts, (("a", "b", 1),)) is not \
+        summary._shared_records(summary.LinkFacts, (("a", "b", True),))
+    odd = summary._shared_records(summary.LinkFacts, (("a", "b", 2.0),))
+    assert odd == (summary.LinkFacts("a", "b", 2.0),)
+    assert summary._shared_records(summary.LinkFacts, (("a", "b", 2.0),)) is not odd
+    assert summary._shared_records(summary.CellFacts, ()) == ()

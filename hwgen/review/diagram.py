@@ -28,6 +28,8 @@ import re
 import shutil
 import subprocess
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from hwgen.frozen import dataclass
 
 from hwgen.plan.bdgraph import BlockDesign, Cell
@@ -120,6 +122,16 @@ class Diagram:
     ranks: tuple[tuple[str, ...], ...]          # nodes drawn in one column
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What block_design.dot.j2 writes around the nodes and edges (their texts come apart)."""
+
+    name: str
+    caption: str
+    legend: tuple[tuple[str, str, str], ...]
+    ranks: tuple[tuple[str, ...], ...]
+
+
 # ----------------------------------------------------------------------------- helpers
 def mhz(value: float) -> str:
     """A frequency as Vivado reports it: 150.000 MHz."""
@@ -134,7 +146,8 @@ def ip_label(vlnv: str) -> str:
 
 def _split(pin: str) -> tuple[str, str]:
     """'dpu/S_AXI' -> ('dpu', 'S_AXI'); a block-design port 'DDR' -> ('DDR', 'DDR')."""
-    return tuple(pin.split("/", 1)) if "/" in pin else (pin, pin)   # type: ignore[return-value]
+    node, slash, name = pin.partition("/")
+    return (node, name) if slash else (pin, pin)
 
 
 def _column(role: str) -> int:
@@ -144,11 +157,8 @@ def _column(role: str) -> int:
 # Clock and reset nets reaching these roles are written in the cell's rows (the net and its
 # source named, in the net's colour) instead of drawn: an interconnect has a clock and a
 # reset pin per interface, and drawing them all buries the AXI paths the picture is for.
+# Interrupt nets are drawn to every cell.
 ROWS_ONLY = ("interconnect", "ps")
-
-
-def _drawn(kind: str, role: str) -> bool:
-    return kind == "interrupt" or role not in ROWS_ONLY
 
 
 def _pins_text(pins: list[str]) -> str:
@@ -157,7 +167,9 @@ def _pins_text(pins: list[str]) -> str:
 
 def cell_details(cell: Cell) -> tuple[str, ...]:
     """A line or two of the cell's CONFIG that a reviewer looks for first."""
-    p = cell.prop
+    if cell.role not in ("dpu", "interconnect", "clock", "irq_tieoff"):
+        return ()
+    p = dict(cell.props).get     # Cell.prop, without a dict per look-up
     if cell.role == "dpu":
         cores = p("VER_DPU_NUM") or "1"
         out = [f"ARCH B{p('ARCH')} \u00b7 {cores} core{'s' if cores != '1' else ''}"]
@@ -187,25 +199,50 @@ def build_diagram(bd: BlockDesign, caption: str = "",
     ``interrupt_notes`` maps an interrupt pin ("ps7/IRQ_F2P") to what it means for
     software ("IRQ_F2P[0] = GIC SPI 29"), taken from the plans by the caller.
     """
+    name, caption, nodes, edges, legend, ranks = _layout(bd, caption, interrupt_notes)
+    return Diagram(name, caption, tuple(map(_node_record, nodes)), tuple(Edge(*e) for e in edges),
+                   legend, ranks)
+
+
+def _node_record(node: tuple) -> Node:
+    *fields, left, right = node
+    return Node(*fields, tuple(Row(*r) for r in left), tuple(Row(*r) for r in right))
+
+
+def _layout(bd: BlockDesign, caption: str, interrupt_notes: tuple[tuple[str, str], ...]) -> tuple:
+    """``build_diagram``'s decisions as plain tuples in the records' field order: (name,
+    caption, nodes, edges, legend, ranks), a node (name, title, ip, role, fill, details, left
+    rows, right rows), a row as Row, an edge as Edge. A sweep draws 160 diagrams; making
+    their ~2,000 rows and edges as frozen records (an attribute set at a time) was a third of
+    the drawing, and ``_diagram_dot`` makes a record only for a node or edge not laid out yet.
+    """
     roles = {c.name: c.role for c in bd.cells}
     roles.update({p.name: "port" for p in bd.ports})
     col = {name: _column(role) for name, role in roles.items()}
     notes = dict(interrupt_notes)
+    # The notes of each node's pins ("dpu/dpu0_interrupt" -> notes_of["dpu"]["dpu0_interrupt"]),
+    # so a net's loads are looked up by pin instead of joined back into a name each.
+    notes_of: dict[str, dict[str, str]] = {}
+    for pin, note in notes.items():
+        node, slash, name = pin.partition("/")
+        if slash:
+            notes_of.setdefault(node, {}).setdefault(name, note)
 
     # Per node: ordered rows; a row is keyed by its DOT port so a net's pins share one row.
-    rows: dict[str, dict[str, Row]] = {name: {} for name in roles}
+    rows: dict[str, dict[str, tuple]] = {name: {} for name in roles}
 
     def add_row(node: str, port: str, text: str, note: str, other: str, kind: str, colour: str,
-                as_tail: bool, replace: bool = False) -> None:
-        if port in rows[node] and not replace:
+                as_tail: bool, replace: bool) -> None:
+        node_rows = rows[node]
+        if not replace and port in node_rows:
             return
         if col[other] == col[node]:
             side = "e" if as_tail else "w"
         else:
             side = "e" if col[other] > col[node] else "w"
-        rows[node][port] = Row(port, text, note, side, kind, colour)
+        node_rows[port] = (port, text, note, side, kind, colour)
 
-    edges: list[Edge] = []
+    edges: list[tuple] = []
 
     def add_edge(kind: str, master: tuple[str, str], slave: tuple[str, str], label: str,
                  colour: str, width: float, style: str) -> None:
@@ -213,8 +250,8 @@ def build_diagram(bd: BlockDesign, caption: str = "",
         back = col[m_node] > col[s_node]
         tail, head = (slave, master) if back else (master, slave)
         # The id names the connection master to slave (SVG edge titles lose the ports).
-        edges.append(Edge(f"{kind}:{m_node}/{m_port}->{s_node}/{s_port}", tail[0], tail[1], head[0],
-                          head[1], kind, label, colour, back, width, style))
+        edges.append((f"{kind}:{m_node}/{m_port}->{s_node}/{s_port}", tail[0], tail[1], head[0],
+                      head[1], kind, label, colour, back, width, style))
 
     # ---- interface links: AXI (with width) and the board pins
     for link in bd.links:
@@ -226,7 +263,7 @@ def build_diagram(bd: BlockDesign, caption: str = "",
         back = col[m_node] > col[s_node]
         for node, pin, other, is_master in ((m_node, m_pin, s_node, True), (s_node, s_pin, m_node, False)):
             add_row(node, pin, pin, "board pins" if roles[node] == "port" else "", other, kind,
-                    colour, as_tail=is_master != back)
+                    colour, is_master != back, False)
         add_edge(kind, (m_node, m_pin), (s_node, s_pin),
                  f"{link.width} bit" if link.width else "", colour, 1.6 if board else 2.4, "solid")
 
@@ -235,16 +272,17 @@ def build_diagram(bd: BlockDesign, caption: str = "",
     merged: dict[tuple[str, str], list[str]] = {}
     legend: list[tuple[str, str, str]] = [(AXI_COLOUR, "bold", "AXI, master \u2192 slave, data width")]
     for net in bd.nets:
+        kind, net_name = net.kind, net.name
         d_node, d_pin = _split(net.driver)
-        freq = mhz(net.freq_mhz) if net.kind == "clock" and net.freq_mhz else ""
-        if net.kind == "clock":
+        freq = mhz(net.freq_mhz) if kind == "clock" and net.freq_mhz else ""
+        if kind == "clock":
             colour = CLOCK_COLOURS[clock_index % len(CLOCK_COLOURS)]
             clock_index += 1
-            label, width, style = f"{net.name} {freq}".strip(), 1.6, "solid"
+            label, width, style = f"{net_name} {freq}".strip(), 1.6, "solid"
             legend.append((colour, "solid", f"clock {label}"))
-        elif net.kind == "reset":
+        elif kind == "reset":
             colour, label, width, style = RESET_COLOUR, "", 1.0, "dashed"
-        elif net.kind == "interrupt":
+        elif kind == "interrupt":
             colour, label, width, style = INTERRUPT_COLOUR, "", 1.8, "bold"
         else:
             colour, label, width, style = SIGNAL_COLOUR, "", 1.0, "dotted"
@@ -252,33 +290,33 @@ def build_diagram(bd: BlockDesign, caption: str = "",
         for pin in net.loads:
             node, name = _split(pin)
             loads.setdefault(node, []).append(name)
-        drawn = [n for n in loads if n != d_node and _drawn(net.kind, roles[n])]
+        drawn = [n for n in loads if n != d_node and (kind == "interrupt" or roles[n] not in ROWS_ONLY)]
         first_other = drawn[0] if drawn else next((n for n in loads if n != d_node), d_node)
-        add_row(d_node, d_pin, d_pin, freq or notes.get(net.driver, ""), first_other, net.kind,
-                colour, as_tail=True)
+        add_row(d_node, d_pin, d_pin, freq or notes.get(net.driver, ""), first_other, kind,
+                colour, True, False)
         for node, pins in loads.items():
-            note = freq or next((notes[f"{node}/{p}"] for p in pins if f"{node}/{p}" in notes), "")
+            pin_notes = notes_of.get(node)
+            note = freq or (next((pin_notes[p] for p in pins if p in pin_notes), "") if pin_notes else "")
             if node in drawn:
-                add_row(node, f"net_{net.name}", _pins_text(pins), note, d_node, net.kind, colour,
-                        as_tail=False)
+                net_port = f"net_{net_name}"
+                add_row(node, net_port, _pins_text(pins), note, d_node, kind, colour, False, False)
                 # A clock net's name and frequency once, on its first line; every row it
                 # reaches repeats the frequency.
-                edge_label = label if net.kind == "clock" and node == drawn[0] else ""
-                add_edge(net.kind, (d_node, d_pin), (node, f"net_{net.name}"), edge_label, colour,
-                         width, style)
+                edge_label = label if kind == "clock" and node == drawn[0] else ""
+                add_edge(kind, (d_node, d_pin), (node, net_port), edge_label, colour, width, style)
                 continue
             # Not drawn: the row names where the net comes from. Rows of one driver cell and
             # kind merge (an interconnect's ARESETN and S00_ARESETN).
-            port = f"{net.kind}_{d_node}"
-            source = d_pin if node == d_node else (net.name if net.kind == "clock" else d_node)
+            port = f"{kind}_{d_node}"
+            source = d_pin if node == d_node else (net_name if kind == "clock" else d_node)
             merged.setdefault((node, port), []).extend(pins)
             add_row(node, port, _pins_text(merged[(node, port)]),
                     f"\u2190 {source}" + (f" {freq}" if freq else ""),
-                    d_node if node != d_node else node, net.kind, colour, as_tail=False, replace=True)
+                    d_node if node != d_node else node, kind, colour, False, True)
     legend += [(RESET_COLOUR, "dashed", "reset"), (INTERRUPT_COLOUR, "bold", "interrupt"),
                (SIGNAL_COLOUR, "dotted", "other signal (MMCM locked, tie-off)")]
 
-    nodes: list[Node] = []
+    nodes: list[tuple] = []
     for port in bd.ports:
         r = rows[port.name]
         nodes.append(_node(port.name, port.name, f"board {port.mode.lower()} interface", "port", (), r))
@@ -290,16 +328,22 @@ def build_diagram(bd: BlockDesign, caption: str = "",
         names = tuple(c.name for c in bd.cells if c.role in group)
         if len(names) > 1:
             ranks.append(names)
-    return Diagram(bd.name, caption, tuple(nodes), tuple(edges), tuple(legend), tuple(ranks))
+    return bd.name, caption, tuple(nodes), tuple(edges), tuple(legend), tuple(ranks)
+
+
+# Rows by kind, top to bottom (a kind not listed goes last).
+_ROW_ORDER = {"board": 0, "axi": 1, "clock": 2, "signal": 3, "reset": 4, "interrupt": 5}
+
+
+def _row_rank(row: tuple) -> int:
+    return _ROW_ORDER.get(row[4], 9)
 
 
 def _node(name: str, title: str, ip: str, role: str, details: tuple[str, ...],
-          rows: dict[str, Row]) -> Node:
-    made = list(rows.values())
-    order = {"board": 0, "axi": 1, "clock": 2, "signal": 3, "reset": 4, "interrupt": 5}
-    made.sort(key=lambda r: order.get(r.kind, 9))    # stable: first use within a kind
-    return Node(name, title, ip, role, FILL.get(role, "#FFFFFF"), details,
-                tuple(r for r in made if r.side == "w"), tuple(r for r in made if r.side == "e"))
+          rows: dict[str, tuple]) -> tuple:
+    made = sorted(rows.values(), key=_row_rank)    # stable: first use within a kind
+    return (name, title, ip, role, FILL.get(role, "#FFFFFF"), details,
+            tuple([r for r in made if r[3] == "w"]), tuple([r for r in made if r[3] == "e"]))
 
 
 def diagram_dot(bd: BlockDesign, caption: str = "",
@@ -307,7 +351,10 @@ def diagram_dot(bd: BlockDesign, caption: str = "",
     """DOT text for ``bd`` (deterministic: graph order in, same text out)."""
     from hwgen.emit.render import environment
 
-    return _diagram_dot(environment(), bd, caption, interrupt_notes)
+    if type(caption) is str and set(map(type, chain.from_iterable(interrupt_notes))) <= {str}:
+        return _diagram_dot(environment(), bd, caption, interrupt_notes)
+    # A Markup equal to a str note is the same key to lru_cache, but |e writes it unescaped.
+    return _diagram_dot.__wrapped__(environment(), bd, caption, interrupt_notes)
 
 
 # Pure in its arguments (the template environment, the block design, the caption and the
@@ -319,7 +366,76 @@ def _diagram_dot(env, bd: BlockDesign, caption: str,
                  interrupt_notes: tuple[tuple[str, str], ...]) -> str:
     from hwgen.emit.render import render
 
-    return render("report/block_design.dot.j2", d=build_diagram(bd, caption, interrupt_notes))
+    name, caption, nodes, edges, legend, ranks = _layout(bd, caption, interrupt_notes)
+    if _exact_text(nodes, edges):
+        node_texts = [_remembered(env, "node", n, _node_record) for n in nodes]
+        edge_texts = [_remembered(env, "edge", e, _edge_record) for e in edges]
+    else:
+        parts = _parts(env)
+        node_texts = [parts.node(_node_record(n)) for n in nodes]
+        edge_texts = [parts.edge(Edge(*e)) for e in edges]
+    return render("report/block_design.dot.j2", d=Frame(name, caption, legend, ranks),
+                  nodes=node_texts, edges=edge_texts)
+
+
+def _parts(env):
+    """The node and edge macros (report/_block_design.dot.j2), imported without context."""
+    import jinja2
+
+    try:
+        return env.get_template(_PARTS).module
+    except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+        from hwgen.emit.render import render
+
+        render(_PARTS)      # a missing or broken installation: render's one-line OutputError
+        raise
+
+
+_PARTS = "report/_block_design.dot.j2"
+
+
+# A node's and an edge's text are functions of their fields, and the 160 diagrams of a
+# sweep (a new fabric clock changes the legend, hence the whole text) are made of ~230
+# distinct nodes and ~65 distinct edges: each is laid out once. The key is the node's or
+# edge's plain tuple (``_layout``: hashed in C, where a record's hash runs in Python for every
+# row); served only for diagrams whose texts from the block design and the notes are all
+# exactly str (``_exact_text``): a str subclass equal to a name (a Markup, which |e leaves
+# unescaped) must not share an entry with it. The rest of what the macros write (colours,
+# fills, styles, widths, directions) are this module's own literals; a row's side and kind
+# and an edge's kind are in the key but not written. Bounded; cleared when full.
+_TEXT_MEMO: dict[tuple, str] = {}
+
+
+def _edge_record(edge: tuple) -> Edge:
+    return Edge(*edge)
+
+
+def _remembered(env, macro: str, key: tuple, record) -> str:
+    full = (env, macro, key)
+    text = _TEXT_MEMO.get(full)
+    if text is None:
+        text = getattr(_parts(env), macro)(record(key))
+        if len(_TEXT_MEMO) >= 2048:
+            _TEXT_MEMO.clear()
+        _TEXT_MEMO[full] = text
+    return text
+
+
+# The texts the macros write that come from the block design or the notes.
+_ROW_TEXT = itemgetter(0, 1, 2)             # port, text, note
+_NODE_TEXT = itemgetter(0, 1, 2)            # name, title, ip
+_EDGE_TEXT = itemgetter(0, 1, 2, 3, 4, 6)   # id, tail, tail_port, head, head_port, label
+_DETAILS, _LEFT, _RIGHT = itemgetter(5), itemgetter(6), itemgetter(7)
+
+
+def _exact_text(nodes: tuple, edges: tuple) -> bool:
+    """Whether the texts of ``_layout``'s nodes and edges that come from the block design and
+    the notes are exactly str (``_TEXT_MEMO``), checked in C: the set of the types met."""
+    rows = chain(chain.from_iterable(map(_LEFT, nodes)), chain.from_iterable(map(_RIGHT, nodes)))
+    texts = chain(chain.from_iterable(map(_ROW_TEXT, rows)), chain.from_iterable(map(_NODE_TEXT, nodes)),
+                  chain.from_iterable(map(_DETAILS, nodes)),
+                  chain.from_iterable(map(_EDGE_TEXT, edges)))
+    return set(map(type, texts)) <= {str}
 
 
 # ----------------------------------------------------------------------------- SVG

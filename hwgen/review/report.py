@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from hwgen.frozen import by_identity, dataclass, replace
+from hwgen.frozen import by_identity, dataclass
 
 from hwgen.review import diagram
 from hwgen.budget.estimate import fmt_amount, fmt_percent
 from hwgen.emit.output import Output, text_output
 from hwgen.emit.render import render
 from hwgen.model.schema import format_mib
-from hwgen.review.summary import Summary, design_summary, setting_text, to_json
+from hwgen.review.summary import Summary, design_summary, setting_text, to_json, with_fields
 from hwgen.model.verdict import Verdict
 from hwgen.budget.verdict_format import _num, status
 
@@ -243,19 +243,26 @@ def facts(design, s: Summary, verdict: Verdict) -> Facts:
     ps_irq = load_family(design.board.ps.family).ps.interrupt.pin
     planned = _planned_facts(s.board, s.dpu, s.clocks, s.clock_notes, s.mmcm, s.ps_ports,
                              s.address_map, s.interrupts, s.memory, verdict, ps_irq)
-    return replace(
+    return with_fields(
         planned,
         title=f"{s.design}: {s.board.name} + DPU {s.dpu.profile}",
         inputs=tuple(f"{i.role}: {i.name} (sha256 {i.sha256})" for i in design.inputs),
         overrides=tuple(design.overrides),
-        dpu_options=_setting_rows(tuple((k, v, type(v)) for k, v in s.settings if k.startswith("dpu."))),
-        strategies=(
-            Row(("synthesis", s.strategies.synth)),
-            Row(("implementation", s.strategies.impl)),
-            Row(("post-route phys_opt", "on" if s.strategies.post_route_phys_opt else "off")),
-            Row(("jobs", str(s.strategies.jobs))),
-            Row(("interconnect IP", s.strategies.interconnect)),
-        ),
+        dpu_options=_setting_rows(tuple([(k, v, type(v)) for k, v in s.settings if k[:4] == "dpu."])),
+        strategies=_strategy_rows(s.strategies),
+    )
+
+
+# By the summary's strategies, one object per value (summary._shared): every design that
+# asks for the same strategies shares the rows, and the page lays their table out once.
+@by_identity()
+def _strategy_rows(strategies) -> tuple[Row, ...]:
+    return (
+        Row(("synthesis", strategies.synth)),
+        Row(("implementation", strategies.impl)),
+        Row(("post-route phys_opt", "on" if strategies.post_route_phys_opt else "off")),
+        Row(("jobs", str(strategies.jobs))),
+        Row(("interconnect IP", strategies.interconnect)),
     )
 
 
@@ -273,7 +280,6 @@ def _setting_rows(settings: tuple) -> tuple[Row, ...]:
 @by_identity()
 def _planned_facts(board, dpu, clocks, clock_notes, mmcm, ps_ports, address_map, interrupts,
                    mem, verdict: Verdict, ps_irq: str) -> Facts:
-    trigger = {4: "level high", 1: "rising edge"}
     checks = tuple(Row(("ok" if c.ok else ("FAIL" if c.severity == "error" else "warning"), c.name,
                         c.message)) for c in verdict.memory + verdict.checks)
     return Facts(
@@ -288,7 +294,7 @@ def _planned_facts(board, dpu, clocks, clock_notes, mmcm, ps_ports, address_map,
         inputs=(),
         overrides=(),
         dpu_options=(),
-        dpu_config=tuple(Row((k, v)) for k, v in dpu.config),
+        dpu_config=_config_rows(dpu),
         clocks=tuple(Row((c.name, c.net, requested(c.requested_mhz), mhz(c.achieved_mhz), c.source,
                           c.setting or "-")) for c in clocks),
         mmcm=(f"{mmcm.fin_mhz:g} MHz / {mmcm.divclk} \u00d7 {mmcm.mult_f:.3f} = VCO "
@@ -297,27 +303,56 @@ def _planned_facts(board, dpu, clocks, clock_notes, mmcm, ps_ports, address_map,
         clock_notes=clock_notes,
         ports=tuple(Row((p.port, p.direction, f"{p.width} bit", f"{p.clock} {mhz(p.clock_mhz)}",
                          ", ".join(p.peers) or "-")) for p in ps_ports),
-        addresses=tuple(Row((a.space, a.segment, hex32(a.base), format_mib(a.range), span(a.base, a.range)))
-                        for a in address_map),
-        registers=tuple(f"{span(a.base, a.range)} ({format_mib(a.range)})" for a in address_map
-                        if a.segment.startswith(f"{dpu.cell}/")),
-        interrupts=tuple(Row((f"{dpu.cell}/{i.pin}", f"{ps_irq}[{i.irq_f2p}]", str(i.gic_spi),
-                              trigger.get(i.flags, str(i.flags)))) for i in interrupts),
-        memory=(
-            Row(("DDR", f"{span(mem.ddr_base, mem.ddr_size)} ({format_mib(mem.ddr_size)}, {board.ddr_type})")),
-            Row(("kernel region", f"{span(mem.kernel_base, mem.kernel_size)} ({format_mib(mem.kernel_size)})")),
-            Row(("CMA", f"{format_mib(mem.cma_size)}, "
-                        + (f"fixed at {span(mem.cma_base, mem.cma_size)}" if mem.cma_base is not None
-                           else "placed by the kernel")
-                        + f", aligned to {format_mib(mem.cma_alignment)}")),
-            Row(("kernel command line", mem.cma_argument)),
-            Row(("left to Linux", f"{format_mib(mem.linux_free)} (linux.min_free {format_mib(mem.min_free)})")),
-            Row(("largest CMA that fits", format_mib(mem.largest_cma))),
-        ),
+        addresses=_address_rows(address_map),
+        registers=_register_windows(address_map, dpu.cell),
+        interrupts=_interrupt_rows(interrupts, dpu.cell, ps_irq),
+        memory=_memory_rows(mem, board),
         strategies=(),
         budget=budget_bars(verdict),
         checks=checks,
         messages=tuple(verdict.messages),
+    )
+
+
+# The rows of the members a design's clock variants share too (summary._shared: one object
+# per value for a board and DPU), by those objects: made once, and the same row objects, so
+# the page lays their tables out once (render.tables remembers by identity).
+@by_identity()
+def _config_rows(dpu) -> tuple[Row, ...]:
+    return tuple(Row((k, v)) for k, v in dpu.config)
+
+
+@by_identity()
+def _address_rows(address_map) -> tuple[Row, ...]:
+    return tuple(Row((a.space, a.segment, hex32(a.base), format_mib(a.range), span(a.base, a.range)))
+                 for a in address_map)
+
+
+@by_identity()
+def _register_windows(address_map, cell: str) -> tuple[str, ...]:
+    return tuple(f"{span(a.base, a.range)} ({format_mib(a.range)})" for a in address_map
+                 if a.segment.startswith(f"{cell}/"))
+
+
+@by_identity()
+def _interrupt_rows(interrupts, cell: str, ps_irq: str) -> tuple[Row, ...]:
+    trigger = {4: "level high", 1: "rising edge"}
+    return tuple(Row((f"{cell}/{i.pin}", f"{ps_irq}[{i.irq_f2p}]", str(i.gic_spi),
+                      trigger.get(i.flags, str(i.flags)))) for i in interrupts)
+
+
+@by_identity()
+def _memory_rows(mem, board) -> tuple[Row, ...]:
+    return (
+        Row(("DDR", f"{span(mem.ddr_base, mem.ddr_size)} ({format_mib(mem.ddr_size)}, {board.ddr_type})")),
+        Row(("kernel region", f"{span(mem.kernel_base, mem.kernel_size)} ({format_mib(mem.kernel_size)})")),
+        Row(("CMA", f"{format_mib(mem.cma_size)}, "
+                    + (f"fixed at {span(mem.cma_base, mem.cma_size)}" if mem.cma_base is not None
+                       else "placed by the kernel")
+                    + f", aligned to {format_mib(mem.cma_alignment)}")),
+        Row(("kernel command line", mem.cma_argument)),
+        Row(("left to Linux", f"{format_mib(mem.linux_free)} (linux.min_free {format_mib(mem.min_free)})")),
+        Row(("largest CMA that fits", format_mib(mem.largest_cma))),
     )
 
 
@@ -335,10 +370,17 @@ def interrupt_notes(design, s: Summary) -> tuple[tuple[str, str], ...]:
     """What each interrupt pin means to software, for the diagram's interrupt path."""
     from hwgen.model.family import load_family
 
-    ps = next(c.name for c in s.cells if c.role == "ps")
-    pin = load_family(design.board.ps.family).ps.interrupt.pin
-    notes = [(f"{s.dpu.cell}/{i.pin}", f"{pin}[{i.irq_f2p}], GIC SPI {i.gic_spi}") for i in s.interrupts]
-    lines = ", ".join(f"bit {i.irq_f2p}: GIC SPI {i.gic_spi}" for i in s.interrupts)
+    return _interrupt_notes(s.cells, s.dpu, s.interrupts,
+                            load_family(design.board.ps.family).ps.interrupt.pin)
+
+
+# By the summary's cells, DPU and interrupts, one object per value for a board and DPU
+# (summary._shared), and the family's pin name: made once for their clock variants.
+@by_identity()
+def _interrupt_notes(cells, dpu, interrupts, pin: str) -> tuple[tuple[str, str], ...]:
+    ps = next(c.name for c in cells if c.role == "ps")
+    notes = [(f"{dpu.cell}/{i.pin}", f"{pin}[{i.irq_f2p}], GIC SPI {i.gic_spi}") for i in interrupts]
+    lines = ", ".join(f"bit {i.irq_f2p}: GIC SPI {i.gic_spi}" for i in interrupts)
     notes.append((f"{ps}/{pin}", lines))
     return tuple(notes)
 
