@@ -131,8 +131,7 @@ def test_remembered_config_dict_is_the_macro_for_every_argument():
     macro = env.get_template("tcl/_macros.tcl.j2").module.config_dict
     a = (("PCW_UART1_PERIPHERAL_ENABLE", "1"), ("PCW_FCLK0_PERIPHERAL_CLKSRC", "IO PLL"))
     b = (("PCW_UART1_PERIPHERAL_ENABLE", "0"), ("PCW_FCLK0_PERIPHERAL_CLKSRC", "IO PLL"))
-    for props, target in ((a, "[get_bd_cells ps7]"), (b, "[get_bd_cells ps7]"), (a, "[get_bd_cells x]"),
-                          (a, "[get_bd_cells ps7]")):
+    for props, target in ((a, "ps7"), (b, "ps7"), (a, "x"), (a, "ps7")):
         assert str(remembered(props, target)) == str(macro(props, target))
     assert remembered(a, "t") != remembered(b, "t") and "{1}" in remembered(a, "t")
     # a refusal is raised every time, never remembered as text
@@ -462,6 +461,13 @@ def test_block_design_parts_are_the_macros_for_every_cell_and_net(designs):
         bd = blockdesign.block_design_for(design)
         for view in vivado.cell_views(design, bd) + vivado.net_views(bd):
             assert _strings_only(view), (board, view)
+        # the PS's preset groups are the board's own block tuples (remembered by identity),
+        # and they are the cell's preset, block by block
+        ps = next(c for c in bd.cells if c.role == "ps")
+        groups = next(v for v in vivado.cell_views(design, bd) if v.name == ps.name).groups[:-1]
+        assert [g.props for g in groups] == [b for b in design.board.ps.preset], board
+        assert all(g.props is b for g, b in zip(groups, design.board.ps.preset)), board
+        assert tuple(p for g in groups for p in g.props) == ps.props[:ps.preset], board
 
 
 def test_calls_in_templates_are_jinjas_calls():

@@ -200,8 +200,14 @@ def _ps_groups(design, cell) -> tuple[PropGroup, ...]:
     board_file = input_name(design, "board")
     groups, start = [], 0
     sizes = cell.preset_blocks or ((cell.preset,) if cell.preset else ())
+    # The plan puts the board's preset blocks first (blockdesign.ps_properties): written from
+    # the board's own tuples, the same objects in every design of the board, each block's
+    # remembered text is found by identity instead of by hashing and comparing its pairs.
+    shared = design.board.ps.preset
+    if tuple(map(len, shared)) != sizes:
+        shared = ()
     for i, size in enumerate(sizes, 1):
-        block = cell.props[start:start + size]
+        block = shared[i - 1] if shared else cell.props[start:start + size]
         start += size
         first = f" It starts with CONFIG.preset {block[0][1]}: Vivado applies that built-in " \
                 f"preset, then the values after it." if block and block[0][0] == "preset" else ""
