@@ -31,7 +31,7 @@ VARIANTS = {
     "b4096_over_strategy": ("pynq_z2", "B4096", ("build.impl_strategy=Performance_Explore",)),
 }
 
-CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
+CACHES = (clockflow._board_clocks, clockflow._plan_of, blockdesign.block_design_for,
           blockdesign._plan_block_design, est._evaluate_of, est._alternatives_of,
           blockdesign.unplanned_blank, diagram._diagram_dot, est._estimate_of,
           summary._planned_summary, summary._member_text)
@@ -411,3 +411,75 @@ def test_dpu_cost_is_shared_across_clocks_only(designs):
     low = load_design("pynq_z2", "B512", ("dpu.dsp_usage=low",))
     noaug = load_design("pynq_z2", "B512", ("dpu.channel_augmentation=false",))
     assert cost(low) != base and cost(noaug) != base and cost(designs["pynq_b1024"]) != base
+
+
+def test_remembered_settings_sections_are_the_sections_checked_afresh():
+    """The settings' sections remember the record each accepted value built (schema.MemoRec):
+    a design loaded warm has the settings of one loaded with the memos emptied, designs that
+    differ only in their strategy share the other sections' records, values equal in Python
+    but of another type or sign get their own record, and a refused value is refused (and
+    located) every time."""
+    from hwgen.model import records
+    from hwgen.model.schema import Ctx, MemoRec, _value_key
+
+    sections = [f.spec for f in records.SETTINGS_SCHEMA.fields.values()]
+    assert all(isinstance(s, MemoRec) for s in sections)
+    sets = ("dpu.clock_mhz=125", "linux.cma=128M", "build.impl_strategy=Performance_Explore")
+    warm = [load_design("zybo_z7_20", "B1024", sets) for _ in range(2)]
+    assert warm[0].settings.dpu is warm[1].settings.dpu
+    for s in sections:
+        s._memo.clear()
+    cold = load_design("zybo_z7_20", "B1024", sets)
+    assert cold.settings == warm[1].settings and cold.settings.dpu is not warm[1].settings.dpu
+    other = load_design("zybo_z7_20", "B1024", sets[:2] + ("build.impl_strategy=Flow_RunPhysOpt",))
+    assert other.settings.dpu is cold.settings.dpu and other.settings.linux is cold.settings.linux
+    assert other.settings.build != cold.settings.build
+    # same value, same key; equal values of other types or signs, other keys
+    assert _value_key({"a": [1, "x"]}) == _value_key({"a": [1, "x"]})
+    assert len({_value_key(v) for v in (1, 1.0, True, 0.0, -0.0, "1", None)}) == 7
+    assert _value_key({"a": object()}) is None
+    dpu = records.SETTINGS_SCHEMA.fields["dpu"].spec
+    fresh = super(MemoRec, dpu).check         # the check without the memo
+    for value in ({"fclk_tolerance_ppm": 0.0}, {"fclk_tolerance_ppm": -0.0}, {"clock_mhz": 100},
+                  {"clock_mhz": 100.0}, {"softmax": True}):
+        got = dpu.check(value, Ctx(lambda p, k=False: (None, ".".join(map(str, p)))), ())
+        assert got == fresh(value, Ctx(lambda p, k=False: (None, "")), ())
+        assert repr(got.fclk_tolerance_ppm) == repr(float(value.get("fclk_tolerance_ppm", 0.0)))
+    for _ in range(2):
+        with pytest.raises(est.InputError, match="dpu.cores"):
+            load_design("pynq_z2", "B512", ("dpu.cores=9",))
+
+
+def test_blanked_settings_are_shared_by_the_strategy_variants(designs):
+    """unplanned_blank and verdict_key blank the sections the plan and the verdict do not
+    read through memos keyed on the section records: the strategy variants of a design get
+    one blanked Settings, equal to blanking afresh, and a section that differs gets its own."""
+    from hwgen.frozen import replace
+
+    plain, strategy, lut10 = (designs[k] for k in ("pynq", "pynq_strategy", "pynq_lut10"))
+    for blank, memo in ((blockdesign.unplanned_blank, blockdesign._unplanned_settings),
+                        (est.verdict_key, est._unestimated_settings)):
+        blockdesign.unplanned_blank.cache_clear()
+        assert blank(plain).settings is blank(strategy).settings
+        assert blank(lut10).settings is not blank(plain).settings
+        assert blank(lut10).settings.budget.lut == 10
+    s = plain.settings
+    assert blockdesign.unplanned_blank(plain).settings == replace(
+        s, build=replace(s.build, **blockdesign._UNPLANNED_BUILD), dpu=replace(s.dpu, profile=""))
+    assert est.verdict_key(plain).settings == replace(s, build=replace(s.build, **est._UNESTIMATED_BUILD))
+
+
+def test_clock_plans_are_keyed_on_the_board_and_the_dpu_settings(designs):
+    """design_clocks remembers the plan per board and DPU settings (clockflow._board_clocks):
+    a design that differs elsewhere is served the same plan, equal to planning afresh; a
+    request no clock meets is an error located in the design that asked, every time."""
+    clockflow._board_clocks.cache_clear()
+    plain = clockflow.design_clocks(designs["pynq"])
+    assert clockflow.design_clocks(designs["pynq_lut10"]) is plain
+    assert plain == clockflow._board_clocks.__wrapped__(designs["pynq"].board, designs["pynq"].settings.dpu)
+    for sets in (("dpu.clock_mhz=777",), ("dpu.clock_mhz=150", "dpu.dsp_clock_mhz=777")):
+        design = load_design("pynq_z2", "B512", sets)
+        for _ in range(2):
+            with pytest.raises(est.InputError) as err:
+                clockflow.design_clocks(design)
+            assert f"--set {sets[-1]}" in str(err.value)

@@ -13,7 +13,7 @@ re-evaluating the alternatives rather than by canned advice.
 from __future__ import annotations
 
 import math
-from hwgen.frozen import dataclass, replace
+from hwgen.frozen import by_identity, dataclass, replace
 from functools import lru_cache
 
 from hwgen.dpu import arch as dpu_arch
@@ -455,8 +455,22 @@ def verdict_key(design):
     message names where a setting was set). Were the estimate to read a blanked field, it
     would read the blank for every design; tests/test_sweep_caches.py compares both."""
     s = design.settings
-    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNESTIMATED_BUILD)),
+    return replace(design, overrides=(),
+                   settings=_unestimated_settings(type(s), s.dpu, s.linux, s.build, s.budget),
                    origins={k: v for k, v in design.origins.items() if k not in _UNESTIMATED_ORIGINS})
+
+
+# The blanked settings by which sections they hold, as blockdesign._unplanned_settings: the
+# strategy variants of a design (one section record each, schema.MemoRec) get one Settings,
+# which the verdict cache then compares and hashes by identity.
+@by_identity(maxsize=64)
+def _unestimated_settings(kind, dpu, linux, build, budget):
+    return kind(dpu=dpu, linux=linux, build=_unestimated_build(build), budget=budget)
+
+
+@by_identity(maxsize=64)
+def _unestimated_build(build):
+    return replace(build, **_UNESTIMATED_BUILD)
 
 
 # Keyed on the blanked design and its origins (which designs compare without): a Verdict is

@@ -17,7 +17,7 @@ Clock domains (one ``proc_sys_reset`` each):
 
 from __future__ import annotations
 
-from hwgen.frozen import dataclass, replace
+from hwgen.frozen import by_identity, dataclass, replace
 from functools import lru_cache
 
 from hwgen.plan.addressmap import control_port as _control_port, ddr_regions, dpu_control_window
@@ -309,8 +309,27 @@ def unplanned_blank(design):
     overrides list and dpu.profile as written too: equal for designs that differ only there
     (a cache key)."""
     s = design.settings
-    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNPLANNED_BUILD),
-                                                          dpu=replace(s.dpu, profile="")))
+    return replace(design, overrides=(), settings=_unplanned_settings(type(s), s.dpu, s.linux, s.build, s.budget))
+
+
+# The blanked settings by which sections they hold: load_design gives the designs of a sweep
+# the same section records for equal sections (schema.MemoRec), so the strategy variants of a
+# design get one blanked Settings, compared and hashed by identity in the plan caches, instead
+# of three copies compared field by field. The sections (all a Settings holds) are the key,
+# not the Settings itself, which is new for every design.
+@by_identity(maxsize=64)
+def _unplanned_settings(kind, dpu, linux, build, budget):
+    return kind(dpu=_unplanned_dpu(dpu), linux=linux, build=_unplanned_build(build), budget=budget)
+
+
+@by_identity(maxsize=64)
+def _unplanned_build(build):
+    return replace(build, **_UNPLANNED_BUILD)
+
+
+@by_identity(maxsize=64)
+def _unplanned_dpu(dpu):
+    return replace(dpu, profile="")
 
 
 # A sweep meets each plan again for a later, larger DPU's alternatives (every smaller

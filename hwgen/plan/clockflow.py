@@ -34,10 +34,6 @@ def dsp_request_mhz(dpu_settings) -> float:
     return s.dsp_clock_mhz if s.dsp_clock_mhz is not None else 2 * s.clock_mhz
 
 
-# Pure in the design (equal designs, their inputs included, plan equal clocks; errors are not
-# cached): one design asks for its clock plan about six times (the estimate, its alternatives,
-# the block design, the Tcl, the review), and a sweep builds its designs one after another.
-@lru_cache(maxsize=32)
 def design_clocks(design) -> solver.ClockPlan:
     """FCLK_CLK0 and the DPU clocking wizard for ``design``.
 
@@ -46,21 +42,36 @@ def design_clocks(design) -> solver.ClockPlan:
     meets and the wizard cannot make is an InputError at the place ``dpu.clock_mhz`` was
     set, naming the nearest achievable values.
     """
-    s = design.settings.dpu
-    # A request typed to 3 decimals (142.857) is met by the clock it rounds from (1000/7).
-    tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM,
-                    solver.typed_precision_ppm(s.clock_mhz, dsp_request_mhz(s)))
-    family = load_family(design.board.ps.family)
-    plls = dict(pll_values(family, design.board.ps))
-    axi_max = family.ps.axi_max_mhz
-    grade = speed_grade(design.board.part)
     try:
-        return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade, axi_max,
-                     family.ps.fabric_clock.pin)
+        return _board_clocks(design.board, design.settings.dpu)
     except solver.ClockError as exc:
+        s = design.settings.dpu
+        plls, tolerance, grade, axi_max, _ = _request(design.board, s)
         dsp_only = s.dsp_clock_mhz is not None and _plans(plls, s.clock_mhz, None, tolerance, grade, axi_max)
         origin = "dpu.dsp_clock_mhz" if dsp_only else "dpu.clock_mhz"
         raise InputError(Problem(design.origin(origin), origin, str(exc))) from None
+
+
+# Keyed on all the plan reads, the board and the DPU settings: one design asks for its clock
+# plan about six times (the estimate, its alternatives, the block design, the Tcl, the
+# review), and the designs of a sweep that differ elsewhere (strategies, limits, the DPU
+# profile) share the entry. load_design gives equal DPU settings one record (schema.MemoRec),
+# so the key is hashed and compared by identity. A ClockError is not cached: design_clocks
+# turns it into the design's located InputError.
+@lru_cache(maxsize=64)
+def _board_clocks(board, s) -> solver.ClockPlan:
+    plls, tolerance, grade, axi_max, pin = _request(board, s)
+    return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade, axi_max, pin)
+
+
+def _request(board, s) -> tuple[dict, float, int, float, str]:
+    """The solver's inputs: (PLLs, tolerance in ppm, speed grade, AXI limit, FCLK pin name)."""
+    # A request typed to 3 decimals (142.857) is met by the clock it rounds from (1000/7).
+    tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM,
+                    solver.typed_precision_ppm(s.clock_mhz, dsp_request_mhz(s)))
+    family = load_family(board.ps.family)
+    plls = dict(pll_values(family, board.ps))
+    return plls, tolerance, speed_grade(board.part), family.ps.axi_max_mhz, family.ps.fabric_clock.pin
 
 
 def _plan(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int,
