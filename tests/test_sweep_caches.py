@@ -483,3 +483,27 @@ def test_clock_plans_are_keyed_on_the_board_and_the_dpu_settings(designs):
             with pytest.raises(est.InputError) as err:
                 clockflow.design_clocks(design)
             assert f"--set {sets[-1]}" in str(err.value)
+
+
+def test_memory_plans_and_checks_are_keyed_on_what_they_read(designs):
+    """plan_memory and memory_checks remember their answers per board and Linux settings (and,
+    for the checks, where the settings their messages name were set): the designs of a board
+    at other clocks and DPUs share them, equal to computing them afresh, and a --set that
+    moves a named setting gets messages naming it."""
+    from hwgen.plan import memory
+
+    memory._plan_memory_of.cache_clear()
+    memory._memory_checks_of.cache_clear()
+    plain, other = designs["pynq"], designs["pynq_b1024"]
+    assert memory.plan_memory(other) is memory.plan_memory(plain)
+    assert memory.memory_checks(other) is memory.memory_checks(plain)
+    for design in designs.values():
+        fresh = memory._memory_checks(design, memory._plan_memory_of.__wrapped__(
+            design.board, design.settings.linux))
+        assert memory.memory_checks(design) == fresh
+        assert memory.memory_checks(design, memory.plan_memory(design)) == fresh
+    for sets in (("linux.cma=1G",), ("linux.cma=1024M",), ("linux.min_free=600M",)):
+        design = load_design("pynq_z2", "B512", sets)
+        failed = [c.message for c in memory.memory_checks(design) if not c.ok]
+        assert failed and all(f"--set {sets[0]}" in m for m in failed), sets
+        assert memory.memory_checks(design) == memory._memory_checks(design, memory.plan_memory(design))
