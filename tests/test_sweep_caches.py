@@ -32,7 +32,7 @@ VARIANTS = {
 }
 
 CACHES = (clockflow._board_clocks, clockflow._plan_of, blockdesign.block_design_for,
-          blockdesign._plan_block_design, est._evaluate_of, est._alternatives_of,
+          blockdesign._plan_block_design, est._lines_of, est._infrastructure, est._alternatives_of,
           blockdesign.unplanned_blank, diagram._diagram_dot, est._estimate_of,
           summary._planned_summary, summary._member_text)
 
@@ -507,3 +507,28 @@ def test_memory_plans_and_checks_are_keyed_on_what_they_read(designs):
         failed = [c.message for c in memory.memory_checks(design) if not c.ok]
         assert failed and all(f"--set {sets[0]}" in m for m in failed), sets
         assert memory.memory_checks(design) == memory._memory_checks(design, memory.plan_memory(design))
+
+
+def test_evaluations_are_shared_across_clocks_and_equal_a_fresh_one(designs):
+    """The estimate lines are remembered per part, limits and the two costs objects
+    (estimate._lines_of), the infrastructure's costs being one object for equal costs: the
+    100 MHz design is served the 150 MHz one's lines, equal to a fresh evaluation; another
+    limit or DPU gets its own."""
+    _clear()
+    est._SAME_COSTS.clear()
+
+    def fresh(design):
+        bd = blockdesign.block_design_for(design)
+        infra = est.infrastructure_cost(bd, frozenset({f"{design.dpu.cell}/{design.dpu.interfaces.control}"}))
+        costs = est._dpu_cost_of.__wrapped__(design.dpu, est.dpu_arch.DpuOptions.of(design.settings.dpu),
+                                             design.settings.dpu.channel_augmentation) \
+            + est.Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
+        return est._estimate_lines(design.part, design.settings.budget, costs), costs
+
+    evaluate = lambda d: est._evaluate(d, blockdesign.block_design_for(d))   # noqa: E731
+    assert blockdesign.block_design_for(designs["pynq_100"]) != blockdesign.block_design_for(designs["pynq"])
+    assert evaluate(designs["pynq_100"]) is evaluate(designs["pynq"])
+    for key, design in designs.items():
+        assert evaluate(design) == fresh(design), key
+    assert evaluate(designs["pynq_lut10"]) != evaluate(designs["pynq"])
+    assert evaluate(designs["pynq_b1024"]) != evaluate(designs["pynq"])

@@ -137,10 +137,21 @@ def block_design_cost(design, bd: BlockDesign) -> Costs:
     return _infrastructure(bd, f"{design.dpu.cell}/{design.dpu.interfaces.control}")
 
 
-@lru_cache(maxsize=16)   # a design and its alternatives share a few block designs
+# A design and its alternatives share a few block designs, and a sweep meets a smaller DPU's
+# plan again for every larger DPU's alternatives at the same clock: room for a board's worth,
+# as blockdesign._plan_block_design keeps.
+@lru_cache(maxsize=128)
 def _infrastructure(bd: BlockDesign, control: str) -> Costs:
     infra = infrastructure_cost(bd, frozenset({control}))
-    return Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
+    costs = Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
+    # One object for equal costs: the plans of a design at each clock differ (the clock nets),
+    # their infrastructure seldom does, and _lines_of is keyed on which costs objects it adds.
+    if len(_SAME_COSTS) >= 256:
+        _SAME_COSTS.clear()
+    return _SAME_COSTS.setdefault(costs, costs)
+
+
+_SAME_COSTS: dict = {}
 
 
 # --------------------------------------------------------------------------- lines and limits
@@ -165,17 +176,19 @@ def _estimate_lines(part: model.Part, limits: model.BudgetLimits, costs: Costs) 
 def _evaluate(design, bd: BlockDesign) -> tuple[tuple[ResourceLine, ...], Costs]:
     """The estimate lines of ``design`` on block design ``bd``."""
     s = design.settings
-    return _evaluate_of(design.dpu, s.dpu, s.budget, design.part, bd,
-                        f"{design.dpu.cell}/{design.dpu.interfaces.control}")
+    return _lines_of(design.part, s.budget, _dpu_cost(design.dpu, s.dpu),
+                     _infrastructure(bd, f"{design.dpu.cell}/{design.dpu.interfaces.control}"))
 
 
-# Keyed on exactly what the estimate reads (the profile, the DPU settings, the limits, the
-# part, the block design and the DPU's control pin), so the designs of a sweep that differ
-# only elsewhere (strategies, Linux settings) and their alternatives share one evaluation.
-@lru_cache(maxsize=256)
-def _evaluate_of(profile: model.DpuProfile, dpu_settings, limits: model.BudgetLimits, part: model.Part,
-                 bd: BlockDesign, control: str) -> tuple[tuple[ResourceLine, ...], Costs]:
-    costs = _dpu_cost(profile, dpu_settings) + _infrastructure(bd, control)
+# Keyed on exactly what the lines read (the part, the limits, the DPU's and the infrastructure's
+# costs), by which objects they are: the costs come from the caches above, one object for equal
+# costs, and the limits and the part are one record each in a sweep (schema.MemoRec, the part
+# table), so the designs that differ only elsewhere (the clock, the strategies, the Linux
+# settings) and their alternatives share one evaluation without comparing any of it.
+@by_identity(maxsize=256)
+def _lines_of(part: model.Part, limits: model.BudgetLimits, dpu: Costs,
+              infra: Costs) -> tuple[tuple[ResourceLine, ...], Costs]:
+    costs = dpu + infra
     return _estimate_lines(part, limits, costs), costs
 
 
