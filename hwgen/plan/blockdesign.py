@@ -301,9 +301,11 @@ _UNPLANNED_BUILD = {"design_name": None, "synth_strategy": "", "impl_strategy": 
                     "post_route_phys_opt": False, "jobs": 0, "toolchain": ""}
 
 
-# Remembered per design (whose hash the record keeps): the plan, the estimate and the review
-# each ask for it, and the copy it returns, being the same object, keeps its own hash too.
-@lru_cache(maxsize=32)
+# Remembered per design object: the plan, the estimate, the Tcl, the device tree and the review
+# each ask for it with the design they were given, and the copy it returns, being the same
+# object, keeps its own hash too. By identity, so the design itself is never hashed for it; an
+# equal design met as another object is blanked again, to an equal copy.
+@by_identity(maxsize=32)
 def unplanned_blank(design):
     """``design`` with the build fields no plan reads blanked (``_UNPLANNED_BUILD``), the
     overrides list and dpu.profile as written too: equal for designs that differ only there
@@ -614,7 +616,9 @@ def clk_wiz_properties(clocks, exact: bool = True) -> tuple[tuple[str, str], ...
     )
 
 
-@lru_cache(maxsize=32)   # pure in the design, as plan_block_design; asked for ~3 times a design
+# Pure in the design, as plan_block_design; asked for by the estimate and the lint with the
+# design they were given, so remembered by identity (the design is never hashed for it).
+@by_identity(maxsize=32)
 def block_design_for(design) -> BlockDesign:
     """The block design hwgen would build for ``design``, with its own clock plan."""
     from hwgen.plan.clockflow import design_clocks
