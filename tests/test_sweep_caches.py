@@ -532,3 +532,31 @@ def test_evaluations_are_shared_across_clocks_and_equal_a_fresh_one(designs):
         assert evaluate(design) == fresh(design), key
     assert evaluate(designs["pynq_lut10"]) != evaluate(designs["pynq"])
     assert evaluate(designs["pynq_b1024"]) != evaluate(designs["pynq"])
+
+
+def test_dpu_cores_are_keyed_on_what_they_read_and_refusals_are_located(designs, tmp_path):
+    """dpu_cores remembers the listing per profile, family, core count and softmax
+    (blockdesign._dpu_cores_of): designs that differ elsewhere share it, equal to a fresh
+    listing; a profile whose masters cannot be named for a second core is refused every time,
+    at the place that design set dpu.cores."""
+    blockdesign._dpu_cores_of.cache_clear()
+    plain = blockdesign.dpu_cores(designs["pynq"])
+    assert blockdesign.dpu_cores(designs["pynq_100"]) is plain
+    for key, design in designs.items():
+        s = design.settings.dpu
+        assert blockdesign.dpu_cores(design) == blockdesign._dpu_cores_of.__wrapped__(
+            design.dpu, design.board.ps.family, s.cores, s.softmax), key
+    two = load_design("pynq_z2", "B512", ("dpu.cores=2",))
+    assert len(blockdesign.dpu_cores(two)) == 2 and blockdesign.dpu_cores(two)[1].interrupt == "dpu1_interrupt"
+    from hwgen import resources
+
+    text = resources.shipped("dpus")["b512"].read_text().replace("DPU0_M_AXI_DATA0", "M_AXI_DATA0")
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(text)
+    for sets in (("dpu.cores=2",), ("dpu.cores=3",)):
+        design = load_design("pynq_z2", str(odd), sets)
+        for _ in range(2):
+            with pytest.raises(est.InputError) as err:
+                blockdesign.dpu_cores(design)
+            assert str(err.value).startswith(f"--set {sets[0]}: dpu.cores: expected 1 for profile B512: "
+                                             "its master M_AXI_DATA0 does not follow the DPU0_ naming")

@@ -72,10 +72,14 @@ def _freq(value: float) -> str:
 
 def fclk_source(family: Family, clocks) -> str:
     """The family's CLKSRC value for the plan's PLL ("IO PLL" → "IOPLL" on Zynq UltraScale+)."""
+    return _fclk_source(family, clocks.fclk0.source)
+
+
+@lru_cache(maxsize=16)   # a family has three PLLs: every plan of a sweep asks for one of them
+def _fclk_source(family: Family, source: str) -> str:
     from hwgen.plan.clocks import canonical_pll_name
 
-    return next(p.source for p in family.ps.fabric_clock.plls
-                if canonical_pll_name(p.source) == clocks.fclk0.source)
+    return next(p.source for p in family.ps.fabric_clock.plls if canonical_pll_name(p.source) == source)
 
 
 class _Nets:
@@ -123,9 +127,30 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
     component.xml: DPU1..3_M_AXI_* and dpu1..3_interrupt exist when VER_DPU_NUM > n) and
     share core 0's PS ports.
     """
-    profile, cores = design.dpu, design.settings.dpu.cores
+    s = design.settings.dpu
+    cores = _dpu_cores_of(design.dpu, design.board.ps.family, s.cores, s.softmax)
+    if isinstance(cores, _Refusal):
+        where = _where(design, "dpu", ("connect",)) if cores.path == "connect" else design.origin(cores.path)
+        raise InputError(Problem(where, cores.path, cores.message))
+    return cores
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """Why the cores cannot be listed: the setting or profile key to name, and the message."""
+
+    path: str       # "connect" (the profile's connect map) or "dpu.cores"
+    message: str
+
+
+# Keyed on all the listing reads (the profile, the family, the core count and softmax): the
+# plan, its PS description, the bandwidth lint and the device tree each ask for it, for every
+# design of a sweep. A refusal is remembered as what it says; dpu_cores locates it in the
+# design that asked.
+@lru_cache(maxsize=64)
+def _dpu_cores_of(profile, family_name: str, cores: int, softmax: bool) -> tuple[DpuCore, ...] | _Refusal:
     iface = profile.interfaces
-    family = load_family(design.board.ps.family)
+    family = load_family(family_name)
     # The DPU's data masters are as wide as the IP's init makes them on this family
     # (ARCH_HP_BW: 64 bit on Zynq-7000, 128 on Zynq UltraScale+; DPU41-PKG bd.tcl).
     data_width = family.dpu.hp_data_width
@@ -133,28 +158,25 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
     connect = dict(profile.connect)
     missing = [m for m in iface.data + (iface.instr,) if m not in connect]
     if missing and trd_ports is None:
-        raise InputError(Problem(_where(design, "dpu", ("connect",)), "connect",
-                                 f"expected a PS port for every DPU master, missing {', '.join(missing)}"))
+        return _Refusal("connect", f"expected a PS port for every DPU master, missing {', '.join(missing)}")
     out = []
     for n in range(cores):
         masters = []
         for name, width in [(d, data_width) for d in iface.data] + [(iface.instr, iface.instr_width)]:
             renamed = _core_name(name, n, "DPU0_")
             if renamed is None:
-                raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
-                                         f"expected 1 for profile {profile.name}: its master {name} "
-                                         f"does not follow the DPU0_ naming, so core {n}'s masters "
-                                         f"cannot be named"))
+                return _Refusal("dpu.cores", f"expected 1 for profile {profile.name}: its master {name} "
+                                             f"does not follow the DPU0_ naming, so core {n}'s masters "
+                                             f"cannot be named")
             port = trd_ports[(n, name)] if trd_ports is not None else connect[name]
             masters.append((renamed, port, width))
         irq = _core_name(profile.pins.interrupt, n, "dpu0_")
         if irq is None:
-            raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
-                                     f"expected 1 for profile {profile.name}: its interrupt "
-                                     f"{profile.pins.interrupt} does not follow the dpu0_ naming"))
+            return _Refusal("dpu.cores", f"expected 1 for profile {profile.name}: its interrupt "
+                                         f"{profile.pins.interrupt} does not follow the dpu0_ naming")
         out.append(DpuCore(n, tuple(masters), irq))
     sfm = family.dpu.softmax_master
-    if design.settings.dpu.softmax and sfm is not None and trd_ports is not None:
+    if softmax and sfm is not None and trd_ports is not None:
         # The softmax block has its own master and interrupt (SFM_ENA 1); the TRD gives its
         # master the next data port in the same order and its interrupt the next line.
         out.append(DpuCore(cores, ((sfm, trd_ports[("softmax", sfm)], data_width),),
@@ -269,6 +291,14 @@ def ps_properties(design, family: Family, clocks, ports: dict[str, str | None]
     plan += list(ps.interrupt.props)
     plan += [(name, "0") for name in ps.disabled]
     return design.board.ps.preset, tuple(plan)
+
+
+# A board's preset blocks are one tuple for all its designs (the board is loaded once): each
+# plan of the board writes the same ~300-500 entries, flattened once.
+@by_identity(maxsize=16)
+def _flat_preset(blocks: tuple) -> tuple[tuple, tuple[int, ...]]:
+    """(every entry of the preset blocks in order, the length of each block)."""
+    return tuple(p for block in blocks for p in block), tuple(len(b) for b in blocks)
 
 
 def plan_overrides(design, cell) -> dict[str, tuple[str, str]]:
@@ -414,10 +444,10 @@ def _plan_block_design(design, clocks) -> BlockDesign:
     links: list[IntfLink] = []
 
     blocks, plan = ps_properties(design, family, clocks, widths)
-    preset = tuple(p for block in blocks for p in block)
+    preset, preset_blocks = _flat_preset(blocks)
     cells.append(Cell(P, design.board.ps.vlnv, preset + plan, "ps",
                       why=_ps_why(design, family, clocks, hp_used, widths, gp), preset=len(preset),
-                      preset_blocks=tuple(len(b) for b in blocks)))
+                      preset_blocks=preset_blocks))
 
     ips = family.ips
     cells.append(Cell(
