@@ -560,3 +560,23 @@ def test_dpu_cores_are_keyed_on_what_they_read_and_refusals_are_located(designs,
                 blockdesign.dpu_cores(design)
             assert str(err.value).startswith(f"--set {sets[0]}: dpu.cores: expected 1 for profile B512: "
                                              "its master M_AXI_DATA0 does not follow the DPU0_ naming")
+
+
+def test_shipped_names_resolve_to_the_files_they_name():
+    """load_board and load_dpu remember a shipped name's file (design._shipped_named): the
+    answer is the one resolving the name afresh gives, a name in other case is the same
+    file, and a name that is not shipped is still refused with its message."""
+    from hwgen.model import design as design_mod
+
+    design_mod._shipped_named.cache_clear()
+    for kind, load, name in (("boards", design_mod.load_board, "pynq_z2"), ("dpus", design_mod.load_dpu, "B512")):
+        remembered = load(name)
+        assert load(name.upper()) is remembered
+        file = design_mod._resolve(kind, name, None, "--x")
+        fresh = (design_mod._board if kind == "boards" else design_mod._dpu)(
+            design_mod._shipped_path(file), "x")
+        assert remembered[0] == fresh[0] and remembered[2] == fresh[2] and remembered[3] == fresh[3]
+    assert design_mod._shipped_named("boards", "nosuch") is None
+    for _ in range(2):
+        with pytest.raises(est.InputError, match="expected one of the shipped dpus"):
+            design_mod.load_dpu("nosuch")

@@ -321,6 +321,10 @@ def board_default_dpu(board_doc: loader.Document):
 
 # --------------------------------------------------------------------------- entry point
 def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
+    if not resources.is_file_ref(ref):
+        found = _shipped_named("boards", ref.lower())
+        if found is not None:
+            return found
     if not resources.is_file_ref(ref) and ref.lower() not in resources.shipped("boards"):
         # Not one of hwgen's own: a board YAML in HWGEN_BOARD_PATH, or Vivado board files
         # in a board store, by name or board_part (boardstore.py says where it looks).
@@ -340,6 +344,10 @@ def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
 
 
 def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
+    if mark is None and not resources.is_file_ref(ref):
+        found = _shipped_named("dpus", ref.lower())
+        if found is not None:
+            return found
     file = _resolve("dpus", ref, mark, path)
     if mark is not None:
         # Named by a setting (--set dpu.profile, a board's defaults): say which one.
@@ -352,6 +360,20 @@ def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
                                                  f"got {ref!r}: {why}"))
     shipped = _shipped_path(file)
     return _dpu_shipped(shipped) if shipped is not None else _dpu(file, str(file))
+
+
+# A shipped board or DPU by its name, as load_board and load_dpu find it (the name resolves to
+# the shipped file, read once: _board_shipped, _dpu_shipped), or None for a name that is not
+# shipped. The installation does not change while hwgen runs (resources._shipped_files), and a
+# sweep names the same few files for every design: resolving the path each time was a tenth of
+# loading a design. A file that fails to load raises, and is not remembered.
+@lru_cache(maxsize=None)
+def _shipped_named(kind: str, name: str):
+    file = resources.shipped(kind).get(name)
+    shipped = _shipped_path(file) if file is not None else None
+    if shipped is None:
+        return None
+    return _board_shipped(shipped) if kind == "boards" else _dpu_shipped(shipped)
 
 
 # Shipped files are parsed and validated once per process (the models are frozen; the
