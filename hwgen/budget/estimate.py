@@ -71,6 +71,10 @@ def dpu_cost(profile: model.DpuProfile, settings: model.Settings) -> Costs:
     return _dpu_cost(profile, settings.dpu)
 
 
+# By the profile and settings objects first: load_design gives equal DPU settings one record
+# (schema.MemoRec), so a sweep's designs at each strategy, and an alternative asked again,
+# skip making and hashing their IP options (DpuOptions) to find the cost below.
+@by_identity(maxsize=128)
 def _dpu_cost(profile: model.DpuProfile, d) -> Costs:
     """``dpu_cost`` from the DPU settings alone (all it reads)."""
     return _dpu_cost_of(profile, dpu_arch.DpuOptions.of(d), d.channel_augmentation)
