@@ -346,7 +346,9 @@ def by_identity(maxsize: int = 64):
         memo: dict = {}
 
         def call(*args):
-            key = tuple(map(id, args))
+            # One argument (most memos): its id alone, no tuple to make; an int never equals
+            # the tuple key of another number of arguments.
+            key = id(args[0]) if len(args) == 1 else tuple(map(id, args))
             hit = memo.get(key)
             if hit is not None:
                 return hit[1]

@@ -254,3 +254,23 @@ def test_replace_copies_as_dataclasses_replace_does():
         frozen.replace(ns["P"](1), a=-1)
     std, _ = _both(PLAIN)
     assert frozen.replace(std(1), a=2) == std(2)
+
+
+def test_by_identity_keys_on_which_objects_whatever_their_number():
+    """One argument is keyed by its id alone, several by the tuple of their ids: each object
+    (or sequence of objects) gets its own entry, equal objects that are not the same get
+    their own, and the oldest goes first once ``maxsize`` are held."""
+    calls = []
+
+    @frozen.by_identity(maxsize=3)
+    def f(*args):
+        calls.append(args)
+        return ("v",) + args
+
+    a, b, c = [1000 + i for i in range(3)], [1000 + i for i in range(3)], object()
+    assert f(a) == ("v", a) and f(a) is f(a) and len(calls) == 1
+    assert f(b) == ("v", b) and len(calls) == 2                     # equal, not the same
+    assert f(a, b) == ("v", a, b) and f(a, b) is f(a, b) and len(calls) == 3
+    assert f() == ("v",) and len(calls) == 4                          # a evicted (oldest)
+    f(a)
+    assert len(calls) == 5 and f(c) == ("v", c)
