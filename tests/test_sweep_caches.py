@@ -439,6 +439,10 @@ def test_remembered_settings_sections_are_the_sections_checked_afresh():
     assert _value_key({"a": [1, "x"]}) == _value_key({"a": [1, "x"]})
     assert len({_value_key(v) for v in (1, 1.0, True, 0.0, -0.0, "1", None)}) == 7
     assert _value_key({"a": object()}) is None
+    flat = [{"a": 1}, {"a": True}, {"a": 1.0}, {"a": 0.0}, {"a": -0.0}, {"a": "1"}, {"a": None},
+            {1: "a"}, {"a": [1]}, {"a": 1, "b": 2}, {"b": 2, "a": 1}, {}]
+    assert len({_value_key(v) for v in flat}) == len(flat)           # one flat, one nested spelling
+    assert _value_key({"a": 1, "b": "x"}) == _value_key(dict([("a", 1), ("b", "x")]))
     dpu = records.SETTINGS_SCHEMA.fields["dpu"].spec
     fresh = super(MemoRec, dpu).check         # the check without the memo
     for value in ({"fclk_tolerance_ppm": 0.0}, {"fclk_tolerance_ppm": -0.0}, {"clock_mhz": 100},

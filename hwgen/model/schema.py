@@ -386,12 +386,21 @@ class MemoRec(Rec):
 
 
 _SCALARS = frozenset({str, int, bool, type(None)})
+_FLAT = _SCALARS       # the scalars a flat mapping's key may hold (no float: its sign, below)
+_TEXT = frozenset({str})
 
 
 def _value_key(value):
     """A hashable spelling of a YAML value that equals another's only for the same value
     of the same types (see MemoRec), or None for a value of another type."""
     kind = type(value)
+    if kind is dict:
+        # A settings section is a flat mapping of text keys to scalars: spelled in one go,
+        # (keys, values, the type of each), without a call per entry.
+        keys, values = tuple(value), tuple(value.values())
+        types = tuple(map(type, values))
+        if _FLAT.issuperset(types) and _TEXT.issuperset(map(type, keys)):
+            return dict, keys, values, types
     if kind in _SCALARS:
         return kind, value
     if kind is float:
