@@ -585,3 +585,29 @@ def test_shipped_names_resolve_to_the_files_they_name():
     for _ in range(2):
         with pytest.raises(est.InputError, match="expected one of the shipped dpus"):
             design_mod.load_dpu("nosuch")
+
+
+def test_file_layers_are_merged_once_and_never_written_through():
+    """load_design merges a board's defaults over a DPU's options once per pair of files
+    (design._file_layers) and each design writes its --set values into copies: a design
+    loaded warm has the settings and the origins (in the same order) of one loaded with the
+    memo emptied, and one design's --set never shows in the next design's settings."""
+    from hwgen.model import design as design_mod
+
+    sets = ("dpu.cores=2", "linux.cma=128M", "build.impl_strategy=Performance_Explore")
+    first = design_mod.load_design("zybo_z7_20", "B1024", sets)
+    plain = design_mod.load_design("zybo_z7_20", "B1024", ())
+    again = design_mod.load_design("zybo_z7_20", "B1024", sets)
+    design_mod._file_layers.cache_clear()
+    cold = design_mod.load_design("zybo_z7_20", "B1024", sets)
+    design_mod._file_layers.cache_clear()
+    cold_plain = design_mod.load_design("zybo_z7_20", "B1024", ())
+    for warm, fresh in ((first, cold), (again, cold), (plain, cold_plain)):
+        assert warm.settings == fresh.settings
+        assert list(warm.origins.items()) == list(fresh.origins.items())
+    assert first.settings.dpu.cores == 2 and plain.settings.dpu.cores == 1
+    assert plain.settings.linux.cma != 128 << 20 and str(plain.origin("dpu.cores") or "") != "--set dpu.cores=2"
+    dpu_doc, board_doc = first.documents["dpu"], first.documents["board"]
+    layers = design_mod._file_layers(dpu_doc, design_mod._section(dpu_doc, "options"),
+                                     board_doc, design_mod._section(board_doc, "defaults"))
+    assert "cores" not in layers.data.get("dpu", {}) and ("dpu", "cores") not in layers.origin

@@ -213,6 +213,8 @@ class _Layers:
         self.data: dict = {}
         self.origin: dict[tuple, tuple[Mark | None, str]] = {}
         self.key_origin: dict[tuple, tuple[Mark | None, str]] = {}
+        self._joined: dict | None = None    # origins() of the layers copied (copy())
+        self._set: list[tuple] = []         # the paths set() wrote since, in order
 
     def add(self, raw: dict, locate, section: tuple | None = None):
         """Merge ``raw`` over the lower layers; every key in it is now this layer's.
@@ -244,10 +246,31 @@ class _Layers:
                 where, shown = self.locate(path[:i + 1])
                 raise InputError(Problem(where, shown, f"expected a mapping, got "
                                                        f"{loader.describe(d[k])}"))
-            d = d.setdefault(k, {})
+            # A copy of the section written into: the lower layers' mappings may be shared
+            # with other designs (copy()).
+            d[k] = d = dict(d.get(k, ()))
         d[path[-1]] = value
         for i in range(1, len(path) + 1):
             self.origin[path[:i]] = self.key_origin[path[:i]] = (mark, ".".join(path[:i]))
+        self._set.append(path)
+
+    def copy(self) -> "_Layers":
+        """These layers for one more layer on top: set() copies what it writes into, so the
+        mappings below stay as they are for the next copy."""
+        out = _Layers()
+        out.data, out.origin, out.key_origin = dict(self.data), dict(self.origin), dict(self.key_origin)
+        out._joined = self.origins()
+        return out
+
+    def origins(self) -> dict[str, Mark | None]:
+        """Where each dotted setting was set, in the order the layers first set it."""
+        if self._joined is None:
+            return {".".join(p): m for p, (m, _) in self.origin.items()}
+        out = dict(self._joined)
+        for path in self._set:
+            for i in range(1, len(path) + 1):
+                out[".".join(path[:i])] = self.origin[path[:i]][0]
+        return out
 
     def locate(self, path, at_key=False):
         if at_key and tuple(path) in self.key_origin:
@@ -520,6 +543,20 @@ def _check_against_preset(board: model.Board, doc: loader.Document):
         raise InputError(problems)
 
 
+# The two file layers (the DPU profile's options under the board's defaults) by which
+# documents and sections they are: shipped files are parsed once per process and never
+# change, so a sweep merges each board and DPU pair once and every design copies it (copy():
+# the mappings are shared, set() copies what it writes into). A user's file is a new
+# Document each time, met once.
+@by_identity(maxsize=64)
+def _file_layers(dpu_doc, options: dict, board_doc, defaults: dict) -> _Layers:
+    layers = _Layers()
+    layers.add({"dpu": options}, lambda p, key=False: doc_locator(dpu_doc, ("options",))(p[1:], key),
+               (dpu_doc, options, "options"))
+    layers.add(defaults, doc_locator(board_doc, ("defaults",)), (board_doc, defaults, "defaults"))
+    return layers
+
+
 @by_identity()    # the bytes of a shipped file, read once per process and shared by its designs
 def _sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
@@ -546,17 +583,13 @@ def load_design(board: str | None = None, dpu: str | None = None,
                                                      f"got {loader.describe(dpu_ref)}"))
     profile, dpu_doc, dpu_raw, dpu_name = load_dpu(dpu_ref, dpu_mark, dpu_path)
 
-    layers = _Layers()
-    options = _section(dpu_doc, "options")
-    layers.add({"dpu": options}, lambda p, key=False: doc_locator(dpu_doc, ("options",))(p[1:], key),
-               (dpu_doc, options, "options"))
-    layers.add(defaults, doc_locator(board_doc, ("defaults",)), (board_doc, defaults, "defaults"))
+    layers = _file_layers(dpu_doc, _section(dpu_doc, "options"), board_doc, defaults).copy()
     for path, value, mark in overrides:
         layers.set(path, value, mark)
     layers.set(("dpu", "profile"), dpu_ref, dpu_mark or Mark("--dpu"))
     settings = validate(model.SETTINGS_SCHEMA, layers.data, Ctx(layers.locate))
 
-    origins = {".".join(p): m for p, (m, _) in layers.origin.items()}
+    origins = layers.origins()
     inputs = (
         InputFile("board", board_name, _sha256(board_raw)),
         InputFile("dpu", dpu_name, _sha256(dpu_raw)),
