@@ -40,6 +40,7 @@ CACHES = (clockflow._board_clocks, clockflow._plan_of, blockdesign.block_design_
 def _clear():
     for cache in CACHES:
         cache.cache_clear()
+    est._INFRASTRUCTURE.clear()
 
 
 def _dot(design):
@@ -520,7 +521,7 @@ def test_evaluations_are_shared_across_clocks_and_equal_a_fresh_one(designs):
     100 MHz design is served the 150 MHz one's lines, equal to a fresh evaluation; another
     limit or DPU gets its own."""
     _clear()
-    est._SAME_COSTS.clear()
+    est._INFRASTRUCTURE.clear()
 
     def fresh(design):
         bd = blockdesign.block_design_for(design)
@@ -611,3 +612,36 @@ def test_file_layers_are_merged_once_and_never_written_through():
     layers = design_mod._file_layers(dpu_doc, design_mod._section(dpu_doc, "options"),
                                      board_doc, design_mod._section(board_doc, "defaults"))
     assert "cores" not in layers.data.get("dpu", {}) and ("dpu", "cores") not in layers.origin
+
+
+def test_infrastructure_costs_are_keyed_on_what_they_read():
+    """The infrastructure's costs are remembered by everything of the plan they read
+    (infrastructure.cost_key): the plans of a design at each clock share the key and the
+    costs, every plan's remembered costs equal a fresh computation, and plans that differ in
+    what is read (the interconnect IP, the core count, the board) do not share a key with a
+    different cost."""
+    from hwgen.budget import infrastructure
+
+    _clear()
+    by_key: dict = {}
+    for board in ("pynq_z2", "zybo_z7_20", "kv260"):
+        for dpu in ("B512", "B1600"):
+            for extra in ((), ("build.interconnect=smartconnect",), ("dpu.cores=2",)):
+                for mhz in (100, 150, 200):
+                    try:
+                        design = load_design(board, dpu, (f"dpu.clock_mhz={mhz}",) + extra)
+                        bd = blockdesign.block_design_for(design)
+                    except est.InputError:
+                        continue
+                    control = f"{design.dpu.cell}/{design.dpu.interfaces.control}"
+                    fresh = infrastructure.infrastructure_cost(bd, frozenset({control}))
+                    remembered = est._infrastructure(bd, control)
+                    assert (remembered.lut, remembered.ff, remembered.notes) == (fresh.lut, fresh.ff, fresh.unknown)
+                    by_key.setdefault((infrastructure.cost_key(bd), control), set()).add((fresh, mhz, extra, board))
+    assert all(len({f for f, *_ in group}) == 1 for group in by_key.values())
+    clocks_shared = [g for g in by_key.values() if len({m for _, m, _, _ in g}) == 3]
+    assert clocks_shared
+    kinds = [{(e, b) for _, _, e, b in g} for g in by_key.values()]
+    for extra in (("build.interconnect=smartconnect",), ("dpu.cores=2",)):
+        assert not any(("pynq_z2", ()) in {(b, e) for e, b in k} and ("pynq_z2", extra) in {(b, e) for e, b in k}
+                       for k in kinds), extra

@@ -22,6 +22,7 @@ from hwgen.plan.bdgraph import BlockDesign
 from hwgen.plan.blockdesign import block_design_for
 from hwgen.errors import InputError, Mark, Problem
 from hwgen.budget import dpu_model
+from hwgen.budget import infrastructure
 from hwgen.budget.infrastructure import infrastructure_cost
 from hwgen.model.verdict import CheckResult, Contribution, ResourceLine, TimingResult, Verdict
 
@@ -146,16 +147,21 @@ def block_design_cost(design, bd: BlockDesign) -> Costs:
 # as blockdesign._plan_block_design keeps.
 @lru_cache(maxsize=128)
 def _infrastructure(bd: BlockDesign, control: str) -> Costs:
-    infra = infrastructure_cost(bd, frozenset({control}))
-    costs = Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
-    # One object for equal costs: the plans of a design at each clock differ (the clock nets),
-    # their infrastructure seldom does, and _lines_of is keyed on which costs objects it adds.
-    if len(_SAME_COSTS) >= 256:
-        _SAME_COSTS.clear()
-    return _SAME_COSTS.setdefault(costs, costs)
+    key = (infrastructure.cost_key(bd), control)
+    costs = _INFRASTRUCTURE.get(key)
+    if costs is None:
+        infra = infrastructure_cost(bd, frozenset({control}))
+        costs = Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
+        if len(_INFRASTRUCTURE) >= 256:
+            _INFRASTRUCTURE.clear()
+        _INFRASTRUCTURE[key] = costs
+    return costs
 
 
-_SAME_COSTS: dict = {}
+# The costs by everything of a plan they read (infrastructure.cost_key) and the control pin:
+# the plans of a design at each clock differ only in what the costs do not read, so they get
+# one computation and one costs object, which _lines_of is keyed on.
+_INFRASTRUCTURE: dict = {}
 
 
 # --------------------------------------------------------------------------- lines and limits
