@@ -32,7 +32,7 @@ VARIANTS = {
 }
 
 CACHES = (clockflow._board_clocks, clockflow._plan_of, blockdesign.block_design_for,
-          blockdesign._plan_block_design, est._lines_of, est._infrastructure, est._dpu_cost, est._alternatives_of,
+          blockdesign._plan_block_design, blockdesign._plan_skeleton, est._lines_of, est._infrastructure, est._dpu_cost, est._alternatives_of,
           blockdesign.unplanned_blank, diagram._diagram_dot, est._estimate_of,
           summary._planned_summary, summary._member_text)
 
@@ -645,3 +645,23 @@ def test_infrastructure_costs_are_keyed_on_what_they_read():
     for extra in (("build.interconnect=smartconnect",), ("dpu.cores=2",)):
         assert not any(("pynq_z2", ()) in {(b, e) for e, b in k} and ("pynq_z2", extra) in {(b, e) for e, b in k}
                        for k in kinds), extra
+
+
+def test_a_plan_without_its_clocks_is_the_same_for_every_clock(designs):
+    """The plan's parts that no clock decides are remembered per design without its clock
+    settings (blockdesign._plan_skeleton of _unclocked): built from the design itself they
+    are the same, the designs at other clocks share them, and the whole plan still follows
+    the clocks (frequencies, the clocking wizard, FCLK0)."""
+    _clear()
+    for key, design in designs.items():
+        blank = blockdesign.unplanned_blank(design)
+        assert blockdesign._plan_skeleton(blockdesign._unclocked(blank)) \
+            == blockdesign._plan_skeleton.__wrapped__(blank), key
+    for mhz in (100, 125, 200):
+        other = load_design("pynq_z2", "B512", (f"dpu.clock_mhz={mhz}", "dpu.fclk_tolerance_ppm=5"))
+        blank = blockdesign.unplanned_blank(other)
+        assert blockdesign._plan_skeleton(blockdesign._unclocked(blank)) \
+            is blockdesign._plan_skeleton(blockdesign._unclocked(blockdesign.unplanned_blank(designs["pynq"])))
+        bd = blockdesign.block_design_for(other)
+        assert bd.net_of("dpu/m_axi_dpu_aclk").freq_mhz == mhz
+        assert bd.cell(blockdesign.CLK_WIZ) != blockdesign.block_design_for(designs["pynq"]).cell(blockdesign.CLK_WIZ)

@@ -17,7 +17,7 @@ Clock domains (one ``proc_sys_reset`` each):
 
 from __future__ import annotations
 
-from hwgen.frozen import by_identity, dataclass, replace
+from hwgen.frozen import by_identity, dataclass, field, replace
 from functools import lru_cache
 
 from hwgen.plan.addressmap import control_port as _control_port, ddr_regions, dpu_control_window
@@ -368,6 +368,84 @@ def _unplanned_dpu(dpu):
 # architecture at the same clock), hence room for a board's worth of plans.
 @lru_cache(maxsize=128)
 def _plan_block_design(design, clocks) -> BlockDesign:
+    """The plan: its parts without the clocks (_plan_skeleton, shared by the design at every
+    clock), then the five cells and three nets the clock plan decides."""
+    sk = _plan_skeleton(_unclocked(design))
+    family = sk.family
+    ps = family.ps
+    fc = ps.fabric_clock
+    P = ps.cell
+    ips = family.ips
+    mhz = {"ps": clocks.fclk0.achieved_mhz, "dpu": clocks.dpu_mhz, "dsp": clocks.dsp_mhz}
+    cells = list(sk.cells)
+    blocks, plan = ps_properties(design, family, clocks, sk.widths)
+    preset, preset_blocks = _flat_preset(blocks)
+    cells[0] = Cell(P, design.board.ps.vlnv, preset + plan, "ps",
+                    why=_ps_why(design, family, clocks, sk.hp_used, sk.widths, sk.gp), preset=len(preset),
+                    preset_blocks=preset_blocks)
+    cells[1] = Cell(
+        CLK_WIZ, ips.clk_wiz, clk_wiz_properties(clocks, design.board.ps.pll_exact), "clock",
+        why=(f"One MMCM makes both DPU clocks, so dpu_2x_clk is phase-aligned with "
+             f"m_axi_dpu_aclk as the DPU requires (PG338 port table; TRD20 uses one clk_wiz). "
+             f"{DPU_PORT} {_mhz(clocks.dpu_mhz)} MHz, {DSP_PORT} {_mhz(clocks.dsp_mhz)} MHz from "
+             f"{fc.pin} {_mhz(clocks.fclk0.achieved_mhz)} MHz."))
+    why_dom = {"ps": f"{fc.pin}: {sk.gp.intf}, the register interconnect"
+                     + (" and the DPU's S_AXI" if sk.control_on_ps else ""),
+               "dpu": "the DPU's AXI masters, the HP interconnects and HP ports",
+               "dsp": "the DPU's DSP (2x) clock"}
+    for i, name in enumerate(("ps", "dpu", "dsp")):
+        cells[2 + i] = Cell(RESET.format(domain=name), ips.proc_sys_reset, (), "reset",
+                            why=f"Reset for the {name} domain ({_mhz(mhz[name])} MHz): {why_dom[name]}.")
+    freq = {f"clk_{name}": value for name, value in mhz.items()}
+    nets = tuple(Net(n.name, n.driver, n.loads, n.kind, freq[n.name]) if n.name in freq else n
+                 for n in sk.nets)
+    return BlockDesign(sk.name, tuple(cells), sk.ports, sk.links, nets, sk.addresses)
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """A plan without what its clocks decide: the cells with the PS, the clocking wizard and
+    the three resets left None, the nets with the clock nets' frequencies left None, and
+    what _plan_block_design needs to fill them in."""
+
+    name: str
+    family: Family
+    cells: tuple
+    ports: tuple
+    links: tuple
+    nets: tuple
+    addresses: tuple
+    hp_used: tuple
+    widths: dict = field(compare=False, hash=False)   # port key -> width text; only read
+    gp: object = None
+    control_on_ps: bool = False
+
+
+# The design without its clock settings (dpu.clock_mhz, dsp_clock_mhz, fclk_tolerance_ppm),
+# which only the clock plan reads: the key of _plan_skeleton, so a design's plans at every
+# clock share one skeleton. Were the skeleton to read a blanked field it would read the blank
+# for every design; tests/test_sweep_caches.py compares it with the design's own.
+_UNCLOCKED_DPU = {"clock_mhz": 0.0, "dsp_clock_mhz": None, "fclk_tolerance_ppm": 0.0}
+
+
+def _unclocked(design):
+    s = design.settings
+    return replace(design, settings=_unclocked_settings(type(s), s.dpu, s.linux, s.build, s.budget))
+
+
+@by_identity(maxsize=64)     # by the section records, as _unplanned_settings
+def _unclocked_settings(kind, dpu, linux, build, budget):
+    return kind(dpu=_unclocked_dpu(dpu), linux=linux, build=build, budget=budget)
+
+
+@by_identity(maxsize=64)
+def _unclocked_dpu(dpu):
+    return replace(dpu, **_UNCLOCKED_DPU)
+
+
+# As _plan_block_design keeps a board's worth of plans, this keeps their skeletons.
+@lru_cache(maxsize=128)
+def _plan_skeleton(design) -> _Skeleton:
     family = load_family(design.board.ps.family)
     ps = family.ps
     P = ps.cell
@@ -415,11 +493,11 @@ def _plan_block_design(design, clocks) -> BlockDesign:
     widths = {p: str(getattr(board_ports, p).width) for p in hp_used}
     widths[control_port] = str(getattr(board_ports, control_port).width)
 
-    # ---- clock domains
+    # ---- clock domains (their frequencies: _plan_block_design)
     fc = ps.fabric_clock
-    ps_dom = Domain("ps", f"{P}/{fc.pin}", clocks.fclk0.achieved_mhz, RESET.format(domain="ps"))
-    dpu_dom = Domain("dpu", f"{CLK_WIZ}/{DPU_PORT}", clocks.dpu_mhz, RESET.format(domain="dpu"))
-    dsp_dom = Domain("dsp", f"{CLK_WIZ}/{DSP_PORT}", clocks.dsp_mhz, RESET.format(domain="dsp"))
+    ps_dom = Domain("ps", f"{P}/{fc.pin}", None, RESET.format(domain="ps"))
+    dpu_dom = Domain("dpu", f"{CLK_WIZ}/{DPU_PORT}", None, RESET.format(domain="dpu"))
+    dsp_dom = Domain("dsp", f"{CLK_WIZ}/{DSP_PORT}", None, RESET.format(domain="dsp"))
     domains = (ps_dom, dpu_dom, dsp_dom)
     ctrl_dom = ps_dom if pins.control_clock else dpu_dom
 
@@ -439,30 +517,13 @@ def _plan_block_design(design, clocks) -> BlockDesign:
     def reset_by(dom: Domain, *reset_pins: str, interconnect_reset: bool = False):
         nets.load(f"{dom.name}_{RST_IC if interconnect_reset else RST_PERIPH}", *reset_pins)
 
-    # ---- cells
-    cells: list[Cell] = []
+    # ---- cells: the PS, the clocking wizard and the resets are the clocks' (_plan_block_design)
+    cells: list[Cell | None] = [None, None]
     links: list[IntfLink] = []
 
-    blocks, plan = ps_properties(design, family, clocks, widths)
-    preset, preset_blocks = _flat_preset(blocks)
-    cells.append(Cell(P, design.board.ps.vlnv, preset + plan, "ps",
-                      why=_ps_why(design, family, clocks, hp_used, widths, gp), preset=len(preset),
-                      preset_blocks=preset_blocks))
-
     ips = family.ips
-    cells.append(Cell(
-        CLK_WIZ, ips.clk_wiz, clk_wiz_properties(clocks, design.board.ps.pll_exact), "clock",
-        why=(f"One MMCM makes both DPU clocks, so dpu_2x_clk is phase-aligned with "
-             f"m_axi_dpu_aclk as the DPU requires (PG338 port table; TRD20 uses one clk_wiz). "
-             f"{DPU_PORT} {_mhz(clocks.dpu_mhz)} MHz, {DSP_PORT} {_mhz(clocks.dsp_mhz)} MHz from "
-             f"{fc.pin} {_mhz(clocks.fclk0.achieved_mhz)} MHz.")))
-    why_dom = {"ps": f"{fc.pin}: {gp.intf}, the register interconnect"
-                     + (" and the DPU's S_AXI" if ctrl_dom is ps_dom else ""),
-               "dpu": "the DPU's AXI masters, the HP interconnects and HP ports",
-               "dsp": "the DPU's DSP (2x) clock"}
     for dom in domains:
-        cells.append(Cell(dom.reset, ips.proc_sys_reset, (), "reset",
-                          why=f"Reset for the {dom.name} domain ({_mhz(dom.mhz)} MHz): {why_dom[dom.name]}."))
+        cells.append(None)
         clocked(dom, f"{dom.reset}/{RST_CLK}")
         nets.load("ps_resetn", f"{dom.reset}/{RST_EXT}")
         if dom is not ps_dom:
@@ -560,8 +621,8 @@ def _plan_block_design(design, clocks) -> BlockDesign:
             for range_name, base, size in ddr_regions(design):
                 addresses.append(AddressSegment(f"{D}/{name}", hp.segment(P, range_name), base, size))
 
-    return BlockDesign(design.settings.build.bd_name, tuple(cells), ports, tuple(links),
-                       nets.freeze(), tuple(addresses))
+    return _Skeleton(design.settings.build.bd_name, family, tuple(cells), ports, tuple(links),
+                     nets.freeze(), tuple(addresses), tuple(hp_used), widths, gp, ctrl_dom is ps_dom)
 
 
 def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str, str], gp) -> str:
