@@ -66,7 +66,7 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
     for _ in range(2):                        # twice, interleaved: the second round hits
         for key, design in designs.items():
             warm[key] = _answers(design)
-    assert est._estimate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
+    assert est._estimate_of.cache_info().hits > 0 and clockflow._board_clocks.cache_info().hits > 0
     # (the strategy variant's alternatives are served with its verdict: test below for their own cache)
     assert diagram._diagram_dot.cache_info().hits > 0 and summary._planned_summary.cache_info().hits > 0
     for key, design in designs.items():
@@ -476,13 +476,17 @@ def test_blanked_settings_are_shared_by_the_strategy_variants(designs):
 
 
 def test_clock_plans_are_keyed_on_the_board_and_the_dpu_settings(designs):
-    """design_clocks remembers the plan per board and DPU settings (clockflow._board_clocks):
+    """design_clocks remembers the plan per board and clock settings (clockflow._board_clocks):
     a design that differs elsewhere is served the same plan, equal to planning afresh; a
     request no clock meets is an error located in the design that asked, every time."""
     clockflow._board_clocks.cache_clear()
     plain = clockflow.design_clocks(designs["pynq"])
     assert clockflow.design_clocks(designs["pynq_lut10"]) is plain
-    assert plain == clockflow._board_clocks.__wrapped__(designs["pynq"].board, designs["pynq"].settings.dpu)
+    s = designs["pynq"].settings.dpu
+    assert plain == clockflow._board_clocks.__wrapped__(designs["pynq"].board, s.clock_mhz, s.dsp_clock_mhz,
+                                                        s.fclk_tolerance_ppm)
+    # an alternative's options (cores, softmax ...) leave its clocks the design's
+    assert clockflow.design_clocks(est._set(designs["pynq"], cores=2)) is plain
     for sets in (("dpu.clock_mhz=777",), ("dpu.clock_mhz=150", "dpu.dsp_clock_mhz=777")):
         design = load_design("pynq_z2", "B512", sets)
         for _ in range(2):
