@@ -41,6 +41,7 @@ def _clear():
     for cache in CACHES:
         cache.cache_clear()
     est._INFRASTRUCTURE.clear()
+    est._ALTERNATIVES.clear()
 
 
 def _dot(design):
@@ -101,16 +102,24 @@ def test_inputs_that_matter_change_the_cached_answers(designs):
     assert a["b4096_over_strategy"][verdict] == a["b4096_over"][verdict]
 
 
-def test_alternatives_are_shared_across_strategies_only(designs):
+def test_alternatives_are_shared_across_strategies_and_clocks_only(designs):
     """The suggestions of an over-budget design are remembered per design without its
-    strategies: the strategy variant is served the same entry, a changed limit or DPU
-    option gets its own, equal to the list computed afresh."""
+    strategies and clocks (and what the costs read of its plan): the strategy and clock
+    variants are served the same entry, equal to the list computed afresh for them, and a
+    changed limit or DPU option gets its own."""
     _clear()
     over, strategy, lut95 = (designs[k] for k in ("b4096_over", "b4096_over_strategy", "b4096_over_lut95"))
     bd = blockdesign.block_design_for(over)
     first = est.alternatives(over, bd)
     assert est.alternatives(strategy, bd) is first
-    assert est._alternatives_of.cache_info().hits == 1
+    assert est._alternatives_of.cache_info().misses == 1
+    for sets in (("dpu.clock_mhz=100",), ("dpu.clock_mhz=200", "dpu.fclk_tolerance_ppm=3")):
+        for board in ("pynq_z2", "zcu104"):
+            other = load_design(board, "B4096", sets)
+            other_bd = blockdesign.block_design_for(other)
+            remembered = est.alternatives(other, other_bd)
+            assert remembered == est._alternatives_of.__wrapped__(blockdesign.unplanned_blank(other), other_bd)
+            assert (remembered is first) == (board == "pynq_z2")
     assert est.alternatives(lut95, bd) != first          # the limits reach every alternative
     low = est._set(over, dsp_usage="low")
     fresh = est._alternatives_of.__wrapped__(low, blockdesign.block_design_for(low))
@@ -653,19 +662,19 @@ def test_infrastructure_costs_are_keyed_on_what_they_read():
 
 def test_a_plan_without_its_clocks_is_the_same_for_every_clock(designs):
     """The plan's parts that no clock decides are remembered per design without its clock
-    settings (blockdesign._plan_skeleton of _unclocked): built from the design itself they
+    settings (blockdesign._plan_skeleton of unclocked): built from the design itself they
     are the same, the designs at other clocks share them, and the whole plan still follows
     the clocks (frequencies, the clocking wizard, FCLK0)."""
     _clear()
     for key, design in designs.items():
         blank = blockdesign.unplanned_blank(design)
-        assert blockdesign._plan_skeleton(blockdesign._unclocked(blank)) \
+        assert blockdesign._plan_skeleton(blockdesign.unclocked(blank)) \
             == blockdesign._plan_skeleton.__wrapped__(blank), key
     for mhz in (100, 125, 200):
         other = load_design("pynq_z2", "B512", (f"dpu.clock_mhz={mhz}", "dpu.fclk_tolerance_ppm=5"))
         blank = blockdesign.unplanned_blank(other)
-        assert blockdesign._plan_skeleton(blockdesign._unclocked(blank)) \
-            is blockdesign._plan_skeleton(blockdesign._unclocked(blockdesign.unplanned_blank(designs["pynq"])))
+        assert blockdesign._plan_skeleton(blockdesign.unclocked(blank)) \
+            is blockdesign._plan_skeleton(blockdesign.unclocked(blockdesign.unplanned_blank(designs["pynq"])))
         bd = blockdesign.block_design_for(other)
         assert bd.net_of("dpu/m_axi_dpu_aclk").freq_mhz == mhz
         assert bd.cell(blockdesign.CLK_WIZ) != blockdesign.block_design_for(designs["pynq"]).cell(blockdesign.CLK_WIZ)

@@ -283,9 +283,26 @@ def _with_profile(design, arch: str, profile: model.DpuProfile):
 
 def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     """Every single change worth trying, each evaluated as a whole estimate."""
-    from hwgen.plan.blockdesign import unplanned_blank
+    from hwgen.plan.blockdesign import unclocked, unplanned_blank
 
-    return _alternatives_of(unplanned_blank(design), bd)
+    blank = unplanned_blank(design)
+    # The list at one clock is the list at every clock: each alternative's lines come from the
+    # part, the limits, the DPU's cost and the infrastructure's (infrastructure.cost_key, which
+    # no clock reaches), and whether a variant plans at all does not depend on the clock either
+    # (its clock request is the design's, which planned; the rest is the plan's skeleton). So
+    # the lists are kept by the design without its clock settings and what the costs read of
+    # its plan; tests/test_sweep_caches.py compares them with lists computed afresh.
+    key = (unclocked(blank), infrastructure.cost_key(bd))
+    found = _ALTERNATIVES.get(key)
+    if found is None:
+        found = _alternatives_of(blank, bd)
+        if len(_ALTERNATIVES) >= 64:
+            _ALTERNATIVES.clear()
+        _ALTERNATIVES[key] = found
+    return found
+
+
+_ALTERNATIVES: dict = {}
 
 
 # Keyed on the design with the fields no block design, clock plan or estimate reads blanked

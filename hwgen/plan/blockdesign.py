@@ -370,7 +370,7 @@ def _unplanned_dpu(dpu):
 def _plan_block_design(design, clocks) -> BlockDesign:
     """The plan: its parts without the clocks (_plan_skeleton, shared by the design at every
     clock), then the five cells and three nets the clock plan decides."""
-    sk = _plan_skeleton(_unclocked(design))
+    sk = _plan_skeleton(unclocked(design))
     family = sk.family
     ps = family.ps
     fc = ps.fabric_clock
@@ -428,7 +428,9 @@ class _Skeleton:
 _UNCLOCKED_DPU = {"clock_mhz": 0.0, "dsp_clock_mhz": None, "fclk_tolerance_ppm": 0.0}
 
 
-def _unclocked(design):
+def unclocked(design):
+    """``design`` without its clock settings (``_UNCLOCKED_DPU``): equal for the design at
+    every clock (a cache key for what no clock decides)."""
     s = design.settings
     return replace(design, settings=_unclocked_settings(type(s), s.dpu, s.linux, s.build, s.budget))
 
