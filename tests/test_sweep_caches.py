@@ -678,3 +678,16 @@ def test_a_plan_without_its_clocks_is_the_same_for_every_clock(designs):
         bd = blockdesign.block_design_for(other)
         assert bd.net_of("dpu/m_axi_dpu_aclk").freq_mhz == mhz
         assert bd.cell(blockdesign.CLK_WIZ) != blockdesign.block_design_for(designs["pynq"]).cell(blockdesign.CLK_WIZ)
+
+
+def test_clock_limits_are_the_parts_own():
+    """The data-sheet limits are remembered per part name (clock_limits.limits_for): equal to
+    reading them afresh, one record per part, None for a part no row covers."""
+    from hwgen.plan import clock_limits
+
+    clock_limits.limits_for.cache_clear()
+    for part in ("xc7z020clg400-1", "xczu7ev-ffvc1156-2-e", "xck26-sfvc784-2LV-c", "xc7z020clg400-9"):
+        assert clock_limits.limits_for(part) == clock_limits.limits_for.__wrapped__(part), part
+        assert clock_limits.limits_for(part) is clock_limits.limits_for(part)
+    assert clock_limits.limits_for("xc7z020clg400-1") != clock_limits.limits_for("xczu7ev-ffvc1156-2-e")
+    assert clock_limits.limits_for("xc7z020clg400-9") is None
