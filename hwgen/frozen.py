@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import types
-from dataclasses import MISSING, FrozenInstanceError, field, replace  # noqa: F401 (re-exported)
+from dataclasses import MISSING, FrozenInstanceError, field  # noqa: F401 (re-exported)
 from functools import lru_cache
 from operator import attrgetter
 
@@ -75,6 +75,10 @@ def _make_frozen(cls):
     cls._frozen_compare_key = staticmethod(compare_key)
     cls._frozen_hash_key = staticmethod(hash_key)
     cls._frozen_shown = shown
+    # What ``replace`` copies without calling __init__: every field, when __init__ only sets
+    # them (a __post_init__ may check or derive, so such a class goes through __init__).
+    cls._frozen_fields = None if hasattr(cls, "__post_init__") else frozenset(names)
+    cls._frozen_names = tuple(names)
     own = cls.__dict__
     # As dataclasses does: methods the class defines itself stay; a class that defines
     # __eq__ has __hash__ = None in its namespace, which does not count as its own hash.
@@ -175,6 +179,34 @@ def _getter(names: tuple[str, ...]):
         one = attrgetter(names[0])
         return lambda obj: (one(obj),)
     return attrgetter(*names)
+
+
+def replace(obj, /, **changes):
+    """``dataclasses.replace``: a copy of ``obj`` with ``changes``, made without running
+    ``__init__`` for a class of this module (one without ``__post_init__``).
+
+    That ``__init__`` only sets each field, so the copy is the same record: the fields'
+    values, in their order, the changed ones replaced. Nothing else of ``obj`` is copied
+    (not its remembered hash, not a ``cached_property``). ``dataclasses.replace`` builds
+    the keyword arguments and calls ``__init__``, which sets each field again: the sweep's
+    blanked designs and the budget's alternatives are made thousands of times. Any other
+    class, or a change that names no field, goes to ``dataclasses.replace`` (its errors).
+    tests/test_frozen.py holds the two to the same results.
+    """
+    cls = obj.__class__
+    own = cls.__dict__
+    allowed = own.get("_frozen_fields")
+    if allowed is None or not allowed.issuperset(changes):
+        return dataclasses.replace(obj, **changes)
+    state = obj.__dict__
+    values = {name: state[name] for name in own["_frozen_names"]}
+    values.update(changes)
+    new = _NEW(cls)
+    _SET(new, "__dict__", values)
+    return new
+
+
+_NEW = object.__new__
 
 
 def _eq(self, other):
@@ -314,7 +346,9 @@ def by_identity(maxsize: int = 64):
         memo: dict = {}
 
         def call(*args):
-            key = tuple(map(id, args))
+            # One argument (most memos): its id alone, no tuple to make; an int never equals
+            # the tuple key of another number of arguments.
+            key = id(args[0]) if len(args) == 1 else tuple(map(id, args))
             hit = memo.get(key)
             if hit is not None:
                 return hit[1]

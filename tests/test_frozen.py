@@ -223,3 +223,54 @@ def test_a_subclass_inherits_and_overrides_fields_alike():
         out.append(ns["B"])
     assert _described(out[1]) == _described(out[0])
     assert out[1](0) == out[1](0, 2, "c")
+
+
+def test_replace_copies_as_dataclasses_replace_does():
+    """frozen.replace makes this module's records without __init__ (the fields' values, the
+    changed ones replaced); the copy must equal, hash, show and behave as the one
+    dataclasses.replace makes, carry neither the remembered hash nor a cached_property, and
+    a class with __post_init__ or another class, or an unknown field, go through
+    dataclasses.replace (its errors)."""
+    _, fast = _both(PLAIN, "    @__import__('functools').cached_property\n    def twice(self):\n"
+                           "        return self.a * 2\n")
+    original = fast(1, "y", (2,))
+    hash(original)
+    assert original.twice == 2
+    for changes in ({}, {"a": 5}, {"b": "z", "c": (3, 4)}):
+        mine, std = frozen.replace(original, **changes), dataclasses.replace(original, **changes)
+        assert list(vars(mine)) == ["a", "b", "c"]            # the fields alone, in order
+        assert mine == std and hash(mine) == hash(std) and repr(mine) == repr(std)
+        assert type(mine) is fast and mine is not original
+        assert mine.twice == mine.a * 2
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            mine.a = 3
+    with pytest.raises(TypeError):
+        frozen.replace(original, d=1)
+    ns = {"frozen": frozen}
+    exec("@frozen.dataclass(frozen=True)\nclass P:\n    a: int\n"      # noqa: S102
+         "    def __post_init__(self):\n        if self.a < 0:\n            raise ValueError(self.a)\n", ns)
+    assert frozen.replace(ns["P"](1), a=2) == ns["P"](2)
+    with pytest.raises(ValueError):
+        frozen.replace(ns["P"](1), a=-1)
+    std, _ = _both(PLAIN)
+    assert frozen.replace(std(1), a=2) == std(2)
+
+
+def test_by_identity_keys_on_which_objects_whatever_their_number():
+    """One argument is keyed by its id alone, several by the tuple of their ids: each object
+    (or sequence of objects) gets its own entry, equal objects that are not the same get
+    their own, and the oldest goes first once ``maxsize`` are held."""
+    calls = []
+
+    @frozen.by_identity(maxsize=3)
+    def f(*args):
+        calls.append(args)
+        return ("v",) + args
+
+    a, b, c = [1000 + i for i in range(3)], [1000 + i for i in range(3)], object()
+    assert f(a) == ("v", a) and f(a) is f(a) and len(calls) == 1
+    assert f(b) == ("v", b) and len(calls) == 2                     # equal, not the same
+    assert f(a, b) == ("v", a, b) and f(a, b) is f(a, b) and len(calls) == 3
+    assert f() == ("v",) and len(calls) == 4                          # a evicted (oldest)
+    f(a)
+    assert len(calls) == 5 and f(c) == ("v", c)

@@ -31,8 +31,8 @@ VARIANTS = {
     "b4096_over_strategy": ("pynq_z2", "B4096", ("build.impl_strategy=Performance_Explore",)),
 }
 
-CACHES = (clockflow.design_clocks, clockflow._plan_of, blockdesign.block_design_for,
-          blockdesign._plan_block_design, est._evaluate_of, est._alternatives_of,
+CACHES = (clockflow._board_clocks, clockflow._plan_of, blockdesign.block_design_for,
+          blockdesign._plan_block_design, blockdesign._plan_skeleton, est._lines_of, est._infrastructure, est._dpu_cost, est._alternatives_of,
           blockdesign.unplanned_blank, diagram._diagram_dot, est._estimate_of,
           summary._planned_summary, summary._member_text)
 
@@ -46,6 +46,8 @@ def _clear():
     for cache in (report._config_rows, report._address_rows, report._strategy_rows, report._interrupt_notes, report._register_windows,
                   report._interrupt_rows, report._memory_rows, report._planned_facts):
         cache.cache_clear()
+    est._INFRASTRUCTURE.clear()
+    est._ALTERNATIVES.clear()
 
 
 def _dot(design):
@@ -71,7 +73,7 @@ def test_warm_caches_give_what_a_fresh_computation_gives(designs):
     for _ in range(2):                        # twice, interleaved: the second round hits
         for key, design in designs.items():
             warm[key] = _answers(design)
-    assert est._estimate_of.cache_info().hits > 0 and clockflow._plan_of.cache_info().hits > 0
+    assert est._estimate_of.cache_info().hits > 0 and clockflow._board_clocks.cache_info().hits > 0
     # (the strategy variant's alternatives are served with its verdict: test below for their own cache)
     assert diagram._diagram_dot.cache_info().hits > 0 and summary._planned_summary.cache_info().hits > 0
     for key, design in designs.items():
@@ -106,16 +108,24 @@ def test_inputs_that_matter_change_the_cached_answers(designs):
     assert a["b4096_over_strategy"][verdict] == a["b4096_over"][verdict]
 
 
-def test_alternatives_are_shared_across_strategies_only(designs):
+def test_alternatives_are_shared_across_strategies_and_clocks_only(designs):
     """The suggestions of an over-budget design are remembered per design without its
-    strategies: the strategy variant is served the same entry, a changed limit or DPU
-    option gets its own, equal to the list computed afresh."""
+    strategies and clocks (and what the costs read of its plan): the strategy and clock
+    variants are served the same entry, equal to the list computed afresh for them, and a
+    changed limit or DPU option gets its own."""
     _clear()
     over, strategy, lut95 = (designs[k] for k in ("b4096_over", "b4096_over_strategy", "b4096_over_lut95"))
     bd = blockdesign.block_design_for(over)
     first = est.alternatives(over, bd)
     assert est.alternatives(strategy, bd) is first
-    assert est._alternatives_of.cache_info().hits == 1
+    assert est._alternatives_of.cache_info().misses == 1
+    for sets in (("dpu.clock_mhz=100",), ("dpu.clock_mhz=200", "dpu.fclk_tolerance_ppm=3")):
+        for board in ("pynq_z2", "zcu104"):
+            other = load_design(board, "B4096", sets)
+            other_bd = blockdesign.block_design_for(other)
+            remembered = est.alternatives(other, other_bd)
+            assert remembered == est._alternatives_of.__wrapped__(blockdesign.unplanned_blank(other), other_bd)
+            assert (remembered is first) == (board == "pynq_z2")
     assert est.alternatives(lut95, bd) != first          # the limits reach every alternative
     low = est._set(over, dsp_usage="low")
     fresh = est._alternatives_of.__wrapped__(low, blockdesign.block_design_for(low))
@@ -408,6 +418,7 @@ def test_dpu_cost_is_shared_across_clocks_only(designs):
     (estimate._dpu_cost_of): the 100 MHz design is served the 150 MHz one's cost, equal to a
     fresh computation; another option or profile gets its own."""
     est._dpu_cost_of.cache_clear()
+    est._dpu_cost.cache_clear()            # the memo by settings object in front of it
     cost = lambda d: est._dpu_cost(d.dpu, d.settings.dpu)                 # noqa: E731
     base = cost(designs["pynq"])
     assert cost(designs["pynq_100"]) is base
@@ -785,3 +796,272 @@ def test_shared_records_are_shared_as_the_records_made_first():
     assert odd == (summary.LinkFacts("a", "b", 2.0),)
     assert summary._shared_records(summary.LinkFacts, (("a", "b", 2.0),)) is not odd
     assert summary._shared_records(summary.CellFacts, ()) == ()
+
+
+def test_remembered_settings_sections_are_the_sections_checked_afresh():
+    """The settings' sections remember the record each accepted value built (schema.MemoRec):
+    a design loaded warm has the settings of one loaded with the memos emptied, designs that
+    differ only in their strategy share the other sections' records, values equal in Python
+    but of another type or sign get their own record, and a refused value is refused (and
+    located) every time."""
+    from hwgen.model import records
+    from hwgen.model.schema import Ctx, MemoRec, _value_key
+
+    sections = [f.spec for f in records.SETTINGS_SCHEMA.fields.values()]
+    assert all(isinstance(s, MemoRec) for s in sections)
+    sets = ("dpu.clock_mhz=125", "linux.cma=128M", "build.impl_strategy=Performance_Explore")
+    warm = [load_design("zybo_z7_20", "B1024", sets) for _ in range(2)]
+    assert warm[0].settings.dpu is warm[1].settings.dpu
+    for s in sections:
+        s._memo.clear()
+    cold = load_design("zybo_z7_20", "B1024", sets)
+    assert cold.settings == warm[1].settings and cold.settings.dpu is not warm[1].settings.dpu
+    other = load_design("zybo_z7_20", "B1024", sets[:2] + ("build.impl_strategy=Flow_RunPhysOpt",))
+    assert other.settings.dpu is cold.settings.dpu and other.settings.linux is cold.settings.linux
+    assert other.settings.build != cold.settings.build
+    # same value, same key; equal values of other types or signs, other keys
+    assert _value_key({"a": [1, "x"]}) == _value_key({"a": [1, "x"]})
+    assert len({_value_key(v) for v in (1, 1.0, True, 0.0, -0.0, "1", None)}) == 7
+    assert _value_key({"a": object()}) is None
+    flat = [{"a": 1}, {"a": True}, {"a": 1.0}, {"a": 0.0}, {"a": -0.0}, {"a": "1"}, {"a": None},
+            {1: "a"}, {"a": [1]}, {"a": 1, "b": 2}, {"b": 2, "a": 1}, {}]
+    assert len({_value_key(v) for v in flat}) == len(flat)           # one flat, one nested spelling
+    assert _value_key({"a": 1, "b": "x"}) == _value_key(dict([("a", 1), ("b", "x")]))
+    dpu = records.SETTINGS_SCHEMA.fields["dpu"].spec
+    fresh = super(MemoRec, dpu).check         # the check without the memo
+    for value in ({"fclk_tolerance_ppm": 0.0}, {"fclk_tolerance_ppm": -0.0}, {"clock_mhz": 100},
+                  {"clock_mhz": 100.0}, {"softmax": True}):
+        got = dpu.check(value, Ctx(lambda p, k=False: (None, ".".join(map(str, p)))), ())
+        assert got == fresh(value, Ctx(lambda p, k=False: (None, "")), ())
+        assert repr(got.fclk_tolerance_ppm) == repr(float(value.get("fclk_tolerance_ppm", 0.0)))
+    for _ in range(2):
+        with pytest.raises(est.InputError, match="dpu.cores"):
+            load_design("pynq_z2", "B512", ("dpu.cores=9",))
+
+
+def test_blanked_settings_are_shared_by_the_strategy_variants(designs):
+    """unplanned_blank and verdict_key blank the sections the plan and the verdict do not
+    read through memos keyed on the section records: the strategy variants of a design get
+    one blanked Settings, equal to blanking afresh, and a section that differs gets its own."""
+    from hwgen.frozen import replace
+
+    plain, strategy, lut10 = (designs[k] for k in ("pynq", "pynq_strategy", "pynq_lut10"))
+    for blank, memo in ((blockdesign.unplanned_blank, blockdesign._unplanned_settings),
+                        (est.verdict_key, est._unestimated_settings)):
+        blockdesign.unplanned_blank.cache_clear()
+        assert blank(plain).settings is blank(strategy).settings
+        assert blank(lut10).settings is not blank(plain).settings
+        assert blank(lut10).settings.budget.lut == 10
+    s = plain.settings
+    assert blockdesign.unplanned_blank(plain).settings == replace(
+        s, build=replace(s.build, **blockdesign._UNPLANNED_BUILD), dpu=replace(s.dpu, profile=""))
+    assert est.verdict_key(plain).settings == replace(s, build=replace(s.build, **est._UNESTIMATED_BUILD))
+
+
+def test_clock_plans_are_keyed_on_the_board_and_the_dpu_settings(designs):
+    """design_clocks remembers the plan per board and clock settings (clockflow._board_clocks):
+    a design that differs elsewhere is served the same plan, equal to planning afresh; a
+    request no clock meets is an error located in the design that asked, every time."""
+    clockflow._board_clocks.cache_clear()
+    plain = clockflow.design_clocks(designs["pynq"])
+    assert clockflow.design_clocks(designs["pynq_lut10"]) is plain
+    s = designs["pynq"].settings.dpu
+    assert plain == clockflow._board_clocks.__wrapped__(designs["pynq"].board, s.clock_mhz, s.dsp_clock_mhz,
+                                                        s.fclk_tolerance_ppm)
+    # an alternative's options (cores, softmax ...) leave its clocks the design's
+    assert clockflow.design_clocks(est._set(designs["pynq"], cores=2)) is plain
+    for sets in (("dpu.clock_mhz=777",), ("dpu.clock_mhz=150", "dpu.dsp_clock_mhz=777")):
+        design = load_design("pynq_z2", "B512", sets)
+        for _ in range(2):
+            with pytest.raises(est.InputError) as err:
+                clockflow.design_clocks(design)
+            assert f"--set {sets[-1]}" in str(err.value)
+
+
+def test_memory_plans_and_checks_are_keyed_on_what_they_read(designs):
+    """plan_memory and memory_checks remember their answers per board and Linux settings (and,
+    for the checks, where the settings their messages name were set): the designs of a board
+    at other clocks and DPUs share them, equal to computing them afresh, and a --set that
+    moves a named setting gets messages naming it."""
+    from hwgen.plan import memory
+
+    memory._plan_memory_of.cache_clear()
+    memory._memory_checks_of.cache_clear()
+    plain, other = designs["pynq"], designs["pynq_b1024"]
+    assert memory.plan_memory(other) is memory.plan_memory(plain)
+    assert memory.memory_checks(other) is memory.memory_checks(plain)
+    for design in designs.values():
+        fresh = memory._memory_checks(design, memory._plan_memory_of.__wrapped__(
+            design.board, design.settings.linux))
+        assert memory.memory_checks(design) == fresh
+        assert memory.memory_checks(design, memory.plan_memory(design)) == fresh
+    for sets in (("linux.cma=1G",), ("linux.cma=1024M",), ("linux.min_free=600M",)):
+        design = load_design("pynq_z2", "B512", sets)
+        failed = [c.message for c in memory.memory_checks(design) if not c.ok]
+        assert failed and all(f"--set {sets[0]}" in m for m in failed), sets
+        assert memory.memory_checks(design) == memory._memory_checks(design, memory.plan_memory(design))
+
+
+def test_evaluations_are_shared_across_clocks_and_equal_a_fresh_one(designs):
+    """The estimate lines are remembered per part, limits and the two costs objects
+    (estimate._lines_of), the infrastructure's costs being one object for equal costs: the
+    100 MHz design is served the 150 MHz one's lines, equal to a fresh evaluation; another
+    limit or DPU gets its own."""
+    _clear()
+    est._INFRASTRUCTURE.clear()
+
+    def fresh(design):
+        bd = blockdesign.block_design_for(design)
+        infra = est.infrastructure_cost(bd, frozenset({f"{design.dpu.cell}/{design.dpu.interfaces.control}"}))
+        costs = est._dpu_cost_of.__wrapped__(design.dpu, est.dpu_arch.DpuOptions.of(design.settings.dpu),
+                                             design.settings.dpu.channel_augmentation) \
+            + est.Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
+        return est._estimate_lines(design.part, design.settings.budget, costs), costs
+
+    evaluate = lambda d: est._evaluate(d, blockdesign.block_design_for(d))   # noqa: E731
+    assert blockdesign.block_design_for(designs["pynq_100"]) != blockdesign.block_design_for(designs["pynq"])
+    assert evaluate(designs["pynq_100"]) is evaluate(designs["pynq"])
+    for key, design in designs.items():
+        assert evaluate(design) == fresh(design), key
+    assert evaluate(designs["pynq_lut10"]) != evaluate(designs["pynq"])
+    assert evaluate(designs["pynq_b1024"]) != evaluate(designs["pynq"])
+
+
+def test_dpu_cores_are_keyed_on_what_they_read_and_refusals_are_located(designs, tmp_path):
+    """dpu_cores remembers the listing per profile, family, core count and softmax
+    (blockdesign._dpu_cores_of): designs that differ elsewhere share it, equal to a fresh
+    listing; a profile whose masters cannot be named for a second core is refused every time,
+    at the place that design set dpu.cores."""
+    blockdesign._dpu_cores_of.cache_clear()
+    plain = blockdesign.dpu_cores(designs["pynq"])
+    assert blockdesign.dpu_cores(designs["pynq_100"]) is plain
+    for key, design in designs.items():
+        s = design.settings.dpu
+        assert blockdesign.dpu_cores(design) == blockdesign._dpu_cores_of.__wrapped__(
+            design.dpu, design.board.ps.family, s.cores, s.softmax), key
+    two = load_design("pynq_z2", "B512", ("dpu.cores=2",))
+    assert len(blockdesign.dpu_cores(two)) == 2 and blockdesign.dpu_cores(two)[1].interrupt == "dpu1_interrupt"
+    from hwgen import resources
+
+    text = resources.shipped("dpus")["b512"].read_text().replace("DPU0_M_AXI_DATA0", "M_AXI_DATA0")
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(text)
+    for sets in (("dpu.cores=2",), ("dpu.cores=3",)):
+        design = load_design("pynq_z2", str(odd), sets)
+        for _ in range(2):
+            with pytest.raises(est.InputError) as err:
+                blockdesign.dpu_cores(design)
+            assert str(err.value).startswith(f"--set {sets[0]}: dpu.cores: expected 1 for profile B512: "
+                                             "its master M_AXI_DATA0 does not follow the DPU0_ naming")
+
+
+def test_shipped_names_resolve_to_the_files_they_name():
+    """load_board and load_dpu remember a shipped name's file (design._shipped_named): the
+    answer is the one resolving the name afresh gives, a name in other case is the same
+    file, and a name that is not shipped is still refused with its message."""
+    from hwgen.model import design as design_mod
+
+    design_mod._shipped_named.cache_clear()
+    for kind, load, name in (("boards", design_mod.load_board, "pynq_z2"), ("dpus", design_mod.load_dpu, "B512")):
+        remembered = load(name)
+        assert load(name.upper()) is remembered
+        file = design_mod._resolve(kind, name, None, "--x")
+        fresh = (design_mod._board if kind == "boards" else design_mod._dpu)(
+            design_mod._shipped_path(file), "x")
+        assert remembered[0] == fresh[0] and remembered[2] == fresh[2] and remembered[3] == fresh[3]
+    assert design_mod._shipped_named("boards", "nosuch") is None
+    for _ in range(2):
+        with pytest.raises(est.InputError, match="expected one of the shipped dpus"):
+            design_mod.load_dpu("nosuch")
+
+
+def test_file_layers_are_merged_once_and_never_written_through():
+    """load_design merges a board's defaults over a DPU's options once per pair of files
+    (design._file_layers) and each design writes its --set values into copies: a design
+    loaded warm has the settings and the origins (in the same order) of one loaded with the
+    memo emptied, and one design's --set never shows in the next design's settings."""
+    from hwgen.model import design as design_mod
+
+    sets = ("dpu.cores=2", "linux.cma=128M", "build.impl_strategy=Performance_Explore")
+    first = design_mod.load_design("zybo_z7_20", "B1024", sets)
+    plain = design_mod.load_design("zybo_z7_20", "B1024", ())
+    again = design_mod.load_design("zybo_z7_20", "B1024", sets)
+    design_mod._file_layers.cache_clear()
+    cold = design_mod.load_design("zybo_z7_20", "B1024", sets)
+    design_mod._file_layers.cache_clear()
+    cold_plain = design_mod.load_design("zybo_z7_20", "B1024", ())
+    for warm, fresh in ((first, cold), (again, cold), (plain, cold_plain)):
+        assert warm.settings == fresh.settings
+        assert list(warm.origins.items()) == list(fresh.origins.items())
+    assert first.settings.dpu.cores == 2 and plain.settings.dpu.cores == 1
+    assert plain.settings.linux.cma != 128 << 20 and str(plain.origin("dpu.cores") or "") != "--set dpu.cores=2"
+    dpu_doc, board_doc = first.documents["dpu"], first.documents["board"]
+    layers = design_mod._file_layers(dpu_doc, design_mod._section(dpu_doc, "options"),
+                                     board_doc, design_mod._section(board_doc, "defaults"))
+    assert "cores" not in layers.data.get("dpu", {}) and ("dpu", "cores") not in layers.origin
+
+
+def test_infrastructure_costs_are_keyed_on_what_they_read():
+    """The infrastructure's costs are remembered by everything of the plan they read
+    (infrastructure.cost_key): the plans of a design at each clock share the key and the
+    costs, every plan's remembered costs equal a fresh computation, and plans that differ in
+    what is read (the interconnect IP, the core count, the board) do not share a key with a
+    different cost."""
+    from hwgen.budget import infrastructure
+
+    _clear()
+    by_key: dict = {}
+    for board in ("pynq_z2", "zybo_z7_20", "kv260"):
+        for dpu in ("B512", "B1600"):
+            for extra in ((), ("build.interconnect=smartconnect",), ("dpu.cores=2",)):
+                for mhz in (100, 150, 200):
+                    try:
+                        design = load_design(board, dpu, (f"dpu.clock_mhz={mhz}",) + extra)
+                        bd = blockdesign.block_design_for(design)
+                    except est.InputError:
+                        continue
+                    control = f"{design.dpu.cell}/{design.dpu.interfaces.control}"
+                    fresh = infrastructure.infrastructure_cost(bd, frozenset({control}))
+                    remembered = est._infrastructure(bd, control)
+                    assert (remembered.lut, remembered.ff, remembered.notes) == (fresh.lut, fresh.ff, fresh.unknown)
+                    by_key.setdefault((infrastructure.cost_key(bd), control), set()).add((fresh, mhz, extra, board))
+    assert all(len({f for f, *_ in group}) == 1 for group in by_key.values())
+    clocks_shared = [g for g in by_key.values() if len({m for _, m, _, _ in g}) == 3]
+    assert clocks_shared
+    kinds = [{(e, b) for _, _, e, b in g} for g in by_key.values()]
+    for extra in (("build.interconnect=smartconnect",), ("dpu.cores=2",)):
+        assert not any(("pynq_z2", ()) in {(b, e) for e, b in k} and ("pynq_z2", extra) in {(b, e) for e, b in k}
+                       for k in kinds), extra
+
+
+def test_a_plan_without_its_clocks_is_the_same_for_every_clock(designs):
+    """The plan's parts that no clock decides are remembered per design without its clock
+    settings (blockdesign._plan_skeleton of unclocked): built from the design itself they
+    are the same, the designs at other clocks share them, and the whole plan still follows
+    the clocks (frequencies, the clocking wizard, FCLK0)."""
+    _clear()
+    for key, design in designs.items():
+        blank = blockdesign.unplanned_blank(design)
+        assert blockdesign._plan_skeleton(blockdesign.unclocked(blank)) \
+            == blockdesign._plan_skeleton.__wrapped__(blank), key
+    for mhz in (100, 125, 200):
+        other = load_design("pynq_z2", "B512", (f"dpu.clock_mhz={mhz}", "dpu.fclk_tolerance_ppm=5"))
+        blank = blockdesign.unplanned_blank(other)
+        assert blockdesign._plan_skeleton(blockdesign.unclocked(blank)) \
+            is blockdesign._plan_skeleton(blockdesign.unclocked(blockdesign.unplanned_blank(designs["pynq"])))
+        bd = blockdesign.block_design_for(other)
+        assert bd.net_of("dpu/m_axi_dpu_aclk").freq_mhz == mhz
+        assert bd.cell(blockdesign.CLK_WIZ) != blockdesign.block_design_for(designs["pynq"]).cell(blockdesign.CLK_WIZ)
+
+
+def test_clock_limits_are_the_parts_own():
+    """The data-sheet limits are remembered per part name (clock_limits.limits_for): equal to
+    reading them afresh, one record per part, None for a part no row covers."""
+    from hwgen.plan import clock_limits
+
+    clock_limits.limits_for.cache_clear()
+    for part in ("xc7z020clg400-1", "xczu7ev-ffvc1156-2-e", "xck26-sfvc784-2LV-c", "xc7z020clg400-9"):
+        assert clock_limits.limits_for(part) == clock_limits.limits_for.__wrapped__(part), part
+        assert clock_limits.limits_for(part) is clock_limits.limits_for(part)
+    assert clock_limits.limits_for("xc7z020clg400-1") != clock_limits.limits_for("xczu7ev-ffvc1156-2-e")
+    assert clock_limits.limits_for("xc7z020clg400-9") is None

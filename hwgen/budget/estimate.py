@@ -13,7 +13,7 @@ re-evaluating the alternatives rather than by canned advice.
 from __future__ import annotations
 
 import math
-from hwgen.frozen import dataclass, replace
+from hwgen.frozen import by_identity, dataclass, replace
 from functools import lru_cache
 
 from hwgen.dpu import arch as dpu_arch
@@ -22,6 +22,7 @@ from hwgen.plan.bdgraph import BlockDesign
 from hwgen.plan.blockdesign import block_design_for
 from hwgen.errors import InputError, Mark, Problem
 from hwgen.budget import dpu_model
+from hwgen.budget import infrastructure
 from hwgen.budget.infrastructure import infrastructure_cost
 from hwgen.model.verdict import CheckResult, Contribution, ResourceLine, TimingResult, Verdict
 
@@ -71,6 +72,10 @@ def dpu_cost(profile: model.DpuProfile, settings: model.Settings) -> Costs:
     return _dpu_cost(profile, settings.dpu)
 
 
+# By the profile and settings objects first: load_design gives equal DPU settings one record
+# (schema.MemoRec), so a sweep's designs at each strategy, and an alternative asked again,
+# skip making and hashing their IP options (DpuOptions) to find the cost below.
+@by_identity(maxsize=128)
 def _dpu_cost(profile: model.DpuProfile, d) -> Costs:
     """``dpu_cost`` from the DPU settings alone (all it reads)."""
     return _dpu_cost_of(profile, dpu_arch.DpuOptions.of(d), d.channel_augmentation)
@@ -137,10 +142,26 @@ def block_design_cost(design, bd: BlockDesign) -> Costs:
     return _infrastructure(bd, f"{design.dpu.cell}/{design.dpu.interfaces.control}")
 
 
-@lru_cache(maxsize=16)   # a design and its alternatives share a few block designs
+# A design and its alternatives share a few block designs, and a sweep meets a smaller DPU's
+# plan again for every larger DPU's alternatives at the same clock: room for a board's worth,
+# as blockdesign._plan_block_design keeps.
+@lru_cache(maxsize=128)
 def _infrastructure(bd: BlockDesign, control: str) -> Costs:
-    infra = infrastructure_cost(bd, frozenset({control}))
-    return Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
+    key = (infrastructure.cost_key(bd), control)
+    costs = _INFRASTRUCTURE.get(key)
+    if costs is None:
+        infra = infrastructure_cost(bd, frozenset({control}))
+        costs = Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
+        if len(_INFRASTRUCTURE) >= 256:
+            _INFRASTRUCTURE.clear()
+        _INFRASTRUCTURE[key] = costs
+    return costs
+
+
+# The costs by everything of a plan they read (infrastructure.cost_key) and the control pin:
+# the plans of a design at each clock differ only in what the costs do not read, so they get
+# one computation and one costs object, which _lines_of is keyed on.
+_INFRASTRUCTURE: dict = {}
 
 
 # --------------------------------------------------------------------------- lines and limits
@@ -165,17 +186,19 @@ def _estimate_lines(part: model.Part, limits: model.BudgetLimits, costs: Costs) 
 def _evaluate(design, bd: BlockDesign) -> tuple[tuple[ResourceLine, ...], Costs]:
     """The estimate lines of ``design`` on block design ``bd``."""
     s = design.settings
-    return _evaluate_of(design.dpu, s.dpu, s.budget, design.part, bd,
-                        f"{design.dpu.cell}/{design.dpu.interfaces.control}")
+    return _lines_of(design.part, s.budget, _dpu_cost(design.dpu, s.dpu),
+                     _infrastructure(bd, f"{design.dpu.cell}/{design.dpu.interfaces.control}"))
 
 
-# Keyed on exactly what the estimate reads (the profile, the DPU settings, the limits, the
-# part, the block design and the DPU's control pin), so the designs of a sweep that differ
-# only elsewhere (strategies, Linux settings) and their alternatives share one evaluation.
-@lru_cache(maxsize=256)
-def _evaluate_of(profile: model.DpuProfile, dpu_settings, limits: model.BudgetLimits, part: model.Part,
-                 bd: BlockDesign, control: str) -> tuple[tuple[ResourceLine, ...], Costs]:
-    costs = _dpu_cost(profile, dpu_settings) + _infrastructure(bd, control)
+# Keyed on exactly what the lines read (the part, the limits, the DPU's and the infrastructure's
+# costs), by which objects they are: the costs come from the caches above, one object for equal
+# costs, and the limits and the part are one record each in a sweep (schema.MemoRec, the part
+# table), so the designs that differ only elsewhere (the clock, the strategies, the Linux
+# settings) and their alternatives share one evaluation without comparing any of it.
+@by_identity(maxsize=256)
+def _lines_of(part: model.Part, limits: model.BudgetLimits, dpu: Costs,
+              infra: Costs) -> tuple[tuple[ResourceLine, ...], Costs]:
+    costs = dpu + infra
     return _estimate_lines(part, limits, costs), costs
 
 
@@ -260,9 +283,26 @@ def _with_profile(design, arch: str, profile: model.DpuProfile):
 
 def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     """Every single change worth trying, each evaluated as a whole estimate."""
-    from hwgen.plan.blockdesign import unplanned_blank
+    from hwgen.plan.blockdesign import unclocked, unplanned_blank
 
-    return _alternatives_of(unplanned_blank(design), bd)
+    blank = unplanned_blank(design)
+    # The list at one clock is the list at every clock: each alternative's lines come from the
+    # part, the limits, the DPU's cost and the infrastructure's (infrastructure.cost_key, which
+    # no clock reaches), and whether a variant plans at all does not depend on the clock either
+    # (its clock request is the design's, which planned; the rest is the plan's skeleton). So
+    # the lists are kept by the design without its clock settings and what the costs read of
+    # its plan; tests/test_sweep_caches.py compares them with lists computed afresh.
+    key = (unclocked(blank), infrastructure.cost_key(bd))
+    found = _ALTERNATIVES.get(key)
+    if found is None:
+        found = _alternatives_of(blank, bd)
+        if len(_ALTERNATIVES) >= 64:
+            _ALTERNATIVES.clear()
+        _ALTERNATIVES[key] = found
+    return found
+
+
+_ALTERNATIVES: dict = {}
 
 
 # Keyed on the design with the fields no block design, clock plan or estimate reads blanked
@@ -455,8 +495,22 @@ def verdict_key(design):
     message names where a setting was set). Were the estimate to read a blanked field, it
     would read the blank for every design; tests/test_sweep_caches.py compares both."""
     s = design.settings
-    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNESTIMATED_BUILD)),
+    return replace(design, overrides=(),
+                   settings=_unestimated_settings(type(s), s.dpu, s.linux, s.build, s.budget),
                    origins={k: v for k, v in design.origins.items() if k not in _UNESTIMATED_ORIGINS})
+
+
+# The blanked settings by which sections they hold, as blockdesign._unplanned_settings: the
+# strategy variants of a design (one section record each, schema.MemoRec) get one Settings,
+# which the verdict cache then compares and hashes by identity.
+@by_identity(maxsize=64)
+def _unestimated_settings(kind, dpu, linux, build, budget):
+    return kind(dpu=dpu, linux=linux, build=_unestimated_build(build), budget=budget)
+
+
+@by_identity(maxsize=64)
+def _unestimated_build(build):
+    return replace(build, **_UNESTIMATED_BUILD)
 
 
 # Keyed on the blanked design and its origins (which designs compare without): a Verdict is

@@ -111,6 +111,20 @@ class InfrastructureCost:
     unknown: tuple[str, ...]      # one sentence per cell hwgen has no figure for
 
 
+def cost_key(bd: BlockDesign) -> tuple:
+    """Everything of ``bd`` that ``infrastructure_cost`` reads, as a hashable value: each
+    cell's name, VLNV and role (and NUM_SI/NUM_MI of an interconnect, the only properties
+    ``shape`` reads), each link's ends and width, each net's name, kind and loads. Not the
+    nets' frequencies nor any other property or explanation, so the plans of a design at
+    each clock, which differ only there, have one key. Two plans with the same key cost the
+    same; tests/test_sweep_caches.py compares the remembered costs with fresh ones."""
+    cells = tuple((c.name, c.vlnv, c.role) + ((c.prop("NUM_SI"), c.prop("NUM_MI"))
+                                                if ip_name(c.vlnv) in INTERCONNECTS else ())
+                  for c in bd.cells)
+    return (cells, tuple((l.master, l.slave, l.width) for l in bd.links),
+            tuple((n.name, n.kind, n.loads) for n in bd.nets))
+
+
 def infrastructure_cost(bd: BlockDesign,
                         lite_endpoints: frozenset[str] = frozenset()) -> InfrastructureCost:
     lut, ff, unknown = [], [], []

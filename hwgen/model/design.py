@@ -213,6 +213,8 @@ class _Layers:
         self.data: dict = {}
         self.origin: dict[tuple, tuple[Mark | None, str]] = {}
         self.key_origin: dict[tuple, tuple[Mark | None, str]] = {}
+        self._joined: dict | None = None    # origins() of the layers copied (copy())
+        self._set: list[tuple] = []         # the paths set() wrote since, in order
 
     def add(self, raw: dict, locate, section: tuple | None = None):
         """Merge ``raw`` over the lower layers; every key in it is now this layer's.
@@ -244,10 +246,31 @@ class _Layers:
                 where, shown = self.locate(path[:i + 1])
                 raise InputError(Problem(where, shown, f"expected a mapping, got "
                                                        f"{loader.describe(d[k])}"))
-            d = d.setdefault(k, {})
+            # A copy of the section written into: the lower layers' mappings may be shared
+            # with other designs (copy()).
+            d[k] = d = dict(d.get(k, ()))
         d[path[-1]] = value
         for i in range(1, len(path) + 1):
             self.origin[path[:i]] = self.key_origin[path[:i]] = (mark, ".".join(path[:i]))
+        self._set.append(path)
+
+    def copy(self) -> "_Layers":
+        """These layers for one more layer on top: set() copies what it writes into, so the
+        mappings below stay as they are for the next copy."""
+        out = _Layers()
+        out.data, out.origin, out.key_origin = dict(self.data), dict(self.origin), dict(self.key_origin)
+        out._joined = self.origins()
+        return out
+
+    def origins(self) -> dict[str, Mark | None]:
+        """Where each dotted setting was set, in the order the layers first set it."""
+        if self._joined is None:
+            return {".".join(p): m for p, (m, _) in self.origin.items()}
+        out = dict(self._joined)
+        for path in self._set:
+            for i in range(1, len(path) + 1):
+                out[".".join(path[:i])] = self.origin[path[:i]][0]
+        return out
 
     def locate(self, path, at_key=False):
         if at_key and tuple(path) in self.key_origin:
@@ -321,6 +344,10 @@ def board_default_dpu(board_doc: loader.Document):
 
 # --------------------------------------------------------------------------- entry point
 def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
+    if not resources.is_file_ref(ref):
+        found = _shipped_named("boards", ref.lower())
+        if found is not None:
+            return found
     if not resources.is_file_ref(ref) and ref.lower() not in resources.shipped("boards"):
         # Not one of hwgen's own: a board YAML in HWGEN_BOARD_PATH, or Vivado board files
         # in a board store, by name or board_part (boardstore.py says where it looks).
@@ -340,6 +367,10 @@ def load_board(ref: str, mark: Mark | None = None, path: str = "--board"):
 
 
 def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
+    if mark is None and not resources.is_file_ref(ref):
+        found = _shipped_named("dpus", ref.lower())
+        if found is not None:
+            return found
     file = _resolve("dpus", ref, mark, path)
     if mark is not None:
         # Named by a setting (--set dpu.profile, a board's defaults): say which one.
@@ -352,6 +383,20 @@ def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
                                                  f"got {ref!r}: {why}"))
     shipped = _shipped_path(file)
     return _dpu_shipped(shipped) if shipped is not None else _dpu(file, str(file))
+
+
+# A shipped board or DPU by its name, as load_board and load_dpu find it (the name resolves to
+# the shipped file, read once: _board_shipped, _dpu_shipped), or None for a name that is not
+# shipped. The installation does not change while hwgen runs (resources._shipped_files), and a
+# sweep names the same few files for every design: resolving the path each time was a tenth of
+# loading a design. A file that fails to load raises, and is not remembered.
+@lru_cache(maxsize=None)
+def _shipped_named(kind: str, name: str):
+    file = resources.shipped(kind).get(name)
+    shipped = _shipped_path(file) if file is not None else None
+    if shipped is None:
+        return None
+    return _board_shipped(shipped) if kind == "boards" else _dpu_shipped(shipped)
 
 
 # Shipped files are parsed and validated once per process (the models are frozen; the
@@ -498,6 +543,20 @@ def _check_against_preset(board: model.Board, doc: loader.Document):
         raise InputError(problems)
 
 
+# The two file layers (the DPU profile's options under the board's defaults) by which
+# documents and sections they are: shipped files are parsed once per process and never
+# change, so a sweep merges each board and DPU pair once and every design copies it (copy():
+# the mappings are shared, set() copies what it writes into). A user's file is a new
+# Document each time, met once.
+@by_identity(maxsize=64)
+def _file_layers(dpu_doc, options: dict, board_doc, defaults: dict) -> _Layers:
+    layers = _Layers()
+    layers.add({"dpu": options}, lambda p, key=False: doc_locator(dpu_doc, ("options",))(p[1:], key),
+               (dpu_doc, options, "options"))
+    layers.add(defaults, doc_locator(board_doc, ("defaults",)), (board_doc, defaults, "defaults"))
+    return layers
+
+
 @by_identity()    # the bytes of a shipped file, read once per process and shared by its designs
 def _sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
@@ -524,17 +583,13 @@ def load_design(board: str | None = None, dpu: str | None = None,
                                                      f"got {loader.describe(dpu_ref)}"))
     profile, dpu_doc, dpu_raw, dpu_name = load_dpu(dpu_ref, dpu_mark, dpu_path)
 
-    layers = _Layers()
-    options = _section(dpu_doc, "options")
-    layers.add({"dpu": options}, lambda p, key=False: doc_locator(dpu_doc, ("options",))(p[1:], key),
-               (dpu_doc, options, "options"))
-    layers.add(defaults, doc_locator(board_doc, ("defaults",)), (board_doc, defaults, "defaults"))
+    layers = _file_layers(dpu_doc, _section(dpu_doc, "options"), board_doc, defaults).copy()
     for path, value, mark in overrides:
         layers.set(path, value, mark)
     layers.set(("dpu", "profile"), dpu_ref, dpu_mark or Mark("--dpu"))
     settings = validate(model.SETTINGS_SCHEMA, layers.data, Ctx(layers.locate))
 
-    origins = {".".join(p): m for p, (m, _) in layers.origin.items()}
+    origins = layers.origins()
     inputs = (
         InputFile("board", board_name, _sha256(board_raw)),
         InputFile("dpu", dpu_name, _sha256(dpu_raw)),

@@ -13,7 +13,7 @@ from hwgen import resources
 from hwgen.frozen import dataclass
 
 from hwgen.model import toolchain as _toolchain
-from hwgen.model.schema import (_ERR, Bool, Choice, Field, Int, MapOf, Num, Rec, Seq, Size, Str, sub)
+from hwgen.model.schema import (_ERR, Bool, Choice, Field, Int, MapOf, MemoRec, Num, Rec, Seq, Size, Str, sub)
 
 # Names that end up as Tcl words, file names and device-tree node names. Strict on
 # purpose: a name never needs quoting anywhere, so it can never inject anything.
@@ -458,9 +458,10 @@ STRATEGY = Str(r"[A-Za-z0-9_][A-Za-z0-9_ \-]{0,62}", max_len=63,
 PCT = Num(1, 100, "%")
 DEFAULT_DPU = "B512"   # when neither --dpu, --set dpu.profile nor the board's defaults name one
 
+# Its sections remember the records they built (schema.MemoRec): a sweep's designs share them.
 SETTINGS_SCHEMA = Rec(
     Settings,
-    dpu=sub(Rec(
+    dpu=sub(MemoRec(
         DpuSettings,
         profile=Field(PROFILE_REF, default=DEFAULT_DPU),
         clock_mhz=Field(Num(10, 800, "MHz"), default=150.0, doc="DPU AXI (fabric) clock"),
@@ -484,7 +485,7 @@ SETTINGS_SCHEMA = Rec(
         irq=Field(IRQ_LINE, default=0),
         fclk_tolerance_ppm=Field(Num(0, 100_000, "ppm"), default=0.0),
     )),
-    linux=sub(Rec(
+    linux=sub(MemoRec(
         LinuxSettings,
         cma=Field(Size(4 * MIB, 64 << 30, MIB, what="a CMA size"), default=256 * MIB),
         cma_base=Field(Size(0, 0xFFFF_FFFF, MIB, what="a CMA base address"), default=None),
@@ -498,7 +499,7 @@ SETTINGS_SCHEMA = Rec(
         earlycon=Field(Bool(), default=True),
         extra_bootargs=Field(BOOTARG_WORDS, default=""),
     )),
-    build=sub(Rec(
+    build=sub(MemoRec(
         BuildSettings,
         design_name=Field(NAME, default=None),
         bd_name=Field(NAME, default="system"),
@@ -511,7 +512,7 @@ SETTINGS_SCHEMA = Rec(
         toolchain=Field(_toolchain.ReleaseChoice(_toolchain.releases()), default=_toolchain.default_release(),
                         doc="Vivado and PetaLinux release"),
     )),
-    budget=sub(Rec(
+    budget=sub(MemoRec(
         BudgetLimits,
         lut=Field(PCT, default=80.0), ff=Field(PCT, default=80.0), bram=Field(PCT, default=90.0),
         dsp=Field(PCT, default=90.0), uram=Field(PCT, default=90.0),

@@ -353,6 +353,72 @@ class Rec(Spec):
         return f.spec if f else None
 
 
+class MemoRec(Rec):
+    """A ``Rec`` that remembers the record it built for each value it accepted.
+
+    For the design settings' sections: every design of a sweep checks the same few raw
+    sections (the DPU options and a clock, the board's Linux defaults, a strategy), and a
+    section met before is then served its record without running a check again. The
+    record is then the same object for equal inputs, so the caches keyed on designs compare
+    and hash those sections by identity. A check reads nothing but the value (the context
+    only locates problems), so an accepted value is accepted again with the same record;
+    a value with a problem is never remembered and is checked, and reported, every time.
+    The key spells each scalar with its type (1, 1.0 and True stay apart) and each float by
+    its exact bits (-0.0 is not 0.0); a value of any other type is not remembered.
+    """
+
+    def __init__(self, cls, **fields: Field):
+        super().__init__(cls, **fields)
+        self._memo: dict = {}
+
+    def check(self, value, ctx, path):
+        key = _value_key(value)
+        if key is not None:
+            hit = self._memo.get(key)
+            if hit is not None:
+                return hit
+        out = super().check(value, ctx, path)
+        if key is not None and out is not _ERR:
+            if len(self._memo) >= 512:      # bounded: a process checking ever new values
+                self._memo.clear()
+            self._memo[key] = out
+        return out
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+_FLAT = _SCALARS       # the scalars a flat mapping's key may hold (no float: its sign, below)
+_TEXT = frozenset({str})
+
+
+def _value_key(value):
+    """A hashable spelling of a YAML value that equals another's only for the same value
+    of the same types (see MemoRec), or None for a value of another type."""
+    kind = type(value)
+    if kind is dict:
+        # A settings section is a flat mapping of text keys to scalars: spelled in one go,
+        # (keys, values, the type of each), without a call per entry.
+        keys, values = tuple(value), tuple(value.values())
+        types = tuple(map(type, values))
+        if _FLAT.issuperset(types) and _TEXT.issuperset(map(type, keys)):
+            return dict, keys, values, types
+    if kind in _SCALARS:
+        return kind, value
+    if kind is float:
+        return float, value.hex()
+    if kind is dict:
+        items = []
+        for k, v in value.items():
+            kk, vk = _value_key(k), _value_key(v)
+            if kk is None or vk is None:
+                return None
+            items.append((kk, vk))
+        return dict, tuple(items)
+    if kind is list:
+        items = tuple(_value_key(v) for v in value)
+        return None if None in items else (list, items)
+    return None
+
+
 def sub(rec: Rec) -> Field:
     """A nested record whose every field has a default: absent means all defaults."""
     return Field(rec, default=rec)

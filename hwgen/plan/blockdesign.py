@@ -17,7 +17,7 @@ Clock domains (one ``proc_sys_reset`` each):
 
 from __future__ import annotations
 
-from hwgen.frozen import dataclass, replace
+from hwgen.frozen import by_identity, dataclass, field, replace
 from functools import lru_cache
 
 from hwgen.plan.addressmap import control_port as _control_port, ddr_regions, dpu_control_window
@@ -72,10 +72,14 @@ def _freq(value: float) -> str:
 
 def fclk_source(family: Family, clocks) -> str:
     """The family's CLKSRC value for the plan's PLL ("IO PLL" → "IOPLL" on Zynq UltraScale+)."""
+    return _fclk_source(family, clocks.fclk0.source)
+
+
+@lru_cache(maxsize=16)   # a family has three PLLs: every plan of a sweep asks for one of them
+def _fclk_source(family: Family, source: str) -> str:
     from hwgen.plan.clocks import canonical_pll_name
 
-    return next(p.source for p in family.ps.fabric_clock.plls
-                if canonical_pll_name(p.source) == clocks.fclk0.source)
+    return next(p.source for p in family.ps.fabric_clock.plls if canonical_pll_name(p.source) == source)
 
 
 class _Nets:
@@ -123,9 +127,30 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
     component.xml: DPU1..3_M_AXI_* and dpu1..3_interrupt exist when VER_DPU_NUM > n) and
     share core 0's PS ports.
     """
-    profile, cores = design.dpu, design.settings.dpu.cores
+    s = design.settings.dpu
+    cores = _dpu_cores_of(design.dpu, design.board.ps.family, s.cores, s.softmax)
+    if isinstance(cores, _Refusal):
+        where = _where(design, "dpu", ("connect",)) if cores.path == "connect" else design.origin(cores.path)
+        raise InputError(Problem(where, cores.path, cores.message))
+    return cores
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """Why the cores cannot be listed: the setting or profile key to name, and the message."""
+
+    path: str       # "connect" (the profile's connect map) or "dpu.cores"
+    message: str
+
+
+# Keyed on all the listing reads (the profile, the family, the core count and softmax): the
+# plan, its PS description, the bandwidth lint and the device tree each ask for it, for every
+# design of a sweep. A refusal is remembered as what it says; dpu_cores locates it in the
+# design that asked.
+@lru_cache(maxsize=64)
+def _dpu_cores_of(profile, family_name: str, cores: int, softmax: bool) -> tuple[DpuCore, ...] | _Refusal:
     iface = profile.interfaces
-    family = load_family(design.board.ps.family)
+    family = load_family(family_name)
     # The DPU's data masters are as wide as the IP's init makes them on this family
     # (ARCH_HP_BW: 64 bit on Zynq-7000, 128 on Zynq UltraScale+; DPU41-PKG bd.tcl).
     data_width = family.dpu.hp_data_width
@@ -133,28 +158,25 @@ def dpu_cores(design) -> tuple[DpuCore, ...]:
     connect = dict(profile.connect)
     missing = [m for m in iface.data + (iface.instr,) if m not in connect]
     if missing and trd_ports is None:
-        raise InputError(Problem(_where(design, "dpu", ("connect",)), "connect",
-                                 f"expected a PS port for every DPU master, missing {', '.join(missing)}"))
+        return _Refusal("connect", f"expected a PS port for every DPU master, missing {', '.join(missing)}")
     out = []
     for n in range(cores):
         masters = []
         for name, width in [(d, data_width) for d in iface.data] + [(iface.instr, iface.instr_width)]:
             renamed = _core_name(name, n, "DPU0_")
             if renamed is None:
-                raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
-                                         f"expected 1 for profile {profile.name}: its master {name} "
-                                         f"does not follow the DPU0_ naming, so core {n}'s masters "
-                                         f"cannot be named"))
+                return _Refusal("dpu.cores", f"expected 1 for profile {profile.name}: its master {name} "
+                                             f"does not follow the DPU0_ naming, so core {n}'s masters "
+                                             f"cannot be named")
             port = trd_ports[(n, name)] if trd_ports is not None else connect[name]
             masters.append((renamed, port, width))
         irq = _core_name(profile.pins.interrupt, n, "dpu0_")
         if irq is None:
-            raise InputError(Problem(design.origin("dpu.cores"), "dpu.cores",
-                                     f"expected 1 for profile {profile.name}: its interrupt "
-                                     f"{profile.pins.interrupt} does not follow the dpu0_ naming"))
+            return _Refusal("dpu.cores", f"expected 1 for profile {profile.name}: its interrupt "
+                                         f"{profile.pins.interrupt} does not follow the dpu0_ naming")
         out.append(DpuCore(n, tuple(masters), irq))
     sfm = family.dpu.softmax_master
-    if design.settings.dpu.softmax and sfm is not None and trd_ports is not None:
+    if softmax and sfm is not None and trd_ports is not None:
         # The softmax block has its own master and interrupt (SFM_ENA 1); the TRD gives its
         # master the next data port in the same order and its interrupt the next line.
         out.append(DpuCore(cores, ((sfm, trd_ports[("softmax", sfm)], data_width),),
@@ -271,6 +293,14 @@ def ps_properties(design, family: Family, clocks, ports: dict[str, str | None]
     return design.board.ps.preset, tuple(plan)
 
 
+# A board's preset blocks are one tuple for all its designs (the board is loaded once): each
+# plan of the board writes the same ~300-500 entries, flattened once.
+@by_identity(maxsize=16)
+def _flat_preset(blocks: tuple) -> tuple[tuple, tuple[int, ...]]:
+    """(every entry of the preset blocks in order, the length of each block)."""
+    return tuple(p for block in blocks for p in block), tuple(len(b) for b in blocks)
+
+
 def plan_overrides(design, cell) -> dict[str, tuple[str, str]]:
     """The preset values hwgen's plan changes: name -> (preset value, plan value)."""
     preset = design.board.ps.effective
@@ -301,22 +331,123 @@ _UNPLANNED_BUILD = {"design_name": None, "synth_strategy": "", "impl_strategy": 
                     "post_route_phys_opt": False, "jobs": 0, "toolchain": ""}
 
 
-# Remembered per design (whose hash the record keeps): the plan, the estimate and the review
-# each ask for it, and the copy it returns, being the same object, keeps its own hash too.
-@lru_cache(maxsize=32)
+# Remembered per design object: the plan, the estimate, the Tcl, the device tree and the review
+# each ask for it with the design they were given, and the copy it returns, being the same
+# object, keeps its own hash too. By identity, so the design itself is never hashed for it; an
+# equal design met as another object is blanked again, to an equal copy.
+@by_identity(maxsize=32)
 def unplanned_blank(design):
     """``design`` with the build fields no plan reads blanked (``_UNPLANNED_BUILD``), the
     overrides list and dpu.profile as written too: equal for designs that differ only there
     (a cache key)."""
     s = design.settings
-    return replace(design, overrides=(), settings=replace(s, build=replace(s.build, **_UNPLANNED_BUILD),
-                                                          dpu=replace(s.dpu, profile="")))
+    return replace(design, overrides=(), settings=_unplanned_settings(type(s), s.dpu, s.linux, s.build, s.budget))
+
+
+# The blanked settings by which sections they hold: load_design gives the designs of a sweep
+# the same section records for equal sections (schema.MemoRec), so the strategy variants of a
+# design get one blanked Settings, compared and hashed by identity in the plan caches, instead
+# of three copies compared field by field. The sections (all a Settings holds) are the key,
+# not the Settings itself, which is new for every design.
+@by_identity(maxsize=64)
+def _unplanned_settings(kind, dpu, linux, build, budget):
+    return kind(dpu=_unplanned_dpu(dpu), linux=linux, build=_unplanned_build(build), budget=budget)
+
+
+@by_identity(maxsize=64)
+def _unplanned_build(build):
+    return replace(build, **_UNPLANNED_BUILD)
+
+
+@by_identity(maxsize=64)
+def _unplanned_dpu(dpu):
+    return replace(dpu, profile="")
 
 
 # A sweep meets each plan again for a later, larger DPU's alternatives (every smaller
 # architecture at the same clock), hence room for a board's worth of plans.
 @lru_cache(maxsize=128)
 def _plan_block_design(design, clocks) -> BlockDesign:
+    """The plan: its parts without the clocks (_plan_skeleton, shared by the design at every
+    clock), then the five cells and three nets the clock plan decides."""
+    sk = _plan_skeleton(unclocked(design))
+    family = sk.family
+    ps = family.ps
+    fc = ps.fabric_clock
+    P = ps.cell
+    ips = family.ips
+    mhz = {"ps": clocks.fclk0.achieved_mhz, "dpu": clocks.dpu_mhz, "dsp": clocks.dsp_mhz}
+    cells = list(sk.cells)
+    blocks, plan = ps_properties(design, family, clocks, sk.widths)
+    preset, preset_blocks = _flat_preset(blocks)
+    cells[0] = Cell(P, design.board.ps.vlnv, preset + plan, "ps",
+                    why=_ps_why(design, family, clocks, sk.hp_used, sk.widths, sk.gp), preset=len(preset),
+                    preset_blocks=preset_blocks)
+    cells[1] = Cell(
+        CLK_WIZ, ips.clk_wiz, clk_wiz_properties(clocks, design.board.ps.pll_exact), "clock",
+        why=(f"One MMCM makes both DPU clocks, so dpu_2x_clk is phase-aligned with "
+             f"m_axi_dpu_aclk as the DPU requires (PG338 port table; TRD20 uses one clk_wiz). "
+             f"{DPU_PORT} {_mhz(clocks.dpu_mhz)} MHz, {DSP_PORT} {_mhz(clocks.dsp_mhz)} MHz from "
+             f"{fc.pin} {_mhz(clocks.fclk0.achieved_mhz)} MHz."))
+    why_dom = {"ps": f"{fc.pin}: {sk.gp.intf}, the register interconnect"
+                     + (" and the DPU's S_AXI" if sk.control_on_ps else ""),
+               "dpu": "the DPU's AXI masters, the HP interconnects and HP ports",
+               "dsp": "the DPU's DSP (2x) clock"}
+    for i, name in enumerate(("ps", "dpu", "dsp")):
+        cells[2 + i] = Cell(RESET.format(domain=name), ips.proc_sys_reset, (), "reset",
+                            why=f"Reset for the {name} domain ({_mhz(mhz[name])} MHz): {why_dom[name]}.")
+    freq = {f"clk_{name}": value for name, value in mhz.items()}
+    nets = tuple(Net(n.name, n.driver, n.loads, n.kind, freq[n.name]) if n.name in freq else n
+                 for n in sk.nets)
+    return BlockDesign(sk.name, tuple(cells), sk.ports, sk.links, nets, sk.addresses)
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """A plan without what its clocks decide: the cells with the PS, the clocking wizard and
+    the three resets left None, the nets with the clock nets' frequencies left None, and
+    what _plan_block_design needs to fill them in."""
+
+    name: str
+    family: Family
+    cells: tuple
+    ports: tuple
+    links: tuple
+    nets: tuple
+    addresses: tuple
+    hp_used: tuple
+    widths: dict = field(compare=False, hash=False)   # port key -> width text; only read
+    gp: object = None
+    control_on_ps: bool = False
+
+
+# The design without its clock settings (dpu.clock_mhz, dsp_clock_mhz, fclk_tolerance_ppm),
+# which only the clock plan reads: the key of _plan_skeleton, so a design's plans at every
+# clock share one skeleton. Were the skeleton to read a blanked field it would read the blank
+# for every design; tests/test_sweep_caches.py compares it with the design's own.
+_UNCLOCKED_DPU = {"clock_mhz": 0.0, "dsp_clock_mhz": None, "fclk_tolerance_ppm": 0.0}
+
+
+def unclocked(design):
+    """``design`` without its clock settings (``_UNCLOCKED_DPU``): equal for the design at
+    every clock (a cache key for what no clock decides)."""
+    s = design.settings
+    return replace(design, settings=_unclocked_settings(type(s), s.dpu, s.linux, s.build, s.budget))
+
+
+@by_identity(maxsize=64)     # by the section records, as _unplanned_settings
+def _unclocked_settings(kind, dpu, linux, build, budget):
+    return kind(dpu=_unclocked_dpu(dpu), linux=linux, build=build, budget=budget)
+
+
+@by_identity(maxsize=64)
+def _unclocked_dpu(dpu):
+    return replace(dpu, **_UNCLOCKED_DPU)
+
+
+# As _plan_block_design keeps a board's worth of plans, this keeps their skeletons.
+@lru_cache(maxsize=128)
+def _plan_skeleton(design) -> _Skeleton:
     family = load_family(design.board.ps.family)
     ps = family.ps
     P = ps.cell
@@ -364,11 +495,11 @@ def _plan_block_design(design, clocks) -> BlockDesign:
     widths = {p: str(getattr(board_ports, p).width) for p in hp_used}
     widths[control_port] = str(getattr(board_ports, control_port).width)
 
-    # ---- clock domains
+    # ---- clock domains (their frequencies: _plan_block_design)
     fc = ps.fabric_clock
-    ps_dom = Domain("ps", f"{P}/{fc.pin}", clocks.fclk0.achieved_mhz, RESET.format(domain="ps"))
-    dpu_dom = Domain("dpu", f"{CLK_WIZ}/{DPU_PORT}", clocks.dpu_mhz, RESET.format(domain="dpu"))
-    dsp_dom = Domain("dsp", f"{CLK_WIZ}/{DSP_PORT}", clocks.dsp_mhz, RESET.format(domain="dsp"))
+    ps_dom = Domain("ps", f"{P}/{fc.pin}", None, RESET.format(domain="ps"))
+    dpu_dom = Domain("dpu", f"{CLK_WIZ}/{DPU_PORT}", None, RESET.format(domain="dpu"))
+    dsp_dom = Domain("dsp", f"{CLK_WIZ}/{DSP_PORT}", None, RESET.format(domain="dsp"))
     domains = (ps_dom, dpu_dom, dsp_dom)
     ctrl_dom = ps_dom if pins.control_clock else dpu_dom
 
@@ -388,30 +519,13 @@ def _plan_block_design(design, clocks) -> BlockDesign:
     def reset_by(dom: Domain, *reset_pins: str, interconnect_reset: bool = False):
         nets.load(f"{dom.name}_{RST_IC if interconnect_reset else RST_PERIPH}", *reset_pins)
 
-    # ---- cells
-    cells: list[Cell] = []
+    # ---- cells: the PS, the clocking wizard and the resets are the clocks' (_plan_block_design)
+    cells: list[Cell | None] = [None, None]
     links: list[IntfLink] = []
 
-    blocks, plan = ps_properties(design, family, clocks, widths)
-    preset = tuple(p for block in blocks for p in block)
-    cells.append(Cell(P, design.board.ps.vlnv, preset + plan, "ps",
-                      why=_ps_why(design, family, clocks, hp_used, widths, gp), preset=len(preset),
-                      preset_blocks=tuple(len(b) for b in blocks)))
-
     ips = family.ips
-    cells.append(Cell(
-        CLK_WIZ, ips.clk_wiz, clk_wiz_properties(clocks, design.board.ps.pll_exact), "clock",
-        why=(f"One MMCM makes both DPU clocks, so dpu_2x_clk is phase-aligned with "
-             f"m_axi_dpu_aclk as the DPU requires (PG338 port table; TRD20 uses one clk_wiz). "
-             f"{DPU_PORT} {_mhz(clocks.dpu_mhz)} MHz, {DSP_PORT} {_mhz(clocks.dsp_mhz)} MHz from "
-             f"{fc.pin} {_mhz(clocks.fclk0.achieved_mhz)} MHz.")))
-    why_dom = {"ps": f"{fc.pin}: {gp.intf}, the register interconnect"
-                     + (" and the DPU's S_AXI" if ctrl_dom is ps_dom else ""),
-               "dpu": "the DPU's AXI masters, the HP interconnects and HP ports",
-               "dsp": "the DPU's DSP (2x) clock"}
     for dom in domains:
-        cells.append(Cell(dom.reset, ips.proc_sys_reset, (), "reset",
-                          why=f"Reset for the {dom.name} domain ({_mhz(dom.mhz)} MHz): {why_dom[dom.name]}."))
+        cells.append(None)
         clocked(dom, f"{dom.reset}/{RST_CLK}")
         nets.load("ps_resetn", f"{dom.reset}/{RST_EXT}")
         if dom is not ps_dom:
@@ -509,8 +623,8 @@ def _plan_block_design(design, clocks) -> BlockDesign:
             for range_name, base, size in ddr_regions(design):
                 addresses.append(AddressSegment(f"{D}/{name}", hp.segment(P, range_name), base, size))
 
-    return BlockDesign(design.settings.build.bd_name, tuple(cells), ports, tuple(links),
-                       nets.freeze(), tuple(addresses))
+    return _Skeleton(design.settings.build.bd_name, family, tuple(cells), ports, tuple(links),
+                     nets.freeze(), tuple(addresses), tuple(hp_used), widths, gp, ctrl_dom is ps_dom)
 
 
 def _ps_why(design, family: Family, clocks, hp_used: list[str], widths: dict[str, str], gp) -> str:
@@ -595,7 +709,9 @@ def clk_wiz_properties(clocks, exact: bool = True) -> tuple[tuple[str, str], ...
     )
 
 
-@lru_cache(maxsize=32)   # pure in the design, as plan_block_design; asked for ~3 times a design
+# Pure in the design, as plan_block_design; asked for by the estimate and the lint with the
+# design they were given, so remembered by identity (the design is never hashed for it).
+@by_identity(maxsize=32)
 def block_design_for(design) -> BlockDesign:
     """The block design hwgen would build for ``design``, with its own clock plan."""
     from hwgen.plan.clockflow import design_clocks

@@ -91,6 +91,9 @@ def _data() -> dict:
 _GRADE = re.compile(r"-([1-3])(lv|l|li|lq|q)?(?:-[a-z])?$", re.IGNORECASE)
 
 
+# Pure in the part name (the data sheets' file is read once and never changes): the budget
+# checks every design's clocks against its part, a sweep's designs name a few parts.
+@lru_cache(maxsize=32)
 def limits_for(part: str) -> ClockLimits | None:
     """The part's limits, or None for a device or grade no data-sheet row covers."""
     m = _GRADE.search(part)

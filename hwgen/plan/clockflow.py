@@ -30,14 +30,13 @@ def speed_grade(part: str) -> int:
 
 def dsp_request_mhz(dpu_settings) -> float:
     """The dpu_2x_clk frequency asked for: dpu.dsp_clock_mhz, else 2 x dpu.clock_mhz (DPU6)."""
-    s = dpu_settings
-    return s.dsp_clock_mhz if s.dsp_clock_mhz is not None else 2 * s.clock_mhz
+    return _dsp_request(dpu_settings.clock_mhz, dpu_settings.dsp_clock_mhz)
 
 
-# Pure in the design (equal designs, their inputs included, plan equal clocks; errors are not
-# cached): one design asks for its clock plan about six times (the estimate, its alternatives,
-# the block design, the Tcl, the review), and a sweep builds its designs one after another.
-@lru_cache(maxsize=32)
+def _dsp_request(clock_mhz: float, dsp_clock_mhz: float | None) -> float:
+    return dsp_clock_mhz if dsp_clock_mhz is not None else 2 * clock_mhz
+
+
 def design_clocks(design) -> solver.ClockPlan:
     """FCLK_CLK0 and the DPU clocking wizard for ``design``.
 
@@ -47,20 +46,38 @@ def design_clocks(design) -> solver.ClockPlan:
     set, naming the nearest achievable values.
     """
     s = design.settings.dpu
-    # A request typed to 3 decimals (142.857) is met by the clock it rounds from (1000/7).
-    tolerance = max(s.fclk_tolerance_ppm, solver.DEFAULT_EXACT_PPM,
-                    solver.typed_precision_ppm(s.clock_mhz, dsp_request_mhz(s)))
-    family = load_family(design.board.ps.family)
-    plls = dict(pll_values(family, design.board.ps))
-    axi_max = family.ps.axi_max_mhz
-    grade = speed_grade(design.board.part)
     try:
-        return _plan(plls, s.clock_mhz, s.dsp_clock_mhz, tolerance, grade, axi_max,
-                     family.ps.fabric_clock.pin)
+        return _board_clocks(design.board, s.clock_mhz, s.dsp_clock_mhz, s.fclk_tolerance_ppm)
     except solver.ClockError as exc:
+        plls, tolerance, grade, axi_max, _ = _request(design.board, s.clock_mhz, s.dsp_clock_mhz,
+                                                      s.fclk_tolerance_ppm)
         dsp_only = s.dsp_clock_mhz is not None and _plans(plls, s.clock_mhz, None, tolerance, grade, axi_max)
         origin = "dpu.dsp_clock_mhz" if dsp_only else "dpu.clock_mhz"
         raise InputError(Problem(design.origin(origin), origin, str(exc))) from None
+
+
+# Keyed on all the plan reads, the board and the three clock settings: one design asks for
+# its clock plan about six times (the estimate, its alternatives, the block design, the Tcl,
+# the review), and the designs of a sweep that differ elsewhere (strategies, limits, the DPU
+# profile, the options an alternative changes) share the entry. typed, as _plan_of: a request
+# of 100 and of 100.0 stay apart. A ClockError is not cached: design_clocks turns it into the
+# design's located InputError.
+@lru_cache(maxsize=64, typed=True)
+def _board_clocks(board, clock_mhz: float, dsp_clock_mhz: float | None,
+                  tolerance_ppm: float) -> solver.ClockPlan:
+    plls, tolerance, grade, axi_max, pin = _request(board, clock_mhz, dsp_clock_mhz, tolerance_ppm)
+    return _plan(plls, clock_mhz, dsp_clock_mhz, tolerance, grade, axi_max, pin)
+
+
+def _request(board, clock_mhz: float, dsp_clock_mhz: float | None,
+             tolerance_ppm: float) -> tuple[dict, float, int, float, str]:
+    """The solver's inputs: (PLLs, tolerance in ppm, speed grade, AXI limit, FCLK pin name)."""
+    # A request typed to 3 decimals (142.857) is met by the clock it rounds from (1000/7).
+    tolerance = max(tolerance_ppm, solver.DEFAULT_EXACT_PPM,
+                    solver.typed_precision_ppm(clock_mhz, _dsp_request(clock_mhz, dsp_clock_mhz)))
+    family = load_family(board.ps.family)
+    plls = dict(pll_values(family, board.ps))
+    return plls, tolerance, speed_grade(board.part), family.ps.axi_max_mhz, family.ps.fabric_clock.pin
 
 
 def _plan(plls: dict, fabric: float, dsp: float | None, tolerance: float, grade: int,

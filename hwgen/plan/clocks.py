@@ -437,7 +437,22 @@ def _search_mmcm(fin: float, outs: tuple[float, ...], speed_grade: int) -> MmcmC
     lim = _limits(speed_grade)
     best_key: Optional[tuple] = None
     best: Optional[MmcmConfig] = None
-    for order, d, m, vco, pfd in _vco_candidates(fin, lim):
+    narrowed_for = None
+    walk = _vco_candidates(fin, lim)
+    while True:
+        candidate = next(walk, None)
+        if candidate is None:
+            break
+        if best_key is not None and narrowed_for != best_key[0]:
+            # A new (inexact) best: the rest of the walk (thousands of candidates when
+            # nothing is exact) is narrowed to those whose CLKOUT0 could still come closer
+            # (_near_candidates), in the same order; the walk would skip every other one.
+            rest = _near_candidates(fin, lim, outs[0], best_key[0], candidate[0])
+            if rest is not None:
+                narrowed_for = best_key[0]
+                walk = iter(rest)
+                continue
+        order, d, m, vco, pfd = candidate
         divides = []
         for i, f in enumerate(outs):
             o = _best_divide(vco, f, lim, fractional=(i == 0))
@@ -466,6 +481,59 @@ def _search_mmcm(fin: float, outs: tuple[float, ...], speed_grade: int) -> MmcmC
             f"{_fmt(lim.pfd_min)}-{_fmt(lim.pfd_max)} MHz) from {_fmt(fin)} MHz"
         )
     return best
+
+
+def _near_candidates(fin: float, lim: MmcmLimits, f0: float, worst: float, after: tuple):
+    """The candidates from ``after`` on in the walk's order whose CLKOUT0 might come within
+    ``worst`` ppm of ``f0`` (a superset), as ``_vco_candidates`` makes them; None when the
+    limits put CLKOUT0's divides off the 1/8 grid (the bound below needs it) or when so far
+    off a best would keep most of the walk.
+
+    Any CLKOUT0 divide d is on the grid of step s. With ideal = VCO/f0 and delta the distance
+    from ideal to the nearest grid point (at most s/2), CLKOUT0 misses f0 by
+    |VCO/d - f0| / f0 = |ideal - d| / d, which is at least delta / (ideal + delta): below
+    ideal, |ideal - d| >= delta and d < ideal; above it, 1 - ideal/d grows with d, and
+    d >= ideal + delta. So a VCO whose delta exceeds worst * (ideal + s/2) / 1e6 misses f0
+    by more than ``worst`` ppm, and the walk would skip it at CLKOUT0. This keeps every
+    (D, M) whose ideal lies within that distance of a grid point (1e-3 ppm over, far above
+    the rounding noise): per D, the one or two M around each grid point.
+    """
+    step = lim.step
+    if any(abs(x / step - round(x / step)) > 1e-12 for x in (lim.out0_min, lim.out0_max)):
+        return None
+    ideal_hi = lim.vco_max / f0
+    reach = (worst + 1e-3) * (ideal_hi + step / 2) / 1e6
+    if reach > step / 16:
+        return None     # would keep most of the walk: walking it is cheaper
+    m_lo = round(lim.mult_min / step)
+    m_hi = round(lim.mult_max / step)
+    g_lo = math.floor((lim.vco_min / f0 - reach) / step)
+    g_hi = math.ceil((ideal_hi + reach) / step)
+    out = []
+    for d in range(lim.divclk_min, lim.divclk_max + 1):
+        pfd = fin / d
+        if pfd < lim.pfd_min:
+            break
+        if pfd > lim.pfd_max:
+            continue
+        per_m8 = pfd * step / f0        # ideal = m8 * per_m8
+        seen = set()
+        for g in range(g_lo, g_hi + 1):
+            lo = math.floor((g * step - reach) / per_m8)
+            hi = math.ceil((g * step + reach) / per_m8)
+            for m8 in range(max(lo, m_lo), min(hi, m_hi) + 1):
+                if m8 in seen:
+                    continue
+                seen.add(m8)
+                m = m8 * step
+                vco = pfd * m
+                if not lim.vco_min <= vco <= lim.vco_max:
+                    continue
+                order = (-round(vco, 6), d, m != int(m))
+                if order >= after:
+                    out.append((order, d, m, vco, pfd))
+    out.sort(key=lambda c: c[0])
+    return out
 
 
 # ------------------------------------------------------------------ the plan

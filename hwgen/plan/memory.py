@@ -23,6 +23,8 @@ Facts used (keys resolved in docs/references.md):
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from hwgen.frozen import dataclass
 
 from hwgen.model import verdict
@@ -169,9 +171,17 @@ def largest_cma(ddr: Region, others: tuple[Region, ...], min_free: int, alignmen
 # --------------------------------------------------------------------------- plan
 def plan_memory(design) -> MemoryPlan:
     """Where the CMA pool may go on this board; no judgement (see ``memory_checks``)."""
+    return _plan_memory_of(design.board, design.settings.linux)
+
+
+# Keyed on all the plan reads, the board and the Linux settings: the budget, the device tree
+# and the summary each plan a design's memory, and a sweep's designs of one board (every DPU,
+# clock and strategy) share one plan. load_design gives equal Linux settings one record
+# (schema.MemoRec), so the key is hashed and compared by identity.
+@lru_cache(maxsize=32)
+def _plan_memory_of(board, linux) -> MemoryPlan:
     from hwgen.model.family import load_family
 
-    board, linux = design.board, design.settings.linux
     family = load_family(board.ps.family)
     regions = family.ddr_regions(board.ddr.base, board.ddr.size)
     several = len(regions) > 1
@@ -211,9 +221,36 @@ def _fits_hint(plan: MemoryPlan) -> str:
     return "no CMA fits"
 
 
+# The settings whose origins the checks' messages name (design.origin, verdict.setting_origin).
+_NAMED = ("linux.cma", "linux.cma_base", "linux.cma_alignment", "linux.min_free")
+
+
 def memory_checks(design, plan: MemoryPlan | None = None) -> tuple[verdict.CheckResult, ...]:
     """Every reserved region inside DDR, no overlaps, CMA aligned, enough left for Linux."""
-    plan = plan or plan_memory(design)
+    if plan is not None:
+        return _memory_checks(design, plan)
+    return _memory_checks_of(design.board, design.settings.linux,
+                             tuple(design.origin(key) for key in _NAMED))
+
+
+class _Origins:
+    """What the checks read of a design besides its plan: where the ``_NAMED`` settings were set."""
+
+    def __init__(self, marks: tuple):
+        # Any other key is a KeyError: a check naming a setting missing from _NAMED must fail
+        # loudly, not print a message without its origin.
+        self.origin = dict(zip(_NAMED, marks)).__getitem__
+
+
+# Keyed on all the checks read: the plan's inputs (the board, the Linux settings) and where the
+# settings their messages name were set. The budget checks every design; a sweep's designs of
+# one board share the checks unless a --set moves one of those origins.
+@lru_cache(maxsize=64)
+def _memory_checks_of(board, linux, marks: tuple) -> tuple[verdict.CheckResult, ...]:
+    return _memory_checks(_Origins(marks), _plan_memory_of(board, linux))
+
+
+def _memory_checks(design, plan: MemoryPlan) -> tuple[verdict.CheckResult, ...]:
     ddr, cma = plan.ddr, plan.cma
     ddr_text = f"DDR {ddr.span} ({format_mib(ddr.size)})"
     total_text = (ddr_text if len(plan.ddr_ranges) < 2 else
