@@ -397,15 +397,18 @@ def _vco_candidates(fin: float, lim: MmcmLimits) -> Iterator[tuple[tuple, int, f
                 break
             yield (-round(vco, 6), d, m != int(m)), d, m, vco, pfd
 
-    runs = []
+    return heapq.merge(*(run(d, pfd) for d, pfd in _legal_pfds(fin, lim)), key=lambda c: c[0])
+
+
+def _legal_pfds(fin: float, lim: MmcmLimits) -> Iterator[tuple[int, float]]:
+    """Every input divide D, smallest first, with its PFD frequency inside the limits."""
     for d in range(lim.divclk_min, lim.divclk_max + 1):
         pfd = fin / d
         if pfd < lim.pfd_min:
             break
         if pfd > lim.pfd_max:
             continue
-        runs.append(run(d, pfd))
-    return heapq.merge(*runs, key=lambda c: c[0])
+        yield d, pfd
 
 
 def mmcm_config(fin_mhz: float, outs_mhz: Sequence[float], speed_grade: int = -1) -> MmcmConfig:
@@ -510,12 +513,7 @@ def _near_candidates(fin: float, lim: MmcmLimits, f0: float, worst: float, after
     g_lo = math.floor((lim.vco_min / f0 - reach) / step)
     g_hi = math.ceil((ideal_hi + reach) / step)
     out = []
-    for d in range(lim.divclk_min, lim.divclk_max + 1):
-        pfd = fin / d
-        if pfd < lim.pfd_min:
-            break
-        if pfd > lim.pfd_max:
-            continue
+    for d, pfd in _legal_pfds(fin, lim):
         per_m8 = pfd * step / f0        # ideal = m8 * per_m8
         seen = set()
         for g in range(g_lo, g_hi + 1):
