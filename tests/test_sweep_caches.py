@@ -1065,3 +1065,14 @@ def test_clock_limits_are_the_parts_own():
         assert clock_limits.limits_for(part) is clock_limits.limits_for(part)
     assert clock_limits.limits_for("xc7z020clg400-1") != clock_limits.limits_for("xczu7ev-ffvc1156-2-e")
     assert clock_limits.limits_for("xc7z020clg400-9") is None
+
+
+def test_the_blanked_settings_are_rebuilt_from_every_section():
+    """blockdesign._unplanned_settings and _unclocked_settings and estimate._unestimated_settings
+    make a Settings from its four sections by name: a fifth section would be dropped there (or
+    left at its default), so the record's fields are held to the four they pass."""
+    import dataclasses
+
+    from hwgen.model import records
+
+    assert tuple(f.name for f in dataclasses.fields(records.Settings)) == ("dpu", "linux", "build", "budget")

@@ -389,8 +389,9 @@ def load_dpu(ref: str, mark: Mark | None = None, path: str = "--dpu"):
 # the shipped file, read once: _board_shipped, _dpu_shipped), or None for a name that is not
 # shipped. The installation does not change while hwgen runs (resources._shipped_files), and a
 # sweep names the same few files for every design: resolving the path each time was a tenth of
-# loading a design. A file that fails to load raises, and is not remembered.
-@lru_cache(maxsize=None)
+# loading a design. A file that fails to load raises, and is not remembered. Bounded: a
+# process asked for ever new names (each not shipped) keeps only the recent answers.
+@lru_cache(maxsize=64)
 def _shipped_named(kind: str, name: str):
     file = resources.shipped(kind).get(name)
     shipped = _shipped_path(file) if file is not None else None
