@@ -333,6 +333,26 @@ def _init_compiled(cls, fields, post_init: bool):
     return init
 
 
+class Memo(dict):
+    """A dict of remembered results that empties itself when full.
+
+    For the in-process memos a sweep fills (texts laid out, costs, shared records): a
+    process asked for ever new keys keeps only the recent ones, and a lookup is a plain
+    ``dict.get``. ``keep`` stores a value, first emptying the memo once ``limit`` are held,
+    and returns the value.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def keep(self, key, value):
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
 def by_identity(maxsize: int = 64):
     """A memo for a pure function of immutable objects, keyed on which objects they are.
 

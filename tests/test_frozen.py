@@ -274,3 +274,15 @@ def test_by_identity_keys_on_which_objects_whatever_their_number():
     assert f() == ("v",) and len(calls) == 4                          # a evicted (oldest)
     f(a)
     assert len(calls) == 5 and f(c) == ("v", c)
+
+
+def test_a_memo_empties_itself_when_full_and_keeps_the_new_value():
+    from hwgen.frozen import Memo
+
+    memo = Memo(3)
+    assert [memo.keep(k, k * 10) for k in (1, 2, 3)] == [10, 20, 30]
+    assert dict(memo) == {1: 10, 2: 20, 3: 30}
+    assert memo.keep(4, 40) == 40          # full: emptied first, then the new value kept
+    assert dict(memo) == {4: 40} and memo.get(1) is None
+    memo.keep(4, 41)
+    assert memo[4] == 41 and len(memo) == 1

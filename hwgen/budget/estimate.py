@@ -13,7 +13,7 @@ re-evaluating the alternatives rather than by canned advice.
 from __future__ import annotations
 
 import math
-from hwgen.frozen import by_identity, dataclass, replace
+from hwgen.frozen import Memo, by_identity, dataclass, replace
 from functools import lru_cache
 
 from hwgen.dpu import arch as dpu_arch
@@ -151,17 +151,14 @@ def _infrastructure(bd: BlockDesign, control: str) -> Costs:
     costs = _INFRASTRUCTURE.get(key)
     if costs is None:
         infra = infrastructure_cost(bd, frozenset({control}))
-        costs = Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown)
-        if len(_INFRASTRUCTURE) >= 256:
-            _INFRASTRUCTURE.clear()
-        _INFRASTRUCTURE[key] = costs
+        costs = _INFRASTRUCTURE.keep(key, Costs(lut=infra.lut, ff=infra.ff, notes=infra.unknown))
     return costs
 
 
 # The costs by everything of a plan they read (infrastructure.cost_key) and the control pin:
 # the plans of a design at each clock differ only in what the costs do not read, so they get
 # one computation and one costs object, which _lines_of is keyed on.
-_INFRASTRUCTURE: dict = {}
+_INFRASTRUCTURE = Memo(256)
 
 
 # --------------------------------------------------------------------------- lines and limits
@@ -295,14 +292,11 @@ def alternatives(design, bd: BlockDesign) -> tuple[Alternative, ...]:
     key = (unclocked(blank), infrastructure.cost_key(bd))
     found = _ALTERNATIVES.get(key)
     if found is None:
-        found = _alternatives_of(blank, bd)
-        if len(_ALTERNATIVES) >= 64:
-            _ALTERNATIVES.clear()
-        _ALTERNATIVES[key] = found
+        found = _ALTERNATIVES.keep(key, _alternatives_of(blank, bd))
     return found
 
 
-_ALTERNATIVES: dict = {}
+_ALTERNATIVES = Memo(64)
 
 
 # Keyed on the design with the fields no block design, clock plan or estimate reads blanked

@@ -12,7 +12,7 @@ import hashlib
 import re
 import sys
 
-from hwgen.frozen import by_identity, dataclass, field
+from hwgen.frozen import Memo, by_identity, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -288,7 +288,7 @@ class _Layers:
 # section, origins): shipped files are parsed once per process and never change
 # (loader.Document), so where a section's keys sit is the same for every design that reads
 # them. The entry holds both objects, so their ids name no other object while it exists.
-_SECTION_MARKS: dict = {}
+_SECTION_MARKS = Memo(64)
 
 
 def _section_marks(section: tuple, raw: dict, locate) -> tuple[dict, dict]:
@@ -299,9 +299,7 @@ def _section_marks(section: tuple, raw: dict, locate) -> tuple[dict, dict]:
         return hit[2], hit[3]
     layer = _Layers()
     layer._mark(raw, (), locate)
-    if len(_SECTION_MARKS) >= 64:
-        _SECTION_MARKS.clear()
-    _SECTION_MARKS[key] = (doc, part, layer.origin, layer.key_origin)
+    _SECTION_MARKS.keep(key, (doc, part, layer.origin, layer.key_origin))
     return layer.origin, layer.key_origin
 
 

@@ -9,7 +9,7 @@ maps a key path to the place the value came from.
 from __future__ import annotations
 
 import re
-from hwgen.frozen import dataclass
+from hwgen.frozen import Memo, dataclass
 from typing import Any, Callable
 
 from hwgen import numbers
@@ -97,16 +97,14 @@ class Str(Spec):
 # Whether a text matches a pattern, by (pattern, text): every design of a sweep checks the same
 # board and DPU strings against the same patterns, some of them long. Bounded: a process
 # checking ever new strings starts over.
-_MATCHED: dict[tuple[str, str], bool] = {}
+_MATCHED = Memo(4096)      # (pattern, text) -> whether it matches
 
 
 def _matches(pattern: str, text: str) -> bool:
     key = (pattern, text)
     hit = _MATCHED.get(key)
     if hit is None:
-        if len(_MATCHED) >= 4096:
-            _MATCHED.clear()
-        hit = _MATCHED[key] = _fullmatch(pattern)(text) is not None
+        hit = _MATCHED.keep(key, _fullmatch(pattern)(text) is not None)
     return hit
 
 
@@ -369,7 +367,7 @@ class MemoRec(Rec):
 
     def __init__(self, cls, **fields: Field):
         super().__init__(cls, **fields)
-        self._memo: dict = {}
+        self._memo = Memo(512)      # bounded: a process checking ever new values
 
     def check(self, value, ctx, path):
         key = _value_key(value)
@@ -379,9 +377,7 @@ class MemoRec(Rec):
                 return hit
         out = super().check(value, ctx, path)
         if key is not None and out is not _ERR:
-            if len(self._memo) >= 512:      # bounded: a process checking ever new values
-                self._memo.clear()
-            self._memo[key] = out
+            self._memo.keep(key, out)
         return out
 
 

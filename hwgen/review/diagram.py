@@ -30,7 +30,7 @@ import subprocess
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from hwgen.frozen import dataclass
+from hwgen.frozen import Memo, dataclass
 
 from hwgen.plan.bdgraph import BlockDesign, Cell
 
@@ -403,7 +403,7 @@ _PARTS = "report/_block_design.dot.j2"
 # unescaped) must not share an entry with it. The rest of what the macros write (colours,
 # fills, styles, widths, directions) are this module's own literals; a row's side and kind
 # and an edge's kind are in the key but not written. Bounded; cleared when full.
-_TEXT_MEMO: dict[tuple, str] = {}
+_TEXT_MEMO = Memo(2048)
 
 
 def _edge_record(edge: tuple) -> Edge:
@@ -414,10 +414,7 @@ def _remembered(env, macro: str, key: tuple, record) -> str:
     full = (env, macro, key)
     text = _TEXT_MEMO.get(full)
     if text is None:
-        text = getattr(_parts(env), macro)(record(key))
-        if len(_TEXT_MEMO) >= 2048:
-            _TEXT_MEMO.clear()
-        _TEXT_MEMO[full] = text
+        text = _TEXT_MEMO.keep(full, getattr(_parts(env), macro)(record(key)))
     return text
 
 
@@ -464,7 +461,7 @@ def clean_svg(svg: str) -> str:
 
 # Drawings already made in this process, by (dot program, DOT text): a sweep or a test
 # suite draws the same block design again and again. Bounded; cleared when full.
-_SVG_MEMO: dict[tuple[str, str], bytes] = {}
+_SVG_MEMO = Memo(256)
 
 
 class PendingSvg:
@@ -504,10 +501,8 @@ class PendingSvg:
             from hwgen.errors import OutputError
 
             raise OutputError("dot -Tsvg failed: " + err.decode("utf-8", "replace").strip())
-        self._svg = clean_svg(out.decode("utf-8")).encode("utf-8")
-        if len(_SVG_MEMO) >= 256:
-            _SVG_MEMO.clear()
-        _SVG_MEMO[(self.program, self.dot_text)] = self._svg
+        self._svg = _SVG_MEMO.keep((self.program, self.dot_text),
+                                   clean_svg(out.decode("utf-8")).encode("utf-8"))
         return self._svg
 
     def close(self) -> None:

@@ -23,7 +23,7 @@ from json.encoder import encode_basestring_ascii as _string
 from itertools import chain
 from operator import attrgetter
 
-from hwgen.frozen import by_identity, dataclass
+from hwgen.frozen import Memo, by_identity, dataclass
 from hwgen.jsontext import dumps_indented, dumps_nested
 
 from hwgen import resources
@@ -262,18 +262,14 @@ def _remembered_by_facts(func):
     which those facts hold whole, and the family's port names (clock_pins comes from it). The
     4 clock plans of a board and DPU ask once. Each entry keeps its objects alive, so no id
     is reused while it names one; cleared when full."""
-    memo: dict = {}
+    memo = Memo(64)
 
     def call(facts, family, bd, ps, clock_pins):
         key = (id(facts[0]), id(facts[1]), id(family))
         hit = memo.get(key)
         if hit is not None:
             return hit[1]
-        value = func(bd, ps, clock_pins)
-        if len(memo) >= 64:
-            memo.clear()
-        memo[key] = ((facts, family), value)
-        return value
+        return memo.keep(key, ((facts, family), func(bd, ps, clock_pins)))[1]
 
     call.cache_clear = memo.clear
     call.__wrapped__ = func
@@ -375,7 +371,7 @@ def _planned_summary(design, clocks, bd) -> Summary:
 # and the review page's views of them are made once (report's by_identity caches). The key
 # (``_value_key``) is equal only for values every writer writes alike. Bounded; cleared
 # when full (a value then stands for itself until met again).
-_SHARED: dict[tuple, object] = {}
+_SHARED = Memo(512)
 
 
 def _shared(value):
@@ -385,10 +381,7 @@ def _shared(value):
     held = _SHARED.get(key)
     if held is not None:
         return held
-    if len(_SHARED) >= 512:
-        _SHARED.clear()
-    _SHARED[key] = value
-    return value
+    return _SHARED.keep(key, value)
 
 
 def _shared_records(cls: type, rows: tuple[tuple, ...]) -> tuple:
@@ -400,10 +393,7 @@ def _shared_records(cls: type, rows: tuple[tuple, ...]) -> tuple:
         held = _SHARED.get(key)
         if held is not None:
             return held
-        if len(_SHARED) >= 512:
-            _SHARED.clear()
-        value = _SHARED[key] = tuple([cls(*row) for row in rows])
-        return value
+        return _SHARED.keep(key, tuple([cls(*row) for row in rows]))
     return _shared(tuple([cls(*row) for row in rows]))
 
 
